@@ -1,0 +1,4 @@
+//! Server functions, one module per area. Each checks who is asking first,
+//! then calls one plain function and maps its error.
+
+pub mod site;

@@ -1,0 +1,28 @@
+//! The frame of every page: skip link, header, main, crisis box, footer.
+
+use leptos::prelude::*;
+
+use super::{CrisisBox, LanguageSwitch};
+use crate::i18n::use_texts;
+
+#[component]
+pub fn Layout(children: Children) -> impl IntoView {
+    let t = use_texts();
+    view! {
+        <a class="skip-link" href="#main">{t.skip_to_content}</a>
+        <header class="site-header">
+            <div class="site-header-inner">
+                <a class="site-name" href="/">{t.product_name}</a>
+                <LanguageSwitch/>
+            </div>
+        </header>
+        <div class="page">
+            <main id="main" tabindex="-1">{children()}</main>
+            <CrisisBox/>
+        </div>
+        <footer class="site-footer">
+            <p>{t.footer_privacy}</p>
+            <p>{t.footer_open_source}</p>
+        </footer>
+    }
+}

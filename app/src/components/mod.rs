@@ -1,0 +1,9 @@
+//! Pieces of the page shared by every route.
+
+pub mod crisis_box;
+pub mod language_switch;
+pub mod layout;
+
+pub use crisis_box::CrisisBox;
+pub use language_switch::LanguageSwitch;
+pub use layout::Layout;

@@ -1,0 +1,3 @@
+//! Pure domain rules: no Leptos, no database, no I/O.
+
+pub mod language;

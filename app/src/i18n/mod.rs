@@ -1,0 +1,162 @@
+//! Every user-facing string, in bokmål, nynorsk and English, and how a page finds its language.
+//!
+//! Each language is one `Texts` value; a missing string is a compile error, not a blank.
+
+mod en;
+mod nb;
+mod nn;
+
+use leptos::prelude::*;
+
+pub use crate::domain::language::Lang;
+
+/// The name of the cookie that remembers the chosen language.
+pub const LANG_COOKIE: &str = "lang";
+
+/// All interface strings of one language.
+pub struct Texts {
+    pub skip_to_content: &'static str,
+    pub product_name: &'static str,
+    pub language_label: &'static str,
+    pub main_navigation: &'static str,
+    pub nav_home: &'static str,
+
+    pub crisis_heading: &'static str,
+    pub crisis_emergency: &'static str,
+    pub crisis_out_of_hours: &'static str,
+    pub crisis_helpline: &'static str,
+    pub crisis_note: &'static str,
+
+    pub home_title: &'static str,
+    pub home_lead: &'static str,
+    pub home_offers_heading: &'static str,
+    pub home_offers: [&'static str; 4],
+    pub home_for_whom_heading: &'static str,
+    pub home_for_whom: &'static str,
+    pub home_after_heading: &'static str,
+    pub home_after: &'static str,
+    pub home_services_heading: &'static str,
+    pub home_services_empty: &'static str,
+    pub home_municipalities: &'static str,
+
+    pub footer_privacy: &'static str,
+    pub footer_open_source: &'static str,
+
+    pub loading: &'static str,
+    pub not_found_title: &'static str,
+    pub not_found_text: &'static str,
+    pub back_to_home: &'static str,
+
+    pub error_unavailable: &'static str,
+    pub error_unexpected: &'static str,
+}
+
+/// The strings of one language.
+pub fn texts(lang: Lang) -> &'static Texts {
+    match lang {
+        Lang::Nb => &nb::TEXTS,
+        Lang::Nn => &nn::TEXTS,
+        Lang::En => &en::TEXTS,
+    }
+}
+
+/// The language of the page being rendered, provided once by `App`.
+pub fn use_lang() -> Lang {
+    use_context::<Lang>().unwrap_or_default()
+}
+
+/// The strings of the page being rendered.
+pub fn use_texts() -> &'static Texts {
+    texts(use_lang())
+}
+
+/// Decides the page language: on the server from the cookie, then
+/// `Accept-Language`; in the browser from `<html lang>`, which the server wrote,
+/// so both sides always agree and hydration never mismatches.
+pub fn detect_lang() -> Lang {
+    #[cfg(feature = "ssr")]
+    {
+        if let Some(parts) = use_context::<http::request::Parts>() {
+            return lang_from_headers(&parts.headers);
+        }
+    }
+    #[cfg(feature = "hydrate")]
+    {
+        if let Some(code) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.document_element())
+            .and_then(|e| e.get_attribute("lang"))
+        {
+            return Lang::from_code(&code).unwrap_or_default();
+        }
+    }
+    Lang::default()
+}
+
+/// The language a request asks for: the remembered choice first, then the browser's.
+#[cfg(feature = "ssr")]
+pub fn lang_from_headers(headers: &http::HeaderMap) -> Lang {
+    let from_cookie = headers
+        .get_all(http::header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, _)| *name == LANG_COOKIE)
+        .and_then(|(_, value)| Lang::from_code(value));
+    from_cookie.unwrap_or_else(|| {
+        headers
+            .get(http::header::ACCEPT_LANGUAGE)
+            .and_then(|v| v.to_str().ok())
+            .map(Lang::from_accept_language)
+            .unwrap_or_default()
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_language_has_every_string_filled_in() {
+        for lang in Lang::ALL {
+            let t = texts(lang);
+            for s in [
+                t.skip_to_content,
+                t.product_name,
+                t.crisis_heading,
+                t.home_title,
+                t.not_found_title,
+                t.error_unexpected,
+            ]
+            .iter()
+            .chain(t.home_offers.iter())
+            {
+                assert!(!s.trim().is_empty(), "{lang:?} has an empty string");
+            }
+        }
+    }
+
+    #[test]
+    fn languages_differ_where_they_should() {
+        assert_ne!(
+            texts(Lang::Nb).crisis_heading,
+            texts(Lang::En).crisis_heading
+        );
+        assert_ne!(
+            texts(Lang::Nb).crisis_heading,
+            texts(Lang::Nn).crisis_heading
+        );
+    }
+
+    #[cfg(feature = "ssr")]
+    #[test]
+    fn cookie_choice_beats_browser_preference() {
+        let mut headers = http::HeaderMap::new();
+        headers.insert(http::header::ACCEPT_LANGUAGE, "en".parse().unwrap());
+        headers.insert(http::header::COOKIE, "a=b; lang=nn".parse().unwrap());
+        assert_eq!(lang_from_headers(&headers), Lang::Nn);
+        headers.remove(http::header::COOKIE);
+        assert_eq!(lang_from_headers(&headers), Lang::En);
+    }
+}

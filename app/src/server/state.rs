@@ -1,0 +1,40 @@
+//! The one state every request handler and server function can reach.
+
+use std::sync::Arc;
+
+use leptos::prelude::*;
+
+use super::{Db, Mailer};
+use crate::error::AppError;
+
+/// What the application runs with. Cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    pub db: Db,
+    pub mailer: Mailer,
+    pub site: Arc<SiteSettings>,
+    pub leptos_options: LeptosOptions,
+}
+
+/// The settings pages and server functions need (the secrets stay in the binary's config).
+#[derive(Clone, Debug)]
+pub struct SiteSettings {
+    /// The address people reach the product on, without a trailing slash.
+    pub public_url: String,
+    pub production: bool,
+}
+
+impl axum::extract::FromRef<AppState> for LeptosOptions {
+    fn from_ref(state: &AppState) -> Self {
+        state.leptos_options.clone()
+    }
+}
+
+/// The state, from inside a server function. An error instead of a panic when
+/// missing, because route listing at start-up renders without it.
+pub fn app_state() -> Result<AppState, AppError> {
+    use_context::<AppState>().ok_or_else(|| {
+        tracing::error!("AppState missing from the Leptos context");
+        AppError::Internal
+    })
+}

@@ -1,0 +1,67 @@
+import { defineConfig, devices } from '@playwright/test';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+// The server binary and site are built by `scripts/test` (through `cargo xtask build`),
+// which passes their paths here. The suite gets its own port and a fresh SQLite file.
+const port = Number(process.env.E2E_PORT ?? 3100);
+const baseURL = `http://127.0.0.1:${port}`;
+const serverBin = process.env.E2E_SERVER_BIN ?? '../target/debug/server';
+const siteRoot = process.env.E2E_SITE_ROOT ?? '../target/site/debug';
+const dataDir = path.join(os.tmpdir(), `rph-e2e-${port}`);
+
+const chromium = {
+  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+  args: [
+    '--headless=new',
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+  ],
+};
+
+const desktop = { ...devices['Desktop Chrome'], launchOptions: chromium };
+const phone = { ...devices['Pixel 7'], launchOptions: chromium };
+
+export default defineConfig({
+  testDir: './tests',
+  timeout: 30_000,
+  expect: { timeout: 5_000 },
+  globalTimeout: 15 * 60_000,
+  fullyParallel: true,
+  forbidOnly: !!process.env.CI,
+  retries: 0,
+  workers: 2,
+  reporter: [['list']],
+  use: {
+    baseURL,
+    locale: 'nb-NO',
+    trace: 'retain-on-failure',
+  },
+  projects: [
+    { name: 'no-js-desktop', use: { ...desktop, javaScriptEnabled: false } },
+    { name: 'no-js-phone', use: { ...phone, javaScriptEnabled: false } },
+    { name: 'hydrated-desktop', use: { ...desktop } },
+    { name: 'hydrated-phone', use: { ...phone } },
+  ],
+  webServer: {
+    command: `rm -rf "${dataDir}" && mkdir -p "${dataDir}" && exec "${serverBin}"`,
+    url: `${baseURL}/healthz`,
+    timeout: 60_000,
+    reuseExistingServer: false,
+    stdout: 'ignore',
+    stderr: 'pipe',
+    env: {
+      APP_ENV: 'development',
+      RPH_BIND: `127.0.0.1:${port}`,
+      RPH_SITE_ROOT: siteRoot,
+      DATABASE_URL: `sqlite://${dataDir}/rph.sqlite3`,
+      RPH_OUTBOX_DIR: `${dataDir}/outbox`,
+      RUST_LOG: 'warn',
+    },
+  },
+});

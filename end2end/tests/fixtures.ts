@@ -1,0 +1,68 @@
+import { test as base, expect, type Page } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
+
+type Fixtures = {
+  /** True in the projects that run the page's JavaScript. */
+  hydrated: boolean;
+  /** Console errors and uncaught exceptions seen during the test. */
+  browserErrors: string[];
+  /** Opens a path and, when JavaScript runs, waits until hydration has finished. */
+  visit: (path: string) => Promise<void>;
+  /** Fails the test on any WCAG 2.1 A or AA violation on the page as it is now. */
+  expectAccessible: () => Promise<void>;
+};
+
+export const test = base.extend<Fixtures>({
+  hydrated: async ({ javaScriptEnabled }, use) => {
+    await use(javaScriptEnabled !== false);
+  },
+  browserErrors: async ({ page }, use) => {
+    const errors: string[] = [];
+    page.on('console', (message) => {
+      if (message.type() === 'error') errors.push(message.text());
+    });
+    page.on('pageerror', (error) => errors.push(error.message));
+    await use(errors);
+  },
+  visit: async ({ page, hydrated }, use) => {
+    await use(async (path: string) => {
+      await page.goto(path);
+      if (hydrated) await waitForHydration(page);
+    });
+  },
+  expectAccessible: async ({ page, hydrated, browser, locale, viewport }, use) => {
+    await use(async () => {
+      if (hydrated) return analyze(page);
+      // axe is JavaScript and cannot run in a page without it. Open the same
+      // address in a scripted context with the same cookies and language but the
+      // application bundle blocked: axe then sees exactly the server-rendered
+      // page that a person without JavaScript gets.
+      const mirror = await browser.newContext({ javaScriptEnabled: true, locale, viewport });
+      try {
+        await mirror.addCookies(await page.context().cookies());
+        await mirror.route(/\/pkg\/.*\.(js|wasm)$/, (route) => route.abort());
+        const copy = await mirror.newPage();
+        await copy.goto(page.url());
+        await analyze(copy);
+      } finally {
+        await mirror.close();
+      }
+    });
+  },
+});
+
+async function analyze(page: Page) {
+  const results = await new AxeBuilder({ page })
+    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
+    .analyze();
+  const summary = results.violations.map(
+    (v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`,
+  );
+  expect(summary, 'axe found accessibility violations').toEqual([]);
+}
+
+export async function waitForHydration(page: Page) {
+  await expect(page.locator('html[data-hydrated="true"]')).toHaveCount(1, { timeout: 15_000 });
+}
+
+export { expect };

@@ -1,0 +1,46 @@
+import { test, expect, waitForHydration } from './fixtures';
+
+test.describe('home page', () => {
+  test('shows what the service is, the services and the crisis numbers', async ({ page, visit, expectAccessible }) => {
+    await visit('/');
+    await expect(page.locator('html')).toHaveAttribute('lang', 'nb');
+    await expect(page.getByRole('heading', { level: 1, name: 'Hjelp når livet er tungt' })).toBeVisible();
+    await expect(page.getByRole('heading', { name: 'Rask psykisk helsehjelp, Demo kommune' })).toBeVisible();
+    await expect(page.getByText('Demo kommune, Nabo kommune')).toBeVisible();
+
+    const crisis = page.getByRole('complementary', { name: 'Trenger du hjelp nå?' });
+    await expect(crisis.getByRole('link', { name: '113' })).toHaveAttribute('href', 'tel:113');
+    await expect(crisis.getByRole('link', { name: '116 117' })).toHaveAttribute('href', 'tel:116117');
+    await expect(crisis.getByRole('link', { name: '116 123' })).toHaveAttribute('href', 'tel:116123');
+
+    await expect(page.getByRole('banner')).toBeVisible();
+    await expect(page.getByRole('main')).toBeVisible();
+    await expect(page.getByRole('contentinfo')).toBeVisible();
+    await expectAccessible();
+  });
+
+  test('the skip link is the first stop and leads to the main content', async ({ page, visit, isMobile }) => {
+    test.skip(isMobile, 'phones have no Tab key');
+    await visit('/');
+    await page.keyboard.press('Tab');
+    const skip = page.getByRole('link', { name: 'Hopp til hovedinnholdet' });
+    await expect(skip).toBeFocused();
+    await expect(skip).toBeVisible();
+    await page.keyboard.press('Enter');
+    await expect(page).toHaveURL(/#main$/);
+  });
+
+  test('hydrates without errors or policy violations', async ({ page, visit, hydrated, browserErrors }) => {
+    test.skip(!hydrated, 'needs JavaScript');
+    await visit('/');
+    await waitForHydration(page);
+    expect(browserErrors).toEqual([]);
+  });
+
+  test('an unknown address shows a translated not-found page', async ({ page, expectAccessible }) => {
+    const response = await page.goto('/finnes-ikke');
+    expect(response?.status()).toBe(404);
+    await expect(page.getByRole('heading', { level: 1, name: 'Fant ikke siden' })).toBeVisible();
+    await expectAccessible();
+  });
+});

@@ -1,0 +1,8 @@
+//! The server: configuration, start-up, routes outside Leptos, security headers, seeding.
+
+pub mod config;
+pub mod routes;
+pub mod security;
+pub mod seed;
+pub mod startup;
+pub mod telemetry;

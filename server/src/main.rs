@@ -1,0 +1,36 @@
+//! Starts the product: telemetry, configuration, build, serve.
+
+use server::config::Settings;
+use server::startup::Application;
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    server::telemetry::init();
+    let settings = match Settings::from_env() {
+        Ok(settings) => settings,
+        Err(error) => {
+            eprintln!("{error}");
+            std::process::exit(2);
+        }
+    };
+    let application = Application::build(settings).await?;
+    print_banner(&application);
+    application.run_until_stopped().await?;
+    Ok(())
+}
+
+fn print_banner(application: &Application) {
+    println!(
+        "Rask psykisk helsehjelp is running at http://{}",
+        application.address()
+    );
+    if !application.demo_logins().is_empty() {
+        println!("Demo logins (development data):");
+        for login in application.demo_logins() {
+            println!(
+                "  {:<10} {:<26} {}",
+                login.role, login.email, login.password
+            );
+        }
+    }
+}

@@ -1,0 +1,4 @@
+//! HTTP routes outside Leptos.
+
+pub mod health;
+pub mod language;

@@ -1,0 +1,187 @@
+//! Loads the demo data in `seeds/demo.toml`. Idempotent: a second run changes nothing.
+
+use serde::Deserialize;
+use sqlx::Row;
+
+use app::server::db::now;
+use app::server::passwords::{self, Password};
+use app::server::Db;
+
+const DEMO: &str = include_str!("../../seeds/demo.toml");
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DemoData {
+    pub municipality: Vec<MunicipalitySeed>,
+    pub service: Vec<ServiceSeed>,
+    pub account: Vec<AccountSeed>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MunicipalitySeed {
+    pub number: String,
+    pub name: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServiceSeed {
+    pub slug: String,
+    pub name: String,
+    pub municipalities: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AccountSeed {
+    pub email: String,
+    pub name: String,
+    pub kind: String,
+    pub password: String,
+    #[serde(default)]
+    pub roles: Vec<RoleSeed>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RoleSeed {
+    pub service: String,
+    pub role: String,
+}
+
+/// A login the demo data created, for printing at start-up.
+#[derive(Debug, Clone)]
+pub struct DemoLogin {
+    pub email: String,
+    pub password: String,
+    pub role: String,
+}
+
+pub fn demo_data() -> Result<DemoData, toml::de::Error> {
+    toml::from_str(DEMO)
+}
+
+/// Loads the demo service, municipalities and accounts; returns the logins.
+#[tracing::instrument(skip_all)]
+pub async fn load_demo(db: &Db) -> anyhow::Result<Vec<DemoLogin>> {
+    let data = demo_data()?;
+    let t = now();
+    let mut tx = db.pool.begin().await?;
+    for m in &data.municipality {
+        sqlx::query(
+            "insert into municipality (number, name) values ($1, $2)
+             on conflict (number) do update set name = excluded.name",
+        )
+        .bind(&m.number)
+        .bind(&m.name)
+        .execute(&mut *tx)
+        .await?;
+    }
+    for s in &data.service {
+        let service_id: i64 = sqlx::query(
+            "insert into service (slug, name, created_at, updated_at) values ($1, $2, $3, $3)
+             on conflict (slug) do update set name = excluded.name
+             returning service_id",
+        )
+        .bind(&s.slug)
+        .bind(&s.name)
+        .bind(t)
+        .fetch_one(&mut *tx)
+        .await?
+        .try_get("service_id")?;
+        for number in &s.municipalities {
+            sqlx::query(
+                "insert into service_municipality (service_id, municipality_id)
+                 select $1, municipality_id from municipality where number = $2
+                 on conflict do nothing",
+            )
+            .bind(service_id)
+            .bind(number)
+            .execute(&mut *tx)
+            .await?;
+        }
+    }
+    tx.commit().await?;
+
+    let mut logins = Vec::new();
+    for a in &data.account {
+        let existing = sqlx::query("select account_id from account where email = $1")
+            .bind(&a.email)
+            .fetch_optional(&db.pool)
+            .await?;
+        let account_id: i64 = match existing {
+            Some(row) => row.try_get("account_id")?,
+            None => {
+                // Hashing is slow on purpose; only new accounts pay for it.
+                let hash = passwords::hash(Password::new(a.password.clone())).await?;
+                sqlx::query(
+                    "insert into account
+                        (email, display_name, password_hash, kind, email_verified_at, created_at, updated_at)
+                     values ($1, $2, $3, $4, $5, $5, $5)
+                     on conflict (email) do nothing
+                     returning account_id",
+                )
+                .bind(&a.email)
+                .bind(&a.name)
+                .bind(hash)
+                .bind(&a.kind)
+                .bind(t)
+                .fetch_one(&db.pool)
+                .await?
+                .try_get("account_id")?
+            }
+        };
+        for r in &a.roles {
+            sqlx::query(
+                "insert into membership (account_id, service_id, role, created_at)
+                 select $1, service_id, $2, $3 from service where slug = $4
+                 on conflict (account_id, service_id) do nothing",
+            )
+            .bind(account_id)
+            .bind(&r.role)
+            .bind(t)
+            .bind(&r.service)
+            .execute(&db.pool)
+            .await?;
+        }
+        let role = a
+            .roles
+            .first()
+            .map(|r| r.role.clone())
+            .unwrap_or_else(|| a.kind.clone());
+        logins.push(DemoLogin {
+            email: a.email.clone(),
+            password: a.password.clone(),
+            role,
+        });
+    }
+    Ok(logins)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_shipped_demo_data_parses_and_has_one_account_per_role() {
+        let data = demo_data().unwrap();
+        assert_eq!(data.service.len(), 1);
+        assert_eq!(
+            data.service[0].name,
+            "Rask psykisk helsehjelp, Demo kommune"
+        );
+        assert_eq!(data.municipality.len(), 2);
+        let mut roles: Vec<&str> = data
+            .account
+            .iter()
+            .flat_map(|a| a.roles.iter().map(|r| r.role.as_str()))
+            .collect();
+        roles.sort();
+        assert_eq!(roles, ["intake", "lead", "therapist"]);
+        assert_eq!(
+            data.account.iter().filter(|a| a.kind == "citizen").count(),
+            1
+        );
+    }
+}

@@ -1,0 +1,210 @@
+//! Builds the application from settings and serves it until told to stop.
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use anyhow::Context as _;
+use axum::routing::get;
+use axum::Router;
+use leptos::prelude::*;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use tokio::net::TcpListener;
+use tower_http::trace::TraceLayer;
+
+use app::server::state::SiteSettings;
+use app::server::{AppState, Db, Mailer};
+use app::{shell, App, OUTPUT_NAME};
+
+use crate::config::Settings;
+use crate::routes::{health::healthz, language::set_language};
+use crate::security::{add_security_headers, SecurityHeaders};
+use crate::seed::{self, DemoLogin};
+
+static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
+static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
+
+/// A built application with its listener bound, ready to serve.
+pub struct Application {
+    listener: TcpListener,
+    router: Router,
+    address: SocketAddr,
+    state: AppState,
+    demo_logins: Vec<DemoLogin>,
+    settings: Settings,
+}
+
+impl Application {
+    /// Connects and migrates the database, seeds demo data when asked, and binds
+    /// the listener (port 0 picks a free port; `port()` tells which).
+    pub async fn build(settings: Settings) -> anyhow::Result<Application> {
+        let db = Db::connect(settings.database_url())
+            .await
+            .context("connecting to the database")?;
+        migrate(&db).await?;
+        let demo_logins = if settings.seed_demo {
+            seed::load_demo(&db).await.context("loading demo data")?
+        } else {
+            Vec::new()
+        };
+        let mailer = match &settings.smtp_url {
+            Some(url) => Mailer::smtp(
+                &settings.mail_from,
+                secrecy::ExposeSecret::expose_secret(url),
+            ),
+            None => Mailer::to_files(&settings.mail_from, &settings.outbox_dir),
+        }
+        .context("setting up mail")?;
+
+        let listener = TcpListener::bind(settings.bind)
+            .await
+            .with_context(|| format!("binding {}", settings.bind))?;
+        let address = listener.local_addr()?;
+        let leptos_options = LeptosOptions::builder()
+            .output_name(OUTPUT_NAME)
+            .site_root(settings.site_root.to_string_lossy().as_ref())
+            .site_pkg_dir("pkg")
+            .site_addr(address)
+            .build();
+        let state = AppState {
+            db,
+            mailer,
+            site: Arc::new(SiteSettings {
+                public_url: settings.public_url.clone(),
+                production: settings.is_production(),
+            }),
+            leptos_options,
+        };
+        let router = app(
+            state.clone(),
+            SecurityHeaders {
+                hsts: settings.is_production(),
+            },
+        );
+        Ok(Application {
+            listener,
+            router,
+            address,
+            state,
+            demo_logins,
+            settings,
+        })
+    }
+
+    pub fn address(&self) -> SocketAddr {
+        self.address
+    }
+
+    pub fn port(&self) -> u16 {
+        self.address.port()
+    }
+
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    pub fn demo_logins(&self) -> &[DemoLogin] {
+        &self.demo_logins
+    }
+
+    /// Serves until SIGTERM or Ctrl-C, then lets in-flight requests finish.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.run_until(shutdown_signal()).await
+    }
+
+    /// Serves until `stop` completes, then drains in-flight requests
+    /// (at most the configured grace period).
+    pub async fn run_until(
+        self,
+        stop: impl Future<Output = ()> + Send + 'static,
+    ) -> std::io::Result<()> {
+        let grace = self.settings.shutdown_grace;
+        let (stopped_tx, stopped_rx) = tokio::sync::oneshot::channel::<()>();
+        let serve = axum::serve(self.listener, self.router).with_graceful_shutdown(async move {
+            stop.await;
+            tracing::info!("shutting down: finishing requests in flight");
+            let _ = stopped_tx.send(());
+        });
+        let deadline = async move {
+            let _ = stopped_rx.await;
+            tokio::time::sleep(grace).await;
+        };
+        tokio::select! {
+            result = serve => {
+                tracing::info!("stopped cleanly");
+                result
+            }
+            () = deadline => {
+                tracing::warn!("grace period over: stopping with requests still open");
+                Ok(())
+            }
+        }
+    }
+}
+
+/// Runs the migrations for the database's engine.
+pub async fn migrate(db: &Db) -> anyhow::Result<()> {
+    let migrator = match db.backend {
+        app::server::Backend::Sqlite => &SQLITE_MIGRATIONS,
+        app::server::Backend::Postgres => &POSTGRES_MIGRATIONS,
+    };
+    migrator
+        .run(&db.pool)
+        .await
+        .context("running database migrations")?;
+    Ok(())
+}
+
+/// The whole HTTP surface: health, language switch, Leptos pages and server
+/// functions, static files, and the layers every response passes through.
+pub fn app(state: AppState, security: SecurityHeaders) -> Router {
+    let routes = generate_route_list(App);
+    let context = {
+        let state = state.clone();
+        move || {
+            provide_context(state.clone());
+            leptos::nonce::provide_nonce();
+        }
+    };
+    let options = state.leptos_options.clone();
+    Router::new()
+        .route("/healthz", get(healthz))
+        .route("/language/{code}", get(set_language))
+        .leptos_routes_with_context(&state, routes, context.clone(), {
+            let options = options.clone();
+            move || shell(options.clone())
+        })
+        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(context, shell))
+        .layer(axum::middleware::from_fn_with_state(security, add_security_headers))
+        .layer(
+            TraceLayer::new_for_http().make_span_with(|request: &axum::http::Request<_>| {
+                // The path only: query strings can carry tokens.
+                tracing::info_span!("request", method = %request.method(), path = %request.uri().path())
+            }),
+        )
+        .with_state(state)
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(error) => {
+                tracing::error!(error = ?error, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+}

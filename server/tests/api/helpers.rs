@@ -1,0 +1,163 @@
+//! `TestApp`: a running server with a fresh database and a cookie-keeping client.
+
+use std::path::PathBuf;
+
+use app::server::Backend;
+use server::config::Settings;
+use server::startup::Application;
+
+pub struct TestApp {
+    pub address: String,
+    pub client: reqwest::Client,
+    pub state: app::server::AppState,
+    pub backend: Backend,
+    /// Scratch directory holding this test's SQLite file and outbox.
+    #[allow(dead_code)]
+    pub dir: PathBuf,
+}
+
+/// Runs one test body on SQLite and on PostgreSQL, as `name::sqlite` and `name::postgres`.
+#[macro_export]
+macro_rules! on_both_backends {
+    ($(async fn $name:ident($app:ident: TestApp) $body:block)*) => {
+        $(
+            mod $name {
+                #[allow(unused_imports)]
+                use super::*;
+                async fn run($app: $crate::helpers::TestApp) $body
+
+                #[tokio::test]
+                async fn sqlite() {
+                    run($crate::helpers::TestApp::spawn(app::server::Backend::Sqlite).await).await
+                }
+
+                #[tokio::test]
+                async fn postgres() {
+                    run($crate::helpers::TestApp::spawn(app::server::Backend::Postgres).await).await
+                }
+            }
+        )*
+    };
+}
+
+/// A fresh, empty scratch directory for one test.
+pub fn scratch_dir(label: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!(
+        "rph-test-{label}-{}-{}",
+        std::process::id(),
+        rand_suffix()
+    ));
+    std::fs::create_dir_all(&dir).expect("scratch dir");
+    dir
+}
+
+pub fn rand_suffix() -> String {
+    use rand::Rng as _;
+    let n: u64 = rand::thread_rng().gen();
+    format!("{n:016x}")
+}
+
+/// A database URL for a fresh, empty database on the given engine.
+pub async fn fresh_database(backend: Backend, dir: &std::path::Path) -> String {
+    match backend {
+        Backend::Sqlite => format!("sqlite://{}/rph.sqlite3", dir.display()),
+        Backend::Postgres => {
+            let admin_url = std::env::var("TEST_POSTGRES_URL").expect(
+                "TEST_POSTGRES_URL is not set: run the tests with scripts/test, which starts \
+                 a throwaway PostgreSQL cluster",
+            );
+            let name = format!("rph_test_{}", rand_suffix());
+            let admin = app::server::Db::connect(&admin_url)
+                .await
+                .expect("connect to PostgreSQL");
+            sqlx::query(&format!("create database {name}"))
+                .execute(&admin.pool)
+                .await
+                .expect("create test database");
+            admin.pool.close().await;
+            let (base, _) = admin_url
+                .rsplit_once('/')
+                .expect("URL with a database name");
+            format!("{base}/{name}")
+        }
+    }
+}
+
+impl TestApp {
+    pub async fn spawn(backend: Backend) -> TestApp {
+        TestApp::spawn_with(backend, &[]).await
+    }
+
+    /// Starts the server with extra settings on top of the test defaults.
+    pub async fn spawn_with(backend: Backend, extra: &[(&str, &str)]) -> TestApp {
+        server::telemetry::init();
+        let dir = scratch_dir(backend.name());
+        let database_url = fresh_database(backend, &dir).await;
+        let mut vars: Vec<(String, String)> = vec![
+            ("RPH_BIND".into(), "127.0.0.1:0".into()),
+            ("DATABASE_URL".into(), database_url),
+            (
+                "RPH_SITE_ROOT".into(),
+                dir.join("site").display().to_string(),
+            ),
+            (
+                "RPH_OUTBOX_DIR".into(),
+                dir.join("outbox").display().to_string(),
+            ),
+        ];
+        vars.extend(extra.iter().map(|(k, v)| (k.to_string(), v.to_string())));
+        let settings = Settings::from_vars(vars).expect("valid test settings");
+        let application = Application::build(settings)
+            .await
+            .expect("application builds");
+        let address = format!("http://{}", application.address());
+        let state = application.state().clone();
+        tokio::spawn(application.run_until(std::future::pending()));
+        let client = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .cookie_store(true)
+            .build()
+            .expect("client");
+        TestApp {
+            address,
+            client,
+            state,
+            backend,
+            dir,
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.address, path)
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client
+            .get(self.url(path))
+            .send()
+            .await
+            .expect("request sent")
+    }
+
+    /// Counts the rows of a table.
+    pub async fn count(&self, table: &str) -> i64 {
+        use sqlx::Row as _;
+        sqlx::query(&format!("select count(*) as n from {table}"))
+            .fetch_one(&self.state.db.pool)
+            .await
+            .expect("count rows")
+            .try_get::<i64, _>("n")
+            .expect("count is a number")
+    }
+}
+
+/// Settings a production deployment must have, for tests of production mode.
+pub const PRODUCTION: &[(&str, &str)] = &[
+    ("APP_ENV", "production"),
+    ("PUBLIC_URL", "https://rph.example"),
+    (
+        "RPH_SESSION_SECRET",
+        "0123456789abcdef0123456789abcdef-test",
+    ),
+    ("RPH_SMTP_URL", "smtp://127.0.0.1:9"),
+];

@@ -1,0 +1,164 @@
+use app::server::Backend;
+
+use crate::helpers::{TestApp, PRODUCTION};
+use crate::on_both_backends;
+
+on_both_backends! {
+    async fn home_page_lists_the_demo_service_from_the_database(app: TestApp) {
+        let response = app.get("/").await;
+        assert_eq!(response.status(), 200);
+        let html = response.text().await.unwrap();
+        assert!(html.contains("<html lang=\"nb\""));
+        assert!(html.contains("Rask psykisk helsehjelp, Demo kommune"));
+        assert!(html.contains("Demo kommune, Nabo kommune"));
+    }
+}
+
+fn header(response: &reqwest::Response, name: &str) -> String {
+    response
+        .headers()
+        .get(name)
+        .unwrap_or_else(|| panic!("missing header {name}"))
+        .to_str()
+        .unwrap()
+        .to_owned()
+}
+
+#[tokio::test]
+async fn pages_carry_a_nonce_policy_without_inline_scripts() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let response = app.get("/").await;
+    let csp = header(&response, "content-security-policy");
+    assert!(!csp.contains("unsafe-inline"), "{csp}");
+    assert!(csp.contains("frame-ancestors 'none'"), "{csp}");
+    let nonce = csp
+        .split("'nonce-")
+        .nth(1)
+        .and_then(|rest| rest.split('\'').next())
+        .expect("a nonce in the policy")
+        .to_owned();
+    assert_eq!(header(&response, "x-content-type-options"), "nosniff");
+    assert_eq!(header(&response, "referrer-policy"), "no-referrer");
+    assert!(response
+        .headers()
+        .get("strict-transport-security")
+        .is_none());
+    let html = response.text().await.unwrap();
+    let scripts = html.matches("<script").count();
+    let with_nonce = html.matches(&format!("nonce=\"{nonce}\"")).count();
+    assert!(scripts > 0);
+    assert_eq!(
+        scripts, with_nonce,
+        "every script must carry this response's nonce"
+    );
+
+    // A second response gets a different nonce.
+    let again = header(&app.get("/").await, "content-security-policy");
+    assert_ne!(again, csp);
+}
+
+#[tokio::test]
+async fn every_response_has_the_security_headers_even_errors_and_health() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    for path in ["/healthz", "/finnes-ikke", "/language/xx"] {
+        let response = app.get(path).await;
+        assert!(header(&response, "content-security-policy").contains("frame-ancestors 'none'"));
+        assert_eq!(
+            header(&response, "x-content-type-options"),
+            "nosniff",
+            "{path}"
+        );
+        assert_eq!(
+            header(&response, "referrer-policy"),
+            "no-referrer",
+            "{path}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn production_adds_strict_transport_security() {
+    let app = TestApp::spawn_with(Backend::Sqlite, PRODUCTION).await;
+    let response = app.get("/healthz").await;
+    assert!(header(&response, "strict-transport-security").contains("max-age="));
+}
+
+#[tokio::test]
+async fn unknown_addresses_get_a_translated_404_page() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let response = app
+        .client
+        .get(app.url("/finnes-ikke"))
+        .header("accept-language", "en-GB")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 404);
+    assert!(response.text().await.unwrap().contains("Page not found"));
+}
+
+#[tokio::test]
+async fn the_browser_language_is_the_default() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let html = app
+        .client
+        .get(app.url("/"))
+        .header("accept-language", "nn-NO,nn;q=0.9,en;q=0.5")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("<html lang=\"nn\""));
+    assert!(html.contains("Treng du hjelp no?"));
+}
+
+#[tokio::test]
+async fn the_language_switch_remembers_the_choice_and_goes_back() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let response = app.get("/language/en?to=/finnes-ikke").await;
+    assert_eq!(response.status(), 303);
+    assert_eq!(header(&response, "location"), "/finnes-ikke");
+    let cookie = header(&response, "set-cookie");
+    assert!(cookie.starts_with("lang=en;"), "{cookie}");
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"),
+        "{cookie}"
+    );
+
+    // The client keeps the cookie: the next page is English, whatever the browser says.
+    let html = app
+        .client
+        .get(app.url("/"))
+        .header("accept-language", "nb")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("<html lang=\"en\""));
+}
+
+#[tokio::test]
+async fn the_language_switch_is_no_open_redirect() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    for target in [
+        "//evil.example/",
+        "https://evil.example/",
+        "/%5Cevil.example",
+    ] {
+        let response = app.get(&format!("/language/nn?to={target}")).await;
+        assert_eq!(response.status(), 303);
+        assert_eq!(header(&response, "location"), "/", "{target}");
+    }
+    assert_eq!(app.get("/language/xx").await.status(), 404);
+}
+
+#[tokio::test]
+async fn production_cookies_are_secure() {
+    let app = TestApp::spawn_with(Backend::Sqlite, PRODUCTION).await;
+    let response = app.get("/language/nn?to=/").await;
+    assert!(header(&response, "set-cookie").contains("Secure"));
+}
