@@ -1,5 +1,8 @@
 //! Integration tests: the whole server on port 0, over HTTP, on SQLite and PostgreSQL.
 
+// A failed unwrap is a failed test, which is what we want here.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod helpers;
 
 mod health;
