@@ -16,14 +16,21 @@ export const test = base.extend<Fixtures>({
   hydrated: async ({ javaScriptEnabled }, use) => {
     await use(javaScriptEnabled !== false);
   },
-  browserErrors: async ({ page }, use) => {
-    const errors: string[] = [];
-    page.on('console', (message) => {
-      if (message.type() === 'error') errors.push(message.text());
-    });
-    page.on('pageerror', (error) => errors.push(error.message));
-    await use(errors);
-  },
+  browserErrors: [
+    async ({ page }, use, testInfo) => {
+      const errors: string[] = [];
+      page.on('console', (message) => {
+        if (message.type() === 'error') errors.push(message.text());
+      });
+      page.on('pageerror', (error) => errors.push(error.message));
+      await use(errors);
+      // A failed test shows what the browser complained about.
+      if (testInfo.status !== testInfo.expectedStatus && errors.length > 0) {
+        await testInfo.attach('browser-errors', { body: errors.join('\n'), contentType: 'text/plain' });
+      }
+    },
+    { auto: true },
+  ],
   visit: async ({ page, hydrated }, use) => {
     await use(async (path: string) => {
       await page.goto(path);

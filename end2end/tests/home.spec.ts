@@ -30,6 +30,16 @@ test.describe('home page', () => {
     await expect(page).toHaveURL(/#main$/);
   });
 
+  test('on a phone the crisis numbers are one tap away', async ({ page, visit, isMobile }) => {
+    test.skip(!isMobile, 'the desktop layout shows the crisis box beside the content');
+    await visit('/');
+    const emergency = page.getByRole('link', { name: '113' });
+    await expect(emergency).not.toBeInViewport();
+    await page.getByRole('link', { name: 'Akutt hjelp' }).click();
+    await expect(page).toHaveURL(/#crisis$/);
+    await expect(emergency).toBeInViewport();
+  });
+
   test('hydrates without errors or policy violations', async ({ page, visit, hydrated, browserErrors }) => {
     test.skip(!hydrated, 'needs JavaScript');
     await visit('/');

@@ -68,6 +68,17 @@ ensure_end2end_packages() {
   fi
 }
 
+# npm's binaryen for `wasm-opt` on release bundles (Debian's is too old and breaks them).
+ensure_wasm_opt() {
+  local tools=$BUILD_CACHE/tools
+  if [ ! -x "$tools/node_modules/.bin/wasm-opt" ]; then
+    step "installing binaryen (wasm-opt) from npm into $tools"
+    mkdir -p "$tools"
+    npm install --prefix "$tools" --no-audit --no-fund --loglevel=error binaryen@132
+  fi
+  export PATH="$tools/node_modules/.bin:$PATH"
+}
+
 # cargo xtask builds the browser bundle and the server; prints where they are.
 build_product() {
   local profile_flag=${1:-}

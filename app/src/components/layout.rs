@@ -13,6 +13,8 @@ pub fn Layout(children: Children) -> impl IntoView {
         <header class="site-header">
             <div class="site-header-inner">
                 <a class="site-name" href="/">{t.product_name}</a>
+                // On a phone the crisis box sits below the content: this reaches it at once.
+                <a class="crisis-link" href="#crisis">{t.crisis_link}</a>
                 <LanguageSwitch/>
             </div>
         </header>

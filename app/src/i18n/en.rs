@@ -9,6 +9,7 @@ pub static TEXTS: Texts = Texts {
     main_navigation: "Main menu",
     nav_home: "Home",
 
+    crisis_link: "Urgent help",
     crisis_heading: "Do you need help now?",
     crisis_emergency: "Life or health in immediate danger: call",
     crisis_out_of_hours: "Out-of-hours GP (legevakt):",

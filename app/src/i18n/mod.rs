@@ -21,6 +21,7 @@ pub struct Texts {
     pub main_navigation: &'static str,
     pub nav_home: &'static str,
 
+    pub crisis_link: &'static str,
     pub crisis_heading: &'static str,
     pub crisis_emergency: &'static str,
     pub crisis_out_of_hours: &'static str,

@@ -9,6 +9,7 @@ pub static TEXTS: Texts = Texts {
     main_navigation: "Hovedmeny",
     nav_home: "Forside",
 
+    crisis_link: "Akutt hjelp",
     crisis_heading: "Trenger du hjelp nå?",
     crisis_emergency: "Akutt fare for liv eller helse: ring",
     crisis_out_of_hours: "Legevakt:",

@@ -9,6 +9,7 @@ pub static TEXTS: Texts = Texts {
     main_navigation: "Hovudmeny",
     nav_home: "Framside",
 
+    crisis_link: "Akutt hjelp",
     crisis_heading: "Treng du hjelp no?",
     crisis_emergency: "Akutt fare for liv eller helse: ring",
     crisis_out_of_hours: "Legevakt:",
