@@ -1,6 +1,7 @@
 //! The server: configuration, start-up, routes outside Leptos, security headers, seeding.
 
 pub mod config;
+pub mod csrf;
 pub mod routes;
 pub mod security;
 pub mod seed;

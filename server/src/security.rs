@@ -28,7 +28,9 @@ pub async fn add_security_headers(
         .or_insert(HeaderValue::from_static(DEFAULT_CSP));
     let fixed: [(HeaderName, &'static str); 5] = [
         (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
-        (header::REFERRER_POLICY, "no-referrer"),
+        // Full referrer only within the site (form posts without JavaScript return
+        // to the page they came from); nothing leaves for other sites.
+        (header::REFERRER_POLICY, "same-origin"),
         (header::X_FRAME_OPTIONS, "DENY"),
         (
             HeaderName::from_static("permissions-policy"),

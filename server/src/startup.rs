@@ -17,6 +17,7 @@ use app::server::{AppState, Db, Mailer};
 use app::{shell, App, OUTPUT_NAME};
 
 use crate::config::Settings;
+use crate::csrf::{refuse_cross_site, TrustedOrigins};
 use crate::routes::{health::healthz, language::set_language};
 use crate::security::{add_security_headers, SecurityHeaders};
 use crate::seed::{self, DemoLogin};
@@ -80,6 +81,7 @@ impl Application {
             SecurityHeaders {
                 hsts: settings.is_production(),
             },
+            TrustedOrigins::from_public_url(&settings.public_url),
         );
         Ok(Application {
             listener,
@@ -157,7 +159,7 @@ pub async fn migrate(db: &Db) -> anyhow::Result<()> {
 
 /// The whole HTTP surface: health, language switch, Leptos pages and server
 /// functions, static files, and the layers every response passes through.
-pub fn app(state: AppState, security: SecurityHeaders) -> Router {
+pub fn app(state: AppState, security: SecurityHeaders, origins: TrustedOrigins) -> Router {
     let routes = generate_route_list(App);
     let context = {
         let state = state.clone();
@@ -175,6 +177,7 @@ pub fn app(state: AppState, security: SecurityHeaders) -> Router {
             move || shell(options.clone())
         })
         .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(context, shell))
+        .layer(axum::middleware::from_fn_with_state(origins, refuse_cross_site))
         .layer(axum::middleware::from_fn_with_state(security, add_security_headers))
         .layer(
             TraceLayer::new_for_http().make_span_with(|request: &axum::http::Request<_>| {

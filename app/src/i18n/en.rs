@@ -42,5 +42,6 @@ pub static TEXTS: Texts = Texts {
     back_to_home: "Back to the home page",
 
     error_unavailable: "The service is not available right now. Please try again in a moment.",
+    error_cross_site: "The request did not come from this website and was refused. Go back and try again.",
     error_unexpected: "Something went wrong on our side. Please try again in a moment.",
 };

@@ -49,6 +49,7 @@ pub struct Texts {
     pub back_to_home: &'static str,
 
     pub error_unavailable: &'static str,
+    pub error_cross_site: &'static str,
     pub error_unexpected: &'static str,
 }
 

@@ -42,5 +42,6 @@ pub static TEXTS: Texts = Texts {
     back_to_home: "Til forsiden",
 
     error_unavailable: "Tjenesten er ikke tilgjengelig akkurat nå. Prøv igjen om litt.",
+    error_cross_site: "Forespørselen kom ikke fra denne nettsiden og ble avvist. Gå tilbake og prøv igjen.",
     error_unexpected: "Noe gikk galt hos oss. Prøv igjen om litt.",
 };

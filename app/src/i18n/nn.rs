@@ -42,5 +42,6 @@ pub static TEXTS: Texts = Texts {
     back_to_home: "Til framsida",
 
     error_unavailable: "Tenesta er ikkje tilgjengeleg akkurat no. Prøv igjen om litt.",
+    error_cross_site: "Førespurnaden kom ikkje frå denne nettsida og vart avvist. Gå tilbake og prøv igjen.",
     error_unexpected: "Noko gjekk gale hos oss. Prøv igjen om litt.",
 };

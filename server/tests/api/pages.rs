@@ -38,7 +38,7 @@ async fn pages_carry_a_nonce_policy_without_inline_scripts() {
         .expect("a nonce in the policy")
         .to_owned();
     assert_eq!(header(&response, "x-content-type-options"), "nosniff");
-    assert_eq!(header(&response, "referrer-policy"), "no-referrer");
+    assert_eq!(header(&response, "referrer-policy"), "same-origin");
     assert!(response
         .headers()
         .get("strict-transport-security")
@@ -70,7 +70,7 @@ async fn every_response_has_the_security_headers_even_errors_and_health() {
         );
         assert_eq!(
             header(&response, "referrer-policy"),
-            "no-referrer",
+            "same-origin",
             "{path}"
         );
     }
@@ -161,4 +161,37 @@ async fn production_cookies_are_secure() {
     let app = TestApp::spawn_with(Backend::Sqlite, PRODUCTION).await;
     let response = app.get("/language/nn?to=/").await;
     assert!(header(&response, "set-cookie").contains("Secure"));
+}
+
+on_both_backends! {
+    async fn a_post_from_a_foreign_origin_is_refused(app: TestApp) {
+        let response = app
+            .client
+            .post(app.url("/api/site/services"))
+            .header("origin", "https://evil.example")
+            .header("accept-language", "en")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 403);
+        assert!(response.text().await.unwrap().contains("did not come from this website"));
+    }
+
+    async fn a_post_naming_no_origin_is_refused(app: TestApp) {
+        let response = app.client.post(app.url("/api/site/services")).send().await.unwrap();
+        assert_eq!(response.status(), 403);
+    }
+
+    async fn a_post_from_our_own_pages_is_served(app: TestApp) {
+        let response = app
+            .client
+            .post(app.url("/api/site/services"))
+            .header("origin", app.address.clone())
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200);
+        let body: serde_json::Value = response.json().await.unwrap();
+        assert_eq!(body[0]["name"], "Rask psykisk helsehjelp, Demo kommune");
+    }
 }
