@@ -16,6 +16,15 @@ pub enum AppError {
     Forbidden,
     #[error("not found")]
     NotFound,
+    /// Wrong email or password; the same whether or not the account exists.
+    /// Carries the email as typed, so a form without JavaScript can keep it.
+    #[error("login failed")]
+    LoginFailed { email: String },
+    /// The second-factor or recovery code was wrong or already used.
+    #[error("wrong code")]
+    WrongCode,
+    #[error("too many attempts")]
+    RateLimited,
     #[error("temporarily unavailable")]
     Unavailable,
     #[error("internal error")]
@@ -31,10 +40,47 @@ impl AppError {
         match self {
             AppError::Unavailable | AppError::Request(_) => t.error_unavailable,
             AppError::NotFound => t.not_found_text,
-            AppError::Unauthenticated | AppError::Forbidden | AppError::Internal => {
-                t.error_unexpected
-            }
+            AppError::LoginFailed { .. } => t.error_login_failed,
+            AppError::WrongCode => t.error_wrong_code,
+            AppError::RateLimited => t.error_rate_limited,
+            AppError::Unauthenticated => t.error_signed_out,
+            AppError::Forbidden | AppError::Internal => t.error_unexpected,
         }
+    }
+}
+
+impl AppError {
+    /// The HTTP status that fits, so a person's mistake is not logged as a server fault.
+    pub fn status(&self) -> u16 {
+        match self {
+            AppError::Unauthenticated | AppError::LoginFailed { .. } | AppError::WrongCode => 401,
+            AppError::Forbidden => 403,
+            AppError::NotFound => 404,
+            AppError::RateLimited => 429,
+            AppError::Unavailable => 503,
+            AppError::Internal | AppError::Request(_) => 500,
+        }
+    }
+
+    /// Sets this error's status on the response being built, and hands the error back.
+    /// Not for pages and plain form posts (they accept HTML): those are answered with
+    /// a page or a redirect back to the form, whose status must stand.
+    #[cfg(feature = "ssr")]
+    pub fn respond(self) -> AppError {
+        let wants_html = leptos::prelude::use_context::<http::request::Parts>()
+            .and_then(|parts| parts.headers.get(http::header::ACCEPT).cloned())
+            .and_then(|accept| accept.to_str().ok().map(|a| a.contains("text/html")))
+            .unwrap_or(false);
+        if wants_html {
+            return self;
+        }
+        if let (Some(response), Ok(status)) = (
+            leptos::prelude::use_context::<leptos_axum::ResponseOptions>(),
+            http::StatusCode::from_u16(self.status()),
+        ) {
+            response.set_status(status);
+        }
+        self
     }
 }
 
@@ -57,6 +103,14 @@ impl From<sqlx::Error> for AppError {
             }
             _ => AppError::Internal,
         }
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl From<crate::server::passwords::PasswordError> for AppError {
+    fn from(error: crate::server::passwords::PasswordError) -> Self {
+        tracing::error!(error = ?error, "password hashing failed");
+        AppError::Internal
     }
 }
 

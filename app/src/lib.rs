@@ -15,6 +15,8 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 
 use components::Layout;
+use pages::account::AccountPage;
+use pages::login::{LoginPage, SecondFactorPage};
 use pages::{home::HomePage, not_found::NotFoundPage};
 
 /// The name of the compiled browser bundle under `/pkg`.
@@ -56,6 +58,9 @@ pub fn App() -> impl IntoView {
             <Layout>
                 <Routes fallback=NotFoundPage>
                     <Route path=path!("/") view=HomePage ssr=SsrMode::Async/>
+                    <Route path=path!("/login") view=LoginPage/>
+                    <Route path=path!("/login/code") view=SecondFactorPage/>
+                    <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async/>
                 </Routes>
             </Layout>
         </Router>

@@ -5,5 +5,6 @@ pub mod csrf;
 pub mod routes;
 pub mod security;
 pub mod seed;
+pub mod session_layer;
 pub mod startup;
 pub mod telemetry;

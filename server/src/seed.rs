@@ -40,6 +40,8 @@ pub struct AccountSeed {
     pub kind: String,
     pub password: String,
     #[serde(default)]
+    pub totp_secret: Option<String>,
+    #[serde(default)]
     pub roles: Vec<RoleSeed>,
 }
 
@@ -56,6 +58,8 @@ pub struct DemoLogin {
     pub email: String,
     pub password: String,
     pub role: String,
+    /// The TOTP secret, only when the account was created by this run.
+    pub new_totp_secret: Option<String>,
 }
 
 pub fn demo_data() -> Result<DemoData, toml::de::Error> {
@@ -110,6 +114,7 @@ pub async fn load_demo(db: &Db) -> anyhow::Result<Vec<DemoLogin>> {
             .bind(&a.email)
             .fetch_optional(&db.pool)
             .await?;
+        let created = existing.is_none();
         let account_id: i64 = match existing {
             Some(row) => row.try_get("account_id")?,
             None => {
@@ -117,8 +122,8 @@ pub async fn load_demo(db: &Db) -> anyhow::Result<Vec<DemoLogin>> {
                 let hash = passwords::hash(Password::new(a.password.clone())).await?;
                 sqlx::query(
                     "insert into account
-                        (email, display_name, password_hash, kind, email_verified_at, created_at, updated_at)
-                     values ($1, $2, $3, $4, $5, $5, $5)
+                        (email, display_name, password_hash, kind, email_verified_at, created_at, updated_at, totp_secret)
+                     values ($1, $2, $3, $4, $5, $5, $5, $6)
                      on conflict (email) do nothing
                      returning account_id",
                 )
@@ -127,6 +132,7 @@ pub async fn load_demo(db: &Db) -> anyhow::Result<Vec<DemoLogin>> {
                 .bind(hash)
                 .bind(&a.kind)
                 .bind(t)
+                .bind(&a.totp_secret)
                 .fetch_one(&db.pool)
                 .await?
                 .try_get("account_id")?
@@ -154,6 +160,7 @@ pub async fn load_demo(db: &Db) -> anyhow::Result<Vec<DemoLogin>> {
             email: a.email.clone(),
             password: a.password.clone(),
             role,
+            new_totp_secret: a.totp_secret.clone().filter(|_| created),
         });
     }
     Ok(logins)

@@ -21,6 +21,7 @@ use crate::csrf::{refuse_cross_site, TrustedOrigins};
 use crate::routes::{health::healthz, language::set_language};
 use crate::security::{add_security_headers, SecurityHeaders};
 use crate::seed::{self, DemoLogin};
+use crate::session_layer::attach_session;
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
 static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
@@ -122,7 +123,10 @@ impl Application {
     ) -> std::io::Result<()> {
         let grace = self.settings.shutdown_grace;
         let (stopped_tx, stopped_rx) = tokio::sync::oneshot::channel::<()>();
-        let serve = axum::serve(self.listener, self.router).with_graceful_shutdown(async move {
+        let service = self
+            .router
+            .into_make_service_with_connect_info::<SocketAddr>();
+        let serve = axum::serve(self.listener, service).with_graceful_shutdown(async move {
             stop.await;
             tracing::info!("shutting down: finishing requests in flight");
             let _ = stopped_tx.send(());
@@ -177,6 +181,7 @@ pub fn app(state: AppState, security: SecurityHeaders, origins: TrustedOrigins) 
             move || shell(options.clone())
         })
         .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(context, shell))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), attach_session))
         .layer(axum::middleware::from_fn_with_state(origins, refuse_cross_site))
         .layer(axum::middleware::from_fn_with_state(security, add_security_headers))
         .layer(

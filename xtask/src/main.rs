@@ -55,8 +55,14 @@ impl Paths {
         self.target.join("site").join(self.profile_dir(release))
     }
 
+    /// Where `build` copies the server it just built (cargo does not always refresh
+    /// `target/debug/server` when `cargo test` built the same binary first).
     fn server_binary(&self, release: bool) -> PathBuf {
-        self.target.join(self.profile_dir(release)).join("server")
+        // Outside the site directory, which is served to the public.
+        self.target
+            .join("rph")
+            .join(self.profile_dir(release))
+            .join("server")
     }
 }
 
@@ -95,6 +101,11 @@ fn main() -> ExitCode {
 }
 
 fn cargo(paths: &Paths, args: &[&str]) -> Result<()> {
+    cargo_output(paths, args, false).map(|_| ())
+}
+
+/// Runs cargo; with `capture`, returns its standard output (JSON messages).
+fn cargo_output(paths: &Paths, args: &[&str], capture: bool) -> Result<String> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let mut command = Command::new(&cargo);
     command
@@ -119,13 +130,17 @@ fn cargo(paths: &Paths, args: &[&str]) -> Result<()> {
             command.env_remove(key.as_ref());
         }
     }
-    let status = command
-        .status()
+    if capture {
+        command.stdout(std::process::Stdio::piped());
+    }
+    let output = command
+        .spawn()
+        .and_then(|child| child.wait_with_output())
         .with_context(|| format!("running {cargo}"))?;
-    if !status.success() {
+    if !output.status.success() {
         bail!("cargo {} failed", args.join(" "));
     }
-    Ok(())
+    Ok(String::from_utf8_lossy(&output.stdout).into_owned())
 }
 
 /// Compiles `frontend` to wasm, generates its JS glue, and copies the stylesheet
@@ -240,11 +255,35 @@ fn copy_dir(from: &Path, to: &Path) -> Result<()> {
 }
 
 fn build_server(paths: &Paths, release: bool) -> Result<()> {
-    let mut args = vec!["build", "--package", "server", "--bin", "server"];
+    let mut args = vec![
+        "build",
+        "--package",
+        "server",
+        "--bin",
+        "server",
+        "--message-format=json-render-diagnostics",
+    ];
     if release {
         args.push("--release");
     }
-    cargo(paths, &args)
+    let messages = cargo_output(paths, &args, true)?;
+    let executable = messages
+        .lines()
+        .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
+        .filter(|m| m["reason"] == "compiler-artifact" && m["target"]["name"] == "server")
+        .find_map(|m| m["executable"].as_str().map(PathBuf::from))
+        .context("cargo reported no server executable")?;
+    let target = paths.server_binary(release);
+    if let Some(dir) = target.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    // Copy to a temporary name and rename, so a running server is never overwritten.
+    let partial = target.with_extension("partial");
+    std::fs::copy(&executable, &partial)
+        .with_context(|| format!("copying {}", executable.display()))?;
+    std::fs::rename(&partial, &target)?;
+    eprintln!("xtask: server ready at {}", target.display());
+    Ok(())
 }
 
 fn serve(paths: &Paths, release: bool) -> Result<()> {

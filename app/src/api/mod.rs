@@ -1,4 +1,5 @@
 //! Server functions, one module per area. Each checks who is asking first,
 //! then calls one plain function and maps its error.
 
+pub mod auth;
 pub mod site;

@@ -15,6 +15,9 @@ pub fn Layout(children: Children) -> impl IntoView {
                 <a class="site-name" href="/">{t.product_name}</a>
                 // On a phone the crisis box sits below the content: this reaches it at once.
                 <a class="crisis-link" href="#crisis">{t.crisis_link}</a>
+                <nav class="account-nav" aria-label=t.main_navigation>
+                    <a href="/account">{t.nav_account}</a>
+                </nav>
                 <LanguageSwitch/>
             </div>
         </header>

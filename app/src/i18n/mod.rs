@@ -43,6 +43,34 @@ pub struct Texts {
     pub footer_privacy: &'static str,
     pub footer_open_source: &'static str,
 
+    pub nav_account: &'static str,
+    pub login_title: &'static str,
+    pub login_intro: &'static str,
+    pub field_email: &'static str,
+    pub field_password: &'static str,
+    pub login_submit: &'static str,
+    pub code_title: &'static str,
+    pub code_intro: &'static str,
+    pub field_code: &'static str,
+    pub code_submit: &'static str,
+    pub error_summary_heading: &'static str,
+    pub account_title: &'static str,
+    pub account_email: &'static str,
+    pub account_roles: &'static str,
+    pub account_second_factor_on: &'static str,
+    pub account_idle_before: &'static str,
+    pub account_idle_after: &'static str,
+    pub logout: &'static str,
+    pub logout_everywhere: &'static str,
+    pub kind_citizen: &'static str,
+    pub role_intake: &'static str,
+    pub role_therapist: &'static str,
+    pub role_lead: &'static str,
+    pub role_specialist_guest: &'static str,
+    pub error_login_failed: &'static str,
+    pub error_wrong_code: &'static str,
+    pub error_rate_limited: &'static str,
+    pub error_signed_out: &'static str,
     pub loading: &'static str,
     pub not_found_title: &'static str,
     pub not_found_text: &'static str,
@@ -59,6 +87,17 @@ pub fn texts(lang: Lang) -> &'static Texts {
         Lang::Nb => &nb::TEXTS,
         Lang::Nn => &nn::TEXTS,
         Lang::En => &en::TEXTS,
+    }
+}
+
+/// A role's name in the interface.
+pub fn role_label(t: &'static Texts, role: crate::domain::identity::Role) -> &'static str {
+    use crate::domain::identity::Role;
+    match role {
+        Role::Intake => t.role_intake,
+        Role::Therapist => t.role_therapist,
+        Role::Lead => t.role_lead,
+        Role::SpecialistGuest => t.role_specialist_guest,
     }
 }
 

@@ -1,10 +1,15 @@
 //! Server-only parts shared by server functions and the binary: state, database, mail.
 
+pub mod accounts;
+pub mod auth;
 pub mod db;
 pub mod mail;
 pub mod passwords;
+pub mod rate_limit;
 pub mod services;
+pub mod sessions;
 pub mod state;
+pub mod totp;
 
 pub use db::{Backend, Db};
 pub use mail::{Mailer, OutgoingMail};

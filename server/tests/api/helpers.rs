@@ -131,12 +131,60 @@ impl TestApp {
         format!("{}{}", self.address, path)
     }
 
+    /// A page request as a browser makes it.
     pub async fn get(&self, path: &str) -> reqwest::Response {
         self.client
             .get(self.url(path))
+            .header("accept", "text/html,application/xhtml+xml")
             .send()
             .await
             .expect("request sent")
+    }
+
+    /// A second browser: its own cookie jar, same server.
+    pub fn new_client(&self) -> reqwest::Client {
+        reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .cookie_store(true)
+            .build()
+            .expect("client")
+    }
+
+    /// Posts a form the way a browser without JavaScript does, from `from_page`.
+    pub async fn post_form_with(
+        &self,
+        client: &reqwest::Client,
+        path: &str,
+        from_page: &str,
+        fields: &[(&str, &str)],
+    ) -> reqwest::Response {
+        client
+            .post(self.url(path))
+            .header("origin", self.address.clone())
+            .header("referer", self.url(from_page))
+            .header("accept", "text/html,application/xhtml+xml")
+            .form(fields)
+            .send()
+            .await
+            .expect("request sent")
+    }
+
+    pub async fn post_form(
+        &self,
+        path: &str,
+        from_page: &str,
+        fields: &[(&str, &str)],
+    ) -> reqwest::Response {
+        self.post_form_with(&self.client, path, from_page, fields)
+            .await
+    }
+
+    /// Runs one statement against the test database.
+    pub async fn execute(&self, sql: &str) {
+        sqlx::query(sql)
+            .execute(&self.state.db.pool)
+            .await
+            .expect("statement runs");
     }
 
     /// Counts the rows of a table.
@@ -149,6 +197,54 @@ impl TestApp {
             .try_get::<i64, _>("n")
             .expect("count is a number")
     }
+}
+
+/// The `Location` of a redirect.
+pub fn location(response: &reqwest::Response) -> String {
+    response
+        .headers()
+        .get("location")
+        .map(|v| v.to_str().unwrap().to_owned())
+        .unwrap_or_default()
+}
+
+/// The error a form post without JavaScript was sent back with (`?__err=`), as JSON text.
+pub fn form_error(response: &reqwest::Response) -> Option<String> {
+    use base64::Engine as _;
+    let location = location(response);
+    let encoded = location.split("__err=").nth(1)?.split('&').next()?;
+    let decoded = percent_decode(encoded);
+    let bytes = base64::engine::general_purpose::URL_SAFE
+        .decode(decoded.as_bytes())
+        .ok()?;
+    Some(String::from_utf8_lossy(&bytes).into_owned())
+}
+
+fn percent_decode(s: &str) -> String {
+    let mut out = Vec::new();
+    let bytes = s.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            if let Ok(v) = u8::from_str_radix(&s[i + 1..i + 3], 16) {
+                out.push(v);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// The current TOTP code for a base32 secret.
+pub fn totp_now(secret: &str) -> String {
+    let secret = app::server::totp::base32_decode(secret).expect("base32 secret");
+    format!(
+        "{:06}",
+        app::server::totp::code_at(&secret, app::server::db::now())
+    )
 }
 
 /// Settings a production deployment must have, for tests of production mode.

@@ -5,6 +5,7 @@
 
 mod helpers;
 
+mod auth;
 mod health;
 mod mail;
 mod pages;

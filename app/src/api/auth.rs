@@ -1,0 +1,218 @@
+//! Logging in and out, the second factor, and "my account".
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::domain::identity::{AccountKind, Role};
+use crate::error::AppError;
+
+/// The signed-in person's own account, as "my account" shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountView {
+    pub display_name: String,
+    pub email: String,
+    pub kind: AccountKind,
+    pub second_factor: bool,
+    pub memberships: Vec<MembershipView>,
+    /// Minutes an unused session lasts.
+    pub idle_minutes: i64,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MembershipView {
+    pub service: String,
+    pub role: Role,
+}
+
+/// Checks email and password. Citizens are then signed in; staff go on to the
+/// second factor. Anyone may call this, so the rate limits are checked first.
+#[server(prefix = "/api", endpoint = "auth/login")]
+pub async fn login(email: String, password: String) -> Result<(), AppError> {
+    login_inner(email, password)
+        .await
+        .map_err(AppError::respond)
+}
+
+#[cfg(feature = "ssr")]
+async fn login_inner(email: String, password: String) -> Result<(), AppError> {
+    use crate::domain::identity::{normalise_email, SessionStage};
+    use crate::server::auth::{client_ip, current_session, session_cookie, set_cookie};
+    use crate::server::passwords::{self, Password};
+    use crate::server::rate_limit::{self, LOGIN_PER_ACCOUNT, LOGIN_PER_ADDRESS};
+    use crate::server::{accounts, sessions, state::app_state};
+
+    let state = app_state()?;
+    let db = &state.db;
+    let typed = email.trim().to_owned();
+    let normalised = normalise_email(&typed);
+    let account_bucket = format!(
+        "login:account:{}",
+        accounts::fingerprint(normalised.as_deref().unwrap_or(&typed))
+    );
+    let address_bucket = client_ip().map(|ip| format!("login:ip:{ip}"));
+    if rate_limit::is_limited(db, &account_bucket, LOGIN_PER_ACCOUNT).await? {
+        return Err(AppError::RateLimited);
+    }
+    if let Some(bucket) = &address_bucket {
+        if rate_limit::is_limited(db, bucket, LOGIN_PER_ADDRESS).await? {
+            return Err(AppError::RateLimited);
+        }
+    }
+
+    let record = match &normalised {
+        Some(email) => accounts::find_for_login(db, email).await?,
+        None => None,
+    };
+    let stored = record.as_ref().and_then(|r| r.password_hash.clone());
+    // Verified against a dummy hash when there is no account: same time, same answer.
+    let verified = passwords::verify(Password::new(password), stored).await?;
+    let Some(record) = record.filter(|_| verified) else {
+        rate_limit::record(db, &account_bucket).await?;
+        if let Some(bucket) = &address_bucket {
+            rate_limit::record(db, bucket).await?;
+        }
+        return Err(AppError::LoginFailed { email: typed });
+    };
+
+    // Staff give a second factor; in production always, so one must be enrolled.
+    let needs_code = record.kind == AccountKind::Staff
+        && (record.totp_secret.is_some() || state.site.production);
+    // A new session id at every login: an old or planted cookie is worth nothing.
+    if let Some(current) = current_session() {
+        sessions::end(db, &current.token).await?;
+    }
+    let stage = if needs_code {
+        SessionStage::Password
+    } else {
+        SessionStage::Full
+    };
+    let token = sessions::create(db, record.account_id, stage).await?;
+    set_cookie(&session_cookie(&token, state.site.production));
+    tracing::info!(
+        account_id = record.account_id,
+        stage = stage.as_str(),
+        "logged in"
+    );
+    leptos_axum::redirect(if needs_code {
+        "/login/code"
+    } else {
+        "/account"
+    });
+    Ok(())
+}
+
+/// Completes a staff login with a code from the authenticator app or a recovery code.
+/// Only a session that has just given the right password may call this.
+#[server(prefix = "/api", endpoint = "auth/second-factor")]
+pub async fn second_factor(code: String) -> Result<(), AppError> {
+    second_factor_inner(code).await.map_err(AppError::respond)
+}
+
+#[cfg(feature = "ssr")]
+async fn second_factor_inner(code: String) -> Result<(), AppError> {
+    use crate::domain::identity::SessionStage;
+    use crate::server::auth::{current_session, session_cookie, set_cookie};
+    use crate::server::rate_limit::{self, LOGIN_PER_ACCOUNT};
+    use crate::server::{accounts, db::now, sessions, state::app_state, totp};
+
+    let current = current_session()
+        .filter(|s| s.session.stage == SessionStage::Password)
+        .ok_or(AppError::Unauthenticated)?;
+    let state = app_state()?;
+    let db = &state.db;
+    let account_id = current.session.account_id;
+    let bucket = format!("second-factor:account:{account_id}");
+    if rate_limit::is_limited(db, &bucket, LOGIN_PER_ACCOUNT).await? {
+        return Err(AppError::RateLimited);
+    }
+    let secret = accounts::totp_secret(db, account_id)
+        .await?
+        .and_then(|s| totp::base32_decode(&s));
+    let accepted = match secret
+        .as_deref()
+        .and_then(|s| totp::verify(s, &code, now()))
+    {
+        Some(step) => accounts::accept_totp_step(db, account_id, step).await?,
+        None => accounts::use_recovery_code(db, account_id, &code).await?,
+    };
+    if !accepted {
+        rate_limit::record(db, &bucket).await?;
+        return Err(AppError::WrongCode);
+    }
+    // A new session id at the change of privilege.
+    sessions::end(db, &current.token).await?;
+    let token = sessions::create(db, account_id, SessionStage::Full).await?;
+    set_cookie(&session_cookie(&token, state.site.production));
+    tracing::info!(account_id, "second factor accepted");
+    leptos_axum::redirect("/account");
+    Ok(())
+}
+
+/// Ends this session. Anyone may call it; without a session it only clears the cookie.
+#[server(prefix = "/api", endpoint = "auth/logout")]
+pub async fn logout() -> Result<(), AppError> {
+    use crate::server::auth::{clear_session_cookie, current_session, set_cookie};
+    use crate::server::{sessions, state::app_state};
+
+    let state = app_state()?;
+    if let Some(current) = current_session() {
+        sessions::end(&state.db, &current.token).await?;
+    }
+    set_cookie(&clear_session_cookie(state.site.production));
+    leptos_axum::redirect("/");
+    Ok(())
+}
+
+/// Ends every session of the signed-in person, on every device.
+#[server(prefix = "/api", endpoint = "auth/logout-everywhere")]
+pub async fn logout_everywhere() -> Result<(), AppError> {
+    logout_everywhere_inner().await.map_err(AppError::respond)
+}
+
+#[cfg(feature = "ssr")]
+async fn logout_everywhere_inner() -> Result<(), AppError> {
+    use crate::server::auth::{clear_session_cookie, require_signed_in, set_cookie};
+    use crate::server::{sessions, state::app_state};
+
+    let current = require_signed_in()?;
+    let state = app_state()?;
+    let ended = sessions::end_all_for_account(&state.db, current.session.account_id).await?;
+    set_cookie(&clear_session_cookie(state.site.production));
+    tracing::info!(
+        account_id = current.session.account_id,
+        ended,
+        "logged out everywhere"
+    );
+    leptos_axum::redirect("/");
+    Ok(())
+}
+
+/// The signed-in person's own account.
+#[server(prefix = "/api", endpoint = "auth/me")]
+pub async fn my_account() -> Result<AccountView, AppError> {
+    my_account_inner().await.map_err(AppError::respond)
+}
+
+#[cfg(feature = "ssr")]
+async fn my_account_inner() -> Result<AccountView, AppError> {
+    use crate::server::auth::require_signed_in;
+    use crate::server::{accounts, sessions, state::app_state};
+
+    let current = require_signed_in()?;
+    let state = app_state()?;
+    let summary = accounts::summary(&state.db, current.session.account_id)
+        .await?
+        .ok_or(AppError::Unauthenticated)?;
+    Ok(AccountView {
+        display_name: summary.display_name,
+        email: summary.email,
+        kind: summary.kind,
+        second_factor: summary.second_factor,
+        memberships: summary
+            .memberships
+            .into_iter()
+            .map(|(service, role)| MembershipView { service, role })
+            .collect(),
+        idle_minutes: sessions::idle_limit_seconds(summary.kind) / 60,
+    })
+}

@@ -1,0 +1,22 @@
+//! The box at the top of a form that says what went wrong, read out at once.
+
+use leptos::prelude::*;
+
+use crate::error::AppError;
+use crate::i18n::use_texts;
+
+/// Shows the error of the last submission, if any.
+#[component]
+pub fn ErrorSummary(#[prop(into)] error: Signal<Option<AppError>>) -> impl IntoView {
+    let t = use_texts();
+    move || {
+        error.get().map(|e| {
+            view! {
+                <div class="error-summary" role="alert" aria-labelledby="error-summary-heading">
+                    <h2 id="error-summary-heading">{t.error_summary_heading}</h2>
+                    <p>{e.message(t)}</p>
+                </div>
+            }
+        })
+    }
+}

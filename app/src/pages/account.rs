@@ -1,0 +1,67 @@
+//! "My account": who you are signed in as, your roles, and logging out.
+
+use leptos::form::ActionForm;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::Redirect;
+
+use crate::api::auth::{my_account, AccountView, Logout, LogoutEverywhere};
+use crate::domain::identity::AccountKind;
+use crate::error::AppError;
+use crate::i18n::{role_label, use_texts, Texts};
+
+#[component]
+pub fn AccountPage() -> impl IntoView {
+    let t = use_texts();
+    let account = Resource::new(|| (), |_| my_account());
+    view! {
+        <Title text=format!("{} – {}", t.account_title, t.product_name)/>
+        <h1>{t.account_title}</h1>
+        <Suspense fallback=move || view! { <p>{t.loading}</p> }>
+            {move || Suspend::new(async move {
+                match account.await {
+                    Ok(account) => account_details(t, account).into_any(),
+                    Err(AppError::Unauthenticated) => view! { <Redirect path="/login"/> }.into_any(),
+                    Err(error) => view! { <p class="notice" role="alert">{error.message(t)}</p> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+fn account_details(t: &'static Texts, account: AccountView) -> impl IntoView {
+    let logout = ServerAction::<Logout>::new();
+    let everywhere = ServerAction::<LogoutEverywhere>::new();
+    let roles = if account.kind == AccountKind::Citizen {
+        vec![t.kind_citizen.to_owned()]
+    } else {
+        account
+            .memberships
+            .iter()
+            .map(|m| format!("{}: {}", role_label(t, m.role), m.service))
+            .collect()
+    };
+    view! {
+        <section class="card" aria-labelledby="account-name">
+            <h2 id="account-name">{account.display_name}</h2>
+            <dl class="facts">
+                <dt>{t.account_email}</dt>
+                <dd>{account.email}</dd>
+                <dt>{t.account_roles}</dt>
+                <dd>
+                    <ul class="plain">{roles.into_iter().map(|r| view! { <li>{r}</li> }).collect_view()}</ul>
+                </dd>
+            </dl>
+            {account.second_factor.then(|| view! { <p>{t.account_second_factor_on}</p> })}
+            <p>{t.account_idle_before} " " {account.idle_minutes} " " {t.account_idle_after}</p>
+        </section>
+        <div class="actions">
+            <ActionForm action=logout>
+                <button type="submit" class="button">{t.logout}</button>
+            </ActionForm>
+            <ActionForm action=everywhere>
+                <button type="submit" class="button secondary">{t.logout_everywhere}</button>
+            </ActionForm>
+        </div>
+    }
+}

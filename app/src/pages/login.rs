@@ -1,0 +1,80 @@
+//! Logging in: email and password, then a one-time code for staff.
+
+use leptos::form::ActionForm;
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+use crate::api::auth::{Login, SecondFactor};
+use crate::components::ErrorSummary;
+use crate::error::AppError;
+use crate::i18n::use_texts;
+
+#[component]
+pub fn LoginPage() -> impl IntoView {
+    let t = use_texts();
+    let action = ServerAction::<Login>::new();
+    let error = Signal::derive(move || action.value().get().and_then(Result::err));
+    // Without JavaScript the page is reloaded: the error brings the email back.
+    let typed_email = move || match error.get() {
+        Some(AppError::LoginFailed { email }) => email,
+        _ => String::new(),
+    };
+    view! {
+        <Title text=format!("{} – {}", t.login_title, t.product_name)/>
+        <h1>{t.login_title}</h1>
+        <p>{t.login_intro}</p>
+        <ErrorSummary error/>
+        <ActionForm action attr:class="form">
+            <div class="field">
+                <label for="email">{t.field_email}</label>
+                <input
+                    id="email"
+                    name="email"
+                    type="email"
+                    inputmode="email"
+                    autocomplete="username"
+                    required
+                    prop:value=typed_email
+                    value=typed_email
+                />
+            </div>
+            <div class="field">
+                <label for="password">{t.field_password}</label>
+                <input id="password" name="password" type="password" autocomplete="current-password" required/>
+            </div>
+            <button type="submit" class="button">{t.login_submit}</button>
+        </ActionForm>
+    }
+}
+
+#[component]
+pub fn SecondFactorPage() -> impl IntoView {
+    let t = use_texts();
+    let action = ServerAction::<SecondFactor>::new();
+    let error = Signal::derive(move || action.value().get().and_then(Result::err));
+    view! {
+        <Title text=format!("{} – {}", t.code_title, t.product_name)/>
+        <h1>{t.code_title}</h1>
+        <p>{t.code_intro}</p>
+        <ErrorSummary error/>
+        {move || {
+            matches!(error.get(), Some(AppError::Unauthenticated))
+                .then(|| view! { <p><a href="/login">{t.login_title}</a></p> })
+        }}
+        <ActionForm action attr:class="form">
+            <div class="field">
+                <label for="code">{t.field_code}</label>
+                <input
+                    id="code"
+                    name="code"
+                    type="text"
+                    inputmode="numeric"
+                    autocomplete="one-time-code"
+                    class="code-input"
+                    required
+                />
+            </div>
+            <button type="submit" class="button">{t.code_submit}</button>
+        </ActionForm>
+    }
+}

@@ -1,0 +1,92 @@
+//! Who is asking: the session the request layer found, and the cookie that carries it.
+
+use std::net::{IpAddr, SocketAddr};
+
+use leptos::prelude::*;
+
+use super::sessions::LiveSession;
+use crate::domain::identity::SessionStage;
+use crate::error::AppError;
+
+/// The session of the request being served, put there by the request layer.
+#[derive(Clone, Debug)]
+pub struct CurrentSession {
+    pub session: LiveSession,
+    /// The cookie token, needed to end or replace this session.
+    pub token: String,
+}
+
+/// The cookie's name; `__Host-` in production binds it to this exact origin over HTTPS.
+pub fn cookie_name(production: bool) -> &'static str {
+    if production {
+        "__Host-rph_session"
+    } else {
+        "rph_session"
+    }
+}
+
+/// `Set-Cookie` value for a session token. No `Max-Age`: it ends with the browser,
+/// and the server ends it sooner (idle and absolute limits).
+pub fn session_cookie(token: &str, production: bool) -> String {
+    let secure = if production { "; Secure" } else { "" };
+    format!(
+        "{}={token}; Path=/; HttpOnly; SameSite=Lax{secure}",
+        cookie_name(production)
+    )
+}
+
+/// `Set-Cookie` value that removes the session cookie.
+pub fn clear_session_cookie(production: bool) -> String {
+    let secure = if production { "; Secure" } else { "" };
+    format!(
+        "{}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure}",
+        cookie_name(production)
+    )
+}
+
+/// The request's session at any stage, from inside a server function or page.
+pub fn current_session() -> Option<CurrentSession> {
+    use_context::<http::request::Parts>()?
+        .extensions
+        .get::<CurrentSession>()
+        .cloned()
+}
+
+/// The signed-in person (password and, for staff, second factor done), or `Unauthenticated`.
+pub fn require_signed_in() -> Result<CurrentSession, AppError> {
+    current_session()
+        .filter(|s| s.session.stage == SessionStage::Full)
+        .ok_or(AppError::Unauthenticated)
+}
+
+/// The address the request came from (the socket peer).
+pub fn client_ip() -> Option<IpAddr> {
+    use_context::<http::request::Parts>()?
+        .extensions
+        .get::<axum::extract::ConnectInfo<SocketAddr>>()
+        .map(|info| info.0.ip())
+}
+
+/// Adds a `Set-Cookie` header to the response being built.
+pub fn set_cookie(value: &str) {
+    if let (Some(response), Ok(value)) = (
+        use_context::<leptos_axum::ResponseOptions>(),
+        http::HeaderValue::from_str(value),
+    ) {
+        response.append_header(http::header::SET_COOKIE, value);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn production_cookies_are_host_bound_and_secure() {
+        let c = session_cookie("abc", true);
+        assert!(c.starts_with("__Host-rph_session=abc; Path=/; HttpOnly; SameSite=Lax"));
+        assert!(c.ends_with("; Secure"));
+        assert!(!session_cookie("abc", false).contains("Secure"));
+        assert!(clear_session_cookie(false).contains("Max-Age=0"));
+    }
+}

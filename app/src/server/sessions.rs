@@ -1,0 +1,188 @@
+//! Server-side sessions: the cookie holds a random token, the database its hash.
+
+use sha2::{Digest, Sha256};
+use sqlx::Row;
+
+use super::db::now;
+use super::Db;
+use crate::domain::identity::{AccountKind, SessionStage};
+
+/// How long a session may sit unused, by kind of account.
+pub fn idle_limit_seconds(kind: AccountKind) -> i64 {
+    match kind {
+        AccountKind::Staff => 30 * 60,
+        AccountKind::Citizen => 60 * 60,
+    }
+}
+
+/// The longest a session lives, however active.
+pub const ABSOLUTE_LIMIT_SECONDS: i64 = 12 * 60 * 60;
+
+/// Only write `last_seen_at` this often, so reads stay reads.
+const TOUCH_EVERY_SECONDS: i64 = 30;
+
+/// A live session, as the request layer finds it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LiveSession {
+    pub session_id: String,
+    pub account_id: i64,
+    pub kind: AccountKind,
+    pub stage: SessionStage,
+    /// Unix second at which the session lapses if unused.
+    pub idle_deadline: i64,
+}
+
+/// A new random token for the cookie (256 bits, URL-safe base64).
+pub fn new_token() -> String {
+    use base64ish::encode_url_safe;
+    use rand::RngCore as _;
+    let mut bytes = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    encode_url_safe(&bytes)
+}
+
+/// The database key for a cookie token.
+pub fn session_id_for(token: &str) -> String {
+    hex(&Sha256::digest(token.as_bytes()))
+}
+
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Starts a session and returns the token for the cookie.
+pub async fn create(db: &Db, account_id: i64, stage: SessionStage) -> Result<String, sqlx::Error> {
+    let token = new_token();
+    let t = now();
+    sqlx::query(
+        "insert into session (session_id, account_id, stage, created_at, last_seen_at, expires_at)
+         values ($1, $2, $3, $4, $4, $5)",
+    )
+    .bind(session_id_for(&token))
+    .bind(account_id)
+    .bind(stage.as_str())
+    .bind(t)
+    .bind(t + ABSOLUTE_LIMIT_SECONDS)
+    .execute(&db.pool)
+    .await?;
+    Ok(token)
+}
+
+/// Finds the live session for a cookie token, ending it if it has lapsed or its
+/// account is deactivated, and noting that it was used.
+pub async fn resolve(db: &Db, token: &str) -> Result<Option<LiveSession>, sqlx::Error> {
+    let session_id = session_id_for(token);
+    let row = sqlx::query(
+        "select s.account_id, s.stage, s.last_seen_at, s.expires_at, a.kind, a.deactivated_at
+         from session s join account a on a.account_id = s.account_id
+         where s.session_id = $1",
+    )
+    .bind(&session_id)
+    .fetch_optional(&db.pool)
+    .await?;
+    let Some(row) = row else {
+        return Ok(None);
+    };
+    let t = now();
+    let kind =
+        AccountKind::parse(&row.try_get::<String, _>("kind")?).unwrap_or(AccountKind::Citizen);
+    let last_seen: i64 = row.try_get("last_seen_at")?;
+    let expires: i64 = row.try_get("expires_at")?;
+    let deactivated: Option<i64> = row.try_get("deactivated_at")?;
+    if t >= expires || t - last_seen >= idle_limit_seconds(kind) || deactivated.is_some() {
+        end(db, token).await?;
+        return Ok(None);
+    }
+    if t - last_seen >= TOUCH_EVERY_SECONDS {
+        sqlx::query("update session set last_seen_at = $1 where session_id = $2")
+            .bind(t)
+            .bind(&session_id)
+            .execute(&db.pool)
+            .await?;
+    }
+    let stage =
+        SessionStage::parse(&row.try_get::<String, _>("stage")?).unwrap_or(SessionStage::Password);
+    let seen = if t - last_seen >= TOUCH_EVERY_SECONDS {
+        t
+    } else {
+        last_seen
+    };
+    Ok(Some(LiveSession {
+        session_id,
+        account_id: row.try_get("account_id")?,
+        kind,
+        stage,
+        idle_deadline: (seen + idle_limit_seconds(kind)).min(expires),
+    }))
+}
+
+/// Ends one session.
+pub async fn end(db: &Db, token: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("delete from session where session_id = $1")
+        .bind(session_id_for(token))
+        .execute(&db.pool)
+        .await
+        .map(|_| ())
+}
+
+/// Ends every session of an account ("log out everywhere", deactivation).
+pub async fn end_all_for_account(db: &Db, account_id: i64) -> Result<u64, sqlx::Error> {
+    sqlx::query("delete from session where account_id = $1")
+        .bind(account_id)
+        .execute(&db.pool)
+        .await
+        .map(|r| r.rows_affected())
+}
+
+/// Small URL-safe base64 without padding, to avoid another dependency here.
+mod base64ish {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+    pub fn encode_url_safe(bytes: &[u8]) -> String {
+        let mut out = String::with_capacity(bytes.len() * 4 / 3 + 2);
+        for chunk in bytes.chunks(3) {
+            let b = [
+                chunk[0],
+                *chunk.get(1).unwrap_or(&0),
+                *chunk.get(2).unwrap_or(&0),
+            ];
+            let n = (b[0] as u32) << 16 | (b[1] as u32) << 8 | b[2] as u32;
+            let chars = chunk.len() + 1;
+            for i in 0..chars {
+                out.push(ALPHABET[((n >> (18 - 6 * i)) & 63) as usize] as char);
+            }
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_are_long_random_and_url_safe() {
+        let a = new_token();
+        let b = new_token();
+        assert_ne!(a, b);
+        assert_eq!(a.len(), 43);
+        assert!(a
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'));
+    }
+
+    #[test]
+    fn the_database_key_is_a_hash_not_the_token() {
+        let token = new_token();
+        let id = session_id_for(&token);
+        assert_eq!(id.len(), 64);
+        assert_ne!(id, token);
+        assert_eq!(id, session_id_for(&token));
+    }
+
+    #[test]
+    fn staff_sessions_lapse_sooner_than_citizens() {
+        assert_eq!(idle_limit_seconds(AccountKind::Staff), 1800);
+        assert_eq!(idle_limit_seconds(AccountKind::Citizen), 3600);
+    }
+}

@@ -1,0 +1,95 @@
+import { createHmac } from 'node:crypto';
+import { test, expect, waitForHydration } from './fixtures';
+
+/** RFC 6238 code for a base32 secret, as an authenticator app shows it. */
+function totp(secretBase32: string, at = Date.now()): string {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let bits = '';
+  for (const c of secretBase32.replace(/=+$/, '')) bits += alphabet.indexOf(c).toString(2).padStart(5, '0');
+  const bytes = Buffer.from(bits.match(/.{8}/g)!.map((b) => parseInt(b, 2)));
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(Math.floor(at / 1000 / 30)));
+  const hash = createHmac('sha1', bytes).update(counter).digest();
+  const offset = hash[19] & 0xf;
+  const value = (hash.readUInt32BE(offset) & 0x7fffffff) % 1_000_000;
+  return value.toString().padStart(6, '0');
+}
+
+test.describe('login', () => {
+  test('a citizen logs in, sees their page and logs out', async ({ page, visit, hydrated, expectAccessible }) => {
+    await visit('/login');
+    await expectAccessible();
+    await page.getByLabel('E-postadresse').fill('innbygger@demo.example');
+    await page.getByLabel('Passord').fill('demo-passord-innbygger');
+    await page.getByRole('button', { name: 'Logg inn' }).click();
+
+    await expect(page).toHaveURL(/\/account$/);
+    await expect(page.getByRole('heading', { name: 'Kari Nordmann' })).toBeVisible();
+    await expect(page.getByText('innbygger@demo.example')).toBeVisible();
+    if (hydrated) await waitForHydration(page);
+    await expectAccessible();
+
+    await page.getByRole('button', { name: 'Logg ut', exact: true }).click();
+    await expect(page).toHaveURL(/\/$/);
+    await visit('/account');
+    await expect(page).toHaveURL(/\/login$/);
+  });
+
+  test('a wrong password says so at the top and keeps the email', async ({ page, visit, expectAccessible }) => {
+    await visit('/login');
+    await page.getByLabel('E-postadresse').fill('innbygger@demo.example');
+    await page.getByLabel('Passord').fill('feil-passord-her');
+    await page.getByRole('button', { name: 'Logg inn' }).click();
+
+    const summary = page.getByRole('alert');
+    await expect(summary).toContainText('Feil e-postadresse eller passord.');
+    await expect(page.getByLabel('E-postadresse')).toHaveValue('innbygger@demo.example');
+    await expectAccessible();
+  });
+
+  // A code works once per account, so each project that runs this uses its own account.
+  const staffByProject: Record<string, { email: string; password: string; secret: string; name: string; role: string }> = {
+    'no-js-desktop': {
+      email: 'terapeut@demo.example',
+      password: 'demo-passord-terapeut',
+      secret: 'JBUBPW7B2UXM3XZSAMWAZBKPSZWQRYF4',
+      name: 'Tor Terapeut',
+      role: 'Behandler',
+    },
+    'hydrated-desktop': {
+      email: 'leder@demo.example',
+      password: 'demo-passord-leder',
+      secret: 'ELJFAR6NWNCOSCZQD2KVIWU2ECWV2CKI',
+      name: 'Lise Leder',
+      role: 'Leder',
+    },
+  };
+
+  test('staff give a one-time code after the password', async ({ page, visit, expectAccessible }, testInfo) => {
+    const staff = staffByProject[testInfo.project.name];
+    test.skip(!staff, 'one desktop project each, with and without JavaScript');
+    await visit('/login');
+    await page.getByLabel('E-postadresse').fill(staff.email);
+    await page.getByLabel('Passord').fill(staff.password);
+    await page.getByRole('button', { name: 'Logg inn' }).click();
+
+    await expect(page).toHaveURL(/\/login\/code$/);
+    await expect(page.getByRole('heading', { level: 1, name: 'Engangskode' })).toBeVisible();
+    await expectAccessible();
+    await page.getByLabel('Kode').fill('000000');
+    await page.getByRole('button', { name: 'Bekreft' }).click();
+    await expect(page.getByRole('alert')).toContainText('Koden stemmer ikke');
+
+    await page.getByLabel('Kode').fill(totp(staff.secret));
+    await page.getByRole('button', { name: 'Bekreft' }).click();
+    await expect(page).toHaveURL(/\/account$/);
+    await expect(page.getByRole('heading', { name: staff.name })).toBeVisible();
+    await expect(page.getByText(`${staff.role}: Rask psykisk helsehjelp, Demo kommune`)).toBeVisible();
+  });
+
+  test('the login page speaks English too', async ({ page, visit }) => {
+    await visit('/language/en?to=/login');
+    await expect(page.getByRole('heading', { level: 1, name: 'Log in' })).toBeVisible();
+    await expect(page.getByLabel('Email address')).toBeVisible();
+  });
+});
