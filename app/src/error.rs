@@ -4,7 +4,38 @@ use serde::{Deserialize, Serialize};
 use server_fn::codec::JsonEncoding;
 use server_fn::error::{FromServerFnError, ServerFnErrorErr};
 
+use crate::domain::password::PasswordProblem;
 use crate::i18n::Texts;
+
+/// What is wrong with one form field.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum FieldProblem {
+    Required,
+    TooLong,
+    EmailInvalid,
+    Password(PasswordProblem),
+}
+
+impl FieldProblem {
+    pub fn message(self, t: &'static Texts) -> &'static str {
+        match self {
+            FieldProblem::Required => t.problem_required,
+            FieldProblem::TooLong => t.problem_too_long,
+            FieldProblem::EmailInvalid => t.problem_email,
+            FieldProblem::Password(PasswordProblem::TooShort) => t.problem_password_short,
+            FieldProblem::Password(PasswordProblem::TooLong) => t.problem_password_long,
+            FieldProblem::Password(PasswordProblem::TooCommon) => t.problem_password_common,
+            FieldProblem::Password(PasswordProblem::LikeEmail) => t.problem_password_email,
+        }
+    }
+}
+
+/// A problem with a named field.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldError {
+    pub field: String,
+    pub problem: FieldProblem,
+}
 
 /// What went wrong, as far as the person on the other end needs to know.
 /// Internal causes are logged on the server and never carried here.
@@ -25,6 +56,18 @@ pub enum AppError {
     WrongCode,
     #[error("too many attempts")]
     RateLimited,
+    /// Some fields need fixing. `values` brings back what was typed (never passwords),
+    /// for forms sent without JavaScript.
+    #[error("invalid input")]
+    Invalid {
+        errors: Vec<FieldError>,
+        values: Vec<(String, String)>,
+    },
+    #[error("email not verified")]
+    EmailNotVerified,
+    /// An emailed link that is unknown, used or expired.
+    #[error("invalid link")]
+    LinkInvalid,
     #[error("temporarily unavailable")]
     Unavailable,
     #[error("internal error")]
@@ -43,6 +86,9 @@ impl AppError {
             AppError::LoginFailed { .. } => t.error_login_failed,
             AppError::WrongCode => t.error_wrong_code,
             AppError::RateLimited => t.error_rate_limited,
+            AppError::Invalid { .. } => t.error_invalid,
+            AppError::EmailNotVerified => t.error_email_not_verified,
+            AppError::LinkInvalid => t.error_link_invalid,
             AppError::Unauthenticated => t.error_signed_out,
             AppError::Forbidden | AppError::Internal => t.error_unexpected,
         }
@@ -50,10 +96,34 @@ impl AppError {
 }
 
 impl AppError {
+    /// The problem with one field, if this error names it.
+    pub fn field_problem(&self, field: &str) -> Option<FieldProblem> {
+        match self {
+            AppError::Invalid { errors, .. } => {
+                errors.iter().find(|e| e.field == field).map(|e| e.problem)
+            }
+            _ => None,
+        }
+    }
+
+    /// What was typed into a field, as the error brought it back.
+    pub fn kept_value(&self, field: &str) -> Option<String> {
+        match self {
+            AppError::Invalid { values, .. } => values
+                .iter()
+                .find(|(name, _)| name == field)
+                .map(|(_, v)| v.clone()),
+            AppError::LoginFailed { email } if field == "email" => Some(email.clone()),
+            _ => None,
+        }
+    }
+
     /// The HTTP status that fits, so a person's mistake is not logged as a server fault.
     pub fn status(&self) -> u16 {
         match self {
             AppError::Unauthenticated | AppError::LoginFailed { .. } | AppError::WrongCode => 401,
+            AppError::EmailNotVerified => 403,
+            AppError::Invalid { .. } | AppError::LinkInvalid => 422,
             AppError::Forbidden => 403,
             AppError::NotFound => 404,
             AppError::RateLimited => 429,

@@ -17,6 +17,7 @@ use leptos_router::{path, SsrMode};
 use components::Layout;
 use pages::account::AccountPage;
 use pages::login::{LoginPage, SecondFactorPage};
+use pages::register::{RegisterPage, RegisterSentPage, VerifyEmailPage};
 use pages::{home::HomePage, not_found::NotFoundPage};
 
 /// The name of the compiled browser bundle under `/pkg`.
@@ -61,6 +62,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/login") view=LoginPage/>
                     <Route path=path!("/login/code") view=SecondFactorPage/>
                     <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async/>
+                    <Route path=path!("/register") view=RegisterPage/>
+                    <Route path=path!("/register/sent") view=RegisterSentPage/>
+                    <Route path=path!("/verify-email") view=VerifyEmailPage/>
                 </Routes>
             </Layout>
         </Router>

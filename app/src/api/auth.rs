@@ -73,6 +73,9 @@ async fn login_inner(email: String, password: String) -> Result<(), AppError> {
         }
         return Err(AppError::LoginFailed { email: typed });
     };
+    if !record.email_verified {
+        return Err(AppError::EmailNotVerified);
+    }
 
     // Staff give a second factor; in production always, so one must be enrolled.
     let needs_code = record.kind == AccountKind::Staff

@@ -2,4 +2,5 @@
 //! then calls one plain function and maps its error.
 
 pub mod auth;
+pub mod registration;
 pub mod site;

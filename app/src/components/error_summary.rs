@@ -15,6 +15,25 @@ pub fn ErrorSummary(#[prop(into)] error: Signal<Option<AppError>>) -> impl IntoV
                 <div class="error-summary" role="alert" aria-labelledby="error-summary-heading">
                     <h2 id="error-summary-heading">{t.error_summary_heading}</h2>
                     <p>{e.message(t)}</p>
+                    {match &e {
+                        AppError::Invalid { errors, .. } => {
+                            Some(view! {
+                                <ul>
+                                    {errors
+                                        .iter()
+                                        .map(|f| {
+                                            view! {
+                                                <li>
+                                                    <a href=format!("#field-{}", f.field)>{f.problem.message(t)}</a>
+                                                </li>
+                                            }
+                                        })
+                                        .collect_view()}
+                                </ul>
+                            })
+                        }
+                        _ => None,
+                    }}
                 </div>
             }
         })

@@ -3,6 +3,7 @@
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
 
 use crate::api::auth::{Login, SecondFactor};
 use crate::components::ErrorSummary;
@@ -19,9 +20,12 @@ pub fn LoginPage() -> impl IntoView {
         Some(AppError::LoginFailed { email }) => email,
         _ => String::new(),
     };
+    let query = use_query_map();
+    let verified = move || query.read().get("verified").is_some();
     view! {
         <Title text=format!("{} – {}", t.login_title, t.product_name)/>
         <h1>{t.login_title}</h1>
+        {move || verified().then(|| view! { <p class="success" role="status">{t.login_verified_notice}</p> })}
         <p>{t.login_intro}</p>
         <ErrorSummary error/>
         <ActionForm action attr:class="form">
@@ -44,6 +48,9 @@ pub fn LoginPage() -> impl IntoView {
             </div>
             <button type="submit" class="button">{t.login_submit}</button>
         </ActionForm>
+        <p>
+            {t.login_no_account} " " <a href="/register">{t.register_title}</a>
+        </p>
     }
 }
 

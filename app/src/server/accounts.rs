@@ -12,6 +12,7 @@ use crate::domain::identity::{AccountKind, Role};
 pub struct LoginRecord {
     pub account_id: i64,
     pub kind: AccountKind,
+    pub email_verified: bool,
     pub password_hash: Option<String>,
     pub totp_secret: Option<String>,
 }
@@ -19,7 +20,7 @@ pub struct LoginRecord {
 /// The active account with this (normalised) email, if any.
 pub async fn find_for_login(db: &Db, email: &str) -> Result<Option<LoginRecord>, sqlx::Error> {
     let row = sqlx::query(
-        "select account_id, kind, password_hash, totp_secret from account
+        "select account_id, kind, password_hash, totp_secret, email_verified_at from account
          where email = $1 and deactivated_at is null",
     )
     .bind(email)
@@ -30,6 +31,9 @@ pub async fn find_for_login(db: &Db, email: &str) -> Result<Option<LoginRecord>,
             account_id: row.try_get("account_id")?,
             kind: AccountKind::parse(&row.try_get::<String, _>("kind")?)
                 .unwrap_or(AccountKind::Citizen),
+            email_verified: row
+                .try_get::<Option<i64>, _>("email_verified_at")?
+                .is_some(),
             password_hash: row.try_get("password_hash")?,
             totp_secret: row.try_get("totp_secret")?,
         })
@@ -135,4 +139,61 @@ pub async fn totp_secret(db: &Db, account_id: i64) -> Result<Option<String>, sql
         Some(row) => row.try_get("totp_secret")?,
         None => None,
     })
+}
+
+/// Creates a citizen account awaiting email verification; `None` when the email is taken.
+pub async fn create_citizen(
+    db: &Db,
+    email: &str,
+    display_name: &str,
+    password_hash: &str,
+) -> Result<Option<i64>, sqlx::Error> {
+    let t = now();
+    let row = sqlx::query(
+        "insert into account (email, display_name, password_hash, kind, created_at, updated_at)
+         values ($1, $2, $3, 'citizen', $4, $4)
+         on conflict (email) do nothing
+         returning account_id",
+    )
+    .bind(email)
+    .bind(display_name)
+    .bind(password_hash)
+    .bind(t)
+    .fetch_optional(&db.pool)
+    .await?;
+    row.map(|r| r.try_get("account_id")).transpose()
+}
+
+/// The id of the account with this email, active or not.
+pub async fn id_by_email(db: &Db, email: &str) -> Result<Option<i64>, sqlx::Error> {
+    let row = sqlx::query("select account_id from account where email = $1")
+        .bind(email)
+        .fetch_optional(&db.pool)
+        .await?;
+    row.map(|r| r.try_get("account_id")).transpose()
+}
+
+pub async fn mark_email_verified(db: &Db, account_id: i64) -> Result<(), sqlx::Error> {
+    let t = now();
+    sqlx::query(
+        "update account set email_verified_at = coalesce(email_verified_at, $1), updated_at = $1
+         where account_id = $2",
+    )
+    .bind(t)
+    .bind(account_id)
+    .execute(&db.pool)
+    .await
+    .map(|_| ())
+}
+
+/// The id of a citizen account that has not yet confirmed its email.
+pub async fn unverified_citizen(db: &Db, email: &str) -> Result<Option<i64>, sqlx::Error> {
+    let row = sqlx::query(
+        "select account_id from account
+         where email = $1 and kind = 'citizen' and email_verified_at is null and deactivated_at is null",
+    )
+    .bind(email)
+    .fetch_optional(&db.pool)
+    .await?;
+    row.map(|r| r.try_get("account_id")).transpose()
 }

@@ -3,12 +3,14 @@
 pub mod accounts;
 pub mod auth;
 pub mod db;
+pub mod emails;
 pub mod mail;
 pub mod passwords;
 pub mod rate_limit;
 pub mod services;
 pub mod sessions;
 pub mod state;
+pub mod tokens;
 pub mod totp;
 
 pub use db::{Backend, Db};

@@ -61,6 +61,22 @@ pub async fn verify(password: Password, stored: Option<String>) -> Result<bool, 
     .await?
 }
 
+const COMMON: &str = include_str!("../../../seeds/common-passwords.txt");
+
+/// True when the (lower-cased) password is on the shipped list of common passwords.
+pub fn is_common(lowered: &str) -> bool {
+    static LIST: std::sync::LazyLock<std::collections::HashSet<String>> =
+        std::sync::LazyLock::new(|| {
+            COMMON
+                .lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty() && !l.starts_with('#'))
+                .map(str::to_lowercase)
+                .collect()
+        });
+    LIST.contains(lowered)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -82,6 +98,13 @@ mod tests {
     #[tokio::test]
     async fn an_unknown_account_never_verifies() {
         assert!(!verify(Password::new("anything"), None).await.unwrap());
+    }
+
+    #[test]
+    fn the_shipped_common_list_is_loaded() {
+        assert!(is_common("passord123"));
+        assert!(is_common("qwertyuiop"));
+        assert!(!is_common("en lang setning om sommeren"));
     }
 
     #[test]

@@ -49,3 +49,14 @@ pub async fn record(db: &Db, bucket: &str) -> Result<(), sqlx::Error> {
         .await?;
     Ok(())
 }
+
+/// Registrations from one address.
+pub const REGISTER_PER_ADDRESS: Limit = Limit {
+    max: 10,
+    window_seconds: 60 * 60,
+};
+/// Registrations naming one email address.
+pub const REGISTER_PER_EMAIL: Limit = Limit {
+    max: 3,
+    window_seconds: 60 * 60,
+};

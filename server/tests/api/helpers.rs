@@ -12,7 +12,6 @@ pub struct TestApp {
     pub state: app::server::AppState,
     pub backend: Backend,
     /// Scratch directory holding this test's SQLite file and outbox.
-    #[allow(dead_code)]
     pub dir: PathBuf,
 }
 
@@ -227,6 +226,102 @@ fn percent_decode(s: &str) -> String {
     while i < bytes.len() {
         if bytes[i] == b'%' && i + 2 < bytes.len() {
             if let Ok(v) = u8::from_str_radix(&s[i + 1..i + 3], 16) {
+                out.push(v);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// A message the development mailer wrote to the outbox, decoded.
+#[derive(Debug, Clone)]
+pub struct SentMail {
+    pub to: String,
+    pub subject: String,
+    pub body: String,
+}
+
+impl SentMail {
+    /// The first link in the body that contains `fragment`.
+    pub fn link_containing(&self, fragment: &str) -> Option<String> {
+        self.body
+            .split_whitespace()
+            .find(|w| w.contains(fragment) && w.starts_with("http"))
+            .map(str::to_owned)
+    }
+
+    /// The `token` query value of the first link that contains `fragment`.
+    pub fn token_in(&self, fragment: &str) -> Option<String> {
+        let link = self.link_containing(fragment)?;
+        Some(link.split("token=").nth(1)?.to_owned())
+    }
+}
+
+impl TestApp {
+    /// Every message in this test's outbox.
+    pub fn sent_mail(&self) -> Vec<SentMail> {
+        let Ok(entries) = std::fs::read_dir(self.dir.join("outbox")) else {
+            return Vec::new();
+        };
+        entries
+            .filter_map(Result::ok)
+            .filter(|e| e.path().extension().is_some_and(|x| x == "eml"))
+            .map(|e| parse_eml(&std::fs::read_to_string(e.path()).expect("readable eml")))
+            .collect()
+    }
+
+    /// The messages sent to one address.
+    pub fn mail_to(&self, address: &str) -> Vec<SentMail> {
+        self.sent_mail()
+            .into_iter()
+            .filter(|m| m.to.contains(address))
+            .collect()
+    }
+}
+
+fn parse_eml(raw: &str) -> SentMail {
+    let raw = raw.replace("\r\n", "\n");
+    let (head, body) = raw.split_once("\n\n").unwrap_or((&raw, ""));
+    let header = |name: &str| {
+        head.lines()
+            .find_map(|l| l.strip_prefix(&format!("{name}: ")))
+            .unwrap_or_default()
+            .to_owned()
+    };
+    let encoding = header("Content-Transfer-Encoding").to_ascii_lowercase();
+    let body = match encoding.as_str() {
+        "quoted-printable" => decode_quoted_printable(body),
+        "base64" => {
+            use base64::Engine as _;
+            let joined: String = body.split_whitespace().collect();
+            String::from_utf8_lossy(
+                &base64::engine::general_purpose::STANDARD
+                    .decode(joined)
+                    .expect("base64 body"),
+            )
+            .into_owned()
+        }
+        _ => body.to_owned(),
+    };
+    SentMail {
+        to: header("To"),
+        subject: header("Subject"),
+        body,
+    }
+}
+
+fn decode_quoted_printable(text: &str) -> String {
+    let joined = text.replace("=\n", "");
+    let bytes = joined.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'=' && i + 2 < bytes.len() {
+            if let Ok(v) = u8::from_str_radix(&joined[i + 1..i + 3], 16) {
                 out.push(v);
                 i += 3;
                 continue;

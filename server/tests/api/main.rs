@@ -9,5 +9,6 @@ mod auth;
 mod health;
 mod mail;
 mod pages;
+mod registration;
 mod seeding;
 mod shutdown;

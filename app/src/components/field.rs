@@ -1,0 +1,68 @@
+//! A labelled form field that shows its own problem and keeps what was typed.
+
+use leptos::prelude::*;
+
+use crate::error::AppError;
+use crate::i18n::use_texts;
+
+/// One input with its label, an optional hint, and the problem the last
+/// submission had with it, tied together for screen readers.
+#[component]
+pub fn Field(
+    /// The input's `name`, as the server function calls the argument.
+    name: &'static str,
+    label: &'static str,
+    #[prop(default = "text")] kind: &'static str,
+    #[prop(optional)] autocomplete: Option<&'static str>,
+    #[prop(optional)] inputmode: Option<&'static str>,
+    #[prop(optional)] hint: Option<&'static str>,
+    /// Restore the typed value after a failed submission without JavaScript
+    /// (never for passwords).
+    #[prop(optional)]
+    keep: bool,
+    #[prop(into)] error: Signal<Option<AppError>>,
+) -> impl IntoView {
+    let t = use_texts();
+    let id = format!("field-{name}");
+    let hint_id = format!("{id}-hint");
+    let error_id = format!("{id}-error");
+    let problem = move || error.get().and_then(|e| e.field_problem(name));
+    let value = move || {
+        keep.then(|| error.get().and_then(|e| e.kept_value(name)))
+            .flatten()
+            .unwrap_or_default()
+    };
+    let described_by = {
+        let (hint_id, error_id) = (hint_id.clone(), error_id.clone());
+        move || {
+            let mut ids = Vec::new();
+            if hint.is_some() {
+                ids.push(hint_id.clone());
+            }
+            if problem().is_some() {
+                ids.push(error_id.clone());
+            }
+            (!ids.is_empty()).then(|| ids.join(" "))
+        }
+    };
+    view! {
+        <div class="field" class:invalid=move || problem().is_some()>
+            <label for=id.clone()>{label}</label>
+            {hint.map(|h| view! { <p class="hint" id=hint_id.clone()>{h}</p> })}
+            {
+                let error_id = error_id.clone();
+                move || problem().map(|p| view! { <p class="field-error" id=error_id.clone()>{p.message(t)}</p> })
+            }
+            <input
+                id=id.clone()
+                name=name
+                type=kind
+                autocomplete=autocomplete
+                inputmode=inputmode
+                value=value
+                aria-invalid=move || problem().map(|_| "true")
+                aria-describedby=described_by
+            />
+        </div>
+    }
+}

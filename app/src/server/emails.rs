@@ -1,0 +1,52 @@
+//! The emails the product sends, in the reader's language. None carries health details.
+
+use super::OutgoingMail;
+use crate::i18n::Texts;
+
+fn fill(template: &str, link: &str) -> String {
+    template.replace("{link}", link)
+}
+
+/// "Confirm your email address", with a single-use link.
+pub fn verify_email(t: &Texts, to: &str, link: &str) -> OutgoingMail {
+    OutgoingMail {
+        to: to.to_owned(),
+        subject: t.mail_verify_subject.to_owned(),
+        text: fill(t.mail_verify_body, link),
+    }
+}
+
+/// Sent instead when someone registers with an address that already has an account,
+/// so the registration form reveals nothing about who has an account.
+pub fn account_exists(t: &Texts, to: &str, login_link: &str) -> OutgoingMail {
+    OutgoingMail {
+        to: to.to_owned(),
+        subject: t.mail_exists_subject.to_owned(),
+        text: fill(t.mail_exists_body, login_link),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::{texts, Lang};
+
+    #[test]
+    fn every_language_puts_the_link_in_the_body() {
+        for lang in Lang::ALL {
+            let mail = verify_email(
+                texts(lang),
+                "kari@example.no",
+                "https://rph.example/verify-email?token=abc",
+            );
+            assert!(
+                mail.text
+                    .contains("https://rph.example/verify-email?token=abc"),
+                "{lang:?}"
+            );
+            assert!(!mail.text.contains("{link}"));
+            let mail = account_exists(texts(lang), "kari@example.no", "https://rph.example/login");
+            assert!(mail.text.contains("https://rph.example/login"), "{lang:?}");
+        }
+    }
+}
