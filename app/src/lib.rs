@@ -15,6 +15,7 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 
 use components::Layout;
+use pages::access_log::AccessLogPage;
 use pages::account::AccountPage;
 use pages::login::{LoginPage, SecondFactorPage};
 use pages::register::{RegisterPage, RegisterSentPage, VerifyEmailPage};
@@ -62,6 +63,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/login") view=LoginPage/>
                     <Route path=path!("/login/code") view=SecondFactorPage/>
                     <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async/>
+                    <Route path=path!("/account/access-log") view=AccessLogPage ssr=SsrMode::Async/>
                     <Route path=path!("/register") view=RegisterPage/>
                     <Route path=path!("/register/sent") view=RegisterSentPage/>
                     <Route path=path!("/verify-email") view=VerifyEmailPage/>

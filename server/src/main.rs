@@ -1,4 +1,5 @@
 //! Starts the product: telemetry, configuration, build, serve.
+//! `server verify-access-log` instead checks the access log's hash chain and exits.
 
 use server::config::Settings;
 use server::startup::Application;
@@ -13,6 +14,10 @@ async fn main() -> anyhow::Result<()> {
             std::process::exit(2);
         }
     };
+    if std::env::args().nth(1).as_deref() == Some("verify-access-log") {
+        let code = server::commands::verify_access_log(&settings).await?;
+        std::process::exit(code);
+    }
     let application = Application::build(settings).await?;
     print_banner(&application);
     application.run_until_stopped().await?;

@@ -1,6 +1,7 @@
 //! Server functions, one module per area. Each checks who is asking first,
 //! then calls one plain function and maps its error.
 
+pub mod access_log;
 pub mod auth;
 pub mod registration;
 pub mod site;

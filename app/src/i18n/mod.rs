@@ -98,6 +98,23 @@ pub struct Texts {
     pub mail_verify_body: &'static str,
     pub mail_exists_subject: &'static str,
     pub mail_exists_body: &'static str,
+    pub access_log_link: &'static str,
+    pub access_log_title: &'static str,
+    pub access_log_intro: &'static str,
+    pub access_log_empty: &'static str,
+    pub col_when: &'static str,
+    pub col_who: &'static str,
+    pub col_role: &'static str,
+    pub col_service: &'static str,
+    pub col_what: &'static str,
+    pub data_account: &'static str,
+    pub data_contact_details: &'static str,
+    pub data_referral: &'static str,
+    pub data_questionnaire_answers: &'static str,
+    pub data_notes: &'static str,
+    pub action_viewed: &'static str,
+    pub action_changed: &'static str,
+    pub action_exported: &'static str,
     pub loading: &'static str,
     pub not_found_title: &'static str,
     pub not_found_text: &'static str,
@@ -125,6 +142,30 @@ pub fn role_label(t: &'static Texts, role: crate::domain::identity::Role) -> &'s
         Role::Therapist => t.role_therapist,
         Role::Lead => t.role_lead,
         Role::SpecialistGuest => t.role_specialist_guest,
+    }
+}
+
+/// What kind of data an access-log entry is about, in words.
+pub fn data_kind_label(t: &'static Texts, kind: crate::domain::access::DataKind) -> &'static str {
+    use crate::domain::access::DataKind;
+    match kind {
+        DataKind::Account => t.data_account,
+        DataKind::ContactDetails => t.data_contact_details,
+        DataKind::Referral => t.data_referral,
+        DataKind::QuestionnaireAnswers => t.data_questionnaire_answers,
+        DataKind::Notes => t.data_notes,
+    }
+}
+
+pub fn action_label(
+    t: &'static Texts,
+    action: crate::domain::access::AccessAction,
+) -> &'static str {
+    use crate::domain::access::AccessAction;
+    match action {
+        AccessAction::Viewed => t.action_viewed,
+        AccessAction::Changed => t.action_changed,
+        AccessAction::Exported => t.action_exported,
     }
 }
 

@@ -54,6 +54,7 @@ fn account_details(t: &'static Texts, account: AccountView) -> impl IntoView {
             </dl>
             {account.second_factor.then(|| view! { <p>{t.account_second_factor_on}</p> })}
             <p>{t.account_idle_before} " " {account.idle_minutes} " " {t.account_idle_after}</p>
+            <p><a href="/account/access-log">{t.access_log_link}</a></p>
         </section>
         <div class="actions">
             <ActionForm action=logout>

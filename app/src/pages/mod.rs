@@ -1,5 +1,6 @@
 //! One module per route area.
 
+pub mod access_log;
 pub mod account;
 pub mod home;
 pub mod login;

@@ -1,5 +1,6 @@
 //! Server-only parts shared by server functions and the binary: state, database, mail.
 
+pub mod access_log;
 pub mod accounts;
 pub mod auth;
 pub mod db;

@@ -5,6 +5,7 @@
 
 mod helpers;
 
+mod access_log;
 mod auth;
 mod health;
 mod mail;

@@ -1,0 +1,176 @@
+//! The access log: appended through one helper, chained by hash, append-only,
+//! verified by a command, and readable by the citizen it is about.
+
+use app::domain::access::{AccessAction, DataKind};
+use app::server::access_log::{self, Access, Actor, ChainReport};
+use app::server::Backend;
+
+use crate::helpers::{location, TestApp};
+use crate::on_both_backends;
+
+async fn id_of(app: &TestApp, email: &str) -> i64 {
+    app::server::accounts::id_by_email(&app.state.db, email)
+        .await
+        .unwrap()
+        .unwrap()
+}
+
+async fn intake_reads(app: &TestApp, subject: i64, what: DataKind) {
+    let actor = Actor {
+        account_id: id_of(app, "inntak@demo.example").await,
+        role: "intake".into(),
+        service_id: Some(1),
+    };
+    access_log::grant(
+        &app.state.db,
+        &actor,
+        Access {
+            subject_account_id: subject,
+            record_kind: "referral",
+            record_id: "42",
+            data_kind: what,
+            action: AccessAction::Viewed,
+        },
+    )
+    .await
+    .unwrap();
+}
+
+async fn tamper(app: &TestApp, sql: &str) {
+    match app.backend {
+        Backend::Sqlite => {
+            app.execute("drop trigger access_log_no_update").await;
+            app.execute("drop trigger access_log_no_delete").await;
+        }
+        Backend::Postgres => {
+            app.execute("alter table access_log disable trigger user")
+                .await
+        }
+    }
+    app.execute(sql).await;
+}
+
+on_both_backends! {
+    async fn an_intact_chain_verifies(app: TestApp) {
+        let citizen = id_of(&app, "innbygger@demo.example").await;
+        for kind in [DataKind::Referral, DataKind::ContactDetails, DataKind::QuestionnaireAnswers] {
+            intake_reads(&app, citizen, kind).await;
+        }
+        assert_eq!(access_log::verify_chain(&app.state.db).await.unwrap(), ChainReport::Intact { entries: 3 });
+    }
+
+    async fn concurrent_appends_keep_one_chain(app: TestApp) {
+        let citizen = id_of(&app, "innbygger@demo.example").await;
+        let mut tasks = Vec::new();
+        for _ in 0..20 {
+            let db = app.state.db.clone();
+            tasks.push(tokio::spawn(async move {
+                let actor = Actor { account_id: 1, role: "intake".into(), service_id: Some(1) };
+                let access = Access {
+                    subject_account_id: citizen,
+                    record_kind: "referral",
+                    record_id: "7",
+                    data_kind: DataKind::Referral,
+                    action: AccessAction::Viewed,
+                };
+                access_log::grant(&db, &actor, access).await.unwrap();
+            }));
+        }
+        for task in tasks {
+            task.await.unwrap();
+        }
+        assert_eq!(access_log::verify_chain(&app.state.db).await.unwrap(), ChainReport::Intact { entries: 20 });
+    }
+
+    async fn the_log_refuses_updates_and_deletes(app: TestApp) {
+        let citizen = id_of(&app, "innbygger@demo.example").await;
+        intake_reads(&app, citizen, DataKind::Referral).await;
+        let update = sqlx::query("update access_log set action = 'changed'").execute(&app.state.db.pool).await;
+        assert!(update.is_err());
+        let delete = sqlx::query("delete from access_log").execute(&app.state.db.pool).await;
+        assert!(delete.is_err());
+        assert_eq!(app.count("access_log").await, 1);
+    }
+
+    async fn a_changed_entry_is_found_as_the_first_broken_link(app: TestApp) {
+        let citizen = id_of(&app, "innbygger@demo.example").await;
+        for _ in 0..4 {
+            intake_reads(&app, citizen, DataKind::Referral).await;
+        }
+        tamper(&app, "update access_log set data_kind = 'notes' where access_log_id = 3").await;
+        match access_log::verify_chain(&app.state.db).await.unwrap() {
+            ChainReport::Broken { entry_id, .. } => assert_eq!(entry_id, 3),
+            other => panic!("tampering went unnoticed: {other:?}"),
+        }
+    }
+
+    async fn a_removed_entry_is_found_at_the_entry_after_it(app: TestApp) {
+        let citizen = id_of(&app, "innbygger@demo.example").await;
+        for _ in 0..4 {
+            intake_reads(&app, citizen, DataKind::Referral).await;
+        }
+        tamper(&app, "delete from access_log where access_log_id = 2").await;
+        match access_log::verify_chain(&app.state.db).await.unwrap() {
+            ChainReport::Broken { entry_id, .. } => assert_eq!(entry_id, 3),
+            other => panic!("removal went unnoticed: {other:?}"),
+        }
+    }
+
+    async fn a_citizen_sees_who_looked_at_their_data_and_nobody_elses(app: TestApp) {
+        let kari = id_of(&app, "innbygger@demo.example").await;
+        intake_reads(&app, kari, DataKind::QuestionnaireAnswers).await;
+        // An entry about someone else must not show.
+        let lead = id_of(&app, "leder@demo.example").await;
+        intake_reads(&app, lead, DataKind::Notes).await;
+
+        app.post_form("/api/auth/login", "/login", &[("email", "innbygger@demo.example"), ("password", "demo-passord-innbygger")])
+            .await;
+        let html = app.get("/account/access-log").await.text().await.unwrap();
+        assert!(html.contains("Ingrid Inntak"), "{html}");
+        assert!(html.contains("Leste svar på spørreskjema"), "{html}");
+        assert!(html.contains("Rask psykisk helsehjelp, Demo kommune"), "{html}");
+        assert!(!html.contains("notater"), "another person's entry leaked: {html}");
+    }
+}
+
+#[tokio::test]
+async fn the_access_log_page_needs_a_login() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    assert_eq!(location(&app.get("/account/access-log").await), "/login");
+}
+
+#[test]
+fn the_verify_command_reports_intact_and_broken_chains() {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let app = runtime.block_on(TestApp::spawn(Backend::Sqlite));
+    let db_url = format!("sqlite://{}/rph.sqlite3", app.dir.display());
+    let run = || {
+        std::process::Command::new(env!("CARGO_BIN_EXE_server"))
+            .arg("verify-access-log")
+            .env("DATABASE_URL", &db_url)
+            .env("RUST_LOG", "warn")
+            .output()
+            .unwrap()
+    };
+    runtime.block_on(async {
+        let citizen = id_of(&app, "innbygger@demo.example").await;
+        intake_reads(&app, citizen, DataKind::Referral).await;
+        intake_reads(&app, citizen, DataKind::Referral).await;
+    });
+    let ok = run();
+    assert_eq!(
+        ok.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&ok.stdout)
+    );
+    assert!(String::from_utf8_lossy(&ok.stdout).contains("intact: 2 entries"));
+
+    runtime.block_on(tamper(
+        &app,
+        "update access_log set record_id = '43' where access_log_id = 2",
+    ));
+    let broken = run();
+    assert_eq!(broken.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&broken.stdout).contains("first broken link at entry 2"));
+}
