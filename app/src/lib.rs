@@ -18,6 +18,7 @@ use components::Layout;
 use pages::access_log::AccessLogPage;
 use pages::account::AccountPage;
 use pages::login::{LoginPage, SecondFactorPage};
+use pages::password_reset::{ForgotPasswordPage, ForgotPasswordSentPage, ResetPasswordPage};
 use pages::register::{RegisterPage, RegisterSentPage, VerifyEmailPage};
 use pages::{home::HomePage, not_found::NotFoundPage};
 
@@ -67,6 +68,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/register") view=RegisterPage/>
                     <Route path=path!("/register/sent") view=RegisterSentPage/>
                     <Route path=path!("/verify-email") view=VerifyEmailPage/>
+                    <Route path=path!("/forgot-password") view=ForgotPasswordPage/>
+                    <Route path=path!("/forgot-password/sent") view=ForgotPasswordSentPage/>
+                    <Route path=path!("/reset-password") view=ResetPasswordPage/>
                 </Routes>
             </Layout>
         </Router>

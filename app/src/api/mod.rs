@@ -3,5 +3,6 @@
 
 pub mod access_log;
 pub mod auth;
+pub mod password_reset;
 pub mod registration;
 pub mod site;

@@ -111,6 +111,17 @@ pub static TEXTS: Texts = Texts {
     action_changed: "Changed",
     action_exported: "Exported",
 
+    forgot_link: "Forgot your password?",
+    forgot_title: "Forgotten password",
+    forgot_intro: "Enter your email address and we will send you a link to choose a new password.",
+    forgot_submit: "Send link",
+    forgot_sent_text: "If there is an account with this address, we have sent a link to choose a new password. The link works for one hour.",
+    reset_title: "Choose a new password",
+    reset_submit: "Save new password",
+    login_reset_notice: "Your password has been changed and you have been logged out on all devices. Log in with the new password.",
+    mail_reset_subject: "Choose a new password",
+    mail_reset_body: "Hello,\n\nWe received a request for a new password for your account. Open this link within one hour to choose a new password:\n\n{link}\n\nIf you did not ask for this, you can ignore this email. Your password has not been changed.\n\nRask psykisk helsehjelp\n",
+
     loading: "Loading …",
     not_found_title: "Page not found",
     not_found_text: "The page you were looking for does not exist, or it has moved.",

@@ -111,6 +111,17 @@ pub static TEXTS: Texts = Texts {
     action_changed: "Endret",
     action_exported: "Hentet ut",
 
+    forgot_link: "Glemt passordet?",
+    forgot_title: "Glemt passord",
+    forgot_intro: "Skriv e-postadressen din, så sender vi deg en lenke for å velge et nytt passord.",
+    forgot_submit: "Send lenke",
+    forgot_sent_text: "Hvis det finnes en konto med denne adressen, har vi sendt en lenke for å velge nytt passord. Lenken virker i en time.",
+    reset_title: "Velg nytt passord",
+    reset_submit: "Lagre nytt passord",
+    login_reset_notice: "Passordet er endret, og du er logget ut på alle enheter. Logg inn med det nye passordet.",
+    mail_reset_subject: "Velg nytt passord",
+    mail_reset_body: "Hei!\n\nVi har fått en forespørsel om nytt passord for kontoen din. Åpne denne lenken innen en time for å velge et nytt passord:\n\n{link}\n\nHar du ikke bedt om dette, kan du se bort fra e-posten. Passordet ditt er ikke endret.\n\nHilsen Rask psykisk helsehjelp\n",
+
     loading: "Laster …",
     not_found_title: "Fant ikke siden",
     not_found_text: "Siden du lette etter finnes ikke, eller den er flyttet.",

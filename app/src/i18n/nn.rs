@@ -111,6 +111,17 @@ pub static TEXTS: Texts = Texts {
     action_changed: "Endra",
     action_exported: "Henta ut",
 
+    forgot_link: "Gløymt passordet?",
+    forgot_title: "Gløymt passord",
+    forgot_intro: "Skriv e-postadressa di, så sender vi deg ei lenkje for å velje eit nytt passord.",
+    forgot_submit: "Send lenkje",
+    forgot_sent_text: "Om det finst ein konto med denne adressa, har vi sendt ei lenkje for å velje nytt passord. Lenkja verkar i ein time.",
+    reset_title: "Vel nytt passord",
+    reset_submit: "Lagre nytt passord",
+    login_reset_notice: "Passordet er endra, og du er logga ut på alle einingar. Logg inn med det nye passordet.",
+    mail_reset_subject: "Vel nytt passord",
+    mail_reset_body: "Hei!\n\nVi har fått ein førespurnad om nytt passord for kontoen din. Opne denne lenkja innan ein time for å velje eit nytt passord:\n\n{link}\n\nHar du ikkje bede om dette, kan du sjå bort frå e-posten. Passordet ditt er ikkje endra.\n\nHelsing Rask psykisk helsehjelp\n",
+
     loading: "Lastar …",
     not_found_title: "Fann ikkje sida",
     not_found_text: "Sida du leitte etter finst ikkje, eller ho er flytta.",

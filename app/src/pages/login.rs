@@ -22,10 +22,12 @@ pub fn LoginPage() -> impl IntoView {
     };
     let query = use_query_map();
     let verified = move || query.read().get("verified").is_some();
+    let reset = move || query.read().get("reset").is_some();
     view! {
         <Title text=format!("{} – {}", t.login_title, t.product_name)/>
         <h1>{t.login_title}</h1>
         {move || verified().then(|| view! { <p class="success" role="status">{t.login_verified_notice}</p> })}
+        {move || reset().then(|| view! { <p class="success" role="status">{t.login_reset_notice}</p> })}
         <p>{t.login_intro}</p>
         <ErrorSummary error/>
         <ActionForm action attr:class="form">
@@ -48,6 +50,7 @@ pub fn LoginPage() -> impl IntoView {
             </div>
             <button type="submit" class="button">{t.login_submit}</button>
         </ActionForm>
+        <p><a href="/forgot-password">{t.forgot_link}</a></p>
         <p>
             {t.login_no_account} " " <a href="/register">{t.register_title}</a>
         </p>

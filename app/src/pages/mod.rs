@@ -5,4 +5,5 @@ pub mod account;
 pub mod home;
 pub mod login;
 pub mod not_found;
+pub mod password_reset;
 pub mod register;

@@ -197,3 +197,41 @@ pub async fn unverified_citizen(db: &Db, email: &str) -> Result<Option<i64>, sql
     .await?;
     row.map(|r| r.try_get("account_id")).transpose()
 }
+
+/// An active account's id and email, by email.
+pub async fn active_by_email(db: &Db, email: &str) -> Result<Option<i64>, sqlx::Error> {
+    let row =
+        sqlx::query("select account_id from account where email = $1 and deactivated_at is null")
+            .bind(email)
+            .fetch_optional(&db.pool)
+            .await?;
+    row.map(|r| r.try_get("account_id")).transpose()
+}
+
+pub async fn email_of(db: &Db, account_id: i64) -> Result<Option<String>, sqlx::Error> {
+    let row = sqlx::query("select email from account where account_id = $1")
+        .bind(account_id)
+        .fetch_optional(&db.pool)
+        .await?;
+    row.map(|r| r.try_get("email")).transpose()
+}
+
+/// Replaces the password; the emailed link also proves the address.
+pub async fn set_password(
+    db: &Db,
+    account_id: i64,
+    password_hash: &str,
+) -> Result<(), sqlx::Error> {
+    let t = now();
+    sqlx::query(
+        "update account set password_hash = $1, updated_at = $2,
+             email_verified_at = coalesce(email_verified_at, $2)
+         where account_id = $3",
+    )
+    .bind(password_hash)
+    .bind(t)
+    .bind(account_id)
+    .execute(&db.pool)
+    .await
+    .map(|_| ())
+}

@@ -26,6 +26,15 @@ pub fn account_exists(t: &Texts, to: &str, login_link: &str) -> OutgoingMail {
     }
 }
 
+/// "Choose a new password", with a single-use link valid for an hour.
+pub fn reset_password(t: &Texts, to: &str, link: &str) -> OutgoingMail {
+    OutgoingMail {
+        to: to.to_owned(),
+        subject: t.mail_reset_subject.to_owned(),
+        text: fill(t.mail_reset_body, link),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -60,3 +60,14 @@ pub const REGISTER_PER_EMAIL: Limit = Limit {
     max: 3,
     window_seconds: 60 * 60,
 };
+
+/// Password-reset requests from one address.
+pub const RESET_PER_ADDRESS: Limit = Limit {
+    max: 10,
+    window_seconds: 60 * 60,
+};
+/// Password-reset requests naming one email address.
+pub const RESET_PER_EMAIL: Limit = Limit {
+    max: 3,
+    window_seconds: 60 * 60,
+};

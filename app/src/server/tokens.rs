@@ -72,3 +72,17 @@ pub async fn consume(db: &Db, purpose: Purpose, token: &str) -> Result<Option<i6
     .await?;
     row.map(|r| r.try_get("account_id")).transpose()
 }
+
+/// The account a usable token belongs to, without using it up (to check a form first).
+pub async fn peek(db: &Db, purpose: Purpose, token: &str) -> Result<Option<i64>, sqlx::Error> {
+    let row = sqlx::query(
+        "select account_id from account_token
+         where token_hash = $1 and purpose = $2 and used_at is null and expires_at > $3",
+    )
+    .bind(session_id_for(token.trim()))
+    .bind(purpose.as_str())
+    .bind(now())
+    .fetch_optional(&db.pool)
+    .await?;
+    row.map(|r| r.try_get("account_id")).transpose()
+}

@@ -274,6 +274,18 @@ impl TestApp {
             .collect()
     }
 
+    /// Waits (at most 5 s) until `count` messages to an address have been written.
+    pub async fn wait_for_mail_to(&self, address: &str, count: usize) -> Vec<SentMail> {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+        loop {
+            let mail = self.mail_to(address);
+            if mail.len() >= count || std::time::Instant::now() > deadline {
+                return mail;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+    }
+
     /// The messages sent to one address.
     pub fn mail_to(&self, address: &str) -> Vec<SentMail> {
         self.sent_mail()

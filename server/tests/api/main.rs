@@ -10,6 +10,7 @@ mod auth;
 mod health;
 mod mail;
 mod pages;
+mod password_reset;
 mod registration;
 mod seeding;
 mod shutdown;

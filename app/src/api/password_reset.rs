@@ -1,0 +1,124 @@
+//! A forgotten password: an emailed single-use link that expires within the hour.
+
+use leptos::prelude::*;
+
+use crate::error::AppError;
+
+/// Sends a reset link if the address has an account. Anyone may call this; it
+/// answers the same either way, and sends mail in the background so the answer
+/// takes the same time too.
+#[server(prefix = "/api", endpoint = "account/forgot-password")]
+pub async fn request_password_reset(email: String) -> Result<(), AppError> {
+    request_password_reset_inner(email)
+        .await
+        .map_err(AppError::respond)
+}
+
+#[cfg(feature = "ssr")]
+async fn request_password_reset_inner(email: String) -> Result<(), AppError> {
+    use crate::domain::identity::normalise_email;
+    use crate::error::{FieldError, FieldProblem};
+    use crate::i18n::{detect_lang, texts};
+    use crate::server::auth::client_ip;
+    use crate::server::rate_limit::{self, RESET_PER_ADDRESS, RESET_PER_EMAIL};
+    use crate::server::tokens::{self, Purpose};
+    use crate::server::{accounts, emails, state::app_state};
+
+    let state = app_state()?;
+    let db = &state.db;
+    let address_bucket = client_ip().map(|ip| format!("reset:ip:{ip}"));
+    if let Some(bucket) = &address_bucket {
+        if rate_limit::is_limited(db, bucket, RESET_PER_ADDRESS).await? {
+            return Err(AppError::RateLimited);
+        }
+    }
+    let Some(address) = normalise_email(&email) else {
+        let problem = if email.trim().is_empty() {
+            FieldProblem::Required
+        } else {
+            FieldProblem::EmailInvalid
+        };
+        return Err(AppError::Invalid {
+            errors: vec![FieldError {
+                field: "email".into(),
+                problem,
+            }],
+            values: vec![("email".into(), email)],
+        });
+    };
+    let email_bucket = format!("reset:email:{}", accounts::fingerprint(&address));
+    if rate_limit::is_limited(db, &email_bucket, RESET_PER_EMAIL).await? {
+        return Err(AppError::RateLimited);
+    }
+    rate_limit::record(db, &email_bucket).await?;
+    if let Some(bucket) = &address_bucket {
+        rate_limit::record(db, bucket).await?;
+    }
+
+    if let Some(account_id) = accounts::active_by_email(db, &address).await? {
+        let token = tokens::issue(db, account_id, Purpose::ResetPassword).await?;
+        let link = format!("{}/reset-password?token={token}", state.site.public_url);
+        let mail = emails::reset_password(texts(detect_lang()), &address, &link);
+        let mailer = state.mailer.clone();
+        tokio::spawn(async move {
+            if let Err(error) = mailer.send(mail).await {
+                tracing::error!(error = ?error, "could not send the password reset email");
+            }
+        });
+    }
+    leptos_axum::redirect("/forgot-password/sent");
+    Ok(())
+}
+
+/// Sets a new password with the emailed token, and ends every session of the
+/// account. Anyone holding the link may use it, once.
+#[server(prefix = "/api", endpoint = "account/reset-password")]
+pub async fn reset_password(token: String, password: String) -> Result<(), AppError> {
+    reset_password_inner(token, password)
+        .await
+        .map_err(AppError::respond)
+}
+
+#[cfg(feature = "ssr")]
+async fn reset_password_inner(token: String, password: String) -> Result<(), AppError> {
+    use crate::domain::password::check_new_password;
+    use crate::error::{FieldError, FieldProblem};
+    use crate::server::passwords::{self, Password};
+    use crate::server::tokens::{self, Purpose};
+    use crate::server::{accounts, sessions, state::app_state};
+
+    let state = app_state()?;
+    let db = &state.db;
+    // Check the password before using the token up, so a weak one costs nothing.
+    let account_id = tokens::peek(db, Purpose::ResetPassword, &token)
+        .await?
+        .ok_or(AppError::LinkInvalid)?;
+    let email = accounts::email_of(db, account_id)
+        .await?
+        .unwrap_or_default();
+    let problem = if password.is_empty() {
+        Some(FieldProblem::Required)
+    } else {
+        check_new_password(&password, &email, passwords::is_common)
+            .err()
+            .map(FieldProblem::Password)
+    };
+    if let Some(problem) = problem {
+        return Err(AppError::Invalid {
+            errors: vec![FieldError {
+                field: "password".into(),
+                problem,
+            }],
+            values: Vec::new(),
+        });
+    }
+    let hash = passwords::hash(Password::new(password)).await?;
+    let account_id = tokens::consume(db, Purpose::ResetPassword, &token)
+        .await?
+        .ok_or(AppError::LinkInvalid)?;
+    accounts::set_password(db, account_id, &hash).await?;
+    let ended = sessions::end_all_for_account(db, account_id).await?;
+    tracing::info!(account_id, ended, "password reset");
+    leptos_axum::redirect("/login?reset=1");
+    Ok(())
+}
