@@ -20,6 +20,7 @@ use pages::account::AccountPage;
 use pages::login::{LoginPage, SecondFactorPage};
 use pages::password_reset::{ForgotPasswordPage, ForgotPasswordSentPage, ResetPasswordPage};
 use pages::register::{RegisterPage, RegisterSentPage, VerifyEmailPage};
+use pages::second_factor::SecondFactorSetupPage;
 use pages::{home::HomePage, not_found::NotFoundPage};
 
 /// The name of the compiled browser bundle under `/pkg`.
@@ -65,6 +66,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/login/code") view=SecondFactorPage/>
                     <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async/>
                     <Route path=path!("/account/access-log") view=AccessLogPage ssr=SsrMode::Async/>
+                    <Route path=path!("/account/second-factor") view=SecondFactorSetupPage ssr=SsrMode::Async/>
                     <Route path=path!("/register") view=RegisterPage/>
                     <Route path=path!("/register/sent") view=RegisterSentPage/>
                     <Route path=path!("/verify-email") view=VerifyEmailPage/>

@@ -1,19 +1,5 @@
-import { createHmac } from 'node:crypto';
 import { test, expect, waitForHydration } from './fixtures';
-
-/** RFC 6238 code for a base32 secret, as an authenticator app shows it. */
-function totp(secretBase32: string, at = Date.now()): string {
-  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
-  let bits = '';
-  for (const c of secretBase32.replace(/=+$/, '')) bits += alphabet.indexOf(c).toString(2).padStart(5, '0');
-  const bytes = Buffer.from(bits.match(/.{8}/g)!.map((b) => parseInt(b, 2)));
-  const counter = Buffer.alloc(8);
-  counter.writeBigUInt64BE(BigInt(Math.floor(at / 1000 / 30)));
-  const hash = createHmac('sha1', bytes).update(counter).digest();
-  const offset = hash[19] & 0xf;
-  const value = (hash.readUInt32BE(offset) & 0x7fffffff) % 1_000_000;
-  return value.toString().padStart(6, '0');
-}
+import { totp } from './accounts';
 
 test.describe('login', () => {
   test('a citizen logs in, sees their page and logs out', async ({ page, visit, hydrated, expectAccessible }) => {

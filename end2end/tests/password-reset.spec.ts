@@ -1,24 +1,15 @@
 import { test, expect, waitForHydration } from './fixtures';
 import { linkIn, mailTo } from './mail';
+import { registerAndConfirm } from './accounts';
 
 test('a forgotten password is replaced through an emailed link', async ({
   page,
-  visit,
   hydrated,
   expectAccessible,
 }, testInfo) => {
   // An account of this test's own, so no other test's login is disturbed.
   const email = `glemsk-${testInfo.project.name}@example.no`;
-  await visit('/register');
-  await page.getByLabel('Navn').fill('Glemsk Person');
-  await page.getByLabel('E-postadresse').fill(email);
-  await page.getByLabel('Velg et passord').fill('det gamle lange passordet');
-  await page.getByRole('button', { name: 'Opprett konto' }).click();
-  await expect.poll(() => mailTo(email).length).toBe(1);
-  await page.goto(linkIn(mailTo(email)[0], '/verify-email'));
-  if (hydrated) await waitForHydration(page);
-  await page.getByRole('button', { name: 'Bekreft e-postadressen' }).click();
-  await expect(page.getByRole('status')).toBeVisible();
+  await registerAndConfirm(page, hydrated, 'Glemsk Person', email, 'det gamle lange passordet');
 
   await page.getByRole('link', { name: 'Glemt passordet?' }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'Glemt passord' })).toBeVisible();

@@ -77,9 +77,9 @@ async fn login_inner(email: String, password: String) -> Result<(), AppError> {
         return Err(AppError::EmailNotVerified);
     }
 
-    // Staff give a second factor; in production always, so one must be enrolled.
-    let needs_code = record.kind == AccountKind::Staff
-        && (record.totp_secret.is_some() || state.site.production);
+    // Whoever has a second factor gives it; staff in production always (they enrol first).
+    let needs_code = record.totp_secret.is_some()
+        || (record.kind == AccountKind::Staff && state.site.production);
     // A new session id at every login: an old or planted cookie is worth nothing.
     if let Some(current) = current_session() {
         sessions::end(db, &current.token).await?;
@@ -96,11 +96,13 @@ async fn login_inner(email: String, password: String) -> Result<(), AppError> {
         stage = stage.as_str(),
         "logged in"
     );
-    leptos_axum::redirect(if needs_code {
-        "/login/code"
-    } else {
-        "/account"
-    });
+    let next = match (needs_code, record.totp_secret.is_some()) {
+        (false, _) => "/account",
+        (true, true) => "/login/code",
+        // Production staff without a second factor must enrol before anything else.
+        (true, false) => "/account/second-factor",
+    };
+    leptos_axum::redirect(next);
     Ok(())
 }
 
@@ -218,4 +220,101 @@ async fn my_account_inner() -> Result<AccountView, AppError> {
             .collect(),
         idle_minutes: sessions::idle_limit_seconds(summary.kind) / 60,
     })
+}
+
+/// The enrolment page's content, shown once.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EnrolmentView {
+    pub secret: String,
+    pub qr_svg_data_uri: String,
+    pub recovery_codes: Vec<String>,
+}
+
+/// Starts enrolment in the second factor. A signed-in person may call it, and so
+/// may staff who have given their password but have no second factor yet.
+#[server(prefix = "/api", endpoint = "auth/second-factor/begin")]
+pub async fn begin_second_factor() -> Result<EnrolmentView, AppError> {
+    begin_second_factor_inner().await.map_err(AppError::respond)
+}
+
+/// The session allowed to enrol: fully signed in, or half-way for staff with no
+/// second factor yet.
+#[cfg(feature = "ssr")]
+async fn enrolling_session(
+    state: &crate::server::AppState,
+) -> Result<crate::server::auth::CurrentSession, AppError> {
+    use crate::domain::identity::SessionStage;
+    use crate::server::accounts;
+    use crate::server::auth::current_session;
+
+    let current = current_session().ok_or(AppError::Unauthenticated)?;
+    match current.session.stage {
+        SessionStage::Full => Ok(current),
+        SessionStage::Password => {
+            let enrolled = accounts::totp_secret(&state.db, current.session.account_id)
+                .await?
+                .is_some();
+            if enrolled {
+                Err(AppError::Unauthenticated)
+            } else {
+                Ok(current)
+            }
+        }
+    }
+}
+
+#[cfg(feature = "ssr")]
+async fn begin_second_factor_inner() -> Result<EnrolmentView, AppError> {
+    use crate::server::{accounts, second_factor, state::app_state};
+
+    let state = app_state()?;
+    let current = enrolling_session(&state).await?;
+    let account_id = current.session.account_id;
+    let email = accounts::email_of(&state.db, account_id)
+        .await?
+        .unwrap_or_default();
+    let enrolment =
+        second_factor::begin(&state.db, account_id, &email, "Rask psykisk helsehjelp").await?;
+    Ok(EnrolmentView {
+        secret: enrolment.secret,
+        qr_svg_data_uri: enrolment.qr_svg_data_uri,
+        recovery_codes: enrolment.recovery_codes,
+    })
+}
+
+/// Confirms enrolment with a code from the app; a half-way staff session becomes a
+/// full one (with a new id).
+#[server(prefix = "/api", endpoint = "auth/second-factor/confirm")]
+pub async fn confirm_second_factor(code: String) -> Result<(), AppError> {
+    confirm_second_factor_inner(code)
+        .await
+        .map_err(AppError::respond)
+}
+
+#[cfg(feature = "ssr")]
+async fn confirm_second_factor_inner(code: String) -> Result<(), AppError> {
+    use crate::domain::identity::SessionStage;
+    use crate::server::auth::{session_cookie, set_cookie};
+    use crate::server::rate_limit::{self, LOGIN_PER_ACCOUNT};
+    use crate::server::{second_factor, sessions, state::app_state};
+
+    let state = app_state()?;
+    let current = enrolling_session(&state).await?;
+    let account_id = current.session.account_id;
+    let bucket = format!("second-factor:account:{account_id}");
+    if rate_limit::is_limited(&state.db, &bucket, LOGIN_PER_ACCOUNT).await? {
+        return Err(AppError::RateLimited);
+    }
+    if !second_factor::confirm(&state.db, account_id, &code).await? {
+        rate_limit::record(&state.db, &bucket).await?;
+        return Err(AppError::WrongCode);
+    }
+    if current.session.stage == SessionStage::Password {
+        sessions::end(&state.db, &current.token).await?;
+        let token = sessions::create(&state.db, account_id, SessionStage::Full).await?;
+        set_cookie(&session_cookie(&token, state.site.production));
+    }
+    tracing::info!(account_id, "second factor enrolled");
+    leptos_axum::redirect("/account");
+    Ok(())
 }

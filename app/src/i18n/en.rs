@@ -122,6 +122,18 @@ pub static TEXTS: Texts = Texts {
     mail_reset_subject: "Choose a new password",
     mail_reset_body: "Hello,\n\nWe received a request for a new password for your account. Open this link within one hour to choose a new password:\n\n{link}\n\nIf you did not ask for this, you can ignore this email. Your password has not been changed.\n\nRask psykisk helsehjelp\n",
 
+    sf_title: "Login with a one-time code",
+    sf_intro: "Staff log in with a password and a code from an app on their phone.",
+    sf_scan: "1. Scan the QR code with an authenticator app, for example Microsoft Authenticator or Google Authenticator.",
+    sf_qr_alt: "QR code for the authenticator app",
+    sf_secret_label: "Or type this key into the app:",
+    sf_codes: "2. Keep the recovery codes somewhere safe, for example on paper. Each code works once if you lose your phone.",
+    sf_confirm: "3. Enter the code the app shows now.",
+    sf_reload_note: "If you reload the page, you get a new key and new codes.",
+    sf_submit: "Turn on",
+    account_enable_second_factor: "Turn on login with a one-time code",
+    account_reset_second_factor: "Set up the one-time code again",
+
     loading: "Loading …",
     not_found_title: "Page not found",
     not_found_text: "The page you were looking for does not exist, or it has moved.",

@@ -122,6 +122,18 @@ pub static TEXTS: Texts = Texts {
     mail_reset_subject: "Velg nytt passord",
     mail_reset_body: "Hei!\n\nVi har fått en forespørsel om nytt passord for kontoen din. Åpne denne lenken innen en time for å velge et nytt passord:\n\n{link}\n\nHar du ikke bedt om dette, kan du se bort fra e-posten. Passordet ditt er ikke endret.\n\nHilsen Rask psykisk helsehjelp\n",
 
+    sf_title: "Innlogging med engangskode",
+    sf_intro: "Ansatte logger inn med passord og en kode fra en app på telefonen.",
+    sf_scan: "1. Skann QR-koden med en autentiseringsapp, for eksempel Microsoft Authenticator eller Google Authenticator.",
+    sf_qr_alt: "QR-kode for autentiseringsappen",
+    sf_secret_label: "Eller skriv inn denne nøkkelen i appen:",
+    sf_codes: "2. Ta vare på gjenopprettingskodene, for eksempel på papir. Hver kode kan brukes én gang hvis du mister telefonen.",
+    sf_confirm: "3. Skriv inn koden appen viser nå.",
+    sf_reload_note: "Laster du siden på nytt, får du en ny nøkkel og nye koder.",
+    sf_submit: "Slå på",
+    account_enable_second_factor: "Slå på innlogging med engangskode",
+    account_reset_second_factor: "Sett opp engangskode på nytt",
+
     loading: "Laster …",
     not_found_title: "Fant ikke siden",
     not_found_text: "Siden du lette etter finnes ikke, eller den er flyttet.",

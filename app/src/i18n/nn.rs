@@ -122,6 +122,18 @@ pub static TEXTS: Texts = Texts {
     mail_reset_subject: "Vel nytt passord",
     mail_reset_body: "Hei!\n\nVi har fått ein førespurnad om nytt passord for kontoen din. Opne denne lenkja innan ein time for å velje eit nytt passord:\n\n{link}\n\nHar du ikkje bede om dette, kan du sjå bort frå e-posten. Passordet ditt er ikkje endra.\n\nHelsing Rask psykisk helsehjelp\n",
 
+    sf_title: "Innlogging med eingongskode",
+    sf_intro: "Tilsette loggar inn med passord og ein kode frå ein app på telefonen.",
+    sf_scan: "1. Skann QR-koden med ein autentiseringsapp, til dømes Microsoft Authenticator eller Google Authenticator.",
+    sf_qr_alt: "QR-kode for autentiseringsappen",
+    sf_secret_label: "Eller skriv inn denne nøkkelen i appen:",
+    sf_codes: "2. Ta vare på gjenopprettingskodane, til dømes på papir. Kvar kode kan brukast éin gong om du mistar telefonen.",
+    sf_confirm: "3. Skriv inn koden appen viser no.",
+    sf_reload_note: "Lastar du sida på nytt, får du ein ny nøkkel og nye kodar.",
+    sf_submit: "Slå på",
+    account_enable_second_factor: "Slå på innlogging med eingongskode",
+    account_reset_second_factor: "Set opp eingongskode på nytt",
+
     loading: "Lastar …",
     not_found_title: "Fann ikkje sida",
     not_found_text: "Sida du leitte etter finst ikkje, eller ho er flytta.",

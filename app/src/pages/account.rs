@@ -53,6 +53,11 @@ fn account_details(t: &'static Texts, account: AccountView) -> impl IntoView {
                 </dd>
             </dl>
             {account.second_factor.then(|| view! { <p>{t.account_second_factor_on}</p> })}
+            <p>
+                <a href="/account/second-factor">
+                    {if account.second_factor { t.account_reset_second_factor } else { t.account_enable_second_factor }}
+                </a>
+            </p>
             <p>{t.account_idle_before} " " {account.idle_minutes} " " {t.account_idle_after}</p>
             <p><a href="/account/access-log">{t.access_log_link}</a></p>
         </section>

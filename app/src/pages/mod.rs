@@ -7,3 +7,4 @@ pub mod login;
 pub mod not_found;
 pub mod password_reset;
 pub mod register;
+pub mod second_factor;

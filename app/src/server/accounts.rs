@@ -119,7 +119,7 @@ pub fn recovery_code_hash(code: &str) -> String {
 pub async fn use_recovery_code(db: &Db, account_id: i64, code: &str) -> Result<bool, sqlx::Error> {
     let result = sqlx::query(
         "update recovery_code set used_at = $1
-         where account_id = $2 and code_hash = $3 and used_at is null",
+         where account_id = $2 and code_hash = $3 and used_at is null and pending = 0",
     )
     .bind(now())
     .bind(account_id)

@@ -8,6 +8,7 @@ pub mod emails;
 pub mod mail;
 pub mod passwords;
 pub mod rate_limit;
+pub mod second_factor;
 pub mod services;
 pub mod sessions;
 pub mod state;

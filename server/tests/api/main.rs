@@ -12,5 +12,6 @@ mod mail;
 mod pages;
 mod password_reset;
 mod registration;
+mod second_factor;
 mod seeding;
 mod shutdown;
