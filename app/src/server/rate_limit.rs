@@ -50,9 +50,10 @@ pub async fn record(db: &Db, bucket: &str) -> Result<(), sqlx::Error> {
     Ok(())
 }
 
-/// Registrations from one address.
+/// Registrations from one network address (generous: a library or an office
+/// shares one address among many people).
 pub const REGISTER_PER_ADDRESS: Limit = Limit {
-    max: 10,
+    max: 50,
     window_seconds: 60 * 60,
 };
 /// Registrations naming one email address.
@@ -63,7 +64,7 @@ pub const REGISTER_PER_EMAIL: Limit = Limit {
 
 /// Password-reset requests from one address.
 pub const RESET_PER_ADDRESS: Limit = Limit {
-    max: 10,
+    max: 30,
     window_seconds: 60 * 60,
 };
 /// Password-reset requests naming one email address.

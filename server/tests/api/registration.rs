@@ -93,7 +93,7 @@ on_both_backends! {
 }
 
 #[tokio::test]
-async fn registration_is_rate_limited_per_address() {
+async fn registration_is_rate_limited_per_email_address() {
     let app = TestApp::spawn(Backend::Sqlite).await;
     for _ in 0..3 {
         let r = register(&app, "Ola", "ola@example.no", "en lang setning om fjellet").await;
