@@ -13,6 +13,7 @@ pub enum FieldProblem {
     Required,
     TooLong,
     EmailInvalid,
+    EmailTaken,
     Password(PasswordProblem),
 }
 
@@ -22,6 +23,7 @@ impl FieldProblem {
             FieldProblem::Required => t.problem_required,
             FieldProblem::TooLong => t.problem_too_long,
             FieldProblem::EmailInvalid => t.problem_email,
+            FieldProblem::EmailTaken => t.problem_email_taken,
             FieldProblem::Password(PasswordProblem::TooShort) => t.problem_password_short,
             FieldProblem::Password(PasswordProblem::TooLong) => t.problem_password_long,
             FieldProblem::Password(PasswordProblem::TooCommon) => t.problem_password_common,
@@ -90,7 +92,8 @@ impl AppError {
             AppError::EmailNotVerified => t.error_email_not_verified,
             AppError::LinkInvalid => t.error_link_invalid,
             AppError::Unauthenticated => t.error_signed_out,
-            AppError::Forbidden | AppError::Internal => t.error_unexpected,
+            AppError::Forbidden => t.error_forbidden,
+            AppError::Internal => t.error_unexpected,
         }
     }
 }

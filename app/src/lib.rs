@@ -21,6 +21,7 @@ use pages::login::{LoginPage, SecondFactorPage};
 use pages::password_reset::{ForgotPasswordPage, ForgotPasswordSentPage, ResetPasswordPage};
 use pages::register::{RegisterPage, RegisterSentPage, VerifyEmailPage};
 use pages::second_factor::SecondFactorSetupPage;
+use pages::staff::{InvitationPage, StaffAdminPage};
 use pages::{home::HomePage, not_found::NotFoundPage};
 
 /// The name of the compiled browser bundle under `/pkg`.
@@ -73,6 +74,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/forgot-password") view=ForgotPasswordPage/>
                     <Route path=path!("/forgot-password/sent") view=ForgotPasswordSentPage/>
                     <Route path=path!("/reset-password") view=ResetPasswordPage/>
+                    <Route path=path!("/admin/staff") view=StaffAdminPage ssr=SsrMode::Async/>
+                    <Route path=path!("/invitation") view=InvitationPage/>
                 </Routes>
             </Layout>
         </Router>

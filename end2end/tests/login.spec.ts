@@ -33,7 +33,8 @@ test.describe('login', () => {
     await expectAccessible();
   });
 
-  // A code works once per account, so each project that runs this uses its own account.
+  // A code works once per account, so each project that runs this uses its own account
+  // (the lead's is used by the staff administration test).
   const staffByProject: Record<string, { email: string; password: string; secret: string; name: string; role: string }> = {
     'no-js-desktop': {
       email: 'terapeut@demo.example',
@@ -43,11 +44,11 @@ test.describe('login', () => {
       role: 'Behandler',
     },
     'hydrated-desktop': {
-      email: 'leder@demo.example',
-      password: 'demo-passord-leder',
-      secret: 'ELJFAR6NWNCOSCZQD2KVIWU2ECWV2CKI',
-      name: 'Lise Leder',
-      role: 'Leder',
+      email: 'inntak@demo.example',
+      password: 'demo-passord-inntak',
+      secret: 'RNISVMI5G2VPSGCTX55SIUQYM54KT6VN',
+      name: 'Ingrid Inntak',
+      role: 'Inntak',
     },
   };
 

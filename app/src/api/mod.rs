@@ -6,3 +6,4 @@ pub mod auth;
 pub mod password_reset;
 pub mod registration;
 pub mod site;
+pub mod staff;

@@ -59,7 +59,13 @@ fn account_details(t: &'static Texts, account: AccountView) -> impl IntoView {
                 </a>
             </p>
             <p>{t.account_idle_before} " " {account.idle_minutes} " " {t.account_idle_after}</p>
-            <p><a href="/account/access-log">{t.access_log_link}</a></p>
+            {(account.kind == AccountKind::Citizen)
+                .then(|| view! { <p><a href="/account/access-log">{t.access_log_link}</a></p> })}
+            {account
+                .memberships
+                .iter()
+                .any(|m| m.role == crate::domain::identity::Role::Lead)
+                .then(|| view! { <p><a href="/admin/staff">{t.nav_staff}</a></p> })}
         </section>
         <div class="actions">
             <ActionForm action=logout>

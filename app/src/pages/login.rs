@@ -23,11 +23,13 @@ pub fn LoginPage() -> impl IntoView {
     let query = use_query_map();
     let verified = move || query.read().get("verified").is_some();
     let reset = move || query.read().get("reset").is_some();
+    let invited = move || query.read().get("invited").is_some();
     view! {
         <Title text=format!("{} – {}", t.login_title, t.product_name)/>
         <h1>{t.login_title}</h1>
         {move || verified().then(|| view! { <p class="success" role="status">{t.login_verified_notice}</p> })}
         {move || reset().then(|| view! { <p class="success" role="status">{t.login_reset_notice}</p> })}
+        {move || invited().then(|| view! { <p class="success" role="status">{t.login_invited_notice}</p> })}
         <p>{t.login_intro}</p>
         <ErrorSummary error/>
         <ActionForm action attr:class="form">

@@ -8,3 +8,4 @@ pub mod not_found;
 pub mod password_reset;
 pub mod register;
 pub mod second_factor;
+pub mod staff;

@@ -35,6 +35,15 @@ pub fn reset_password(t: &Texts, to: &str, link: &str) -> OutgoingMail {
     }
 }
 
+/// An invitation for a new member of staff, with a link valid for a week.
+pub fn invitation(t: &Texts, to: &str, link: &str) -> OutgoingMail {
+    OutgoingMail {
+        to: to.to_owned(),
+        subject: t.mail_invite_subject.to_owned(),
+        text: fill(t.mail_invite_body, link),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

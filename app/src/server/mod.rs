@@ -11,6 +11,7 @@ pub mod rate_limit;
 pub mod second_factor;
 pub mod services;
 pub mod sessions;
+pub mod staff;
 pub mod state;
 pub mod tokens;
 pub mod totp;

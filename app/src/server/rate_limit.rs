@@ -72,3 +72,9 @@ pub const RESET_PER_EMAIL: Limit = Limit {
     max: 3,
     window_seconds: 60 * 60,
 };
+
+/// Invitations sent by one lead.
+pub const INVITE_PER_LEAD: Limit = Limit {
+    max: 30,
+    window_seconds: 60 * 60,
+};

@@ -354,6 +354,140 @@ pub fn totp_now(secret: &str) -> String {
     )
 }
 
+/// Demo accounts: email, password, TOTP secret (staff).
+pub const DEMO_CITIZEN: (&str, &str, Option<&str>) =
+    ("innbygger@demo.example", "demo-passord-innbygger", None);
+pub const DEMO_INTAKE: (&str, &str, Option<&str>) = (
+    "inntak@demo.example",
+    "demo-passord-inntak",
+    Some("RNISVMI5G2VPSGCTX55SIUQYM54KT6VN"),
+);
+pub const DEMO_THERAPIST: (&str, &str, Option<&str>) = (
+    "terapeut@demo.example",
+    "demo-passord-terapeut",
+    Some("JBUBPW7B2UXM3XZSAMWAZBKPSZWQRYF4"),
+);
+pub const DEMO_LEAD: (&str, &str, Option<&str>) = (
+    "leder@demo.example",
+    "demo-passord-leder",
+    Some("ELJFAR6NWNCOSCZQD2KVIWU2ECWV2CKI"),
+);
+
+impl TestApp {
+    /// A fresh browser signed in as the account (with its code, for staff).
+    pub async fn signed_in(
+        &self,
+        (email, password, secret): (&str, &str, Option<&str>),
+    ) -> reqwest::Client {
+        let client = self.new_client();
+        let response = self
+            .post_form_with(
+                &client,
+                "/api/auth/login",
+                "/login",
+                &[("email", email), ("password", password)],
+            )
+            .await;
+        if let Some(secret) = secret {
+            assert_eq!(
+                location(&response),
+                "/login/code",
+                "{email}: {:?}",
+                form_error(&response)
+            );
+            let response = self
+                .post_form_with(
+                    &client,
+                    "/api/auth/second-factor",
+                    "/login/code",
+                    &[("code", &totp_now(secret))],
+                )
+                .await;
+            assert_eq!(
+                location(&response),
+                "/account",
+                "{email}: {:?}",
+                form_error(&response)
+            );
+        } else {
+            assert_eq!(
+                location(&response),
+                "/account",
+                "{email}: {:?}",
+                form_error(&response)
+            );
+        }
+        client
+    }
+
+    /// Creates an active, verified account (and optionally a role in a service) directly.
+    pub async fn create_account(
+        &self,
+        email: &str,
+        name: &str,
+        kind: &str,
+        password: &str,
+        role: Option<(i64, &str)>,
+    ) -> i64 {
+        use sqlx::Row as _;
+        let hash = app::server::passwords::hash(app::server::passwords::Password::new(password))
+            .await
+            .unwrap();
+        let id: i64 = sqlx::query(
+            "insert into account (email, display_name, password_hash, kind, email_verified_at, created_at, updated_at)
+             values ($1, $2, $3, $4, 1, 1, 1) returning account_id",
+        )
+        .bind(email)
+        .bind(name)
+        .bind(hash)
+        .bind(kind)
+        .fetch_one(&self.state.db.pool)
+        .await
+        .unwrap()
+        .try_get("account_id")
+        .unwrap();
+        if let Some((service_id, role)) = role {
+            sqlx::query("insert into membership (account_id, service_id, role, created_at) values ($1, $2, $3, 1)")
+                .bind(id)
+                .bind(service_id)
+                .bind(role)
+                .execute(&self.state.db.pool)
+                .await
+                .unwrap();
+        }
+        id
+    }
+
+    /// Creates another service (another municipality's team).
+    pub async fn create_service(&self, slug: &str, name: &str) -> i64 {
+        use sqlx::Row as _;
+        sqlx::query("insert into service (slug, name, created_at, updated_at) values ($1, $2, 1, 1) returning service_id")
+            .bind(slug)
+            .bind(name)
+            .fetch_one(&self.state.db.pool)
+            .await
+            .unwrap()
+            .try_get("service_id")
+            .unwrap()
+    }
+
+    /// Calls a server function the way the hydrated app does (no HTML redirect).
+    pub async fn call(
+        &self,
+        client: &reqwest::Client,
+        path: &str,
+        fields: &[(&str, &str)],
+    ) -> reqwest::Response {
+        client
+            .post(self.url(path))
+            .header("origin", self.address.clone())
+            .form(fields)
+            .send()
+            .await
+            .expect("request sent")
+    }
+}
+
 /// Settings a production deployment must have, for tests of production mode.
 pub const PRODUCTION: &[(&str, &str)] = &[
     ("APP_ENV", "production"),

@@ -7,6 +7,7 @@ mod helpers;
 
 mod access_log;
 mod auth;
+mod authorization;
 mod health;
 mod mail;
 mod pages;
@@ -15,3 +16,4 @@ mod registration;
 mod second_factor;
 mod seeding;
 mod shutdown;
+mod staff;

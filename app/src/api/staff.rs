@@ -1,0 +1,279 @@
+//! The lead's staff administration: list, invite, change role, deactivate; and
+//! accepting an invitation.
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::domain::identity::Role;
+use crate::error::AppError;
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffView {
+    pub account_id: i64,
+    pub name: String,
+    pub email: String,
+    pub role: Role,
+    pub invited: bool,
+    pub deactivated: bool,
+    pub is_me: bool,
+}
+
+/// The signed-in lead and the service they lead; `Forbidden` for anyone else.
+#[cfg(feature = "ssr")]
+async fn require_lead(
+    state: &crate::server::AppState,
+) -> Result<(crate::server::auth::CurrentSession, i64), AppError> {
+    use crate::server::auth::require_signed_in;
+    use crate::server::staff;
+
+    let current = require_signed_in()?;
+    let services = staff::services_led_by(&state.db, current.session.account_id).await?;
+    let service_id = services.first().copied().ok_or(AppError::Forbidden)?;
+    Ok((current, service_id))
+}
+
+/// The staff of the lead's service. Leads only.
+#[server(prefix = "/api", endpoint = "staff/list")]
+pub async fn list_staff() -> Result<Vec<StaffView>, AppError> {
+    list_staff_inner().await.map_err(AppError::respond)
+}
+
+#[cfg(feature = "ssr")]
+async fn list_staff_inner() -> Result<Vec<StaffView>, AppError> {
+    use crate::server::{staff, state::app_state};
+
+    let state = app_state()?;
+    let (current, service_id) = require_lead(&state).await?;
+    Ok(staff::list(&state.db, service_id)
+        .await?
+        .into_iter()
+        .map(|m| StaffView {
+            is_me: m.account_id == current.session.account_id,
+            account_id: m.account_id,
+            name: m.name,
+            email: m.email,
+            role: m.role,
+            invited: m.invited,
+            deactivated: m.deactivated,
+        })
+        .collect())
+}
+
+/// Invites a member of staff to the lead's service by email. Leads only.
+#[server(prefix = "/api", endpoint = "staff/invite")]
+pub async fn invite_staff(name: String, email: String, role: String) -> Result<(), AppError> {
+    invite_staff_inner(name, email, role)
+        .await
+        .map_err(AppError::respond)
+}
+
+#[cfg(feature = "ssr")]
+async fn invite_staff_inner(name: String, email: String, role: String) -> Result<(), AppError> {
+    use crate::domain::identity::normalise_email;
+    use crate::error::{FieldError, FieldProblem};
+    use crate::i18n::{detect_lang, texts};
+    use crate::server::rate_limit::{self, INVITE_PER_LEAD};
+    use crate::server::tokens::{self, Purpose};
+    use crate::server::{emails, staff, state::app_state};
+
+    let state = app_state()?;
+    let (current, service_id) = require_lead(&state).await?;
+    let bucket = format!("invite:lead:{}", current.session.account_id);
+    if rate_limit::is_limited(&state.db, &bucket, INVITE_PER_LEAD).await? {
+        return Err(AppError::RateLimited);
+    }
+    let mut errors = Vec::new();
+    let display_name = name.trim();
+    if display_name.is_empty() {
+        errors.push(FieldError {
+            field: "name".into(),
+            problem: FieldProblem::Required,
+        });
+    } else if display_name.chars().count() > 100 {
+        errors.push(FieldError {
+            field: "name".into(),
+            problem: FieldProblem::TooLong,
+        });
+    }
+    let address = normalise_email(&email);
+    if address.is_none() {
+        let problem = if email.trim().is_empty() {
+            FieldProblem::Required
+        } else {
+            FieldProblem::EmailInvalid
+        };
+        errors.push(FieldError {
+            field: "email".into(),
+            problem,
+        });
+    }
+    let role = Role::parse(&role);
+    if role.is_none() {
+        errors.push(FieldError {
+            field: "role".into(),
+            problem: FieldProblem::Required,
+        });
+    }
+    let values = vec![
+        ("name".into(), name.clone()),
+        ("email".into(), email.clone()),
+    ];
+    let (Some(address), Some(role), true) = (address, role, errors.is_empty()) else {
+        return Err(AppError::Invalid { errors, values });
+    };
+    rate_limit::record(&state.db, &bucket).await?;
+    let Some(account_id) =
+        staff::create_invited(&state.db, service_id, &address, display_name, role).await?
+    else {
+        return Err(AppError::Invalid {
+            errors: vec![FieldError {
+                field: "email".into(),
+                problem: FieldProblem::EmailTaken,
+            }],
+            values,
+        });
+    };
+    let token = tokens::issue(&state.db, account_id, Purpose::Invitation).await?;
+    let link = format!("{}/invitation?token={token}", state.site.public_url);
+    state
+        .mailer
+        .send(emails::invitation(texts(detect_lang()), &address, &link))
+        .await
+        .map_err(|error| {
+            tracing::error!(error = ?error, "could not send the invitation");
+            AppError::Unavailable
+        })?;
+    tracing::info!(
+        lead = current.session.account_id,
+        account_id,
+        "staff invited"
+    );
+    Ok(())
+}
+
+/// The target must be staff of the lead's own service, and not the lead.
+#[cfg(feature = "ssr")]
+async fn require_managed(
+    state: &crate::server::AppState,
+    account_id: i64,
+) -> Result<(crate::server::auth::CurrentSession, i64), AppError> {
+    use crate::server::staff;
+
+    let (current, service_id) = require_lead(state).await?;
+    if account_id == current.session.account_id
+        || !staff::is_member(&state.db, account_id, service_id).await?
+    {
+        return Err(AppError::Forbidden);
+    }
+    Ok((current, service_id))
+}
+
+/// Changes a member of staff's role; their sessions end, so the new role takes
+/// effect at once. Leads only, for their own service.
+#[server(prefix = "/api", endpoint = "staff/role")]
+pub async fn change_staff_role(account_id: i64, role: String) -> Result<(), AppError> {
+    change_staff_role_inner(account_id, role)
+        .await
+        .map_err(AppError::respond)
+}
+
+#[cfg(feature = "ssr")]
+async fn change_staff_role_inner(account_id: i64, role: String) -> Result<(), AppError> {
+    use crate::error::{FieldError, FieldProblem};
+    use crate::server::{sessions, staff, state::app_state};
+
+    let state = app_state()?;
+    let (current, service_id) = require_managed(&state, account_id).await?;
+    let role = Role::parse(&role).ok_or_else(|| AppError::Invalid {
+        errors: vec![FieldError {
+            field: "role".into(),
+            problem: FieldProblem::Required,
+        }],
+        values: Vec::new(),
+    })?;
+    staff::change_role(&state.db, account_id, service_id, role).await?;
+    sessions::end_all_for_account(&state.db, account_id).await?;
+    tracing::info!(
+        lead = current.session.account_id,
+        account_id,
+        role = role.as_str(),
+        "role changed"
+    );
+    Ok(())
+}
+
+/// Closes a member of staff's access; every session of theirs ends at once.
+/// Leads only, for their own service.
+#[server(prefix = "/api", endpoint = "staff/deactivate")]
+pub async fn deactivate_staff(account_id: i64) -> Result<(), AppError> {
+    deactivate_staff_inner(account_id)
+        .await
+        .map_err(AppError::respond)
+}
+
+#[cfg(feature = "ssr")]
+async fn deactivate_staff_inner(account_id: i64) -> Result<(), AppError> {
+    use crate::server::{sessions, staff, state::app_state};
+
+    let state = app_state()?;
+    let (current, _) = require_managed(&state, account_id).await?;
+    staff::deactivate(&state.db, account_id).await?;
+    let ended = sessions::end_all_for_account(&state.db, account_id).await?;
+    tracing::info!(
+        lead = current.session.account_id,
+        account_id,
+        ended,
+        "staff deactivated"
+    );
+    Ok(())
+}
+
+/// Accepts an invitation by choosing a password. Anyone holding the link may use it, once.
+#[server(prefix = "/api", endpoint = "staff/accept-invitation")]
+pub async fn accept_invitation(token: String, password: String) -> Result<(), AppError> {
+    accept_invitation_inner(token, password)
+        .await
+        .map_err(AppError::respond)
+}
+
+#[cfg(feature = "ssr")]
+async fn accept_invitation_inner(token: String, password: String) -> Result<(), AppError> {
+    use crate::domain::password::check_new_password;
+    use crate::error::{FieldError, FieldProblem};
+    use crate::server::passwords::{self, Password};
+    use crate::server::tokens::{self, Purpose};
+    use crate::server::{accounts, state::app_state};
+
+    let state = app_state()?;
+    let db = &state.db;
+    let account_id = tokens::peek(db, Purpose::Invitation, &token)
+        .await?
+        .ok_or(AppError::LinkInvalid)?;
+    let email = accounts::email_of(db, account_id)
+        .await?
+        .unwrap_or_default();
+    let problem = if password.is_empty() {
+        Some(FieldProblem::Required)
+    } else {
+        check_new_password(&password, &email, passwords::is_common)
+            .err()
+            .map(FieldProblem::Password)
+    };
+    if let Some(problem) = problem {
+        return Err(AppError::Invalid {
+            errors: vec![FieldError {
+                field: "password".into(),
+                problem,
+            }],
+            values: Vec::new(),
+        });
+    }
+    let hash = passwords::hash(Password::new(password)).await?;
+    let account_id = tokens::consume(db, Purpose::Invitation, &token)
+        .await?
+        .ok_or(AppError::LinkInvalid)?;
+    accounts::set_password(db, account_id, &hash).await?;
+    tracing::info!(account_id, "invitation accepted");
+    leptos_axum::redirect("/login?invited=1");
+    Ok(())
+}

@@ -1,0 +1,187 @@
+//! The lead's page for the service's staff, and the page an invitation opens.
+
+use leptos::form::ActionForm;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::Redirect;
+use leptos_router::hooks::use_query_map;
+
+use crate::api::staff::{
+    list_staff, AcceptInvitation, ChangeStaffRole, DeactivateStaff, InviteStaff, StaffView,
+};
+use crate::components::{ErrorSummary, Field};
+use crate::domain::identity::Role;
+use crate::error::AppError;
+use crate::i18n::{role_label, use_texts, Texts};
+
+const ROLES: [Role; 4] = [
+    Role::Intake,
+    Role::Therapist,
+    Role::Lead,
+    Role::SpecialistGuest,
+];
+
+fn role_select(t: &'static Texts, id: String, selected: Option<Role>) -> impl IntoView {
+    view! {
+        <select id=id name="role">
+            {ROLES
+                .into_iter()
+                .map(|r| view! { <option value=r.as_str() selected=Some(r) == selected>{role_label(t, r)}</option> })
+                .collect_view()}
+        </select>
+    }
+}
+
+#[component]
+pub fn StaffAdminPage() -> impl IntoView {
+    let t = use_texts();
+    let invite = ServerAction::<InviteStaff>::new();
+    let change = ServerAction::<ChangeStaffRole>::new();
+    let deactivate = ServerAction::<DeactivateStaff>::new();
+    // Fetched again after every change, so the list is always current.
+    let staff = Resource::new(
+        move || {
+            (
+                invite.version().get(),
+                change.version().get(),
+                deactivate.version().get(),
+            )
+        },
+        |_| list_staff(),
+    );
+    let error = Signal::derive(move || {
+        invite
+            .value()
+            .get()
+            .and_then(Result::err)
+            .or_else(|| change.value().get().and_then(Result::err))
+            .or_else(|| deactivate.value().get().and_then(Result::err))
+    });
+    view! {
+        <Title text=format!("{} – {}", t.staff_title, t.product_name)/>
+        <h1>{t.staff_title}</h1>
+        <p>{t.staff_intro}</p>
+        <ErrorSummary error/>
+        <Suspense fallback=move || view! { <p>{t.loading}</p> }>
+            {move || Suspend::new(async move {
+                match staff.await {
+                    Ok(list) => staff_table(t, list, change, deactivate).into_any(),
+                    Err(AppError::Unauthenticated) => view! { <Redirect path="/login"/> }.into_any(),
+                    Err(error) => view! { <p class="notice" role="alert">{error.message(t)}</p> }.into_any(),
+                }
+            })}
+        </Suspense>
+        <section aria-labelledby="invite-heading">
+            <h2 id="invite-heading">{t.staff_invite_heading}</h2>
+            <ActionForm action=invite attr:class="form" attr:novalidate=true>
+                <Field name="name" label=t.field_name autocomplete="off" keep=true error/>
+                <Field name="email" label=t.field_email kind="email" autocomplete="off" keep=true error/>
+                <div class="field">
+                    <label for="field-role">{t.field_role}</label>
+                    {role_select(t, "field-role".into(), Some(Role::Intake))}
+                </div>
+                <button type="submit" class="button">{t.staff_invite_submit}</button>
+            </ActionForm>
+        </section>
+    }
+}
+
+fn staff_table(
+    t: &'static Texts,
+    staff: Vec<StaffView>,
+    change: ServerAction<ChangeStaffRole>,
+    deactivate: ServerAction<DeactivateStaff>,
+) -> impl IntoView {
+    view! {
+        <div class="table-scroll" role="region" aria-labelledby="staff-caption" tabindex="0">
+            <table class="entries staff">
+                <caption id="staff-caption">{t.staff_title}</caption>
+                <thead>
+                    <tr>
+                        <th scope="col">{t.field_name}</th>
+                        <th scope="col">{t.account_email}</th>
+                        <th scope="col">{t.field_role}</th>
+                        <th scope="col">{t.col_status}</th>
+                        <th scope="col">{t.col_actions}</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {staff
+                        .into_iter()
+                        .map(|m| {
+                            let status = if m.deactivated {
+                                t.status_deactivated
+                            } else if m.invited {
+                                t.status_invited
+                            } else {
+                                t.status_active
+                            };
+                            let select_id = format!("role-{}", m.account_id);
+                            let manageable = !m.is_me && !m.deactivated;
+                            let role_label_for = format!("{} – {}", t.field_role, m.name);
+                            let change_suffix = format!(" – {}", m.name);
+                            let deactivate_suffix = change_suffix.clone();
+                            view! {
+                                <tr>
+                                    <td>{m.name.clone()} {m.is_me.then_some(" ")} {m.is_me.then_some(t.staff_you)}</td>
+                                    <td>{m.email.clone()}</td>
+                                    <td>{role_label(t, m.role)}</td>
+                                    <td>{status}</td>
+                                    <td>
+                                        {manageable.then(|| view! {
+                                            <ActionForm action=change attr:class="inline-form">
+                                                <input type="hidden" name="account_id" value=m.account_id/>
+                                                <label for=select_id.clone() class="visually-hidden">
+                                                    {role_label_for.clone()}
+                                                </label>
+                                                {role_select(t, select_id.clone(), Some(m.role))}
+                                                <button type="submit" class="button secondary small">
+                                                    {t.staff_change_role}
+                                                    <span class="visually-hidden">{change_suffix.clone()}</span>
+                                                </button>
+                                            </ActionForm>
+                                            <ActionForm action=deactivate attr:class="inline-form">
+                                                <input type="hidden" name="account_id" value=m.account_id/>
+                                                <button type="submit" class="button secondary small">
+                                                    {t.staff_deactivate}
+                                                    <span class="visually-hidden">{deactivate_suffix.clone()}</span>
+                                                </button>
+                                            </ActionForm>
+                                        })}
+                                    </td>
+                                </tr>
+                            }
+                        })
+                        .collect_view()}
+                </tbody>
+            </table>
+        </div>
+    }
+}
+
+#[component]
+pub fn InvitationPage() -> impl IntoView {
+    let t = use_texts();
+    let query = use_query_map();
+    let token = move || query.read().get("token").unwrap_or_default();
+    let action = ServerAction::<AcceptInvitation>::new();
+    let error = Signal::derive(move || action.value().get().and_then(Result::err));
+    view! {
+        <Title text=format!("{} – {}", t.invitation_title, t.product_name)/>
+        <h1>{t.invitation_title}</h1>
+        <p>{t.invitation_intro}</p>
+        <ErrorSummary error/>
+        <ActionForm action attr:class="form" attr:novalidate=true>
+            <input type="hidden" name="token" value=token/>
+            <Field
+                name="password"
+                label=t.field_new_password
+                kind="password"
+                autocomplete="new-password"
+                hint=t.password_hint
+                error
+            />
+            <button type="submit" class="button">{t.invitation_submit}</button>
+        </ActionForm>
+    }
+}

@@ -1,0 +1,47 @@
+import { test, expect, waitForHydration } from './fixtures';
+import { logIn, totp } from './accounts';
+import { linkIn, mailTo } from './mail';
+
+test('a lead invites a member of staff, who accepts, and then closes their access', async ({
+  page,
+  hydrated,
+  expectAccessible,
+}, testInfo) => {
+  // The lead's one-time code works once per 30 seconds: one project runs this.
+  test.skip(testInfo.project.name !== 'hydrated-desktop', 'the lead account is shared');
+  await page.goto('/login');
+  await waitForHydration(page);
+  await logIn(page, 'leder@demo.example', 'demo-passord-leder');
+  await page.getByLabel('Kode').fill(totp('ELJFAR6NWNCOSCZQD2KVIWU2ECWV2CKI'));
+  await page.getByRole('button', { name: 'Bekreft' }).click();
+  await page.getByRole('link', { name: 'Ansatte' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Ansatte i tjenesten' })).toBeVisible();
+  await expect(page.getByRole('cell', { name: 'terapeut@demo.example' })).toBeVisible();
+  await expectAccessible();
+
+  const staffTable = page.getByRole('table');
+  await page.getByLabel('Navn').fill('Nora Ny');
+  await page.getByLabel('E-postadresse').fill('nora@demo.example');
+  await page.locator('#field-role').selectOption('therapist');
+  await page.getByRole('button', { name: 'Send invitasjon' }).click();
+  await expect(staffTable.getByRole('row', { name: /Nora Ny/ })).toContainText('Invitert');
+
+  await expect.poll(() => mailTo('nora@demo.example').length).toBe(1);
+  const invitation = linkIn(mailTo('nora@demo.example')[0], '/invitation?token=');
+  const nora = await page.context().browser()!.newContext();
+  const noraPage = await nora.newPage();
+  await noraPage.goto(invitation);
+  await waitForHydration(noraPage);
+  await expectAccessible();
+  await noraPage.getByLabel('Velg et passord').fill('et langt passord for jobben');
+  await noraPage.getByRole('button', { name: 'Ta kontoen i bruk' }).click();
+  await expect(noraPage.getByRole('status')).toContainText('Kontoen er klar');
+  await nora.close();
+
+  await page.reload();
+  await waitForHydration(page);
+  const row = page.getByRole('table').getByRole('row', { name: /Nora Ny/ });
+  await expect(row).toContainText('Aktiv');
+  await row.getByRole('button', { name: 'Steng tilgang – Nora Ny' }).click();
+  await expect(page.getByRole('table').getByRole('row', { name: /Nora Ny/ })).toContainText('Stengt');
+});
