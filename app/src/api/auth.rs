@@ -318,3 +318,13 @@ async fn confirm_second_factor_inner(code: String) -> Result<(), AppError> {
     leptos_axum::redirect("/account");
     Ok(())
 }
+
+/// Seconds until the caller's session lapses if unused, or `None` without one.
+/// Anyone may ask about their own session; asking counts as activity.
+#[server(prefix = "/api", endpoint = "auth/session")]
+pub async fn session_status() -> Result<Option<i64>, AppError> {
+    use crate::server::auth::current_session;
+    use crate::server::db::now;
+
+    Ok(current_session().map(|s| (s.session.idle_deadline - now()).max(0)))
+}

@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use super::{CrisisBox, LanguageSwitch};
+use super::{CrisisBox, IdleWarning, LanguageSwitch};
 use crate::i18n::use_texts;
 
 #[component]
@@ -23,6 +23,7 @@ pub fn Layout(children: Children) -> impl IntoView {
         </header>
         <div class="page">
             <main id="main" tabindex="-1">{children()}</main>
+            <IdleWarning/>
             <CrisisBox/>
         </div>
         <footer class="site-footer">

@@ -3,11 +3,13 @@
 pub mod crisis_box;
 pub mod error_summary;
 pub mod field;
+pub mod idle_warning;
 pub mod language_switch;
 pub mod layout;
 
 pub use crisis_box::CrisisBox;
 pub use error_summary::ErrorSummary;
 pub use field::Field;
+pub use idle_warning::IdleWarning;
 pub use language_switch::LanguageSwitch;
 pub use layout::Layout;

@@ -158,6 +158,10 @@ pub static TEXTS: Texts = Texts {
 
     error_forbidden: "You do not have access to this.",
 
+    idle_title: "You will soon be logged out",
+    idle_text: "To protect your information, we log you out after a while without activity.",
+    idle_continue: "Stay logged in",
+
     loading: "Loading …",
     not_found_title: "Page not found",
     not_found_text: "The page you were looking for does not exist, or it has moved.",

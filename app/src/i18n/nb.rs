@@ -158,6 +158,10 @@ pub static TEXTS: Texts = Texts {
 
     error_forbidden: "Du har ikke tilgang til dette.",
 
+    idle_title: "Du blir snart logget ut",
+    idle_text: "For å verne opplysningene dine logger vi deg ut etter en stund uten aktivitet.",
+    idle_continue: "Fortsett å være logget inn",
+
     loading: "Laster …",
     not_found_title: "Fant ikke siden",
     not_found_text: "Siden du lette etter finnes ikke, eller den er flyttet.",

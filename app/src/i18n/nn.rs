@@ -158,6 +158,10 @@ pub static TEXTS: Texts = Texts {
 
     error_forbidden: "Du har ikkje tilgang til dette.",
 
+    idle_title: "Du blir snart logga ut",
+    idle_text: "For å verne opplysningane dine loggar vi deg ut etter ei stund utan aktivitet.",
+    idle_continue: "Hald fram å vere logga inn",
+
     loading: "Lastar …",
     not_found_title: "Fann ikkje sida",
     not_found_text: "Sida du leitte etter finst ikkje, eller ho er flytta.",

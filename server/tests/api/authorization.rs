@@ -64,6 +64,26 @@ const SERVER_FUNCTIONS: &[Row] = &[
         fields: &[("account_id", "{target}")],
         allowed: LEAD_OF_X,
     },
+    Row {
+        path: "/api/staff/invite",
+        fields: &[
+            ("name", "Ny"),
+            ("email", "ny-{target}@demo.example"),
+            ("role", "intake"),
+        ],
+        allowed: LEAD_OF_X,
+    },
+    Row {
+        path: "/api/auth/second-factor/begin",
+        fields: &[],
+        allowed: EVERYONE_SIGNED_IN,
+    },
+    // Last: an allowed call ends the caller's own sessions.
+    Row {
+        path: "/api/auth/logout-everywhere",
+        fields: &[],
+        allowed: EVERYONE_SIGNED_IN,
+    },
 ];
 
 /// Pages with personal data: who gets the page, and who is sent to the login.
