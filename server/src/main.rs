@@ -37,5 +37,18 @@ fn print_banner(application: &Application) {
                 login.role, login.email, login.password
             );
         }
+        let secrets: Vec<_> = application
+            .demo_logins()
+            .iter()
+            .filter_map(|l| l.new_totp_secret.as_ref().map(|s| (l, s)))
+            .collect();
+        if !secrets.is_empty() {
+            println!(
+                "Staff second factor: add these secrets to an authenticator app (shown once):"
+            );
+            for (login, secret) in secrets {
+                println!("  {:<26} {}", login.email, secret);
+            }
+        }
     }
 }

@@ -52,3 +52,51 @@ async fn production_loads_no_demo_data_unless_asked() {
     let app = TestApp::spawn_with(Backend::Sqlite, &asked).await;
     assert_eq!(app.count("service").await, 1);
 }
+
+/// Starts the real binary and returns what it printed within a moment of the banner.
+fn banner(dir: &std::path::Path) -> String {
+    use std::io::{BufRead as _, BufReader};
+    use std::time::Duration;
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_server"))
+        .env("RPH_BIND", "127.0.0.1:0")
+        .env("DATABASE_URL", format!("sqlite://{}/rph.sqlite3", dir.display()))
+        .env("RPH_OUTBOX_DIR", dir.join("outbox"))
+        .env("RUST_LOG", "warn")
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    let mut out = String::new();
+    // Up to 20 s for the server to start; then whatever follows within a second.
+    let mut wait = Duration::from_secs(20);
+    while let Ok(line) = rx.recv_timeout(wait) {
+        if line.contains("innbygger@demo.example") {
+            wait = Duration::from_secs(1);
+        }
+        out.push_str(&line);
+        out.push('\n');
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    out
+}
+
+#[test]
+fn the_first_start_prints_the_demo_logins_and_staff_secrets_once() {
+    let dir = crate::helpers::scratch_dir("banner");
+    let first = banner(&dir);
+    assert!(first.contains("innbygger@demo.example     demo-passord-innbygger"), "{first}");
+    assert!(first.contains("Staff second factor"), "{first}");
+    assert!(first.contains("RNISVMI5G2VPSGCTX55SIUQYM54KT6VN"), "{first}");
+    let second = banner(&dir);
+    assert!(second.contains("demo-passord-leder"), "{second}");
+    assert!(!second.contains("RNISVMI5G2VPSGCTX55SIUQYM54KT6VN"), "secrets are shown once: {second}");
+}
