@@ -59,7 +59,8 @@ export default defineConfig({
       APP_ENV: 'development',
       RPH_BIND: `127.0.0.1:${port}`,
       RPH_SITE_ROOT: siteRoot,
-      DATABASE_URL: `sqlite://${dataDir}/rph.sqlite3`,
+      // SQLite by default; scripts/test runs the suite again on PostgreSQL.
+      DATABASE_URL: process.env.E2E_DATABASE_URL ?? `sqlite://${dataDir}/rph.sqlite3`,
       RPH_OUTBOX_DIR: `${dataDir}/outbox`,
       RUST_LOG: 'warn',
     },

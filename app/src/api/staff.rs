@@ -72,7 +72,8 @@ async fn invite_staff_inner(name: String, email: String, role: String) -> Result
     use crate::domain::identity::normalise_email;
     use crate::error::{FieldError, FieldProblem};
     use crate::i18n::{detect_lang, texts};
-    use crate::server::rate_limit::{self, INVITE_PER_LEAD};
+    use crate::server::auth::client_ip;
+    use crate::server::rate_limit::{self, INVITE_PER_ADDRESS, INVITE_PER_LEAD};
     use crate::server::tokens::{self, Purpose};
     use crate::server::{emails, staff, state::app_state};
 
@@ -81,6 +82,12 @@ async fn invite_staff_inner(name: String, email: String, role: String) -> Result
     let bucket = format!("invite:lead:{}", current.session.account_id);
     if rate_limit::is_limited(&state.db, &bucket, INVITE_PER_LEAD).await? {
         return Err(AppError::RateLimited);
+    }
+    let address_bucket = client_ip().map(|ip| format!("invite:ip:{ip}"));
+    if let Some(address_bucket) = &address_bucket {
+        if rate_limit::is_limited(&state.db, address_bucket, INVITE_PER_ADDRESS).await? {
+            return Err(AppError::RateLimited);
+        }
     }
     let mut errors = Vec::new();
     let display_name = name.trim();
@@ -122,6 +129,9 @@ async fn invite_staff_inner(name: String, email: String, role: String) -> Result
         return Err(AppError::Invalid { errors, values });
     };
     rate_limit::record(&state.db, &bucket).await?;
+    if let Some(address_bucket) = &address_bucket {
+        rate_limit::record(&state.db, address_bucket).await?;
+    }
     let Some(account_id) =
         staff::create_invited(&state.db, service_id, &address, display_name, role).await?
     else {

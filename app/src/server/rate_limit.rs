@@ -78,3 +78,9 @@ pub const INVITE_PER_LEAD: Limit = Limit {
     max: 30,
     window_seconds: 60 * 60,
 };
+
+/// Invitations sent from one network address.
+pub const INVITE_PER_ADDRESS: Limit = Limit {
+    max: 60,
+    window_seconds: 60 * 60,
+};

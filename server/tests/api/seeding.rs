@@ -59,7 +59,10 @@ fn banner(dir: &std::path::Path) -> String {
     use std::time::Duration;
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_server"))
         .env("RPH_BIND", "127.0.0.1:0")
-        .env("DATABASE_URL", format!("sqlite://{}/rph.sqlite3", dir.display()))
+        .env(
+            "DATABASE_URL",
+            format!("sqlite://{}/rph.sqlite3", dir.display()),
+        )
         .env("RPH_OUTBOX_DIR", dir.join("outbox"))
         .env("RUST_LOG", "warn")
         .stdout(std::process::Stdio::piped())
@@ -93,10 +96,19 @@ fn banner(dir: &std::path::Path) -> String {
 fn the_first_start_prints_the_demo_logins_and_staff_secrets_once() {
     let dir = crate::helpers::scratch_dir("banner");
     let first = banner(&dir);
-    assert!(first.contains("innbygger@demo.example     demo-passord-innbygger"), "{first}");
+    assert!(
+        first.contains("innbygger@demo.example     demo-passord-innbygger"),
+        "{first}"
+    );
     assert!(first.contains("Staff second factor"), "{first}");
-    assert!(first.contains("RNISVMI5G2VPSGCTX55SIUQYM54KT6VN"), "{first}");
+    assert!(
+        first.contains("RNISVMI5G2VPSGCTX55SIUQYM54KT6VN"),
+        "{first}"
+    );
     let second = banner(&dir);
     assert!(second.contains("demo-passord-leder"), "{second}");
-    assert!(!second.contains("RNISVMI5G2VPSGCTX55SIUQYM54KT6VN"), "secrets are shown once: {second}");
+    assert!(
+        !second.contains("RNISVMI5G2VPSGCTX55SIUQYM54KT6VN"),
+        "secrets are shown once: {second}"
+    );
 }
