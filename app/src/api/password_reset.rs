@@ -81,16 +81,35 @@ pub async fn reset_password(token: String, password: String) -> Result<(), AppEr
 
 #[cfg(feature = "ssr")]
 async fn reset_password_inner(token: String, password: String) -> Result<(), AppError> {
-    use crate::domain::password::check_new_password;
-    use crate::error::{FieldError, FieldProblem};
-    use crate::server::passwords::{self, Password};
-    use crate::server::tokens::{self, Purpose};
-    use crate::server::{accounts, sessions, state::app_state};
+    use crate::server::tokens::Purpose;
+    use crate::server::{sessions, state::app_state};
 
     let state = app_state()?;
-    let db = &state.db;
-    // Check the password before using the token up, so a weak one costs nothing.
-    let account_id = tokens::peek(db, Purpose::ResetPassword, &token)
+    let account_id =
+        set_password_with_link(&state.db, Purpose::ResetPassword, &token, password).await?;
+    let ended = sessions::end_all_for_account(&state.db, account_id).await?;
+    tracing::info!(account_id, ended, "password reset");
+    leptos_axum::redirect("/login?reset=1");
+    Ok(())
+}
+
+/// Sets the password of the account an emailed link belongs to (a reset or an
+/// invitation) and uses the link up. The password is checked first, so a weak one
+/// leaves the link usable.
+#[cfg(feature = "ssr")]
+pub(crate) async fn set_password_with_link(
+    db: &crate::server::Db,
+    purpose: crate::server::tokens::Purpose,
+    token: &str,
+    password: String,
+) -> Result<i64, AppError> {
+    use crate::domain::password::check_new_password;
+    use crate::error::{FieldError, FieldProblem};
+    use crate::server::accounts;
+    use crate::server::passwords::{self, Password};
+    use crate::server::tokens;
+
+    let account_id = tokens::peek(db, purpose, token)
         .await?
         .ok_or(AppError::LinkInvalid)?;
     let email = accounts::email_of(db, account_id)
@@ -113,12 +132,9 @@ async fn reset_password_inner(token: String, password: String) -> Result<(), App
         });
     }
     let hash = passwords::hash(Password::new(password)).await?;
-    let account_id = tokens::consume(db, Purpose::ResetPassword, &token)
+    let account_id = tokens::consume(db, purpose, token)
         .await?
         .ok_or(AppError::LinkInvalid)?;
     accounts::set_password(db, account_id, &hash).await?;
-    let ended = sessions::end_all_for_account(db, account_id).await?;
-    tracing::info!(account_id, ended, "password reset");
-    leptos_axum::redirect("/login?reset=1");
-    Ok(())
+    Ok(account_id)
 }

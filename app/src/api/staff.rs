@@ -248,41 +248,13 @@ pub async fn accept_invitation(token: String, password: String) -> Result<(), Ap
 
 #[cfg(feature = "ssr")]
 async fn accept_invitation_inner(token: String, password: String) -> Result<(), AppError> {
-    use crate::domain::password::check_new_password;
-    use crate::error::{FieldError, FieldProblem};
-    use crate::server::passwords::{self, Password};
-    use crate::server::tokens::{self, Purpose};
-    use crate::server::{accounts, state::app_state};
+    use crate::api::password_reset::set_password_with_link;
+    use crate::server::state::app_state;
+    use crate::server::tokens::Purpose;
 
     let state = app_state()?;
-    let db = &state.db;
-    let account_id = tokens::peek(db, Purpose::Invitation, &token)
-        .await?
-        .ok_or(AppError::LinkInvalid)?;
-    let email = accounts::email_of(db, account_id)
-        .await?
-        .unwrap_or_default();
-    let problem = if password.is_empty() {
-        Some(FieldProblem::Required)
-    } else {
-        check_new_password(&password, &email, passwords::is_common)
-            .err()
-            .map(FieldProblem::Password)
-    };
-    if let Some(problem) = problem {
-        return Err(AppError::Invalid {
-            errors: vec![FieldError {
-                field: "password".into(),
-                problem,
-            }],
-            values: Vec::new(),
-        });
-    }
-    let hash = passwords::hash(Password::new(password)).await?;
-    let account_id = tokens::consume(db, Purpose::Invitation, &token)
-        .await?
-        .ok_or(AppError::LinkInvalid)?;
-    accounts::set_password(db, account_id, &hash).await?;
+    let account_id =
+        set_password_with_link(&state.db, Purpose::Invitation, &token, password).await?;
     tracing::info!(account_id, "invitation accepted");
     leptos_axum::redirect("/login?invited=1");
     Ok(())
