@@ -59,6 +59,12 @@ export const test = base.extend<Fixtures>({
 });
 
 async function analyze(page: Page) {
+  // Nothing may push the page wider than the screen (a phone would have to scroll sideways).
+  const [scrollWidth, clientWidth] = await page.evaluate(() => [
+    document.documentElement.scrollWidth,
+    document.documentElement.clientWidth,
+  ]);
+  expect(scrollWidth, 'the page is wider than the screen').toBeLessThanOrEqual(clientWidth + 1);
   const results = await new AxeBuilder({ page })
     .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
     .analyze();
