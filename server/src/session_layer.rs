@@ -4,7 +4,7 @@ use axum::extract::{Request, State};
 use axum::middleware::Next;
 use axum::response::Response;
 
-use app::server::auth::{cookie_name, CurrentSession};
+use app::server::auth::{cookie_name, cookie_value, CurrentSession};
 use app::server::{sessions, AppState};
 
 pub async fn attach_session(
@@ -15,7 +15,7 @@ pub async fn attach_session(
     // Static files need no session (and no database round trip).
     let path = request.uri().path();
     if !(path.starts_with("/pkg/") || path == "/favicon.svg" || path == "/healthz") {
-        if let Some(token) = cookie_value(&request, cookie_name(state.site.production)) {
+        if let Some(token) = cookie_value(request.headers(), cookie_name(state.site.production)) {
             match sessions::resolve(&state.db, &token).await {
                 Ok(Some(session)) => {
                     request
@@ -28,17 +28,4 @@ pub async fn attach_session(
         }
     }
     next.run(request).await
-}
-
-fn cookie_value(request: &Request, name: &str) -> Option<String> {
-    request
-        .headers()
-        .get_all(axum::http::header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(n, _)| *n == name)
-        .map(|(_, v)| v.to_owned())
-        .filter(|v| !v.is_empty())
 }

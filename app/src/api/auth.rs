@@ -36,7 +36,7 @@ pub async fn login(email: String, password: String) -> Result<(), AppError> {
 #[cfg(feature = "ssr")]
 async fn login_inner(email: String, password: String) -> Result<(), AppError> {
     use crate::domain::identity::{normalise_email, SessionStage};
-    use crate::server::auth::{client_ip, current_session, session_cookie, set_cookie};
+    use crate::server::auth::{client_ip, current_session};
     use crate::server::passwords::{self, Password};
     use crate::server::rate_limit::{self, LOGIN_PER_ACCOUNT, LOGIN_PER_ADDRESS};
     use crate::server::{accounts, sessions, state::app_state};
@@ -80,17 +80,21 @@ async fn login_inner(email: String, password: String) -> Result<(), AppError> {
     // Whoever has a second factor gives it; staff in production always (they enrol first).
     let needs_code = record.totp_secret.is_some()
         || (record.kind == AccountKind::Staff && state.site.production);
-    // A new session id at every login: an old or planted cookie is worth nothing.
-    if let Some(current) = current_session() {
-        sessions::end(db, &current.token).await?;
-    }
     let stage = if needs_code {
         SessionStage::Password
     } else {
         SessionStage::Full
     };
-    let token = sessions::create(db, record.account_id, stage).await?;
-    set_cookie(&session_cookie(&token, state.site.production));
+    // A new session id at every login: an old or planted cookie is worth nothing.
+    let old = current_session().map(|c| c.token);
+    sessions::replace(
+        db,
+        old.as_deref(),
+        record.account_id,
+        stage,
+        state.site.production,
+    )
+    .await?;
     tracing::info!(
         account_id = record.account_id,
         stage = stage.as_str(),
@@ -116,7 +120,7 @@ pub async fn second_factor(code: String) -> Result<(), AppError> {
 #[cfg(feature = "ssr")]
 async fn second_factor_inner(code: String) -> Result<(), AppError> {
     use crate::domain::identity::SessionStage;
-    use crate::server::auth::{current_session, session_cookie, set_cookie};
+    use crate::server::auth::current_session;
     use crate::server::rate_limit::{self, LOGIN_PER_ACCOUNT};
     use crate::server::{accounts, db::now, sessions, state::app_state, totp};
 
@@ -145,9 +149,14 @@ async fn second_factor_inner(code: String) -> Result<(), AppError> {
         return Err(AppError::WrongCode);
     }
     // A new session id at the change of privilege.
-    sessions::end(db, &current.token).await?;
-    let token = sessions::create(db, account_id, SessionStage::Full).await?;
-    set_cookie(&session_cookie(&token, state.site.production));
+    sessions::replace(
+        db,
+        Some(&current.token),
+        account_id,
+        SessionStage::Full,
+        state.site.production,
+    )
+    .await?;
     tracing::info!(account_id, "second factor accepted");
     leptos_axum::redirect("/account");
     Ok(())
@@ -294,7 +303,6 @@ pub async fn confirm_second_factor(code: String) -> Result<(), AppError> {
 #[cfg(feature = "ssr")]
 async fn confirm_second_factor_inner(code: String) -> Result<(), AppError> {
     use crate::domain::identity::SessionStage;
-    use crate::server::auth::{session_cookie, set_cookie};
     use crate::server::rate_limit::{self, LOGIN_PER_ACCOUNT};
     use crate::server::{second_factor, sessions, state::app_state};
 
@@ -310,9 +318,15 @@ async fn confirm_second_factor_inner(code: String) -> Result<(), AppError> {
         return Err(AppError::WrongCode);
     }
     if current.session.stage == SessionStage::Password {
-        sessions::end(&state.db, &current.token).await?;
-        let token = sessions::create(&state.db, account_id, SessionStage::Full).await?;
-        set_cookie(&session_cookie(&token, state.site.production));
+        let production = state.site.production;
+        sessions::replace(
+            &state.db,
+            Some(&current.token),
+            account_id,
+            SessionStage::Full,
+            production,
+        )
+        .await?;
     }
     tracing::info!(account_id, "second factor enrolled");
     leptos_axum::redirect("/account");

@@ -6,6 +6,7 @@ pub mod field;
 pub mod idle_warning;
 pub mod language_switch;
 pub mod layout;
+pub mod link_form;
 
 pub use crisis_box::CrisisBox;
 pub use error_summary::ErrorSummary;
@@ -13,3 +14,4 @@ pub use field::Field;
 pub use idle_warning::IdleWarning;
 pub use language_switch::LanguageSwitch;
 pub use layout::Layout;
+pub use link_form::{LinkToken, NewPasswordField};

@@ -251,14 +251,8 @@ pub fn detect_lang() -> Lang {
 /// The language a request asks for: the remembered choice first, then the browser's.
 #[cfg(feature = "ssr")]
 pub fn lang_from_headers(headers: &http::HeaderMap) -> Lang {
-    let from_cookie = headers
-        .get_all(http::header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == LANG_COOKIE)
-        .and_then(|(_, value)| Lang::from_code(value));
+    let from_cookie = crate::server::auth::cookie_value(headers, LANG_COOKIE)
+        .and_then(|value| Lang::from_code(&value));
     from_cookie.unwrap_or_else(|| {
         headers
             .get(http::header::ACCEPT_LANGUAGE)

@@ -3,10 +3,9 @@
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_query_map;
 
 use crate::api::password_reset::{RequestPasswordReset, ResetPassword};
-use crate::components::{ErrorSummary, Field};
+use crate::components::{ErrorSummary, Field, LinkToken, NewPasswordField};
 use crate::i18n::use_texts;
 
 #[component]
@@ -47,8 +46,6 @@ pub fn ForgotPasswordSentPage() -> impl IntoView {
 #[component]
 pub fn ResetPasswordPage() -> impl IntoView {
     let t = use_texts();
-    let query = use_query_map();
-    let token = move || query.read().get("token").unwrap_or_default();
     let action = ServerAction::<ResetPassword>::new();
     let error = Signal::derive(move || action.value().get().and_then(Result::err));
     view! {
@@ -56,15 +53,8 @@ pub fn ResetPasswordPage() -> impl IntoView {
         <h1>{t.reset_title}</h1>
         <ErrorSummary error/>
         <ActionForm action attr:class="form" attr:novalidate=true>
-            <input type="hidden" name="token" value=token/>
-            <Field
-                name="password"
-                label=t.field_new_password
-                kind="password"
-                autocomplete="new-password"
-                hint=t.password_hint
-                error
-            />
+            <LinkToken/>
+            <NewPasswordField error/>
             <button type="submit" class="button">{t.reset_submit}</button>
         </ActionForm>
     }

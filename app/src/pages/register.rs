@@ -3,10 +3,9 @@
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_query_map;
 
 use crate::api::registration::{Register, VerifyEmail};
-use crate::components::{ErrorSummary, Field};
+use crate::components::{ErrorSummary, Field, LinkToken, NewPasswordField};
 use crate::i18n::use_texts;
 
 #[component]
@@ -30,14 +29,7 @@ pub fn RegisterPage() -> impl IntoView {
                 keep=true
                 error
             />
-            <Field
-                name="password"
-                label=t.field_new_password
-                kind="password"
-                autocomplete="new-password"
-                hint=t.password_hint
-                error
-            />
+            <NewPasswordField error/>
             <button type="submit" class="button">{t.register_submit}</button>
         </ActionForm>
         <p>
@@ -61,8 +53,6 @@ pub fn RegisterSentPage() -> impl IntoView {
 #[component]
 pub fn VerifyEmailPage() -> impl IntoView {
     let t = use_texts();
-    let query = use_query_map();
-    let token = move || query.read().get("token").unwrap_or_default();
     let action = ServerAction::<VerifyEmail>::new();
     let error = Signal::derive(move || action.value().get().and_then(Result::err));
     view! {
@@ -71,7 +61,7 @@ pub fn VerifyEmailPage() -> impl IntoView {
         <ErrorSummary error/>
         <p>{t.verify_text}</p>
         <ActionForm action attr:class="form">
-            <input type="hidden" name="token" value=token/>
+            <LinkToken/>
             <button type="submit" class="button">{t.verify_submit}</button>
         </ActionForm>
     }

@@ -4,12 +4,11 @@ use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::Redirect;
-use leptos_router::hooks::use_query_map;
 
 use crate::api::staff::{
     list_staff, AcceptInvitation, ChangeStaffRole, DeactivateStaff, InviteStaff, StaffView,
 };
-use crate::components::{ErrorSummary, Field};
+use crate::components::{ErrorSummary, Field, LinkToken, NewPasswordField};
 use crate::domain::identity::Role;
 use crate::error::AppError;
 use crate::i18n::{role_label, use_texts, Texts};
@@ -162,8 +161,6 @@ fn staff_table(
 #[component]
 pub fn InvitationPage() -> impl IntoView {
     let t = use_texts();
-    let query = use_query_map();
-    let token = move || query.read().get("token").unwrap_or_default();
     let action = ServerAction::<AcceptInvitation>::new();
     let error = Signal::derive(move || action.value().get().and_then(Result::err));
     view! {
@@ -172,15 +169,8 @@ pub fn InvitationPage() -> impl IntoView {
         <p>{t.invitation_intro}</p>
         <ErrorSummary error/>
         <ActionForm action attr:class="form" attr:novalidate=true>
-            <input type="hidden" name="token" value=token/>
-            <Field
-                name="password"
-                label=t.field_new_password
-                kind="password"
-                autocomplete="new-password"
-                hint=t.password_hint
-                error
-            />
+            <LinkToken/>
+            <NewPasswordField error/>
             <button type="submit" class="button">{t.invitation_submit}</button>
         </ActionForm>
     }

@@ -25,6 +25,19 @@ pub fn cookie_name(production: bool) -> &'static str {
     }
 }
 
+/// A cookie's value from request headers; `None` when absent or empty.
+pub fn cookie_value(headers: &http::HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(http::header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(n, _)| *n == name)
+        .map(|(_, v)| v.to_owned())
+        .filter(|v| !v.is_empty())
+}
+
 /// `Set-Cookie` value for a session token. No `Max-Age`: it ends with the browser,
 /// and the server ends it sooner (idle and absolute limits).
 pub fn session_cookie(token: &str, production: bool) -> String {

@@ -34,11 +34,11 @@ pub struct LiveSession {
 
 /// A new random token for the cookie (256 bits, URL-safe base64).
 pub fn new_token() -> String {
-    use base64ish::encode_url_safe;
+    use base64::Engine as _;
     use rand::RngCore as _;
     let mut bytes = [0u8; 32];
     rand::rngs::OsRng.fill_bytes(&mut bytes);
-    encode_url_safe(&bytes)
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
 }
 
 /// The database key for a cookie token.
@@ -116,6 +116,23 @@ pub async fn resolve(db: &Db, token: &str) -> Result<Option<LiveSession>, sqlx::
     }))
 }
 
+/// Starts a new session for the account in place of the request's old one (if any),
+/// and sets the cookie: a new id at login and at every change of privilege.
+pub async fn replace(
+    db: &Db,
+    old_token: Option<&str>,
+    account_id: i64,
+    stage: SessionStage,
+    production: bool,
+) -> Result<(), sqlx::Error> {
+    if let Some(old) = old_token {
+        end(db, old).await?;
+    }
+    let token = create(db, account_id, stage).await?;
+    super::auth::set_cookie(&super::auth::session_cookie(&token, production));
+    Ok(())
+}
+
 /// Ends one session.
 pub async fn end(db: &Db, token: &str) -> Result<(), sqlx::Error> {
     sqlx::query("delete from session where session_id = $1")
@@ -132,28 +149,6 @@ pub async fn end_all_for_account(db: &Db, account_id: i64) -> Result<u64, sqlx::
         .execute(&db.pool)
         .await
         .map(|r| r.rows_affected())
-}
-
-/// Small URL-safe base64 without padding, to avoid another dependency here.
-mod base64ish {
-    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-
-    pub fn encode_url_safe(bytes: &[u8]) -> String {
-        let mut out = String::with_capacity(bytes.len() * 4 / 3 + 2);
-        for chunk in bytes.chunks(3) {
-            let b = [
-                chunk[0],
-                *chunk.get(1).unwrap_or(&0),
-                *chunk.get(2).unwrap_or(&0),
-            ];
-            let n = (b[0] as u32) << 16 | (b[1] as u32) << 8 | b[2] as u32;
-            let chars = chunk.len() + 1;
-            for i in 0..chars {
-                out.push(ALPHABET[((n >> (18 - 6 * i)) & 63) as usize] as char);
-            }
-        }
-        out
-    }
 }
 
 #[cfg(test)]
