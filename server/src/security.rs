@@ -23,6 +23,18 @@ pub async fn add_security_headers(
 ) -> Response {
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
+    let is_html = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"));
+    if is_html {
+        // Pages may show health data: never keep them in a browser or proxy cache.
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        if !headers.contains_key(header::CONTENT_SECURITY_POLICY) {
+            // Pages set a policy with their nonce; without it the page cannot hydrate.
+            tracing::warn!("an HTML response had no content security policy of its own");
+        }
+    }
     headers
         .entry(header::CONTENT_SECURITY_POLICY)
         .or_insert(HeaderValue::from_static(DEFAULT_CSP));

@@ -39,6 +39,8 @@ async fn pages_carry_a_nonce_policy_without_inline_scripts() {
         .to_owned();
     assert_eq!(header(&response, "x-content-type-options"), "nosniff");
     assert_eq!(header(&response, "referrer-policy"), "same-origin");
+    // Pages may carry health data: no browser or proxy keeps a copy.
+    assert_eq!(header(&response, "cache-control"), "no-store");
     assert!(response
         .headers()
         .get("strict-transport-security")
