@@ -5,3 +5,4 @@ pub mod clock;
 pub mod identity;
 pub mod language;
 pub mod password;
+pub mod questionnaire;
