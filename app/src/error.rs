@@ -15,6 +15,17 @@ pub enum FieldProblem {
     EmailInvalid,
     EmailTaken,
     Password(PasswordProblem),
+    NationalIdLength,
+    NationalIdDate,
+    NationalIdCheck,
+    TooYoung,
+    PhoneInvalid,
+    /// The chosen municipality is not served by this service.
+    NotServed,
+    ConsentMissing,
+    ChooseOne,
+    ChooseAtLeastOne,
+    Unanswered,
 }
 
 impl FieldProblem {
@@ -28,6 +39,16 @@ impl FieldProblem {
             FieldProblem::Password(PasswordProblem::TooLong) => t.problem_password_long,
             FieldProblem::Password(PasswordProblem::TooCommon) => t.problem_password_common,
             FieldProblem::Password(PasswordProblem::LikeEmail) => t.problem_password_email,
+            FieldProblem::NationalIdLength => t.problem_national_id_length,
+            FieldProblem::NationalIdDate => t.problem_national_id_date,
+            FieldProblem::NationalIdCheck => t.problem_national_id_check,
+            FieldProblem::TooYoung => t.problem_too_young,
+            FieldProblem::PhoneInvalid => t.problem_phone,
+            FieldProblem::NotServed => t.problem_not_served,
+            FieldProblem::ConsentMissing => t.problem_consent,
+            FieldProblem::ChooseOne => t.problem_choose_one,
+            FieldProblem::ChooseAtLeastOne => t.problem_choose_at_least_one,
+            FieldProblem::Unanswered => t.problem_unanswered,
         }
     }
 }

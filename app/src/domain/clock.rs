@@ -50,6 +50,18 @@ pub fn oslo_offset(unix: i64) -> i64 {
 }
 
 /// `22.11.2026 23:45` in Norwegian time.
+/// The date in Norway at an instant, as (year, month, day).
+pub fn oslo_date(unix: i64) -> (i32, u32, u32) {
+    let (y, m, d) = civil_from_days((unix + oslo_offset(unix)).div_euclid(86_400));
+    (i32::try_from(y).unwrap_or(i32::MAX), m, d)
+}
+
+/// Just the date, as people write it in Norway (23.11.2026).
+pub fn format_oslo_date(unix: i64) -> String {
+    let (y, m, d) = oslo_date(unix);
+    format!("{d:02}.{m:02}.{y}")
+}
+
 pub fn format_oslo(unix: i64) -> String {
     let local = unix + oslo_offset(unix);
     let (year, month, day) = civil_from_days(local.div_euclid(86_400));

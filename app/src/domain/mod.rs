@@ -4,5 +4,7 @@ pub mod access;
 pub mod clock;
 pub mod identity;
 pub mod language;
+pub mod national_id;
 pub mod password;
 pub mod questionnaire;
+pub mod referral;

@@ -5,6 +5,7 @@
 mod en;
 mod nb;
 mod nn;
+pub mod referral;
 
 use leptos::prelude::*;
 
@@ -161,6 +162,17 @@ pub struct Texts {
     pub idle_title: &'static str,
     pub idle_text: &'static str,
     pub idle_continue: &'static str,
+    pub problem_national_id_length: &'static str,
+    pub problem_national_id_date: &'static str,
+    pub problem_national_id_check: &'static str,
+    pub problem_too_young: &'static str,
+    pub problem_phone: &'static str,
+    pub problem_not_served: &'static str,
+    pub problem_consent: &'static str,
+    pub problem_choose_one: &'static str,
+    pub problem_choose_at_least_one: &'static str,
+    pub problem_unanswered: &'static str,
+    pub referral: &'static crate::i18n::referral::ReferralTexts,
     pub loading: &'static str,
     pub not_found_title: &'static str,
     pub not_found_text: &'static str,
