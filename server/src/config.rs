@@ -32,6 +32,8 @@ pub struct Settings {
     pub seed_demo: bool,
     /// How long in-flight requests may take to finish after SIGTERM.
     pub shutdown_grace: Duration,
+    /// Extra questionnaire definitions a service adds (licensed instruments).
+    pub questionnaires_dir: Option<PathBuf>,
 }
 
 /// Settings that cannot be used, each problem named with its variable.
@@ -55,6 +57,7 @@ pub const KNOWN_VARIABLES: &[&str] = &[
     "RPH_OUTBOX_DIR",
     "RPH_SEED_DEMO",
     "RPH_SHUTDOWN_GRACE_SECONDS",
+    "RPH_QUESTIONNAIRES_DIR",
 ];
 
 impl Settings {
@@ -188,6 +191,7 @@ impl Settings {
             outbox_dir: get("RPH_OUTBOX_DIR").unwrap_or("data/outbox").into(),
             seed_demo,
             shutdown_grace,
+            questionnaires_dir: get("RPH_QUESTIONNAIRES_DIR").map(Into::into),
         })
     }
 

@@ -40,6 +40,11 @@ impl Application {
     /// Connects and migrates the database, seeds demo data when asked, and binds
     /// the listener (port 0 picks a free port; `port()` tells which).
     pub async fn build(settings: Settings) -> anyhow::Result<Application> {
+        // Questionnaire definitions first: a broken one stops the server before anything
+        // else starts, naming the file and the field.
+        let instruments = app::server::instruments::Instruments::load(
+            settings.questionnaires_dir.as_deref(),
+        )?;
         let db = Db::connect(settings.database_url())
             .await
             .context("connecting to the database")?;
@@ -75,6 +80,7 @@ impl Application {
                 public_url: settings.public_url.clone(),
                 production: settings.is_production(),
             }),
+            instruments: Arc::new(instruments),
             leptos_options,
         };
         let router = app(

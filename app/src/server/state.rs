@@ -13,6 +13,7 @@ pub struct AppState {
     pub db: Db,
     pub mailer: Mailer,
     pub site: Arc<SiteSettings>,
+    pub instruments: Arc<super::instruments::Instruments>,
     pub leptos_options: LeptosOptions,
 }
 
