@@ -20,6 +20,10 @@ use pages::account::AccountPage;
 use pages::login::{LoginPage, SecondFactorPage};
 use pages::password_reset::{ForgotPasswordPage, ForgotPasswordSentPage, ResetPasswordPage};
 use pages::register::{RegisterPage, RegisterSentPage, VerifyEmailPage};
+use pages::referral::{
+    FollowReferralPage, LaterPage, LaterSentPage, ReceiptPage, ReferralStepPage, ResumePage,
+    ServiceHomePage,
+};
 use pages::second_factor::SecondFactorSetupPage;
 use pages::staff::{InvitationPage, StaffAdminPage};
 use pages::{home::HomePage, not_found::NotFoundPage};
@@ -76,6 +80,13 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/reset-password") view=ResetPasswordPage/>
                     <Route path=path!("/admin/staff") view=StaffAdminPage ssr=SsrMode::Async/>
                     <Route path=path!("/invitation") view=InvitationPage/>
+                    <Route path=path!("/services/:slug") view=ServiceHomePage ssr=SsrMode::Async/>
+                    <Route path=path!("/services/:slug/refer/:step") view=ReferralStepPage ssr=SsrMode::Async/>
+                    <Route path=path!("/services/:slug/received") view=ReceiptPage ssr=SsrMode::Async/>
+                    <Route path=path!("/services/:slug/later") view=LaterPage/>
+                    <Route path=path!("/services/:slug/later/sent") view=LaterSentPage/>
+                    <Route path=path!("/referral/resume") view=ResumePage/>
+                    <Route path=path!("/referral/follow") view=FollowReferralPage/>
                 </Routes>
             </Layout>
         </Router>

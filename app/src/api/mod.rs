@@ -4,6 +4,8 @@
 pub mod access_log;
 pub mod auth;
 pub mod password_reset;
+pub mod referral;
+pub mod referral_types;
 pub mod registration;
 pub mod site;
 pub mod staff;

@@ -60,7 +60,7 @@ fn service_list(t: &'static Texts, services: Vec<ServiceSummary>) -> impl IntoVi
                 .map(|s| {
                     view! {
                         <li class="service">
-                            <h3>{s.name}</h3>
+                            <h3><a href=format!("/services/{}", s.slug)>{s.name}</a></h3>
                             <p>{t.home_municipalities} ": " {s.municipalities.join(", ")}</p>
                         </li>
                     }

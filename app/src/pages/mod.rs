@@ -6,6 +6,7 @@ pub mod home;
 pub mod login;
 pub mod not_found;
 pub mod password_reset;
+pub mod referral;
 pub mod register;
 pub mod second_factor;
 pub mod staff;

@@ -164,6 +164,28 @@ pub async fn create_citizen(
     row.map(|r| r.try_get("account_id")).transpose()
 }
 
+/// Creates a citizen account with no password yet (a referral's sender sets one from
+/// the receipt email); `None` when the email is taken.
+pub async fn create_citizen_without_password(
+    db: &Db,
+    email: &str,
+    display_name: &str,
+) -> Result<Option<i64>, sqlx::Error> {
+    let t = now();
+    let row = sqlx::query(
+        "insert into account (email, display_name, kind, created_at, updated_at)
+         values ($1, $2, 'citizen', $3, $3)
+         on conflict (email) do nothing
+         returning account_id",
+    )
+    .bind(email)
+    .bind(display_name)
+    .bind(t)
+    .fetch_optional(&db.pool)
+    .await?;
+    row.map(|r| r.try_get("account_id")).transpose()
+}
+
 /// The id of the account with this email, active or not.
 pub async fn id_by_email(db: &Db, email: &str) -> Result<Option<i64>, sqlx::Error> {
     let row = sqlx::query("select account_id from account where email = $1")

@@ -44,6 +44,35 @@ pub fn invitation(t: &Texts, to: &str, link: &str) -> OutgoingMail {
     }
 }
 
+/// "Continue your referral", with a single-use link valid for a week.
+pub fn referral_resume(t: &Texts, to: &str, link: &str) -> OutgoingMail {
+    OutgoingMail {
+        to: to.to_owned(),
+        subject: t.referral.mail_resume_subject.to_owned(),
+        text: format!("{}\n\n{link}\n", t.referral.mail_resume_body),
+    }
+}
+
+/// The receipt for a referral: its reference and how to follow it. No health details.
+pub fn referral_receipt(
+    t: &Texts,
+    to: &str,
+    reference: &str,
+    set_password_link: Option<&str>,
+    login_link: &str,
+) -> OutgoingMail {
+    let r = t.referral;
+    let follow = match set_password_link {
+        Some(link) => format!("{}\n{link}", r.mail_receipt_follow),
+        None => format!("{}\n{login_link}", r.mail_receipt_login),
+    };
+    OutgoingMail {
+        to: to.to_owned(),
+        subject: r.mail_receipt_subject.to_owned(),
+        text: format!("{} {reference}\n\n{follow}\n", r.mail_receipt_body),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -84,3 +84,9 @@ pub const INVITE_PER_ADDRESS: Limit = Limit {
     max: 60,
     window_seconds: 60 * 60,
 };
+
+/// "Continue later" emails from one network address.
+pub const RESUME_PER_ADDRESS: Limit = Limit {
+    max: 60,
+    window_seconds: 60 * 60,
+};

@@ -128,3 +128,23 @@ pub async fn deactivate(db: &Db, account_id: i64) -> Result<(), sqlx::Error> {
         .await
         .map(|_| ())
 }
+
+/// The account's role in a service, if it has one and is active.
+pub async fn role_in(
+    db: &Db,
+    account_id: i64,
+    service_id: i64,
+) -> Result<Option<crate::domain::identity::Role>, sqlx::Error> {
+    let row = sqlx::query(
+        "select m.role from membership m join account a on a.account_id = m.account_id
+         where m.account_id = $1 and m.service_id = $2 and a.deactivated_at is null",
+    )
+    .bind(account_id)
+    .bind(service_id)
+    .fetch_optional(&db.pool)
+    .await?;
+    Ok(row
+        .map(|r| r.try_get::<String, _>("role"))
+        .transpose()?
+        .and_then(|r| crate::domain::identity::Role::parse(&r)))
+}

@@ -25,7 +25,7 @@ pub enum MunicipalityCheck {
 pub struct StepContext<'a> {
     /// Today in Norway (year, month, day): the service is for people 16 and over.
     pub today: (i32, u32, u32),
-    pub municipality: &'a dyn Fn(&str) -> MunicipalityCheck,
+    pub municipality: &'a (dyn Fn(&str) -> MunicipalityCheck + Sync),
     /// The instrument, on a questionnaire step.
     pub definition: Option<&'a Definition>,
 }
@@ -90,7 +90,7 @@ pub fn apply(
     let mut problems = Problems(Vec::new());
     match step {
         Step::Consent => {
-            if text(form, "consent") == "yes" {
+            if matches!(text(form, "consent"), "yes" | "on") {
                 draft.consent = true;
             } else {
                 problems.add("consent", FieldProblem::ConsentMissing);

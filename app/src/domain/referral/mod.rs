@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use super::questionnaire::Answer;
 
-pub use form::{apply, values, FormValues, MunicipalityCheck, StepContext};
+pub use form::{apply, is_phone_number, values, FormValues, MunicipalityCheck, StepContext};
 pub use freshness::{is_fresh, DEFAULT_REUSE_DAYS};
 
 /// What a person may want help with.
@@ -187,6 +187,10 @@ pub struct Draft {
     /// Set when a member of staff registers the referral on someone's behalf.
     #[serde(default)]
     pub on_behalf: Option<Source>,
+    /// What was typed into a step that could not be saved yet (it had problems), so
+    /// nothing is lost and nothing travels in the address bar: (step slug, fields).
+    #[serde(default)]
+    pub pending: Option<(String, BTreeMap<String, String>)>,
 }
 
 /// One page of the flow.
@@ -256,6 +260,21 @@ impl Draft {
         steps.push(Step::Preferences);
         steps.push(Step::Review);
         steps
+    }
+
+    /// Whether any answer so far is a risk answer (PHQ-9 item 9 above 0), by the
+    /// instruments' own risk thresholds.
+    pub fn has_risk(&self, definitions: &dyn Fn(&str) -> Option<std::sync::Arc<super::questionnaire::Definition>>) -> bool {
+        self.answers.iter().any(|(id, answers)| {
+            definitions(id).is_some_and(|d| {
+                d.items.iter().any(|item| {
+                    matches!(
+                        (item.risk_above, answers.get(&item.id)),
+                        (Some(threshold), Some(Answer::Value(v))) if *v > threshold
+                    )
+                })
+            })
+        })
     }
 
     /// Whether a step has been filled in.

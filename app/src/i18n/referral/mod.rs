@@ -123,3 +123,61 @@ pub struct ReferralTexts {
     pub mail_receipt_login: &'static str,
     pub draft_missing: &'static str,
 }
+
+use crate::domain::referral::{ContactWay, DayPart, Format, HelpArea, Mode, Source};
+
+impl ReferralTexts {
+    pub fn area(&self, area: HelpArea) -> &'static str {
+        match area {
+            HelpArea::Anxiety => self.area_anxiety,
+            HelpArea::LowMood => self.area_low_mood,
+            HelpArea::Sleep => self.area_sleep,
+            HelpArea::Stress => self.area_stress,
+            HelpArea::Fears => self.area_fears,
+            HelpArea::AlcoholDrugs => self.area_alcohol_drugs,
+            HelpArea::Other => self.area_other,
+        }
+    }
+
+    pub fn contact_way(&self, way: ContactWay) -> &'static str {
+        match way {
+            ContactWay::Phone => self.contact_phone,
+            ContactWay::Sms => self.contact_sms,
+            ContactWay::Email => self.contact_email,
+        }
+    }
+
+    pub fn day_part(&self, part: DayPart) -> &'static str {
+        match part {
+            DayPart::Morning => self.time_morning,
+            DayPart::Midday => self.time_midday,
+            DayPart::Afternoon => self.time_afternoon,
+            DayPart::Evening => self.time_evening,
+        }
+    }
+
+    pub fn format(&self, format: Format) -> &'static str {
+        match format {
+            Format::Group => self.format_group,
+            Format::Individual => self.format_individual,
+            Format::Either => self.format_either,
+        }
+    }
+
+    pub fn mode(&self, mode: Mode) -> &'static str {
+        match mode {
+            Mode::Video => self.mode_video,
+            Mode::InPerson => self.mode_in_person,
+            Mode::Either => self.mode_either,
+        }
+    }
+
+    pub fn source(&self, source: Source) -> &'static str {
+        match source {
+            Source::SelfReferral => self.start,
+            Source::Phone => self.source_phone,
+            Source::Paper => self.source_paper,
+            Source::GpLetter => self.source_gp_letter,
+        }
+    }
+}

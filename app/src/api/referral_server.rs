@@ -1,0 +1,668 @@
+//! The server side of the self-referral functions.
+
+use std::collections::BTreeMap;
+
+use crate::api::referral_types::*;
+use crate::domain::access::{AccessAction, DataKind};
+use crate::domain::clock::{format_oslo_date, oslo_date};
+use crate::domain::identity::AccountKind;
+use crate::domain::questionnaire::score;
+use crate::domain::referral::{
+    self, is_fresh, Draft, FormValues, MunicipalityCheck, Source, Step, StepContext,
+};
+use crate::error::AppError;
+use crate::i18n::{detect_lang, texts, Lang};
+use crate::server::auth::{cookie_value, current_session, require_signed_in, set_cookie};
+use crate::server::db::now;
+use crate::server::referrals::{self, DraftRecord, ScoredAnswers, Submission};
+use crate::server::services::{self, ServiceDetail};
+use crate::server::state::{app_state, AppState};
+use crate::server::{access_log, accounts, emails, staff, tokens};
+
+const DRAFT_MAX_AGE: i64 = 7 * 24 * 60 * 60;
+
+fn cookie_name(production: bool) -> &'static str {
+    if production {
+        "__Host-rph_referral"
+    } else {
+        "rph_referral"
+    }
+}
+
+fn set_draft_cookie(state: &AppState, token: &str) {
+    let secure = if state.site.production { "; Secure" } else { "" };
+    set_cookie(&format!(
+        "{}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={DRAFT_MAX_AGE}{secure}",
+        cookie_name(state.site.production)
+    ));
+}
+
+fn draft_token(state: &AppState) -> Option<String> {
+    let parts = leptos::prelude::use_context::<http::request::Parts>()?;
+    cookie_value(&parts.headers, cookie_name(state.site.production))
+}
+
+async fn service(state: &AppState, slug: &str) -> Result<ServiceDetail, AppError> {
+    services::by_slug(&state.db, slug)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+/// This browser's draft, if it belongs to the service and has not been sent.
+/// A draft that staff started may only be used by that member of staff.
+async fn open_draft(state: &AppState, service: &ServiceDetail) -> Result<DraftRecord, AppError> {
+    let token = draft_token(state).ok_or(AppError::NotFound)?;
+    let record = referrals::draft_by_token(&state.db, &token)
+        .await?
+        .filter(|r| r.service_id == service.id && r.referral_id.is_none())
+        .ok_or(AppError::NotFound)?;
+    if let Some(staff_id) = record.created_by {
+        let session = require_signed_in()?;
+        if session.session.account_id != staff_id {
+            return Err(AppError::Forbidden);
+        }
+    }
+    Ok(record)
+}
+
+/// The signed-in member of staff of this service who may register referrals, if any.
+async fn registering_staff(state: &AppState, service: &ServiceDetail) -> Result<Option<(i64, String)>, AppError> {
+    let Some(session) = current_session().filter(|s| s.session.stage == crate::domain::identity::SessionStage::Full) else {
+        return Ok(None);
+    };
+    if session.session.kind != AccountKind::Staff {
+        return Ok(None);
+    }
+    use crate::domain::identity::Role;
+    Ok(staff::role_in(&state.db, session.session.account_id, service.id)
+        .await?
+        .filter(|r| matches!(r, Role::Intake | Role::Therapist | Role::Lead))
+        .map(|r| (session.session.account_id, r.as_str().to_owned())))
+}
+
+pub async fn service_page(slug: String) -> Result<ServiceInfo, AppError> {
+    // Public: nobody needs to be signed in. A draft cookie only says whether to offer
+    // "continue where you left off".
+    let state = app_state()?;
+    let service = service(&state, &slug).await?;
+    let municipalities = services::municipalities(&state.db)
+        .await?
+        .into_iter()
+        .filter(|m| service.serves.contains(&m.number))
+        .map(|m| m.name)
+        .collect();
+    let has_draft = match draft_token(&state) {
+        Some(token) => referrals::draft_by_token(&state.db, &token)
+            .await?
+            .is_some_and(|r| r.service_id == service.id && r.referral_id.is_none() && r.created_by.is_none()),
+        None => false,
+    };
+    let may_register = registering_staff(&state, &service).await?.is_some();
+    Ok(ServiceInfo {
+        slug: service.slug,
+        name: service.name,
+        municipalities,
+        has_draft,
+        may_register,
+    })
+}
+
+fn step_url(slug: &str, step: &Step) -> String {
+    format!("/services/{slug}/refer/{}", step.slug())
+}
+
+pub async fn start(slug: String, source: String) -> Result<(), AppError> {
+    let state = app_state()?;
+    let service = service(&state, &slug).await?;
+    let on_behalf = match source.as_str() {
+        "" => None,
+        key => Some(Source::from_key(key).filter(|s| *s != Source::SelfReferral).ok_or(
+            AppError::Invalid {
+                errors: vec![crate::error::FieldError {
+                    field: "source".into(),
+                    problem: crate::error::FieldProblem::ChooseOne,
+                }],
+                values: Vec::new(),
+            },
+        )?),
+    };
+    let created_by = match on_behalf {
+        Some(_) => {
+            require_signed_in()?;
+            Some(registering_staff(&state, &service).await?.ok_or(AppError::Forbidden)?.0)
+        }
+        None => None,
+    };
+    // Continue this browser's own draft for the service rather than starting over.
+    if on_behalf.is_none() {
+        if let Ok(record) = open_draft(&state, &service).await {
+            if record.created_by.is_none() {
+                leptos_axum::redirect(&step_url(&slug, &record.draft.first_open_step()));
+                return Ok(());
+            }
+        }
+    }
+    let draft = Draft {
+        on_behalf,
+        ..Draft::default()
+    };
+    let (_, token) = referrals::create_draft(&state.db, service.id, &draft, created_by).await?;
+    set_draft_cookie(&state, &token);
+    tracing::info!(service = service.id, on_behalf = on_behalf.is_some(), "referral draft started");
+    leptos_axum::redirect(&step_url(&slug, &Step::Consent));
+    Ok(())
+}
+
+fn step_title(lang: Lang, state: &AppState, step: &Step) -> String {
+    let r = texts(lang).referral;
+    match step {
+        Step::Consent => r.step_consent.into(),
+        Step::About => r.step_about.into(),
+        Step::Help => r.step_help.into(),
+        Step::Questionnaire(id) => state
+            .instruments
+            .get(id)
+            .map(|d| d.title.get(lang).to_owned())
+            .unwrap_or_default(),
+        Step::Preferences => r.step_preferences.into(),
+        Step::Review => r.step_review.into(),
+    }
+}
+
+fn instrument_view(lang: Lang, d: &crate::domain::questionnaire::Definition) -> InstrumentView {
+    InstrumentView {
+        id: d.id.clone(),
+        title: d.title.get(lang).to_owned(),
+        instructions: d.instructions.get(lang).to_owned(),
+        licence: d.licence.clone(),
+        items: d
+            .items
+            .iter()
+            .map(|item| ItemView {
+                id: item.id.clone(),
+                text: item.text.get(lang).to_owned(),
+                options: d
+                    .options_of(item)
+                    .iter()
+                    .map(|o| OptionView {
+                        value: o.value.to_string(),
+                        label: o.label.get(lang).to_owned(),
+                    })
+                    .collect(),
+            })
+            .collect(),
+    }
+}
+
+async fn municipality_views(state: &AppState, service: &ServiceDetail) -> Result<Vec<MunicipalityView>, AppError> {
+    Ok(services::municipalities(&state.db)
+        .await?
+        .into_iter()
+        .map(|m| MunicipalityView {
+            served: service.serves.contains(&m.number),
+            elsewhere: m
+                .services
+                .into_iter()
+                .filter(|(slug, _)| *slug != service.slug)
+                .collect(),
+            number: m.number,
+            name: m.name,
+        })
+        .collect())
+}
+
+fn review(lang: Lang, state: &AppState, draft: &Draft, municipalities: &[MunicipalityView]) -> Vec<ReviewSection> {
+    let t = texts(lang);
+    let r = t.referral;
+    let mut sections = Vec::new();
+    if let Some(a) = &draft.about {
+        let municipality = municipalities
+            .iter()
+            .find(|m| m.number == a.municipality)
+            .map(|m| m.name.clone())
+            .unwrap_or_else(|| a.municipality.clone());
+        let join = |items: Vec<&str>| items.join(", ");
+        sections.push(ReviewSection {
+            step: Step::About.slug(),
+            title: r.step_about.into(),
+            lines: vec![
+                (r.field_name.into(), a.name.clone()),
+                (r.field_national_id.into(), a.national_id.clone()),
+                (r.field_municipality.into(), municipality),
+                (r.field_phone.into(), a.phone.clone()),
+                (r.field_email.into(), a.email.clone()),
+                (r.contact_ways.into(), join(a.contact_ways.iter().map(|w| r.contact_way(*w)).collect())),
+                (r.contact_times.into(), join(a.contact_times.iter().map(|p| r.day_part(*p)).collect())),
+                (
+                    r.interpreter.into(),
+                    a.interpreter
+                        .as_ref()
+                        .map(|l| format!("{}: {l}", r.yes))
+                        .unwrap_or_else(|| r.no.into()),
+                ),
+            ],
+        });
+    }
+    if let Some(h) = &draft.help {
+        let mut lines = vec![(
+            r.help_areas.into(),
+            h.areas.iter().map(|a| r.area(*a)).collect::<Vec<_>>().join(", "),
+        )];
+        if !h.text.is_empty() {
+            lines.push((r.help_text.into(), h.text.clone()));
+        }
+        sections.push(ReviewSection {
+            step: Step::Help.slug(),
+            title: r.step_help.into(),
+            lines,
+        });
+    }
+    for id in draft.instruments() {
+        let step = Step::Questionnaire(id.to_owned());
+        if draft.is_done(&step) {
+            sections.push(ReviewSection {
+                step: step.slug(),
+                title: step_title(lang, state, &step),
+                lines: vec![(r.answered.into(), "✓".into())],
+            });
+        }
+    }
+    if let Some(p) = &draft.preferences {
+        sections.push(ReviewSection {
+            step: Step::Preferences.slug(),
+            title: r.step_preferences.into(),
+            lines: vec![
+                (r.format.into(), r.format(p.format).into()),
+                (r.mode.into(), r.mode(p.mode).into()),
+                (r.times.into(), p.times.iter().map(|t| r.day_part(*t)).collect::<Vec<_>>().join(", ")),
+            ],
+        });
+    }
+    sections
+}
+
+/// An earlier answer set of this signed-in citizen that is fresh enough to reuse.
+async fn reusable_response(
+    state: &AppState,
+    service: &ServiceDetail,
+    record: &DraftRecord,
+    instrument: &str,
+) -> Result<Option<referrals::StoredResponse>, AppError> {
+    if record.draft.on_behalf.is_some() {
+        return Ok(None);
+    }
+    let Some(session) = current_session().filter(|s| {
+        s.session.stage == crate::domain::identity::SessionStage::Full && s.session.kind == AccountKind::Citizen
+    }) else {
+        return Ok(None);
+    };
+    let Some(definition) = state.instruments.get(instrument) else {
+        return Ok(None);
+    };
+    Ok(referrals::latest_response(&state.db, session.session.account_id, instrument)
+        .await?
+        .filter(|r| r.version == definition.version)
+        .filter(|r| is_fresh(r.answered_at, now(), service.answer_reuse_days)))
+}
+
+pub async fn step_page(slug: String, step: String) -> Result<StepPage, AppError> {
+    let state = app_state()?;
+    let service = service(&state, &slug).await?;
+    let record = open_draft(&state, &service).await?;
+    let step = Step::from_slug(&step).ok_or(AppError::NotFound)?;
+    let lang = detect_lang();
+    let draft = &record.draft;
+    let steps = draft.steps();
+    let position = steps.iter().position(|s| *s == step);
+    let allowed = position.is_some() && draft.may_open(&step);
+    let instrument = match &step {
+        Step::Questionnaire(id) => state.instruments.get(id),
+        _ => None,
+    };
+    let values: FormValues = match &draft.pending {
+        Some((pending_step, fields)) if *pending_step == step.slug() => fields.clone(),
+        _ => referral::values(draft, &step),
+    };
+    let municipalities = match step {
+        Step::About | Step::Review => municipality_views(&state, &service).await?,
+        _ => Vec::new(),
+    };
+    let reusable = match (&step, draft.is_done(&step)) {
+        (Step::Questionnaire(id), false) => reusable_response(&state, &service, &record, id)
+            .await?
+            .map(|r| Reusable {
+                answered_on: format_oslo_date(r.answered_at),
+            }),
+        _ => None,
+    };
+    let risk = draft.has_risk(&|id| state.instruments.get(id));
+    Ok(StepPage {
+        service_name: service.name.clone(),
+        slug: service.slug.clone(),
+        step: step.slug(),
+        allowed,
+        open_step: draft.first_open_step().slug(),
+        position: position.map(|p| p + 1).unwrap_or(0),
+        total: steps.len(),
+        title: step_title(lang, &state, &step),
+        values: values.into_iter().collect(),
+        not_applicable: instrument
+            .as_ref()
+            .map(|d| d.items.iter().filter(|i| i.not_applicable).map(|i| i.id.clone()).collect())
+            .unwrap_or_default(),
+        instrument: instrument.as_ref().map(|d| instrument_view(lang, d)),
+        review: if step == Step::Review {
+            review(lang, &state, draft, &municipalities)
+        } else {
+            Vec::new()
+        },
+        municipalities,
+        risk,
+        on_behalf: draft.on_behalf.is_some(),
+        previous: position
+            .and_then(|p| p.checked_sub(1))
+            .map(|p| steps[p].slug()),
+        reusable,
+    })
+}
+
+pub async fn save_step(slug: String, step: String, fields: BTreeMap<String, String>) -> Result<(), AppError> {
+    let state = app_state()?;
+    let service = service(&state, &slug).await?;
+    let mut record = open_draft(&state, &service).await?;
+    let step = Step::from_slug(&step).ok_or(AppError::NotFound)?;
+    if !record.draft.may_open(&step) || step == Step::Review {
+        return Err(AppError::NotFound);
+    }
+    let back_to_review = fields.get("_return").is_some_and(|v| v == "review");
+    let form: FormValues = fields.into_iter().filter(|(k, _)| !k.starts_with('_')).collect();
+    let definition = match &step {
+        Step::Questionnaire(id) => state.instruments.get(id),
+        _ => None,
+    };
+    let served = |number: &str| {
+        if service.serves.iter().any(|n| n == number) {
+            MunicipalityCheck::Served
+        } else {
+            MunicipalityCheck::NotServed
+        }
+    };
+    let context = StepContext {
+        today: oslo_date(now()),
+        municipality: &served,
+        definition: definition.as_deref(),
+    };
+    match referral::apply(&mut record.draft, &step, &form, &context) {
+        Ok(()) => {
+            record.draft.pending = None;
+            referrals::save_draft(&state.db, record.id, &record.draft).await?;
+            let next = if back_to_review && record.draft.is_complete() {
+                Step::Review
+            } else {
+                record.draft.next_step(&step)
+            };
+            leptos_axum::redirect(&step_url(&slug, &next));
+            Ok(())
+        }
+        Err(errors) => {
+            // Keep what was typed on the server, not in the address bar.
+            record.draft.pending = Some((step.slug(), form));
+            referrals::save_draft(&state.db, record.id, &record.draft).await?;
+            Err(AppError::Invalid {
+                errors,
+                values: Vec::new(),
+            })
+        }
+    }
+}
+
+pub async fn reuse_answers(slug: String, instrument: String) -> Result<(), AppError> {
+    let state = app_state()?;
+    require_signed_in()?;
+    let service = service(&state, &slug).await?;
+    let mut record = open_draft(&state, &service).await?;
+    let step = Step::Questionnaire(instrument.clone());
+    if !record.draft.may_open(&step) {
+        return Err(AppError::NotFound);
+    }
+    let earlier = reusable_response(&state, &service, &record, &instrument)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    record.draft.answers.insert(instrument, earlier.answers);
+    record.draft.pending = None;
+    referrals::save_draft(&state.db, record.id, &record.draft).await?;
+    leptos_axum::redirect(&step_url(&slug, &record.draft.next_step(&step)));
+    Ok(())
+}
+
+pub async fn continue_later(slug: String, email: String) -> Result<(), AppError> {
+    use crate::domain::identity::normalise_email;
+    use crate::error::{FieldError, FieldProblem};
+    use crate::server::auth::client_ip;
+    use crate::server::rate_limit::{self, RESUME_PER_ADDRESS};
+
+    let state = app_state()?;
+    let service = service(&state, &slug).await?;
+    let record = open_draft(&state, &service).await?;
+    let bucket = client_ip().map(|ip| format!("referral-later:ip:{ip}"));
+    if let Some(bucket) = &bucket {
+        if rate_limit::is_limited(&state.db, bucket, RESUME_PER_ADDRESS).await? {
+            return Err(AppError::RateLimited);
+        }
+    }
+    let Some(address) = normalise_email(&email) else {
+        let problem = if email.trim().is_empty() {
+            FieldProblem::Required
+        } else {
+            FieldProblem::EmailInvalid
+        };
+        return Err(AppError::Invalid {
+            errors: vec![FieldError {
+                field: "email".into(),
+                problem,
+            }],
+            values: vec![("email".into(), email)],
+        });
+    };
+    if let Some(bucket) = &bucket {
+        rate_limit::record(&state.db, bucket).await?;
+    }
+    let token = referrals::issue_resume_token(&state.db, record.id).await?;
+    let t = texts(detect_lang());
+    let link = format!("{}/referral/resume?token={token}", state.site.public_url);
+    state
+        .mailer
+        .send(emails::referral_resume(t, &address, &link))
+        .await
+        .map_err(|error| {
+            tracing::error!(error = ?error, "could not send the resume email");
+            AppError::Unavailable
+        })?;
+    leptos_axum::redirect(&format!("/services/{slug}/later/sent"));
+    Ok(())
+}
+
+pub async fn resume(token: String) -> Result<(), AppError> {
+    // Whoever holds the emailed link may continue the draft, once.
+    let state = app_state()?;
+    let (slug, cookie_token) = referrals::resume(&state.db, &token)
+        .await?
+        .ok_or(AppError::LinkInvalid)?;
+    set_draft_cookie(&state, &cookie_token);
+    let record = referrals::draft_by_token(&state.db, &cookie_token)
+        .await?
+        .ok_or(AppError::LinkInvalid)?;
+    leptos_axum::redirect(&step_url(&slug, &record.draft.first_open_step()));
+    Ok(())
+}
+
+/// The account a referral belongs to: the signed-in citizen's, else the one with the
+/// email (created, without a password, when there is none). Returns whether it was created.
+async fn owner_account(state: &AppState, draft: &Draft, email: &str, name: &str) -> Result<(i64, bool), AppError> {
+    if draft.on_behalf.is_none() {
+        if let Some(session) = current_session().filter(|s| {
+            s.session.stage == crate::domain::identity::SessionStage::Full && s.session.kind == AccountKind::Citizen
+        }) {
+            return Ok((session.session.account_id, false));
+        }
+    }
+    if let Some(id) = accounts::id_by_email(&state.db, email).await? {
+        return Ok((id, false));
+    }
+    match accounts::create_citizen_without_password(&state.db, email, name).await? {
+        Some(id) => Ok((id, true)),
+        None => accounts::id_by_email(&state.db, email)
+            .await?
+            .map(|id| (id, false))
+            .ok_or(AppError::Internal),
+    }
+}
+
+pub async fn submit(slug: String) -> Result<(), AppError> {
+    let state = app_state()?;
+    let service = service(&state, &slug).await?;
+    let record = open_draft(&state, &service).await?;
+    let draft = &record.draft;
+    if !draft.is_complete() {
+        leptos_axum::redirect(&step_url(&slug, &draft.first_open_step()));
+        return Ok(());
+    }
+    let about = draft.about.as_ref().ok_or(AppError::Internal)?;
+    let mut answers = Vec::new();
+    for id in draft.instruments() {
+        let definition = state.instruments.get(id).ok_or(AppError::Internal)?;
+        let given = draft.answers.get(id).cloned().unwrap_or_default();
+        let scored = score(&definition, &given).map_err(|e| {
+            tracing::error!(error = %e, "stored answers no longer fit their instrument");
+            AppError::Internal
+        })?;
+        answers.push(ScoredAnswers {
+            instrument: id.to_owned(),
+            version: definition.version.clone(),
+            answers: given,
+            score: scored,
+        });
+    }
+    let (account_id, created) = owner_account(&state, draft, &about.email, &about.name).await?;
+    let source = draft.on_behalf.unwrap_or(Source::SelfReferral);
+    let registered_by = record.created_by;
+    let submitted = referrals::submit(
+        &state.db,
+        Submission {
+            draft_id: record.id,
+            service_id: service.id,
+            account_id,
+            draft,
+            answers,
+            source,
+            registered_by,
+        },
+    )
+    .await?;
+    if let Some(staff_id) = registered_by {
+        // Staff wrote a citizen's personal data: that goes in the person's access log.
+        let role = registering_staff(&state, &service)
+            .await?
+            .map(|(_, role)| role)
+            .unwrap_or_default();
+        access_log::grant(
+            &state.db,
+            &access_log::Actor {
+                account_id: staff_id,
+                role,
+                service_id: Some(service.id),
+            },
+            access_log::Access {
+                subject_account_id: account_id,
+                record_kind: "referral",
+                record_id: &submitted.referral_id.to_string(),
+                data_kind: DataKind::Referral,
+                action: AccessAction::Changed,
+            },
+        )
+        .await?;
+    }
+    // The receipt carries no health details: only the reference and how to follow it.
+    let t = texts(detect_lang());
+    let public_url = &state.site.public_url;
+    let follow = if created {
+        let token = tokens::issue(&state.db, account_id, tokens::Purpose::Invitation).await?;
+        Some(format!("{public_url}/referral/follow?token={token}"))
+    } else {
+        None
+    };
+    let mail = emails::referral_receipt(
+        t,
+        &about.email,
+        &submitted.reference,
+        follow.as_deref(),
+        &format!("{public_url}/login"),
+    );
+    if let Err(error) = state.mailer.send(mail).await {
+        // The referral is safely stored; a lost receipt must not make the person send again.
+        tracing::error!(error = ?error, "could not send the referral receipt");
+    }
+    tracing::info!(
+        referral = submitted.referral_id,
+        urgent = submitted.urgent,
+        duplicate = submitted.duplicate_of.is_some(),
+        source = source.key(),
+        "referral received"
+    );
+    leptos_axum::redirect(&format!("/services/{slug}/received"));
+    Ok(())
+}
+
+pub async fn receipt(slug: String) -> Result<Receipt, AppError> {
+    let state = app_state()?;
+    let service = service(&state, &slug).await?;
+    let token = draft_token(&state).ok_or(AppError::NotFound)?;
+    let record = referrals::draft_by_token(&state.db, &token)
+        .await?
+        .filter(|r| r.service_id == service.id)
+        .ok_or(AppError::NotFound)?;
+    if let Some(staff_id) = record.created_by {
+        if require_signed_in()?.session.account_id != staff_id {
+            return Err(AppError::Forbidden);
+        }
+    }
+    let referral_id = record.referral_id.ok_or(AppError::NotFound)?;
+    let referral = referrals::by_id(&state.db, referral_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok(Receipt {
+        reference: referral.reference,
+        service_name: referral.service_name,
+        urgent: referral.urgent,
+        on_behalf: record.created_by.is_some(),
+    })
+}
+
+pub async fn mine() -> Result<Vec<MyReferral>, AppError> {
+    let session = require_signed_in()?;
+    let state = app_state()?;
+    let t = texts(detect_lang());
+    Ok(referrals::for_account(&state.db, session.session.account_id)
+        .await?
+        .into_iter()
+        .map(|r| MyReferral {
+            reference: r.reference,
+            service_name: r.service_name,
+            sent: format_oslo_date(r.submitted_at),
+            status: match r.status.as_str() {
+                "received" => t.referral.status_received.to_owned(),
+                other => other.to_owned(),
+            },
+        })
+        .collect())
+}
+
+pub async fn follow(token: String, password: String) -> Result<(), AppError> {
+    // Whoever holds the emailed link may set the password, once.
+    use crate::api::password_reset::set_password_with_link;
+    let state = app_state()?;
+    let account_id = set_password_with_link(&state.db, tokens::Purpose::Invitation, &token, password).await?;
+    tracing::info!(account_id, "referral follower set a password");
+    leptos_axum::redirect("/login?verified=1");
+    Ok(())
+}

@@ -1,0 +1,121 @@
+//! What the self-referral pages receive from the server (already in the reader's language).
+
+use serde::{Deserialize, Serialize};
+
+/// The public page of a service.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ServiceInfo {
+    pub slug: String,
+    pub name: String,
+    pub municipalities: Vec<String>,
+    /// This browser has a draft for the service in progress.
+    pub has_draft: bool,
+    /// The person is staff of this service and may register referrals for others.
+    pub may_register: bool,
+}
+
+/// One answer option of an item.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OptionView {
+    pub value: String,
+    pub label: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ItemView {
+    pub id: String,
+    pub text: String,
+    pub options: Vec<OptionView>,
+}
+
+/// An instrument in one language.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InstrumentView {
+    pub id: String,
+    pub title: String,
+    pub instructions: String,
+    pub licence: String,
+    pub items: Vec<ItemView>,
+}
+
+/// A municipality in the "where do you live" list.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MunicipalityView {
+    pub number: String,
+    pub name: String,
+    /// Served by this service.
+    pub served: bool,
+    /// The services serving it instead: (slug, name).
+    pub elsewhere: Vec<(String, String)>,
+}
+
+/// One line of the review page.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReviewSection {
+    pub step: String,
+    pub title: String,
+    pub lines: Vec<(String, String)>,
+}
+
+/// An earlier answer set that may be reused instead of asking again.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Reusable {
+    pub answered_on: String,
+}
+
+/// Everything a step page shows.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StepPage {
+    pub service_name: String,
+    pub slug: String,
+    /// The step's slug, as asked for.
+    pub step: String,
+    /// False when an earlier step must be filled in first.
+    pub allowed: bool,
+    /// Where to continue when not allowed.
+    pub open_step: String,
+    /// 1-based position and the number of steps.
+    pub position: usize,
+    pub total: usize,
+    pub title: String,
+    /// What was saved, by field name.
+    pub values: Vec<(String, String)>,
+    pub instrument: Option<InstrumentView>,
+    /// Which items allow "not applicable".
+    pub not_applicable: Vec<String>,
+    pub municipalities: Vec<MunicipalityView>,
+    /// A risk answer has been given: show the calm crisis message.
+    pub risk: bool,
+    pub review: Vec<ReviewSection>,
+    pub on_behalf: bool,
+    /// The step before, for the "back" link.
+    pub previous: Option<String>,
+    pub reusable: Option<Reusable>,
+}
+
+impl StepPage {
+    pub fn value(&self, name: &str) -> Option<&str> {
+        self.values
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// The receipt after sending.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Receipt {
+    pub reference: String,
+    pub service_name: String,
+    pub urgent: bool,
+    pub on_behalf: bool,
+}
+
+/// A person's own referral, on their page.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MyReferral {
+    pub reference: String,
+    pub service_name: String,
+    pub sent: String,
+    pub status: String,
+}

@@ -1,0 +1,69 @@
+//! One instrument on its own page: instructions, each item with its answers, the licence.
+
+use leptos::form::ActionForm;
+use leptos::prelude::*;
+
+use crate::api::referral::ReuseAnswers;
+use crate::api::referral_types::StepPage;
+use crate::components::Choices;
+use crate::error::AppError;
+use crate::i18n::Texts;
+
+pub fn questionnaire_form(t: &'static Texts, page: &StepPage, error: Signal<Option<AppError>>) -> impl IntoView {
+    let r = t.referral;
+    let Some(instrument) = page.instrument.clone() else {
+        return view! { <p class="notice">{t.error_unexpected}</p> }.into_any();
+    };
+    let items = instrument
+        .items
+        .iter()
+        .enumerate()
+        .map(|(i, item)| {
+            let mut options: Vec<(String, String)> = item
+                .options
+                .iter()
+                .map(|o| (o.value.clone(), o.label.clone()))
+                .collect();
+            if page.not_applicable.contains(&item.id) {
+                options.push(("na".to_owned(), r.not_applicable.to_owned()));
+            }
+            let name = format!("item_{}", item.id);
+            let selected = page.value(&name).map(|v| vec![v.to_owned()]).unwrap_or_default();
+            view! {
+                <Choices
+                    name=name
+                    legend=format!("{}. {}", i + 1, item.text)
+                    options=options
+                    selected=selected
+                    legend_class="item-text"
+                    error
+                />
+            }
+        })
+        .collect_view();
+    view! {
+        <p class="instructions">{instrument.instructions.clone()}</p>
+        {items}
+        <p class="licence"><small>{r.licence} " " {instrument.licence.clone()}</small></p>
+    }
+    .into_any()
+}
+
+/// "You answered this on 12.11.2026 – use those answers", for signed-in citizens.
+pub fn reuse_offer(t: &'static Texts, page: &StepPage) -> Option<impl IntoView> {
+    let r = t.referral;
+    let reusable = page.reusable.clone()?;
+    let instrument = page.instrument.as_ref()?.id.clone();
+    let reuse = ServerAction::<ReuseAnswers>::new();
+    let slug = page.slug.clone();
+    Some(view! {
+        <section class="card reuse">
+            <p>{r.reused} " " {reusable.answered_on} ". " {r.reused_after}</p>
+            <ActionForm action=reuse>
+                <input type="hidden" name="slug" value=slug/>
+                <input type="hidden" name="instrument" value=instrument/>
+                <button type="submit" class="button">{r.use_earlier}</button>
+            </ActionForm>
+        </section>
+    })
+}

@@ -1,0 +1,108 @@
+//! One step of the self-referral: progress, the step's form, back and "continue later".
+
+use leptos::form::ActionForm;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+use super::questionnaire::{questionnaire_form, reuse_offer};
+use super::step_forms::{about_fields, consent_fields, help_fields, preferences_fields, review_view};
+use super::{draft_missing, Progress, RiskNotice};
+use crate::api::referral::{referral_step, SaveReferralStep};
+use crate::api::referral_types::StepPage;
+use crate::components::ErrorSummary;
+use crate::error::AppError;
+use crate::i18n::{use_texts, Texts};
+
+#[component]
+pub fn ReferralStepPage() -> impl IntoView {
+    let t = use_texts();
+    let params = use_params_map();
+    let query = use_query_map();
+    let key = move || {
+        let p = params.read();
+        (p.get("slug").unwrap_or_default(), p.get("step").unwrap_or_default())
+    };
+    let page = Resource::new(key, |(slug, step)| referral_step(slug, step));
+    view! {
+        <Suspense fallback=move || view! { <p>{t.loading}</p> }>
+            {move || Suspend::new(async move {
+                let from_review = query.read_untracked().get("from").is_some_and(|f| f == "review");
+                match page.await {
+                    Ok(p) if p.allowed => step_view(t, p, from_review).into_any(),
+                    Ok(p) => {
+                        let href = format!("/services/{}/refer/{}", p.slug, p.open_step);
+                        view! {
+                            <h1>{p.title}</h1>
+                            <p class="notice">{t.error_invalid}</p>
+                            <p><a class="button" href=href>{t.referral.continue_draft}</a></p>
+                        }
+                            .into_any()
+                    }
+                    Err(AppError::NotFound) | Err(AppError::Forbidden) => {
+                        draft_missing(&key().0).into_any()
+                    }
+                    Err(error) => view! { <p class="notice" role="alert">{error.message(t)}</p> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+fn step_view(t: &'static Texts, page: StepPage, from_review: bool) -> impl IntoView {
+    let r = t.referral;
+    let save = ServerAction::<SaveReferralStep>::new();
+    let error = Signal::derive(move || save.value().get().and_then(Result::err));
+    let is_review = page.step == "review";
+    let title = page.title.clone();
+    let back = page
+        .previous
+        .as_ref()
+        .map(|p| format!("/services/{}/refer/{p}", page.slug));
+    let later = format!("/services/{}/later", page.slug);
+    let body = if is_review {
+        review_view(t, &page).into_any()
+    } else {
+        let fields = match page.step.as_str() {
+            "consent" => consent_fields(t, &page, error).into_any(),
+            "about" => about_fields(t, &page, error).into_any(),
+            "help" => help_fields(t, &page, error).into_any(),
+            "preferences" => preferences_fields(t, &page, error).into_any(),
+            _ => questionnaire_form(t, &page, error).into_any(),
+        };
+        let (slug, step) = (page.slug.clone(), page.step.clone());
+        view! {
+            <ActionForm action=save attr:class="form" attr:novalidate=true>
+                <input type="hidden" name="slug" value=slug/>
+                <input type="hidden" name="step" value=step/>
+                {from_review.then(|| view! { <input type="hidden" name="fields[_return]" value="review"/> })}
+                {fields}
+                <div class="actions">
+                    <button type="submit" class="button">{r.next}</button>
+                </div>
+            </ActionForm>
+        }
+        .into_any()
+    };
+    let service_name = page.service_name.clone();
+    let page_title = format!("{title} – {service_name}");
+    let (position, total) = (page.position, page.total);
+    let banner = page.on_behalf.then(|| view! { <p class="notice">{r.on_behalf_banner}</p> });
+    let risk = page.risk.then(|| view! { <RiskNotice/> });
+    let reuse = reuse_offer(t, &page);
+    view! {
+        <Title text=page_title/>
+        <p class="service-name">{service_name}</p>
+        <Progress position total/>
+        {banner}
+        <h1>{title}</h1>
+        {risk}
+        {reuse}
+        <ErrorSummary error/>
+        {body}
+        <p class="step-links">
+            {back.map(|href| view! { <a href=href>{r.back}</a> })}
+            <a href=later>{r.save_later}</a>
+        </p>
+    }
+}
