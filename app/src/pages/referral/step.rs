@@ -29,7 +29,17 @@ pub fn ReferralStepPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 let from_review = query.read_untracked().get("from").is_some_and(|f| f == "review");
                 match page.await {
-                    Ok(p) if p.allowed => step_view(t, p, from_review).into_any(),
+                    Ok(p) if p.allowed => {
+                        // A new step gets new form elements: reusing the last step's
+                        // radio buttons would carry over what was ticked there.
+                        let key = (p.slug.clone(), p.step.clone());
+                        view! {
+                            <For each=move || [p.clone()] key=move |_| key.clone() let:p>
+                                {step_view(t, p, from_review)}
+                            </For>
+                        }
+                        .into_any()
+                    }
                     Ok(p) => {
                         let href = format!("/services/{}/refer/{}", p.slug, p.open_step);
                         view! {
