@@ -19,11 +19,11 @@ use pages::access_log::AccessLogPage;
 use pages::account::AccountPage;
 use pages::login::{LoginPage, SecondFactorPage};
 use pages::password_reset::{ForgotPasswordPage, ForgotPasswordSentPage, ResetPasswordPage};
-use pages::register::{RegisterPage, RegisterSentPage, VerifyEmailPage};
 use pages::referral::{
     FollowReferralPage, LaterPage, LaterSentPage, ReceiptPage, ReferralStepPage, ResumePage,
     ServiceHomePage,
 };
+use pages::register::{RegisterPage, RegisterSentPage, VerifyEmailPage};
 use pages::second_factor::SecondFactorSetupPage;
 use pages::staff::{InvitationPage, StaffAdminPage};
 use pages::{home::HomePage, not_found::NotFoundPage};

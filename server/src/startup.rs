@@ -18,7 +18,7 @@ use app::{shell, App, OUTPUT_NAME};
 
 use crate::config::Settings;
 use crate::csrf::{refuse_cross_site, TrustedOrigins};
-use crate::routes::{health::healthz, language::set_language};
+use crate::routes::{fhir, health::healthz, language::set_language};
 use crate::security::{add_security_headers, SecurityHeaders};
 use crate::seed::{self, DemoLogin};
 use crate::session_layer::attach_session;
@@ -42,9 +42,8 @@ impl Application {
     pub async fn build(settings: Settings) -> anyhow::Result<Application> {
         // Questionnaire definitions first: a broken one stops the server before anything
         // else starts, naming the file and the field.
-        let instruments = app::server::instruments::Instruments::load(
-            settings.questionnaires_dir.as_deref(),
-        )?;
+        let instruments =
+            app::server::instruments::Instruments::load(settings.questionnaires_dir.as_deref())?;
         let db = Db::connect(settings.database_url())
             .await
             .context("connecting to the database")?;
@@ -182,6 +181,8 @@ pub fn app(state: AppState, security: SecurityHeaders, origins: TrustedOrigins) 
     Router::new()
         .route("/healthz", get(healthz))
         .route("/language/{code}", get(set_language))
+        .route("/fhir/Questionnaire/{id}", get(fhir::questionnaire))
+        .route("/fhir/QuestionnaireResponse/{id}", get(fhir::questionnaire_response))
         .leptos_routes_with_context(&state, routes, context.clone(), {
             let options = options.clone();
             move || shell(options.clone())

@@ -20,7 +20,10 @@ pub async fn service_page(slug: String) -> Result<ServiceInfo, AppError> {
 /// Starts (or continues) a referral to a service. `source` is for staff registering a
 /// referral that came by phone, on paper or from a GP.
 #[server(prefix = "/api", endpoint = "referral/start")]
-pub async fn start_referral(slug: String, #[server(default)] source: String) -> Result<(), AppError> {
+pub async fn start_referral(
+    slug: String,
+    #[server(default)] source: String,
+) -> Result<(), AppError> {
     ssr::start(slug, source).await.map_err(AppError::respond)
 }
 
@@ -37,20 +40,26 @@ pub async fn save_referral_step(
     step: String,
     #[server(default)] fields: BTreeMap<String, String>,
 ) -> Result<(), AppError> {
-    ssr::save_step(slug, step, fields).await.map_err(AppError::respond)
+    ssr::save_step(slug, step, fields)
+        .await
+        .map_err(AppError::respond)
 }
 
 /// Uses earlier answers to an instrument (given within the service's window) instead of
 /// asking again. Signed-in citizens only.
 #[server(prefix = "/api", endpoint = "referral/reuse")]
 pub async fn reuse_answers(slug: String, instrument: String) -> Result<(), AppError> {
-    ssr::reuse_answers(slug, instrument).await.map_err(AppError::respond)
+    ssr::reuse_answers(slug, instrument)
+        .await
+        .map_err(AppError::respond)
 }
 
 /// Emails a single-use link to continue the draft later, on any device.
 #[server(prefix = "/api", endpoint = "referral/later")]
 pub async fn continue_later(slug: String, email: String) -> Result<(), AppError> {
-    ssr::continue_later(slug, email).await.map_err(AppError::respond)
+    ssr::continue_later(slug, email)
+        .await
+        .map_err(AppError::respond)
 }
 
 /// Opens a draft from an emailed link, in this browser.
@@ -80,7 +89,9 @@ pub async fn my_referrals() -> Result<Vec<MyReferral>, AppError> {
 /// Sets the password of the account a referral created, from the receipt email's link.
 #[server(prefix = "/api", endpoint = "referral/follow")]
 pub async fn follow_referral(token: String, password: String) -> Result<(), AppError> {
-    ssr::follow(token, password).await.map_err(AppError::respond)
+    ssr::follow(token, password)
+        .await
+        .map_err(AppError::respond)
 }
 
 #[cfg(feature = "ssr")]

@@ -30,7 +30,11 @@ fn cookie_name(production: bool) -> &'static str {
 }
 
 fn set_draft_cookie(state: &AppState, token: &str) {
-    let secure = if state.site.production { "; Secure" } else { "" };
+    let secure = if state.site.production {
+        "; Secure"
+    } else {
+        ""
+    };
     set_cookie(&format!(
         "{}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={DRAFT_MAX_AGE}{secure}",
         cookie_name(state.site.production)
@@ -66,18 +70,25 @@ async fn open_draft(state: &AppState, service: &ServiceDetail) -> Result<DraftRe
 }
 
 /// The signed-in member of staff of this service who may register referrals, if any.
-async fn registering_staff(state: &AppState, service: &ServiceDetail) -> Result<Option<(i64, String)>, AppError> {
-    let Some(session) = current_session().filter(|s| s.session.stage == crate::domain::identity::SessionStage::Full) else {
+async fn registering_staff(
+    state: &AppState,
+    service: &ServiceDetail,
+) -> Result<Option<(i64, String)>, AppError> {
+    let Some(session) = current_session()
+        .filter(|s| s.session.stage == crate::domain::identity::SessionStage::Full)
+    else {
         return Ok(None);
     };
     if session.session.kind != AccountKind::Staff {
         return Ok(None);
     }
     use crate::domain::identity::Role;
-    Ok(staff::role_in(&state.db, session.session.account_id, service.id)
-        .await?
-        .filter(|r| matches!(r, Role::Intake | Role::Therapist | Role::Lead))
-        .map(|r| (session.session.account_id, r.as_str().to_owned())))
+    Ok(
+        staff::role_in(&state.db, session.session.account_id, service.id)
+            .await?
+            .filter(|r| matches!(r, Role::Intake | Role::Therapist | Role::Lead))
+            .map(|r| (session.session.account_id, r.as_str().to_owned())),
+    )
 }
 
 pub async fn service_page(slug: String) -> Result<ServiceInfo, AppError> {
@@ -94,7 +105,9 @@ pub async fn service_page(slug: String) -> Result<ServiceInfo, AppError> {
     let has_draft = match draft_token(&state) {
         Some(token) => referrals::draft_by_token(&state.db, &token)
             .await?
-            .is_some_and(|r| r.service_id == service.id && r.referral_id.is_none() && r.created_by.is_none()),
+            .is_some_and(|r| {
+                r.service_id == service.id && r.referral_id.is_none() && r.created_by.is_none()
+            }),
         None => false,
     };
     let may_register = registering_staff(&state, &service).await?.is_some();
@@ -116,20 +129,27 @@ pub async fn start(slug: String, source: String) -> Result<(), AppError> {
     let service = service(&state, &slug).await?;
     let on_behalf = match source.as_str() {
         "" => None,
-        key => Some(Source::from_key(key).filter(|s| *s != Source::SelfReferral).ok_or(
-            AppError::Invalid {
-                errors: vec![crate::error::FieldError {
-                    field: "source".into(),
-                    problem: crate::error::FieldProblem::ChooseOne,
-                }],
-                values: Vec::new(),
-            },
-        )?),
+        key => Some(
+            Source::from_key(key)
+                .filter(|s| *s != Source::SelfReferral)
+                .ok_or(AppError::Invalid {
+                    errors: vec![crate::error::FieldError {
+                        field: "source".into(),
+                        problem: crate::error::FieldProblem::ChooseOne,
+                    }],
+                    values: Vec::new(),
+                })?,
+        ),
     };
     let created_by = match on_behalf {
         Some(_) => {
             require_signed_in()?;
-            Some(registering_staff(&state, &service).await?.ok_or(AppError::Forbidden)?.0)
+            Some(
+                registering_staff(&state, &service)
+                    .await?
+                    .ok_or(AppError::Forbidden)?
+                    .0,
+            )
         }
         None => None,
     };
@@ -148,7 +168,11 @@ pub async fn start(slug: String, source: String) -> Result<(), AppError> {
     };
     let (_, token) = referrals::create_draft(&state.db, service.id, &draft, created_by).await?;
     set_draft_cookie(&state, &token);
-    tracing::info!(service = service.id, on_behalf = on_behalf.is_some(), "referral draft started");
+    tracing::info!(
+        service = service.id,
+        on_behalf = on_behalf.is_some(),
+        "referral draft started"
+    );
     leptos_axum::redirect(&step_url(&slug, &Step::Consent));
     Ok(())
 }
@@ -194,7 +218,10 @@ fn instrument_view(lang: Lang, d: &crate::domain::questionnaire::Definition) -> 
     }
 }
 
-async fn municipality_views(state: &AppState, service: &ServiceDetail) -> Result<Vec<MunicipalityView>, AppError> {
+async fn municipality_views(
+    state: &AppState,
+    service: &ServiceDetail,
+) -> Result<Vec<MunicipalityView>, AppError> {
     Ok(services::municipalities(&state.db)
         .await?
         .into_iter()
@@ -211,7 +238,12 @@ async fn municipality_views(state: &AppState, service: &ServiceDetail) -> Result
         .collect())
 }
 
-fn review(lang: Lang, state: &AppState, draft: &Draft, municipalities: &[MunicipalityView]) -> Vec<ReviewSection> {
+fn review(
+    lang: Lang,
+    state: &AppState,
+    draft: &Draft,
+    municipalities: &[MunicipalityView],
+) -> Vec<ReviewSection> {
     let t = texts(lang);
     let r = t.referral;
     let mut sections = Vec::new();
@@ -231,8 +263,14 @@ fn review(lang: Lang, state: &AppState, draft: &Draft, municipalities: &[Municip
                 (r.field_municipality.into(), municipality),
                 (r.field_phone.into(), a.phone.clone()),
                 (r.field_email.into(), a.email.clone()),
-                (r.contact_ways.into(), join(a.contact_ways.iter().map(|w| r.contact_way(*w)).collect())),
-                (r.contact_times.into(), join(a.contact_times.iter().map(|p| r.day_part(*p)).collect())),
+                (
+                    r.contact_ways.into(),
+                    join(a.contact_ways.iter().map(|w| r.contact_way(*w)).collect()),
+                ),
+                (
+                    r.contact_times.into(),
+                    join(a.contact_times.iter().map(|p| r.day_part(*p)).collect()),
+                ),
                 (
                     r.interpreter.into(),
                     a.interpreter
@@ -246,7 +284,11 @@ fn review(lang: Lang, state: &AppState, draft: &Draft, municipalities: &[Municip
     if let Some(h) = &draft.help {
         let mut lines = vec![(
             r.help_areas.into(),
-            h.areas.iter().map(|a| r.area(*a)).collect::<Vec<_>>().join(", "),
+            h.areas
+                .iter()
+                .map(|a| r.area(*a))
+                .collect::<Vec<_>>()
+                .join(", "),
         )];
         if !h.text.is_empty() {
             lines.push((r.help_text.into(), h.text.clone()));
@@ -274,7 +316,14 @@ fn review(lang: Lang, state: &AppState, draft: &Draft, municipalities: &[Municip
             lines: vec![
                 (r.format.into(), r.format(p.format).into()),
                 (r.mode.into(), r.mode(p.mode).into()),
-                (r.times.into(), p.times.iter().map(|t| r.day_part(*t)).collect::<Vec<_>>().join(", ")),
+                (
+                    r.times.into(),
+                    p.times
+                        .iter()
+                        .map(|t| r.day_part(*t))
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                ),
             ],
         });
     }
@@ -292,17 +341,20 @@ async fn reusable_response(
         return Ok(None);
     }
     let Some(session) = current_session().filter(|s| {
-        s.session.stage == crate::domain::identity::SessionStage::Full && s.session.kind == AccountKind::Citizen
+        s.session.stage == crate::domain::identity::SessionStage::Full
+            && s.session.kind == AccountKind::Citizen
     }) else {
         return Ok(None);
     };
     let Some(definition) = state.instruments.get(instrument) else {
         return Ok(None);
     };
-    Ok(referrals::latest_response(&state.db, session.session.account_id, instrument)
-        .await?
-        .filter(|r| r.version == definition.version)
-        .filter(|r| is_fresh(r.answered_at, now(), service.answer_reuse_days)))
+    Ok(
+        referrals::latest_response(&state.db, session.session.account_id, instrument)
+            .await?
+            .filter(|r| r.version == definition.version)
+            .filter(|r| is_fresh(r.answered_at, now(), service.answer_reuse_days)),
+    )
 }
 
 pub async fn step_page(slug: String, step: String) -> Result<StepPage, AppError> {
@@ -348,7 +400,13 @@ pub async fn step_page(slug: String, step: String) -> Result<StepPage, AppError>
         values: values.into_iter().collect(),
         not_applicable: instrument
             .as_ref()
-            .map(|d| d.items.iter().filter(|i| i.not_applicable).map(|i| i.id.clone()).collect())
+            .map(|d| {
+                d.items
+                    .iter()
+                    .filter(|i| i.not_applicable)
+                    .map(|i| i.id.clone())
+                    .collect()
+            })
             .unwrap_or_default(),
         instrument: instrument.as_ref().map(|d| instrument_view(lang, d)),
         review: if step == Step::Review {
@@ -366,7 +424,11 @@ pub async fn step_page(slug: String, step: String) -> Result<StepPage, AppError>
     })
 }
 
-pub async fn save_step(slug: String, step: String, fields: BTreeMap<String, String>) -> Result<(), AppError> {
+pub async fn save_step(
+    slug: String,
+    step: String,
+    fields: BTreeMap<String, String>,
+) -> Result<(), AppError> {
     let state = app_state()?;
     let service = service(&state, &slug).await?;
     let mut record = open_draft(&state, &service).await?;
@@ -375,7 +437,10 @@ pub async fn save_step(slug: String, step: String, fields: BTreeMap<String, Stri
         return Err(AppError::NotFound);
     }
     let back_to_review = fields.get("_return").is_some_and(|v| v == "review");
-    let form: FormValues = fields.into_iter().filter(|(k, _)| !k.starts_with('_')).collect();
+    let form: FormValues = fields
+        .into_iter()
+        .filter(|(k, _)| !k.starts_with('_'))
+        .collect();
     let definition = match &step {
         Step::Questionnaire(id) => state.instruments.get(id),
         _ => None,
@@ -498,10 +563,16 @@ pub async fn resume(token: String) -> Result<(), AppError> {
 
 /// The account a referral belongs to: the signed-in citizen's, else the one with the
 /// email (created, without a password, when there is none). Returns whether it was created.
-async fn owner_account(state: &AppState, draft: &Draft, email: &str, name: &str) -> Result<(i64, bool), AppError> {
+async fn owner_account(
+    state: &AppState,
+    draft: &Draft,
+    email: &str,
+    name: &str,
+) -> Result<(i64, bool), AppError> {
     if draft.on_behalf.is_none() {
         if let Some(session) = current_session().filter(|s| {
-            s.session.stage == crate::domain::identity::SessionStage::Full && s.session.kind == AccountKind::Citizen
+            s.session.stage == crate::domain::identity::SessionStage::Full
+                && s.session.kind == AccountKind::Citizen
         }) {
             return Ok((session.session.account_id, false));
         }
@@ -642,26 +713,29 @@ pub async fn mine() -> Result<Vec<MyReferral>, AppError> {
     let session = require_signed_in()?;
     let state = app_state()?;
     let t = texts(detect_lang());
-    Ok(referrals::for_account(&state.db, session.session.account_id)
-        .await?
-        .into_iter()
-        .map(|r| MyReferral {
-            reference: r.reference,
-            service_name: r.service_name,
-            sent: format_oslo_date(r.submitted_at),
-            status: match r.status.as_str() {
-                "received" => t.referral.status_received.to_owned(),
-                other => other.to_owned(),
-            },
-        })
-        .collect())
+    Ok(
+        referrals::for_account(&state.db, session.session.account_id)
+            .await?
+            .into_iter()
+            .map(|r| MyReferral {
+                reference: r.reference,
+                service_name: r.service_name,
+                sent: format_oslo_date(r.submitted_at),
+                status: match r.status.as_str() {
+                    "received" => t.referral.status_received.to_owned(),
+                    other => other.to_owned(),
+                },
+            })
+            .collect(),
+    )
 }
 
 pub async fn follow(token: String, password: String) -> Result<(), AppError> {
     // Whoever holds the emailed link may set the password, once.
     use crate::api::password_reset::set_password_with_link;
     let state = app_state()?;
-    let account_id = set_password_with_link(&state.db, tokens::Purpose::Invitation, &token, password).await?;
+    let account_id =
+        set_password_with_link(&state.db, tokens::Purpose::Invitation, &token, password).await?;
     tracing::info!(account_id, "referral follower set a password");
     leptos_axum::redirect("/login?verified=1");
     Ok(())

@@ -7,7 +7,10 @@ use leptos::prelude::*;
 use crate::error::{AppError, FieldProblem};
 use crate::i18n::use_texts;
 
-fn problem_of(error: Signal<Option<AppError>>, name: &'static str) -> impl Fn() -> Option<FieldProblem> + Copy {
+fn problem_of(
+    error: Signal<Option<AppError>>,
+    name: &'static str,
+) -> impl Fn() -> Option<FieldProblem> + Copy {
     move || error.get().and_then(|e| e.field_problem(name))
 }
 
@@ -57,7 +60,11 @@ pub fn TextInput(
     let on_change = move |ev: leptos::ev::Event| {
         if let Some(check) = check {
             let value = event_target_value(&ev);
-            local.set(if value.trim().is_empty() { None } else { check(&value) });
+            local.set(if value.trim().is_empty() {
+                None
+            } else {
+                check(&value)
+            });
         }
     };
     let input_name = format!("fields[{name}]");

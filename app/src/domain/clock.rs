@@ -56,6 +56,18 @@ pub fn oslo_date(unix: i64) -> (i32, u32, u32) {
     (i32::try_from(y).unwrap_or(i32::MAX), m, d)
 }
 
+/// An instant as an RFC 3339 / FHIR `dateTime` in UTC, e.g. 2026-11-23T01:56:08Z.
+pub fn format_rfc3339_utc(unix: i64) -> String {
+    let (y, m, d) = civil_from_days(unix.div_euclid(86_400));
+    let s = unix.rem_euclid(86_400);
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
+        s / 3600,
+        s % 3600 / 60,
+        s % 60
+    )
+}
+
 /// Just the date, as people write it in Norway (23.11.2026).
 pub fn format_oslo_date(unix: i64) -> String {
     let (y, m, d) = oslo_date(unix);

@@ -178,12 +178,24 @@ mod tests {
     #[test]
     fn impossible_dates_and_wrong_lengths_are_refused() {
         assert_eq!(NationalId::parse("123"), Err(NationalIdProblem::Length));
-        assert_eq!(NationalId::parse("0101901234a"), Err(NationalIdProblem::Length));
-        assert_eq!(NationalId::parse("31029012345"), Err(NationalIdProblem::Date));
-        assert_eq!(NationalId::parse("01139012345"), Err(NationalIdProblem::Date));
+        assert_eq!(
+            NationalId::parse("0101901234a"),
+            Err(NationalIdProblem::Length)
+        );
+        assert_eq!(
+            NationalId::parse("31029012345"),
+            Err(NationalIdProblem::Date)
+        );
+        assert_eq!(
+            NationalId::parse("01139012345"),
+            Err(NationalIdProblem::Date)
+        );
         // 29 February only in leap years.
         assert!(NationalId::parse(&some_valid("290296")).is_ok());
-        assert_eq!(NationalId::parse("29029712345"), Err(NationalIdProblem::Date));
+        assert_eq!(
+            NationalId::parse("29029712345"),
+            Err(NationalIdProblem::Date)
+        );
     }
 
     #[test]

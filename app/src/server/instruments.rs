@@ -9,11 +9,26 @@ use crate::domain::questionnaire::Definition;
 
 /// The instruments that ship with the product, free to use.
 pub const SHIPPED: [(&str, &str); 5] = [
-    ("phq9.toml", include_str!("../../../seeds/questionnaires/phq9.toml")),
-    ("gad7.toml", include_str!("../../../seeds/questionnaires/gad7.toml")),
-    ("wsas.toml", include_str!("../../../seeds/questionnaires/wsas.toml")),
-    ("phobia.toml", include_str!("../../../seeds/questionnaires/phobia.toml")),
-    ("audit.toml", include_str!("../../../seeds/questionnaires/audit.toml")),
+    (
+        "phq9.toml",
+        include_str!("../../../seeds/questionnaires/phq9.toml"),
+    ),
+    (
+        "gad7.toml",
+        include_str!("../../../seeds/questionnaires/gad7.toml"),
+    ),
+    (
+        "wsas.toml",
+        include_str!("../../../seeds/questionnaires/wsas.toml"),
+    ),
+    (
+        "phobia.toml",
+        include_str!("../../../seeds/questionnaires/phobia.toml"),
+    ),
+    (
+        "audit.toml",
+        include_str!("../../../seeds/questionnaires/audit.toml"),
+    ),
 ];
 
 /// Every instrument by id.
@@ -45,7 +60,8 @@ impl Instruments {
                 definition.id
             )));
         }
-        self.by_id.insert(definition.id.clone(), Arc::new(definition));
+        self.by_id
+            .insert(definition.id.clone(), Arc::new(definition));
         Ok(())
     }
 

@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod auth;
 pub mod db;
 pub mod emails;
+pub mod fhir;
 pub mod instruments;
 pub mod mail;
 pub mod passwords;

@@ -296,7 +296,8 @@ fn summary(r: &sqlx::any::AnyRow) -> Result<ReferralSummary, sqlx::Error> {
     })
 }
 
-const SUMMARY: &str = "select r.referral_id, r.reference, s.name as service_name, r.status, r.urgent,
+const SUMMARY: &str =
+    "select r.referral_id, r.reference, s.name as service_name, r.status, r.urgent,
         r.duplicate_of, r.source, r.submitted_at
      from referral r join service s on s.service_id = r.service_id";
 
@@ -328,6 +329,7 @@ pub async fn for_account(db: &Db, account_id: i64) -> Result<Vec<ReferralSummary
 pub struct StoredResponse {
     pub id: i64,
     pub account_id: i64,
+    pub national_id: String,
     pub referral_id: Option<i64>,
     pub service_id: Option<i64>,
     pub instrument: String,
@@ -343,6 +345,7 @@ fn stored(r: &sqlx::any::AnyRow) -> Result<StoredResponse, sqlx::Error> {
     Ok(StoredResponse {
         id: r.try_get("questionnaire_response_id")?,
         account_id: r.try_get("account_id")?,
+        national_id: r.try_get("national_id")?,
         referral_id: r.try_get("referral_id")?,
         service_id: r.try_get("service_id")?,
         instrument: r.try_get("instrument")?,
@@ -353,18 +356,21 @@ fn stored(r: &sqlx::any::AnyRow) -> Result<StoredResponse, sqlx::Error> {
     })
 }
 
-const RESPONSE: &str = "select q.questionnaire_response_id, q.account_id, q.referral_id,
+const RESPONSE: &str =
+    "select q.questionnaire_response_id, q.account_id, q.national_id, q.referral_id,
         r.service_id, q.instrument, q.version, q.answers, q.score, q.answered_at
      from questionnaire_response q left join referral r on r.referral_id = q.referral_id";
 
 pub async fn response_by_id(db: &Db, id: i64) -> Result<Option<StoredResponse>, sqlx::Error> {
-    sqlx::query(&format!("{RESPONSE} where q.questionnaire_response_id = $1"))
-        .bind(id)
-        .fetch_optional(&db.pool)
-        .await?
-        .as_ref()
-        .map(stored)
-        .transpose()
+    sqlx::query(&format!(
+        "{RESPONSE} where q.questionnaire_response_id = $1"
+    ))
+    .bind(id)
+    .fetch_optional(&db.pool)
+    .await?
+    .as_ref()
+    .map(stored)
+    .transpose()
 }
 
 /// A person's latest answer set to an instrument, if any.

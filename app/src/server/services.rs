@@ -67,11 +67,12 @@ pub struct ServiceDetail {
 }
 
 pub async fn by_slug(db: &Db, slug: &str) -> Result<Option<ServiceDetail>, sqlx::Error> {
-    let Some(row) =
-        sqlx::query("select service_id, slug, name, answer_reuse_days from service where slug = $1")
-            .bind(slug)
-            .fetch_optional(&db.pool)
-            .await?
+    let Some(row) = sqlx::query(
+        "select service_id, slug, name, answer_reuse_days from service where slug = $1",
+    )
+    .bind(slug)
+    .fetch_optional(&db.pool)
+    .await?
     else {
         return Ok(None);
     };

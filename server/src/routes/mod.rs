@@ -1,4 +1,5 @@
 //! HTTP routes outside Leptos.
 
+pub mod fhir;
 pub mod health;
 pub mod language;

@@ -74,6 +74,17 @@ const SERVER_FUNCTIONS: &[Row] = &[
         allowed: LEAD_OF_X,
     },
     Row {
+        path: "/api/referral/mine",
+        fields: &[],
+        allowed: EVERYONE_SIGNED_IN,
+    },
+    // Registering a referral on someone's behalf: staff of the service who meet people.
+    Row {
+        path: "/api/referral/start",
+        fields: &[("slug", "demo"), ("source", "phone")],
+        allowed: &[IntakeX, TherapistX, LeadX],
+    },
+    Row {
         path: "/api/auth/second-factor/begin",
         fields: &[],
         allowed: EVERYONE_SIGNED_IN,

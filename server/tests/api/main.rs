@@ -12,6 +12,7 @@ mod health;
 mod mail;
 mod pages;
 mod password_reset;
+mod referral;
 mod registration;
 mod second_factor;
 mod seeding;

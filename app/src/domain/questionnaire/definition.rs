@@ -167,7 +167,13 @@ impl Definition {
     pub fn max_total(&self) -> i32 {
         self.items
             .iter()
-            .map(|i| self.options_of(i).iter().map(|o| o.value).max().unwrap_or(0))
+            .map(|i| {
+                self.options_of(i)
+                    .iter()
+                    .map(|o| o.value)
+                    .max()
+                    .unwrap_or(0)
+            })
             .sum()
     }
 
@@ -201,26 +207,47 @@ impl Definition {
         for (i, set) in self.option_sets.iter().enumerate() {
             let field = format!("option_sets[{i}]");
             if !is_id(&set.id) {
-                return Err(wrong(format!("{field}.id"), "must be lowercase letters, digits, - or _"));
+                return Err(wrong(
+                    format!("{field}.id"),
+                    "must be lowercase letters, digits, - or _",
+                ));
             }
             if self.option_sets.iter().filter(|s| s.id == set.id).count() > 1 {
-                return Err(wrong(format!("{field}.id"), format!("\"{}\" is used twice", set.id)));
+                return Err(wrong(
+                    format!("{field}.id"),
+                    format!("\"{}\" is used twice", set.id),
+                ));
             }
             if set.options.len() < 2 {
-                return Err(wrong(format!("{field}.options"), "needs at least two options"));
+                return Err(wrong(
+                    format!("{field}.options"),
+                    "needs at least two options",
+                ));
             }
             for (j, option) in set.options.iter().enumerate() {
                 if option.value < 0 {
-                    return Err(wrong(format!("{field}.options[{j}].value"), "must not be negative"));
+                    return Err(wrong(
+                        format!("{field}.options[{j}].value"),
+                        "must not be negative",
+                    ));
                 }
-                if set.options.iter().filter(|o| o.value == option.value).count() > 1 {
+                if set
+                    .options
+                    .iter()
+                    .filter(|o| o.value == option.value)
+                    .count()
+                    > 1
+                {
                     return Err(wrong(
                         format!("{field}.options[{j}].value"),
                         format!("{} is used twice", option.value),
                     ));
                 }
                 if let Some(code) = option.label.blank_language() {
-                    return Err(wrong(format!("{field}.options[{j}].label.{code}"), "must not be empty"));
+                    return Err(wrong(
+                        format!("{field}.options[{j}].label.{code}"),
+                        "must not be empty",
+                    ));
                 }
             }
         }
@@ -230,10 +257,16 @@ impl Definition {
         for (i, item) in self.items.iter().enumerate() {
             let field = format!("items[{i}]");
             if !is_id(&item.id) {
-                return Err(wrong(format!("{field}.id"), "must be lowercase letters, digits, - or _"));
+                return Err(wrong(
+                    format!("{field}.id"),
+                    "must be lowercase letters, digits, - or _",
+                ));
             }
             if self.items.iter().filter(|o| o.id == item.id).count() > 1 {
-                return Err(wrong(format!("{field}.id"), format!("\"{}\" is used twice", item.id)));
+                return Err(wrong(
+                    format!("{field}.id"),
+                    format!("\"{}\" is used twice", item.id),
+                ));
             }
             if let Some(code) = item.text.blank_language() {
                 return Err(wrong(format!("{field}.text.{code}"), "must not be empty"));
@@ -254,26 +287,44 @@ impl Definition {
             }
         }
         if self.scoring.max_missing >= self.items.len() {
-            return Err(wrong("scoring.max_missing", "must be smaller than the number of items"));
+            return Err(wrong(
+                "scoring.max_missing",
+                "must be smaller than the number of items",
+            ));
         }
         if let Some(caseness) = self.scoring.caseness {
             if !self.scoring.total {
-                return Err(wrong("scoring.caseness", "needs a total (scoring.total = true)"));
+                return Err(wrong(
+                    "scoring.caseness",
+                    "needs a total (scoring.total = true)",
+                ));
             }
             if caseness <= 0 || caseness > self.max_total() {
-                return Err(wrong("scoring.caseness", "must lie within the possible totals"));
+                return Err(wrong(
+                    "scoring.caseness",
+                    "must lie within the possible totals",
+                ));
             }
         }
         for (i, sub) in self.scoring.subscales.iter().enumerate() {
             let field = format!("scoring.subscales[{i}]");
             if !is_id(&sub.id) {
-                return Err(wrong(format!("{field}.id"), "must be lowercase letters, digits, - or _"));
+                return Err(wrong(
+                    format!("{field}.id"),
+                    "must be lowercase letters, digits, - or _",
+                ));
             }
             if sub.items.is_empty() {
-                return Err(wrong(format!("{field}.items"), "must name at least one item"));
+                return Err(wrong(
+                    format!("{field}.items"),
+                    "must name at least one item",
+                ));
             }
             if let Some(unknown) = sub.items.iter().find(|id| self.item(id).is_none()) {
-                return Err(wrong(format!("{field}.items"), format!("no item is called \"{unknown}\"")));
+                return Err(wrong(
+                    format!("{field}.items"),
+                    format!("no item is called \"{unknown}\""),
+                ));
             }
             if let Some(code) = sub.title.blank_language() {
                 return Err(wrong(format!("{field}.title.{code}"), "must not be empty"));
@@ -294,10 +345,16 @@ impl Definition {
             let max = self.max_total();
             for (i, band) in self.bands.iter().enumerate() {
                 if band.min > max {
-                    return Err(wrong(format!("bands[{i}].min"), format!("lies above the highest total {max}")));
+                    return Err(wrong(
+                        format!("bands[{i}].min"),
+                        format!("lies above the highest total {max}"),
+                    ));
                 }
                 if let Some(code) = band.label.blank_language() {
-                    return Err(wrong(format!("bands[{i}].label.{code}"), "must not be empty"));
+                    return Err(wrong(
+                        format!("bands[{i}].label.{code}"),
+                        "must not be empty",
+                    ));
                 }
             }
         }

@@ -100,7 +100,10 @@ fn phq9_item_9_is_a_risk_at_any_answer_above_0() {
     // A risk answer on item 9 is found even when the total is low.
     let mut values = vec![Some(0); 9];
     values[8] = Some(1);
-    assert_eq!(scored(&d, &answers(&d, &values)).band.as_deref(), Some("minimal"));
+    assert_eq!(
+        scored(&d, &answers(&d, &values)).band.as_deref(),
+        Some("minimal")
+    );
 }
 
 #[test]
@@ -199,8 +202,11 @@ fn phobia_scales_score_each_item_on_its_own_without_a_total() {
     let s = scored(&d, &answers(&d, &[Some(0), Some(4), Some(8)]));
     assert_eq!(s.total, None, "the phobia scales have no total");
     assert_eq!(s.band, None);
-    let by_id: BTreeMap<&str, &SubscaleScore> =
-        s.subscales.iter().map(|sub| (sub.id.as_str(), sub)).collect();
+    let by_id: BTreeMap<&str, &SubscaleScore> = s
+        .subscales
+        .iter()
+        .map(|sub| (sub.id.as_str(), sub))
+        .collect();
     assert_eq!(by_id["social"].score, Some(0.0));
     assert_eq!(by_id["social"].case, Some(false));
     assert_eq!(by_id["panic"].score, Some(4.0));
@@ -250,7 +256,11 @@ fn audit_zones_and_no_missing_items() {
     assert_eq!(scored(&d, &summing_to(&d, 8, 4)).case, Some(true));
     let mut a = all(&d, 4);
     a.remove("10");
-    assert_eq!(scored(&d, &a).total, None, "an incomplete AUDIT has no score");
+    assert_eq!(
+        scored(&d, &a).total,
+        None,
+        "an incomplete AUDIT has no score"
+    );
 }
 
 #[test]
@@ -278,7 +288,10 @@ fn a_broken_definition_names_its_field() {
 
     let mut d = load("phobia");
     d.scoring.subscales[0].items = vec!["x".into()];
-    assert_eq!(d.validate().unwrap_err().field, "scoring.subscales[0].items");
+    assert_eq!(
+        d.validate().unwrap_err().field,
+        "scoring.subscales[0].items"
+    );
 
     let unknown = toml::from_str::<Definition>("id = \"x\"\nsurprise = 1\n");
     assert!(unknown.is_err(), "unknown fields are refused");

@@ -169,9 +169,14 @@ impl Source {
     }
 
     pub fn from_key(key: &str) -> Option<Source> {
-        [Source::SelfReferral, Source::Phone, Source::Paper, Source::GpLetter]
-            .into_iter()
-            .find(|s| s.key() == key)
+        [
+            Source::SelfReferral,
+            Source::Phone,
+            Source::Paper,
+            Source::GpLetter,
+        ]
+        .into_iter()
+        .find(|s| s.key() == key)
     }
 }
 
@@ -239,7 +244,11 @@ impl Draft {
     /// The instruments this person is asked, from what they want help with.
     pub fn instruments(&self) -> Vec<&'static str> {
         let mut ids = ALWAYS_ASKED.to_vec();
-        let areas = self.help.as_ref().map(|h| h.areas.as_slice()).unwrap_or_default();
+        let areas = self
+            .help
+            .as_ref()
+            .map(|h| h.areas.as_slice())
+            .unwrap_or_default();
         if areas.contains(&HelpArea::AlcoholDrugs) {
             ids.push("audit");
         }
@@ -264,7 +273,10 @@ impl Draft {
 
     /// Whether any answer so far is a risk answer (PHQ-9 item 9 above 0), by the
     /// instruments' own risk thresholds.
-    pub fn has_risk(&self, definitions: &dyn Fn(&str) -> Option<std::sync::Arc<super::questionnaire::Definition>>) -> bool {
+    pub fn has_risk(
+        &self,
+        definitions: &dyn Fn(&str) -> Option<std::sync::Arc<super::questionnaire::Definition>>,
+    ) -> bool {
         self.answers.iter().any(|(id, answers)| {
             definitions(id).is_some_and(|d| {
                 d.items.iter().any(|item| {

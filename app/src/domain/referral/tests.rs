@@ -6,7 +6,10 @@ use crate::error::FieldProblem;
 fn valid_id(ddmmyy: &str) -> String {
     (100..500)
         .find_map(|i| {
-            let nine: Vec<u8> = format!("{ddmmyy}{i:03}").bytes().map(|b| b - b'0').collect();
+            let nine: Vec<u8> = format!("{ddmmyy}{i:03}")
+                .bytes()
+                .map(|b| b - b'0')
+                .collect();
             check_digits_for(&nine.try_into().ok()?).map(|(a, b)| format!("{ddmmyy}{i:03}{a}{b}"))
         })
         .expect("a valid number")
@@ -116,8 +119,16 @@ fn people_under_16_are_told_the_service_is_not_for_them() {
             check_digits_for(&nine.try_into().ok()?).map(|(a, b)| format!("011210{i:03}{a}{b}"))
         })
         .expect("a number");
-    let found = problems(apply(&mut draft, &Step::About, &about_form(&young), &context(None)));
-    assert_eq!(found, vec![("national_id".to_owned(), FieldProblem::TooYoung)]);
+    let found = problems(apply(
+        &mut draft,
+        &Step::About,
+        &about_form(&young),
+        &context(None),
+    ));
+    assert_eq!(
+        found,
+        vec![("national_id".to_owned(), FieldProblem::TooYoung)]
+    );
 }
 
 #[test]
@@ -141,14 +152,26 @@ fn the_questionnaires_follow_what_help_is_wanted() {
         &context(None),
     )
     .expect("valid");
-    assert_eq!(draft.instruments(), vec!["phq9", "gad7", "wsas", "audit", "phobia"]);
+    assert_eq!(
+        draft.instruments(),
+        vec!["phq9", "gad7", "wsas", "audit", "phobia"]
+    );
     draft.answers.insert("audit".into(), Default::default());
     // Unticking alcohol drops the AUDIT and its answers.
-    apply(&mut draft, &Step::Help, &form(&[("area_sleep", "on")]), &context(None)).expect("valid");
+    apply(
+        &mut draft,
+        &Step::Help,
+        &form(&[("area_sleep", "on")]),
+        &context(None),
+    )
+    .expect("valid");
     assert_eq!(draft.instruments(), vec!["phq9", "gad7", "wsas"]);
     assert!(!draft.answers.contains_key("audit"));
     let found = problems(apply(&mut draft, &Step::Help, &form(&[]), &context(None)));
-    assert_eq!(found, vec![("areas".to_owned(), FieldProblem::ChooseAtLeastOne)]);
+    assert_eq!(
+        found,
+        vec![("areas".to_owned(), FieldProblem::ChooseAtLeastOne)]
+    );
 }
 
 #[test]
@@ -157,10 +180,21 @@ fn steps_open_in_order_and_the_review_needs_all() {
     assert_eq!(draft.first_open_step(), Step::Consent);
     assert!(!draft.may_open(&Step::About));
     assert_eq!(
-        problems(apply(&mut draft, &Step::Consent, &form(&[]), &context(None))),
+        problems(apply(
+            &mut draft,
+            &Step::Consent,
+            &form(&[]),
+            &context(None)
+        )),
         vec![("consent".to_owned(), FieldProblem::ConsentMissing)]
     );
-    apply(&mut draft, &Step::Consent, &form(&[("consent", "yes")]), &context(None)).expect("ok");
+    apply(
+        &mut draft,
+        &Step::Consent,
+        &form(&[("consent", "yes")]),
+        &context(None),
+    )
+    .expect("ok");
     assert!(draft.may_open(&Step::About));
     assert!(!draft.is_complete());
     assert_eq!(draft.next_step(&Step::Consent), Step::About);
@@ -194,14 +228,26 @@ fn a_questionnaire_needs_every_item_and_only_its_options() {
             ("item_5".to_owned(), FieldProblem::Unanswered),
         ]
     );
-    let answers = form(&[("item_1", "na"), ("item_2", "8"), ("item_3", "3"), ("item_4", "0"), ("item_5", "1")]);
+    let answers = form(&[
+        ("item_1", "na"),
+        ("item_2", "8"),
+        ("item_3", "3"),
+        ("item_4", "0"),
+        ("item_5", "1"),
+    ]);
     apply(&mut draft, &step, &answers, &context(Some(&definition))).expect("valid");
     assert_eq!(values(&draft, &step), answers);
     // "Not applicable" only where the item allows it.
     let found = problems(apply(
         &mut draft,
         &step,
-        &form(&[("item_1", "1"), ("item_2", "na"), ("item_3", "3"), ("item_4", "0"), ("item_5", "1")]),
+        &form(&[
+            ("item_1", "1"),
+            ("item_2", "na"),
+            ("item_3", "3"),
+            ("item_4", "0"),
+            ("item_5", "1"),
+        ]),
         &context(Some(&definition)),
     ));
     assert_eq!(found, vec![("item_2".to_owned(), FieldProblem::Unanswered)]);
@@ -210,12 +256,21 @@ fn a_questionnaire_needs_every_item_and_only_its_options() {
 #[test]
 fn preferences_need_a_choice_of_each() {
     let mut draft = Draft::default();
-    let found = problems(apply(&mut draft, &Step::Preferences, &form(&[]), &context(None)));
+    let found = problems(apply(
+        &mut draft,
+        &Step::Preferences,
+        &form(&[]),
+        &context(None),
+    ));
     assert_eq!(found.len(), 3);
     apply(
         &mut draft,
         &Step::Preferences,
-        &form(&[("format", "group"), ("mode", "video"), ("pref_evening", "on")]),
+        &form(&[
+            ("format", "group"),
+            ("mode", "video"),
+            ("pref_evening", "on"),
+        ]),
         &context(None),
     )
     .expect("valid");
@@ -236,6 +291,12 @@ fn answers_are_reused_within_the_window_only() {
     assert!(is_fresh(now - 14 * day, now, DEFAULT_REUSE_DAYS));
     assert!(!is_fresh(now - 14 * day - 1, now, DEFAULT_REUSE_DAYS));
     assert!(is_fresh(now - 29 * day, now, 30));
-    assert!(!is_fresh(now + 60, now, DEFAULT_REUSE_DAYS), "not from the future");
-    assert!(!is_fresh(now - 1, now, -5), "a negative window reuses nothing older than now");
+    assert!(
+        !is_fresh(now + 60, now, DEFAULT_REUSE_DAYS),
+        "not from the future"
+    );
+    assert!(
+        !is_fresh(now - 1, now, -5),
+        "a negative window reuses nothing older than now"
+    );
 }

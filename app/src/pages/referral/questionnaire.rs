@@ -9,7 +9,11 @@ use crate::components::Choices;
 use crate::error::AppError;
 use crate::i18n::Texts;
 
-pub fn questionnaire_form(t: &'static Texts, page: &StepPage, error: Signal<Option<AppError>>) -> impl IntoView {
+pub fn questionnaire_form(
+    t: &'static Texts,
+    page: &StepPage,
+    error: Signal<Option<AppError>>,
+) -> impl IntoView {
     let r = t.referral;
     let Some(instrument) = page.instrument.clone() else {
         return view! { <p class="notice">{t.error_unexpected}</p> }.into_any();
@@ -28,7 +32,10 @@ pub fn questionnaire_form(t: &'static Texts, page: &StepPage, error: Signal<Opti
                 options.push(("na".to_owned(), r.not_applicable.to_owned()));
             }
             let name = format!("item_{}", item.id);
-            let selected = page.value(&name).map(|v| vec![v.to_owned()]).unwrap_or_default();
+            let selected = page
+                .value(&name)
+                .map(|v| vec![v.to_owned()])
+                .unwrap_or_default();
             view! {
                 <Choices
                     name=name

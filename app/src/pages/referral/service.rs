@@ -39,7 +39,9 @@ fn service_view(t: &'static Texts, info: ServiceInfo) -> impl IntoView {
     let start = ServerAction::<StartReferral>::new();
     let error = Signal::derive(move || start.value().get().and_then(Result::err));
     let slug = info.slug.clone();
-    let on_behalf = info.may_register.then(|| on_behalf_form(t, info.slug.clone()));
+    let on_behalf = info
+        .may_register
+        .then(|| on_behalf_form(t, info.slug.clone()));
     view! {
         <Title text=format!("{} – {}", info.name, t.product_name)/>
         <h1>{info.name.clone()}</h1>

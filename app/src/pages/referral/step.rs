@@ -6,7 +6,9 @@ use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::questionnaire::{questionnaire_form, reuse_offer};
-use super::step_forms::{about_fields, consent_fields, help_fields, preferences_fields, review_view};
+use super::step_forms::{
+    about_fields, consent_fields, help_fields, preferences_fields, review_view,
+};
 use super::{draft_missing, Progress, RiskNotice};
 use crate::api::referral::{referral_step, SaveReferralStep};
 use crate::api::referral_types::StepPage;
@@ -21,7 +23,10 @@ pub fn ReferralStepPage() -> impl IntoView {
     let query = use_query_map();
     let key = move || {
         let p = params.read();
-        (p.get("slug").unwrap_or_default(), p.get("step").unwrap_or_default())
+        (
+            p.get("slug").unwrap_or_default(),
+            p.get("step").unwrap_or_default(),
+        )
     };
     let page = Resource::new(key, |(slug, step)| referral_step(slug, step));
     view! {
@@ -97,7 +102,9 @@ fn step_view(t: &'static Texts, page: StepPage, from_review: bool) -> impl IntoV
     let service_name = page.service_name.clone();
     let page_title = format!("{title} – {service_name}");
     let (position, total) = (page.position, page.total);
-    let banner = page.on_behalf.then(|| view! { <p class="notice">{r.on_behalf_banner}</p> });
+    let banner = page
+        .on_behalf
+        .then(|| view! { <p class="notice">{r.on_behalf_banner}</p> });
     let risk = page.risk.then(|| view! { <RiskNotice/> });
     let reuse = reuse_offer(t, &page);
     view! {

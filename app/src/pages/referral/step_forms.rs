@@ -24,12 +24,22 @@ fn ticked(page: &StepPage, names: &[String]) -> Vec<String> {
 }
 
 fn chosen(page: &StepPage, name: &str) -> Vec<String> {
-    page.value(name).map(|v| vec![v.to_owned()]).unwrap_or_default()
+    page.value(name)
+        .map(|v| vec![v.to_owned()])
+        .unwrap_or_default()
 }
 
-pub fn consent_fields(t: &'static Texts, page: &StepPage, error: Signal<Option<AppError>>) -> impl IntoView {
+pub fn consent_fields(
+    t: &'static Texts,
+    page: &StepPage,
+    error: Signal<Option<AppError>>,
+) -> impl IntoView {
     let r = t.referral;
-    let label = if page.on_behalf { r.consent_on_behalf } else { r.consent_yes };
+    let label = if page.on_behalf {
+        r.consent_on_behalf
+    } else {
+        r.consent_yes
+    };
     view! {
         <p>{r.consent_text}</p>
         <Choices
@@ -62,7 +72,11 @@ fn email_check(value: &str) -> Option<FieldProblem> {
         .then_some(FieldProblem::EmailInvalid)
 }
 
-pub fn about_fields(t: &'static Texts, page: &StepPage, error: Signal<Option<AppError>>) -> impl IntoView {
+pub fn about_fields(
+    t: &'static Texts,
+    page: &StepPage,
+    error: Signal<Option<AppError>>,
+) -> impl IntoView {
     let r = t.referral;
     let selected = RwSignal::new(value(page, "municipality"));
     let municipalities = page.municipalities.clone();
@@ -89,7 +103,10 @@ pub fn about_fields(t: &'static Texts, page: &StepPage, error: Signal<Option<App
                 </p>
             }
             .into_any(),
-            None => view! { <p class="notice" id="field-municipality-elsewhere">{r.elsewhere_none}</p> }.into_any(),
+            None => {
+                view! { <p class="notice" id="field-municipality-elsewhere">{r.elsewhere_none}</p> }
+                    .into_any()
+            }
         })
     };
     let ways: Vec<(String, String)> = ContactWay::ALL
@@ -100,8 +117,14 @@ pub fn about_fields(t: &'static Texts, page: &StepPage, error: Signal<Option<App
         .iter()
         .map(|p| (format!("time_{}", p.key()), r.day_part(*p).to_owned()))
         .collect();
-    let ways_ticked = ticked(page, &ways.iter().map(|(n, _)| n.clone()).collect::<Vec<_>>());
-    let times_ticked = ticked(page, &times.iter().map(|(n, _)| n.clone()).collect::<Vec<_>>());
+    let ways_ticked = ticked(
+        page,
+        &ways.iter().map(|(n, _)| n.clone()).collect::<Vec<_>>(),
+    );
+    let times_ticked = ticked(
+        page,
+        &times.iter().map(|(n, _)| n.clone()).collect::<Vec<_>>(),
+    );
     view! {
         <TextInput name="name" label=r.field_name value=value(page, "name") autocomplete="name" error/>
         <TextInput
@@ -168,13 +191,20 @@ pub fn about_fields(t: &'static Texts, page: &StepPage, error: Signal<Option<App
     }
 }
 
-pub fn help_fields(t: &'static Texts, page: &StepPage, error: Signal<Option<AppError>>) -> impl IntoView {
+pub fn help_fields(
+    t: &'static Texts,
+    page: &StepPage,
+    error: Signal<Option<AppError>>,
+) -> impl IntoView {
     let r = t.referral;
     let areas: Vec<(String, String)> = HelpArea::ALL
         .iter()
         .map(|a| (format!("area_{}", a.key()), r.area(*a).to_owned()))
         .collect();
-    let areas_ticked = ticked(page, &areas.iter().map(|(n, _)| n.clone()).collect::<Vec<_>>());
+    let areas_ticked = ticked(
+        page,
+        &areas.iter().map(|(n, _)| n.clone()).collect::<Vec<_>>(),
+    );
     view! {
         <Choices
             name="areas"
@@ -189,15 +219,25 @@ pub fn help_fields(t: &'static Texts, page: &StepPage, error: Signal<Option<AppE
     }
 }
 
-pub fn preferences_fields(t: &'static Texts, page: &StepPage, error: Signal<Option<AppError>>) -> impl IntoView {
+pub fn preferences_fields(
+    t: &'static Texts,
+    page: &StepPage,
+    error: Signal<Option<AppError>>,
+) -> impl IntoView {
     let r = t.referral;
     let times: Vec<(String, String)> = DayPart::ALL
         .iter()
         .map(|p| (format!("pref_{}", p.key()), r.day_part(*p).to_owned()))
         .collect();
-    let times_ticked = ticked(page, &times.iter().map(|(n, _)| n.clone()).collect::<Vec<_>>());
+    let times_ticked = ticked(
+        page,
+        &times.iter().map(|(n, _)| n.clone()).collect::<Vec<_>>(),
+    );
     let pairs = |items: &[(&str, &str)]| -> Vec<(String, String)> {
-        items.iter().map(|(v, l)| ((*v).to_owned(), (*l).to_owned())).collect()
+        items
+            .iter()
+            .map(|(v, l)| ((*v).to_owned(), (*l).to_owned()))
+            .collect()
     };
     view! {
         <Choices
