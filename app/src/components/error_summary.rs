@@ -7,7 +7,12 @@ use crate::i18n::use_texts;
 
 /// Shows the error of the last submission, if any.
 #[component]
-pub fn ErrorSummary(#[prop(into)] error: Signal<Option<AppError>>) -> impl IntoView {
+pub fn ErrorSummary(
+    #[prop(into)] error: Signal<Option<AppError>>,
+    /// Labels by field name, so each line says which question it is about.
+    #[prop(optional)]
+    labels: Vec<(String, String)>,
+) -> impl IntoView {
     let t = use_texts();
     move || {
         error.get().map(|e| {
@@ -22,11 +27,15 @@ pub fn ErrorSummary(#[prop(into)] error: Signal<Option<AppError>>) -> impl IntoV
                                     {errors
                                         .iter()
                                         .map(|f| {
-                                            view! {
-                                                <li>
-                                                    <a href=format!("#field-{}", f.field)>{f.problem.message(t)}</a>
-                                                </li>
-                                            }
+                                                let text = match labels.iter().find(|(name, _)| *name == f.field) {
+                                                    Some((_, label)) => format!("{label}: {}", f.problem.message(t)),
+                                                    None => f.problem.message(t).to_owned(),
+                                                };
+                                                view! {
+                                                    <li>
+                                                        <a href=format!("#field-{}", f.field)>{text}</a>
+                                                    </li>
+                                                }
                                         })
                                         .collect_view()}
                                 </ul>

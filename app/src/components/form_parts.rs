@@ -30,6 +30,10 @@ pub fn TextInput(
     #[prop(optional)] hint: Option<&'static str>,
     #[prop(optional)] rows: Option<u32>,
     #[prop(optional)] check: Option<Check>,
+    /// Check while typing once the value has this many characters (not only after a
+    /// problem was shown): the identity number, which is complete at 11 digits.
+    #[prop(optional)]
+    check_at_length: Option<usize>,
     #[prop(into)] error: Signal<Option<AppError>>,
 ) -> impl IntoView {
     let t = use_texts();
@@ -37,13 +41,18 @@ pub fn TextInput(
     let hint_id = format!("{id}-hint");
     let error_id = format!("{id}-error");
     let submitted = problem_of(error, name);
-    // What the browser found when the field was left; cleared when the server answers.
-    let local = RwSignal::new(None::<FieldProblem>);
+    // The browser's own verdict while typing, which stands over the server's until the
+    // server answers again. Checked while typing, never when the field is left: a
+    // message appearing then would move what the person is about to tap.
+    let local = RwSignal::new(None::<Option<FieldProblem>>);
     Effect::new(move |_| {
         error.track();
         local.set(None);
     });
-    let problem = move || local.get().or_else(submitted);
+    let problem = move || match local.get() {
+        Some(verdict) => verdict,
+        None => submitted(),
+    };
     let described_by = {
         let (hint_id, error_id) = (hint_id.clone(), error_id.clone());
         move || {
@@ -57,14 +66,17 @@ pub fn TextInput(
             (!ids.is_empty()).then(|| ids.join(" "))
         }
     };
-    let on_change = move |ev: leptos::ev::Event| {
-        if let Some(check) = check {
-            let value = event_target_value(&ev);
-            local.set(if value.trim().is_empty() {
+    let on_input = move |ev: leptos::ev::Event| {
+        let Some(check) = check else { return };
+        let value = event_target_value(&ev);
+        let complete = check_at_length
+            .is_some_and(|n| value.chars().filter(|c| !c.is_whitespace()).count() >= n);
+        if problem().is_some() || complete {
+            local.set(Some(if value.trim().is_empty() {
                 None
             } else {
                 check(&value)
-            });
+            }));
         }
     };
     let input_name = format!("fields[{name}]");
@@ -91,7 +103,7 @@ pub fn TextInput(
                 inputmode=inputmode
                 aria-invalid=move || problem().map(|_| "true")
                 aria-describedby=described_by
-                on:change=on_change
+                on:input=on_input
             />
         }
         .into_any(),

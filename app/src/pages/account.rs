@@ -6,6 +6,7 @@ use leptos_meta::Title;
 use leptos_router::components::Redirect;
 
 use crate::api::auth::{my_account, AccountView, Logout, LogoutEverywhere};
+use crate::api::referral::my_referrals;
 use crate::domain::identity::AccountKind;
 use crate::error::AppError;
 use crate::i18n::{role_label, use_texts, Texts};
@@ -61,6 +62,7 @@ fn account_details(t: &'static Texts, account: AccountView) -> impl IntoView {
             <p>{t.account_idle_before} " " {account.idle_minutes} " " {t.account_idle_after}</p>
             {(account.kind == AccountKind::Citizen)
                 .then(|| view! { <p><a href="/account/access-log">{t.access_log_link}</a></p> })}
+            {(account.kind == AccountKind::Citizen).then(|| view! { <MyReferrals/> })}
             {account
                 .memberships
                 .iter()
@@ -75,5 +77,40 @@ fn account_details(t: &'static Texts, account: AccountView) -> impl IntoView {
                 <button type="submit" class="button secondary">{t.logout_everywhere}</button>
             </ActionForm>
         </div>
+    }
+}
+
+/// A citizen's own referrals, newest first, with where each stands.
+#[component]
+fn MyReferrals() -> impl IntoView {
+    let t = use_texts();
+    let r = t.referral;
+    let referrals = Resource::new(|| (), |_| my_referrals());
+    view! {
+        <section aria-labelledby="my-referrals-heading">
+            <h3 id="my-referrals-heading">{r.my_referrals}</h3>
+            <Suspense fallback=move || view! { <p>{t.loading}</p> }>
+                {move || Suspend::new(async move {
+                    match referrals.await {
+                        Ok(list) if list.is_empty() => view! { <p>{r.my_referrals_empty}</p> }.into_any(),
+                        Ok(list) => view! {
+                            <ul class="plain referrals">
+                                {list
+                                    .into_iter()
+                                    .map(|m| view! {
+                                        <li>
+                                            <strong>{m.reference}</strong> " – " {m.service_name} <br/>
+                                            {r.sent_on} " " {m.sent} ". " {m.status}
+                                        </li>
+                                    })
+                                    .collect_view()}
+                            </ul>
+                        }
+                        .into_any(),
+                        Err(error) => view! { <p class="notice" role="alert">{error.message(t)}</p> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </section>
     }
 }

@@ -60,6 +60,7 @@ pub static EN: ReferralTexts = ReferralTexts {
     area_alcohol_drugs: "Alcohol or other drugs",
     area_other: "Something else",
     help_text: "Tell us briefly what you are struggling with (optional)",
+    question: "Question",
     not_applicable: "Does not apply to me",
     licence: "Source and rights:",
     risk_heading: "Thank you for answering honestly",

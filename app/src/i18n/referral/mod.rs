@@ -66,6 +66,7 @@ pub struct ReferralTexts {
     pub area_alcohol_drugs: &'static str,
     pub area_other: &'static str,
     pub help_text: &'static str,
+    pub question: &'static str,
     pub not_applicable: &'static str,
     pub licence: &'static str,
     pub risk_heading: &'static str,

@@ -60,6 +60,7 @@ pub static NB: ReferralTexts = ReferralTexts {
     area_alcohol_drugs: "Alkohol eller andre rusmidler",
     area_other: "Noe annet",
     help_text: "Fortell gjerne kort hva du strever med (valgfritt)",
+    question: "Spørsmål",
     not_applicable: "Gjelder ikke meg",
     licence: "Kilde og rettigheter:",
     risk_heading: "Takk for at du svarte ærlig",

@@ -60,6 +60,7 @@ pub static NN: ReferralTexts = ReferralTexts {
     area_alcohol_drugs: "Alkohol eller andre rusmiddel",
     area_other: "Noko anna",
     help_text: "Fortel gjerne kort kva du strevar med (valfritt)",
+    question: "Spørsmål",
     not_applicable: "Gjeld ikkje meg",
     licence: "Kjelde og rettar:",
     risk_heading: "Takk for at du svarte ærleg",

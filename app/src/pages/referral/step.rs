@@ -107,6 +107,7 @@ fn step_view(t: &'static Texts, page: StepPage, from_review: bool) -> impl IntoV
         .then(|| view! { <p class="notice">{r.on_behalf_banner}</p> });
     let risk = page.risk.then(|| view! { <RiskNotice/> });
     let reuse = reuse_offer(t, &page);
+    let labels = field_labels(t, &page);
     view! {
         <Title text=page_title/>
         <p class="service-name">{service_name}</p>
@@ -115,11 +116,46 @@ fn step_view(t: &'static Texts, page: StepPage, from_review: bool) -> impl IntoV
         <h1>{title}</h1>
         {risk}
         {reuse}
-        <ErrorSummary error/>
+        <ErrorSummary error labels/>
         {body}
         <p class="step-links">
             {back.map(|href| view! { <a href=href>{r.back}</a> })}
             <a href=later>{r.save_later}</a>
         </p>
     }
+}
+
+/// What each field is called, for the error summary ("Mobile number: enter a phone …").
+fn field_labels(t: &'static Texts, page: &StepPage) -> Vec<(String, String)> {
+    let r = t.referral;
+    let mut labels: Vec<(String, String)> = [
+        ("consent", r.consent_question),
+        ("name", r.field_name),
+        ("national_id", r.field_national_id),
+        ("municipality", r.field_municipality),
+        ("phone", r.field_phone),
+        ("email", r.field_email),
+        ("contact_ways", r.contact_ways),
+        ("contact_times", r.contact_times),
+        ("interpreter", r.interpreter),
+        ("interpreter_language", r.interpreter_language),
+        ("areas", r.help_areas),
+        ("help_text", r.help_text),
+        ("format", r.format),
+        ("mode", r.mode),
+        ("times", r.times),
+    ]
+    .into_iter()
+    .map(|(name, label)| (name.to_owned(), label.to_owned()))
+    .collect();
+    if let Some(instrument) = &page.instrument {
+        labels.extend(
+            instrument
+                .items
+                .iter()
+                .enumerate()
+                .map(|(i, item)| (format!("item_{}", item.id), format!("{} {}", r.question, i + 1))),
+        );
+    }
+    labels
 }

@@ -135,6 +135,7 @@ pub fn about_fields(
             inputmode="numeric"
             autocomplete="off"
             check=national_id_check
+            check_at_length=11
             error
         />
         <div class="field" class:invalid=move || municipality_problem().is_some()>

@@ -1,0 +1,235 @@
+import { test, expect, waitForHydration } from './fixtures';
+import { linkIn, mailTo } from './mail';
+import { answer, fillAbout, next, personFor } from './referral';
+
+test.describe('self-referral', () => {
+  // Whole referrals with an accessibility check on every step take a while.
+  test.describe.configure({ timeout: 120_000 });
+
+  test('a person refers themselves step by step and gets a receipt', async ({ page, visit, hydrated, expectAccessible }, testInfo) => {
+    const person = personFor(testInfo.project.name, 1);
+    await visit('/');
+    await page.getByRole('link', { name: 'Rask psykisk helsehjelp, Demo kommune' }).click();
+    await expect(page.getByRole('heading', { level: 1, name: 'Rask psykisk helsehjelp, Demo kommune' })).toBeVisible();
+    await expect(page.getByText('Kommuner: Demo kommune, Nabo kommune')).toBeVisible();
+    await expect(page.getByRole('heading', { name: 'Slik bruker vi opplysningene dine' })).toBeVisible();
+    await expect(page.getByRole('link', { name: '116 123' }).first()).toBeVisible();
+    await expectAccessible();
+
+    await page.getByRole('button', { name: 'Start henvisningen' }).click();
+    await expect(page).toHaveURL(/\/refer\/consent$/);
+    await expect(page.getByText('Steg 1 av 8')).toBeVisible();
+    await expectAccessible();
+    await page.getByLabel('Ja, jeg samtykker').check();
+    await next(page, /\/refer\/about$/);
+
+    await expect(page.getByText('Steg 2 av 8')).toBeVisible();
+    await fillAbout(page, person);
+    await expectAccessible();
+    await next(page, /\/refer\/help$/);
+
+    await page.getByLabel('Søvnproblemer').check();
+    await page.getByLabel('Stress').check();
+    await page.getByLabel(/Fortell gjerne/).fill('Jeg sover dårlig og er sliten.');
+    await expectAccessible();
+    await next(page, /questionnaire-phq9$/);
+
+    await expect(page.getByRole('heading', { level: 1, name: 'Spørreskjema om depresjon (PHQ-9)' })).toBeVisible();
+    await expect(page.getByText('PHQ and GAD-7 © Pfizer Inc.')).toBeVisible();
+    for (let i = 1; i <= 9; i++) await answer(page, i, i < 9 ? 'Flere dager' : 'Ikke i det hele tatt');
+    await expectAccessible();
+    await next(page, /questionnaire-gad7$/);
+    await expect(page.getByText('Takk for at du svarte ærlig')).toHaveCount(0);
+
+    for (let i = 1; i <= 7; i++) await answer(page, i, 'Ikke i det hele tatt');
+    await expectAccessible();
+    await next(page, /questionnaire-wsas$/);
+
+    await answer(page, 1, 'Gjelder ikke meg');
+    for (let i = 2; i <= 5; i++) await answer(page, i, '2 – Litt');
+    await expectAccessible();
+    await next(page, /preferences$/);
+
+    await page.getByLabel('Kurs i gruppe').check();
+    await page.getByLabel('På video').check();
+    await page.getByLabel('Kveld (17–20)').check();
+    await expectAccessible();
+    await next(page, /review$/);
+
+    await expect(page.getByText('Steg 8 av 8')).toBeVisible();
+    await expect(page.getByText(person.nationalId)).toBeVisible();
+    await expect(page.getByText('Søvnproblemer, Stress')).toBeVisible();
+    await expectAccessible();
+
+    // Change a step from the review and come straight back.
+    await page.getByRole('link', { name: 'Endre Hva passer for deg' }).click();
+    await expect(page).toHaveURL(/preferences\?from=review$/);
+    await page.getByLabel('Samtaler alene med en behandler').check();
+    await next(page, /review$/);
+    await expect(page.getByText('Samtaler alene med en behandler')).toBeVisible();
+
+    await page.getByRole('button', { name: 'Send henvisningen' }).click();
+    await expect(page).toHaveURL(/\/services\/demo\/received$/);
+    await expect(page.getByRole('heading', { level: 1, name: 'Takk, henvisningen er sendt' })).toBeVisible();
+    const reference = (await page.locator('[data-reference]').textContent()) ?? '';
+    expect(reference).toMatch(/^RPH-[A-Z0-9]{4}-[A-Z0-9]{4}$/);
+    await expectAccessible();
+
+    await expect.poll(() => mailTo(person.email).length).toBe(1);
+    const [receipt] = mailTo(person.email);
+    expect(receipt.subject).toBe('Vi har mottatt henvisningen din');
+    expect(receipt.body).toContain(reference);
+    expect(receipt.body).not.toMatch(/sover|PHQ|depresjon|angst/i);
+
+    // The emailed link makes the address an account that can follow the referral.
+    await page.goto(linkIn(receipt, '/referral/follow'));
+    if (hydrated) await waitForHydration(page);
+    await page.getByLabel('Velg et passord').fill('et langt og godt passord');
+    await page.getByRole('button', { name: 'Ta kontoen i bruk' }).click();
+    await expect(page).toHaveURL(/\/login/);
+    await page.getByLabel('E-postadresse').fill(person.email);
+    await page.getByLabel('Passord').fill('et langt og godt passord');
+    await page.getByRole('button', { name: 'Logg inn' }).click();
+    await expect(page.getByRole('heading', { name: 'Henvisningene dine' })).toBeVisible();
+    await expect(page.getByText(reference)).toBeVisible();
+  });
+
+  test('a risk answer shows a calm message at once and never blocks the referral', async ({ page, visit, expectAccessible }, testInfo) => {
+    const person = personFor(testInfo.project.name, 2);
+    await visit('/services/demo');
+    await page.getByRole('button', { name: 'Start henvisningen' }).click();
+    await page.getByLabel('Ja, jeg samtykker').check();
+    await next(page, /about$/);
+    await fillAbout(page, person);
+    await next(page, /help$/);
+    await page.getByLabel('Nedstemthet eller depresjon').check();
+    await next(page, /questionnaire-phq9$/);
+    for (let i = 1; i <= 8; i++) await answer(page, i, 'Mer enn halvparten av dagene');
+    await answer(page, 9, 'Flere dager');
+    await next(page, /questionnaire-gad7$/);
+
+    // On the very next page: what to do now, and the numbers to call.
+    const notice = page.getByRole('region', { name: 'Takk for at du svarte ærlig' });
+    await expect(notice).toBeVisible();
+    await expect(notice.getByRole('link', { name: '113' })).toHaveAttribute('href', 'tel:113');
+    await expect(notice.getByRole('link', { name: '116 123' })).toHaveAttribute('href', 'tel:116123');
+    await expectAccessible();
+    for (let i = 1; i <= 7; i++) await answer(page, i, 'Flere dager');
+    await next(page, /questionnaire-wsas$/);
+    for (let i = 1; i <= 5; i++) await answer(page, i, '4 – Klart');
+    await next(page, /preferences$/);
+    await page.getByLabel('Begge deler passer').first().check();
+    await page.getByRole('group', { name: 'Hvordan vil du helst møte oss?' }).getByLabel('Begge deler passer').check();
+    await page.getByLabel('Ettermiddag (14–17)').check();
+    await next(page, /review$/);
+    await page.getByRole('button', { name: 'Send henvisningen' }).click();
+    await expect(page.getByRole('heading', { level: 1, name: 'Takk, henvisningen er sendt' })).toBeVisible();
+    await expect(page.getByText('ser vi på henvisningen din så raskt vi kan')).toBeVisible();
+    await expectAccessible();
+  });
+
+  test('a person leaves and continues from the emailed link on another device', async ({ page, browser, visit, hydrated }, testInfo) => {
+    const person = personFor(testInfo.project.name, 3);
+    await visit('/services/demo');
+    await page.getByRole('button', { name: 'Start henvisningen' }).click();
+    await page.getByLabel('Ja, jeg samtykker').check();
+    await next(page, /about$/);
+    await fillAbout(page, person);
+    await next(page, /help$/);
+
+    await page.getByRole('link', { name: 'Lagre og fortsett senere' }).click();
+    await expect(page.getByRole('heading', { level: 1, name: 'Fortsett senere' })).toBeVisible();
+    await page.getByLabel('E-postadresse').fill(person.email);
+    await page.getByRole('button', { name: 'Send meg lenken' }).click();
+    await expect(page.getByRole('heading', { level: 1, name: 'Sjekk e-posten din' })).toBeVisible();
+
+    await expect.poll(() => mailTo(person.email).length).toBe(1);
+    const link = linkIn(mailTo(person.email)[0], '/referral/resume');
+    const other = await browser.newContext({ javaScriptEnabled: hydrated, locale: 'nb-NO' });
+    try {
+      const laptop = await other.newPage();
+      await laptop.goto(link);
+      if (hydrated) await waitForHydration(laptop);
+      await laptop.getByRole('button', { name: 'Fortsett' }).click();
+      await expect(laptop).toHaveURL(/\/refer\/help$/);
+      await expect(laptop.getByText('Steg 3 av 8')).toBeVisible();
+      // What was saved on the phone is there.
+      await laptop.goto('/services/demo/refer/about');
+      await expect(laptop.getByLabel('Fullt navn')).toHaveValue('Kari Nordmann');
+      await expect(laptop.getByLabel('SMS')).toBeChecked();
+      // The link works once.
+      await laptop.goto(link);
+      if (hydrated) await waitForHydration(laptop);
+      await laptop.getByRole('button', { name: 'Fortsett' }).click();
+      await expect(laptop.getByRole('alert')).toContainText('Lenken');
+    } finally {
+      await other.close();
+    }
+  });
+
+  test('every kind of wrong input is named, and nothing typed is lost', async ({ page, visit, expectAccessible }, testInfo) => {
+    const person = personFor(testInfo.project.name, 4);
+    await visit('/services/demo');
+    await page.getByRole('button', { name: 'Start henvisningen' }).click();
+    await next(page, null);
+    await expect(page.getByRole('alert')).toContainText('Du må svare ja for at vi kan ta imot henvisningen.');
+    await page.getByLabel('Ja, jeg samtykker').check();
+    await next(page, /about$/);
+
+    await page.getByLabel('Fullt navn').fill('Kari Nordmann');
+    await page.getByLabel('Fødselsnummer eller D-nummer').fill('15059012345');
+    await page.getByLabel('Kommunen du bor i').selectOption('9903');
+    await page.getByLabel('Mobilnummer').fill('12');
+    await page.getByLabel('E-postadresse').fill('kari@');
+    await page.getByLabel('Telefonsamtale').check();
+    await next(page, null);
+    const summary = page.getByRole('alert');
+    await expect(summary).toContainText('Noe av det du skrev må rettes');
+    await expect(summary.getByRole('link', { name: /^Fødselsnummer eller D-nummer: Nummeret stemmer ikke/ })).toHaveAttribute('href', '#field-national_id');
+    await expect(summary.getByRole('link', { name: /^Når passer det best at vi tar kontakt\?: Velg minst ett/ })).toBeVisible();
+    await expect(page.getByLabel('Mobilnummer')).toHaveAttribute('aria-invalid', 'true');
+    // Kept: everything typed and ticked.
+    await expect(page.getByLabel('Fullt navn')).toHaveValue('Kari Nordmann');
+    await expect(page.getByLabel('Fødselsnummer eller D-nummer')).toHaveValue('15059012345');
+    await expect(page.getByLabel('Telefonsamtale')).toBeChecked();
+    // A municipality this service does not serve: told whom to contact instead.
+    await expect(page.getByRole('link', { name: 'Rask psykisk helsehjelp, Fjell' })).toHaveAttribute('href', '/services/fjell');
+    await expectAccessible();
+
+    await fillAbout(page, person);
+    await next(page, /help$/);
+    await next(page, null);
+    await expect(page.getByRole('alert')).toContainText('Velg minst ett alternativ.');
+    await page.getByLabel('Angst eller uro').check();
+    await next(page, /questionnaire-phq9$/);
+
+    await answer(page, 1, 'Flere dager');
+    await answer(page, 2, 'Nesten hver dag');
+    await next(page, null);
+    await expect(page.getByRole('alert').getByRole('link', { name: 'Spørsmål 3: Svar på dette spørsmålet.' })).toHaveAttribute('href', '#field-item_3');
+    await expect(page.getByRole('group', { name: /^2\. / }).getByLabel('Nesten hver dag')).toBeChecked();
+    await expect(page.getByRole('group', { name: /^1\. / }).getByLabel('Flere dager', { exact: true })).toBeChecked();
+    await expectAccessible();
+  });
+
+  test('the identity number is checked as soon as eleven digits are typed, and errors clear when fixed', async ({ page, visit, hydrated }) => {
+    test.skip(!hydrated, 'checking as you go needs JavaScript; without it the server checks on sending');
+    await visit('/services/demo');
+    await page.getByRole('button', { name: 'Start henvisningen' }).click();
+    await page.getByLabel('Ja, jeg samtykker').check();
+    await next(page, /about$/);
+    const id = page.getByLabel('Fødselsnummer eller D-nummer');
+    await id.pressSequentially('1505901234');
+    await expect(page.getByText('Nummeret stemmer ikke.')).toHaveCount(0);
+    await id.pressSequentially('5');
+    await expect(page.getByText('Nummeret stemmer ikke. Sjekk at alle sifrene er riktige.')).toBeVisible();
+    await expect(id).toHaveAttribute('aria-invalid', 'true');
+    await expect(page).toHaveURL(/about$/);
+    // A problem the server named goes away as soon as the field is put right.
+    await page.getByLabel('Mobilnummer').fill('12');
+    await next(page, null);
+    await expect(page.getByText('Skriv et telefonnummer med 8 siffer').first()).toBeVisible();
+    await page.getByLabel('Mobilnummer').fill('91234567');
+    await expect(page.getByLabel('Mobilnummer')).not.toHaveAttribute('aria-invalid', 'true');
+  });
+});
