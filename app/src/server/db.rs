@@ -61,6 +61,17 @@ pub enum DbError {
 impl Db {
     /// Connects, creating a SQLite file (and its directory) when it is missing.
     /// SQLite runs in WAL mode with foreign keys on and a busy timeout.
+    /// A transaction that will write. SQLite takes the write lock at once (`BEGIN
+    /// IMMEDIATE`): a transaction that reads first and upgrades later can fail outright
+    /// when another writer got in between, whereas waiting for the lock is handled by
+    /// the busy timeout.
+    pub async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>, sqlx::Error> {
+        match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
+            Backend::Postgres => self.pool.begin().await,
+        }
+    }
+
     pub async fn connect(url: &str) -> Result<Db, DbError> {
         sqlx::any::install_default_drivers();
         let backend = Backend::from_url(url).ok_or_else(|| DbError::UnknownScheme(redact(url)))?;
@@ -80,6 +91,7 @@ impl Db {
                             conn.execute("pragma foreign_keys = on").await?;
                             conn.execute("pragma busy_timeout = 5000").await?;
                             conn.execute("pragma synchronous = normal").await?;
+                            conn.execute("pragma mmap_size = 268435456").await?;
                             Ok(())
                         })
                     })

@@ -202,25 +202,20 @@ pub async fn submit(db: &Db, s: Submission<'_>) -> Result<Submitted, sqlx::Error
         "preferences": s.draft.preferences,
     });
     let t = now();
-    let mut tx = db.pool.begin().await?;
-    let duplicate_of: Option<i64> = sqlx::query(&format!(
-        "select referral_id from referral
-         where national_id = $1 and service_id = $2 and status in {OPEN}
-         order by submitted_at, referral_id limit 1"
-    ))
-    .bind(&about.national_id)
-    .bind(s.service_id)
-    .fetch_optional(&mut *tx)
-    .await?
-    .map(|r| r.try_get("referral_id"))
-    .transpose()?;
+    let mut tx = db.begin_write().await?;
+    // One round trip each: the referral (with its possible duplicate found inside the
+    // insert), all answer sets, and closing the draft.
     let reference = new_reference();
-    let referral_id: i64 = sqlx::query(
+    let row = sqlx::query(&format!(
         "insert into referral (reference, service_id, account_id, national_id, name, details,
              source, registered_by, status, urgent, urgent_reason, duplicate_of, submitted_at)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, 'received', $9, $10, $11, $12)
-         returning referral_id",
-    )
+         values ($1, $2, $3, $4, $5, $6, $7, $8, 'received', $9, $10,
+             (select referral_id from referral
+              where national_id = $4 and service_id = $2 and status in {OPEN}
+              order by submitted_at, referral_id limit 1),
+             $11)
+         returning referral_id, duplicate_of"
+    ))
     .bind(&reference)
     .bind(s.service_id)
     .bind(s.account_id)
@@ -231,29 +226,46 @@ pub async fn submit(db: &Db, s: Submission<'_>) -> Result<Submitted, sqlx::Error
     .bind(s.registered_by)
     .bind(i64::from(urgent))
     .bind((!risks.is_empty()).then(|| risks.join("; ")))
-    .bind(duplicate_of)
     .bind(t)
     .fetch_one(&mut *tx)
-    .await?
-    .try_get("referral_id")?;
-    for a in &s.answers {
-        sqlx::query(
-            "insert into questionnaire_response (account_id, national_id, referral_id, instrument,
-                 version, answers, score, risk, source, answered_at)
-             values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-        )
-        .bind(s.account_id)
-        .bind(&about.national_id)
-        .bind(referral_id)
-        .bind(&a.instrument)
-        .bind(&a.version)
-        .bind(encode(&a.answers)?)
-        .bind(encode(&a.score)?)
-        .bind(i64::from(a.score.has_risk()))
-        .bind(s.source.key())
-        .bind(t)
-        .execute(&mut *tx)
-        .await?;
+    .await?;
+    let referral_id: i64 = row.try_get("referral_id")?;
+    let duplicate_of: Option<i64> = row.try_get("duplicate_of")?;
+    if !s.answers.is_empty() {
+        let rows: Vec<String> = (0..s.answers.len())
+            .map(|i| {
+                let b = i * 5;
+                format!(
+                    "($1, $2, $3, $4, $5, ${}, ${}, ${}, ${}, ${})",
+                    b + 6,
+                    b + 7,
+                    b + 8,
+                    b + 9,
+                    b + 10
+                )
+            })
+            .collect();
+        let sql = format!(
+            "insert into questionnaire_response (account_id, national_id, referral_id, source,
+                 answered_at, instrument, version, answers, score, risk)
+             values {}",
+            rows.join(", ")
+        );
+        let mut query = sqlx::query(&sql)
+            .bind(s.account_id)
+            .bind(&about.national_id)
+            .bind(referral_id)
+            .bind(s.source.key())
+            .bind(t);
+        for a in &s.answers {
+            query = query
+                .bind(&a.instrument)
+                .bind(&a.version)
+                .bind(encode(&a.answers)?)
+                .bind(encode(&a.score)?)
+                .bind(i64::from(a.score.has_risk()));
+        }
+        query.execute(&mut *tx).await?;
     }
     sqlx::query("update referral_draft set referral_id = $1, resume_hash = null, updated_at = $2 where referral_draft_id = $3")
         .bind(referral_id)

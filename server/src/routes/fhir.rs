@@ -20,18 +20,16 @@ fn fhir_json(value: serde_json::Value) -> Response {
         .into_response()
 }
 
-/// The signed-in member of staff (second factor done), or the refusal.
-fn staff_session(session: Option<Extension<CurrentSession>>) -> Result<CurrentSession, Response> {
+/// The signed-in member of staff (second factor done), or the status that refuses.
+fn staff_session(session: Option<Extension<CurrentSession>>) -> Result<CurrentSession, StatusCode> {
     match session.map(|Extension(s)| s) {
         Some(s)
             if s.session.stage == SessionStage::Full && s.session.kind == AccountKind::Staff =>
         {
             Ok(s)
         }
-        Some(s) if s.session.stage == SessionStage::Full => {
-            Err(StatusCode::FORBIDDEN.into_response())
-        }
-        _ => Err(StatusCode::UNAUTHORIZED.into_response()),
+        Some(s) if s.session.stage == SessionStage::Full => Err(StatusCode::FORBIDDEN),
+        _ => Err(StatusCode::UNAUTHORIZED),
     }
 }
 
@@ -41,7 +39,7 @@ pub async fn questionnaire(
     Path(id): Path<String>,
 ) -> Response {
     if let Err(refused) = staff_session(session) {
-        return refused;
+        return refused.into_response();
     }
     match state.instruments.get(&id) {
         Some(d) => fhir_json(fhir::questionnaire(&state.site.public_url, &d)),
@@ -56,7 +54,7 @@ pub async fn questionnaire_response(
 ) -> Response {
     let session = match staff_session(session) {
         Ok(s) => s,
-        Err(refused) => return refused,
+        Err(refused) => return refused.into_response(),
     };
     let result = async {
         let Some(response) = referrals::response_by_id(&state.db, id).await? else {

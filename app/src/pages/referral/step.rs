@@ -149,13 +149,12 @@ fn field_labels(t: &'static Texts, page: &StepPage) -> Vec<(String, String)> {
     .map(|(name, label)| (name.to_owned(), label.to_owned()))
     .collect();
     if let Some(instrument) = &page.instrument {
-        labels.extend(
-            instrument
-                .items
-                .iter()
-                .enumerate()
-                .map(|(i, item)| (format!("item_{}", item.id), format!("{} {}", r.question, i + 1))),
-        );
+        labels.extend(instrument.items.iter().enumerate().map(|(i, item)| {
+            (
+                format!("item_{}", item.id),
+                format!("{} {}", r.question, i + 1),
+            )
+        }));
     }
     labels
 }
