@@ -233,3 +233,45 @@ test.describe('self-referral', () => {
     await expect(page.getByLabel('Mobilnummer')).not.toHaveAttribute('aria-invalid', 'true');
   });
 });
+
+const words: Record<string, Record<string, string>> = {
+  nn: {
+    start: 'Start tilvisinga',
+    step: 'Steg 1 av 8',
+    consent: 'Samtykke',
+    yes: 'Ja, eg samtykkjer',
+    next: 'Lagre og gå vidare',
+    about: 'Om deg',
+    name: 'Fullt namn',
+    phq9: 'Spørjeskjema om depresjon (PHQ-9)',
+  },
+  en: {
+    start: 'Start the referral',
+    step: 'Step 1 of 8',
+    consent: 'Consent',
+    yes: 'Yes, I consent',
+    next: 'Save and continue',
+    about: 'About you',
+    name: 'Full name',
+    phq9: 'Patient Health Questionnaire (PHQ-9)',
+  },
+};
+
+for (const [lang, w] of Object.entries(words)) {
+  test(`the referral speaks ${lang}`, async ({ page, visit, isMobile, expectAccessible }) => {
+    test.skip(isMobile, 'words do not change with the screen; the desktop projects cover it');
+    await visit(`/language/${lang}?to=/services/demo`);
+    await page.getByRole('button', { name: w.start }).click();
+    await expect(page.getByText(w.step)).toBeVisible();
+    await expect(page.getByRole('heading', { level: 1, name: w.consent })).toBeVisible();
+    await page.getByLabel(w.yes).check();
+    await page.getByRole('button', { name: w.next }).click();
+    await expect(page.getByRole('heading', { level: 1, name: w.about })).toBeVisible();
+    await expect(page.getByLabel(w.name)).toBeVisible();
+    await expectAccessible();
+    // The questionnaire titles come from the instrument files, in the same language
+    // (the page says to finish the earlier steps first, under the step's title).
+    await page.goto('/services/demo/refer/questionnaire-phq9');
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText(w.phq9);
+  });
+}

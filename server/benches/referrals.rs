@@ -1,5 +1,4 @@
 //! Referral submissions per second on SQLite and PostgreSQL, side by side in one run.
-
 //!
 //! `cargo bench -p server --bench referrals` (PostgreSQL is measured when
 //! `TEST_POSTGRES_URL` points at a server; `scripts/bench` starts one). A submission is

@@ -173,12 +173,15 @@ mod tests {
     #[test]
     fn the_shipped_demo_data_parses_and_has_one_account_per_role() {
         let data = demo_data().unwrap();
-        assert_eq!(data.service.len(), 1);
+        // The demo service, and a neighbour that people from Fjell are sent to.
+        assert_eq!(data.service.len(), 2);
         assert_eq!(
             data.service[0].name,
             "Rask psykisk helsehjelp, Demo kommune"
         );
-        assert_eq!(data.municipality.len(), 2);
+        assert_eq!(data.service[1].municipalities, ["9903"]);
+        // 9904 is served by no one.
+        assert_eq!(data.municipality.len(), 4);
         let mut roles: Vec<&str> = data
             .account
             .iter()
