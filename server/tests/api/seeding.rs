@@ -5,9 +5,10 @@ use crate::on_both_backends;
 
 on_both_backends! {
     async fn development_start_seeds_one_account_per_role(app: TestApp) {
-        assert_eq!(app.count("service").await, 1);
-        assert_eq!(app.count("municipality").await, 2);
-        assert_eq!(app.count("service_municipality").await, 2);
+        // The demo service (two municipalities) and its neighbour in Fjell (one); Øy has none.
+        assert_eq!(app.count("service").await, 2);
+        assert_eq!(app.count("municipality").await, 4);
+        assert_eq!(app.count("service_municipality").await, 3);
         assert_eq!(app.count("account").await, 4);
         assert_eq!(app.count("membership").await, 3);
     }
@@ -50,7 +51,7 @@ async fn production_loads_no_demo_data_unless_asked() {
     let mut asked = PRODUCTION.to_vec();
     asked.push(("RPH_SEED_DEMO", "true"));
     let app = TestApp::spawn_with(Backend::Sqlite, &asked).await;
-    assert_eq!(app.count("service").await, 1);
+    assert_eq!(app.count("service").await, 2);
 }
 
 /// Starts the real binary and returns what it printed within a moment of the banner.
