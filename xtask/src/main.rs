@@ -26,7 +26,13 @@ struct Paths {
 
 impl Paths {
     fn discover() -> Result<Paths> {
-        let workspace = Path::new(env!("CARGO_MANIFEST_DIR"))
+        // The directory `cargo run` gives at run time, not the one this binary was
+        // compiled in: clones share one build cache, and a binary built in another
+        // clone (since deleted) must still work on this one.
+        let manifest_dir = std::env::var_os("CARGO_MANIFEST_DIR")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")));
+        let workspace = manifest_dir
             .parent()
             .context("xtask lives inside the workspace")?
             .to_path_buf();
