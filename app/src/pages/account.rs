@@ -7,6 +7,7 @@ use leptos_router::components::Redirect;
 
 use crate::api::auth::{my_account, AccountView, Logout, LogoutEverywhere};
 use crate::api::referral::my_referrals;
+use crate::api::referral_types::MyReferral;
 use crate::domain::identity::AccountKind;
 use crate::error::AppError;
 use crate::i18n::{role_label, use_texts, Texts};
@@ -14,14 +15,27 @@ use crate::i18n::{role_label, use_texts, Texts};
 #[component]
 pub fn AccountPage() -> impl IntoView {
     let t = use_texts();
-    let account = Resource::new(|| (), |_| my_account());
+    // One resource for the whole page: a second one nested inside this Suspense could
+    // leave a server-rendered page waiting for ever.
+    let account = Resource::new(
+        || (),
+        |_| async move {
+            let account = my_account().await?;
+            let referrals = if account.kind == AccountKind::Citizen {
+                Some(my_referrals().await)
+            } else {
+                None
+            };
+            Ok::<_, AppError>((account, referrals))
+        },
+    );
     view! {
         <Title text=format!("{} – {}", t.account_title, t.product_name)/>
         <h1>{t.account_title}</h1>
         <Suspense fallback=move || view! { <p>{t.loading}</p> }>
             {move || Suspend::new(async move {
                 match account.await {
-                    Ok(account) => account_details(t, account).into_any(),
+                    Ok((account, referrals)) => account_details(t, account, referrals).into_any(),
                     Err(AppError::Unauthenticated) => view! { <Redirect path="/login"/> }.into_any(),
                     Err(error) => view! { <p class="notice" role="alert">{error.message(t)}</p> }.into_any(),
                 }
@@ -30,7 +44,11 @@ pub fn AccountPage() -> impl IntoView {
     }
 }
 
-fn account_details(t: &'static Texts, account: AccountView) -> impl IntoView {
+fn account_details(
+    t: &'static Texts,
+    account: AccountView,
+    referrals: Option<Result<Vec<MyReferral>, AppError>>,
+) -> impl IntoView {
     let logout = ServerAction::<Logout>::new();
     let everywhere = ServerAction::<LogoutEverywhere>::new();
     let roles = if account.kind == AccountKind::Citizen {
@@ -62,7 +80,7 @@ fn account_details(t: &'static Texts, account: AccountView) -> impl IntoView {
             <p>{t.account_idle_before} " " {account.idle_minutes} " " {t.account_idle_after}</p>
             {(account.kind == AccountKind::Citizen)
                 .then(|| view! { <p><a href="/account/access-log">{t.access_log_link}</a></p> })}
-            {(account.kind == AccountKind::Citizen).then(|| view! { <MyReferrals/> })}
+            {referrals.map(|list| my_referrals_view(t, list))}
             {account
                 .memberships
                 .iter()
@@ -81,36 +99,30 @@ fn account_details(t: &'static Texts, account: AccountView) -> impl IntoView {
 }
 
 /// A citizen's own referrals, newest first, with where each stands.
-#[component]
-fn MyReferrals() -> impl IntoView {
-    let t = use_texts();
+fn my_referrals_view(t: &'static Texts, list: Result<Vec<MyReferral>, AppError>) -> impl IntoView {
     let r = t.referral;
-    let referrals = Resource::new(|| (), |_| my_referrals());
+    let body = match list {
+        Ok(list) if list.is_empty() => view! { <p>{r.my_referrals_empty}</p> }.into_any(),
+        Ok(list) => view! {
+            <ul class="plain referrals">
+                {list
+                    .into_iter()
+                    .map(|m| view! {
+                        <li>
+                            <strong>{m.reference}</strong> " – " {m.service_name} <br/>
+                            {r.sent_on} " " {m.sent} ". " {m.status}
+                        </li>
+                    })
+                    .collect_view()}
+            </ul>
+        }
+        .into_any(),
+        Err(error) => view! { <p class="notice" role="alert">{error.message(t)}</p> }.into_any(),
+    };
     view! {
         <section aria-labelledby="my-referrals-heading">
             <h3 id="my-referrals-heading">{r.my_referrals}</h3>
-            <Suspense fallback=move || view! { <p>{t.loading}</p> }>
-                {move || Suspend::new(async move {
-                    match referrals.await {
-                        Ok(list) if list.is_empty() => view! { <p>{r.my_referrals_empty}</p> }.into_any(),
-                        Ok(list) => view! {
-                            <ul class="plain referrals">
-                                {list
-                                    .into_iter()
-                                    .map(|m| view! {
-                                        <li>
-                                            <strong>{m.reference}</strong> " – " {m.service_name} <br/>
-                                            {r.sent_on} " " {m.sent} ". " {m.status}
-                                        </li>
-                                    })
-                                    .collect_view()}
-                            </ul>
-                        }
-                        .into_any(),
-                        Err(error) => view! { <p class="notice" role="alert">{error.message(t)}</p> }.into_any(),
-                    }
-                })}
-            </Suspense>
+            {body}
         </section>
     }
 }

@@ -115,6 +115,9 @@ impl TestApp {
         let client = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .cookie_store(true)
+            // A request that hangs fails its test, naming the address, instead of
+            // stalling the whole run.
+            .timeout(std::time::Duration::from_secs(20))
             .build()
             .expect("client");
         TestApp {
@@ -145,6 +148,9 @@ impl TestApp {
         reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .cookie_store(true)
+            // A request that hangs fails its test, naming the address, instead of
+            // stalling the whole run.
+            .timeout(std::time::Duration::from_secs(20))
             .build()
             .expect("client")
     }
