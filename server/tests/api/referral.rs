@@ -241,15 +241,7 @@ where
 }
 
 async fn page(app: &TestApp, client: &reqwest::Client, path: &str) -> String {
-    client
-        .get(app.url(path))
-        .header("accept", "text/html")
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap()
+    app.get_with(client, path).await.text().await.unwrap()
 }
 
 on_both_backends! {
