@@ -16,6 +16,7 @@ impl<'a> Browser<'a> {
     fn new(app: &'a TestApp) -> Self {
         let client = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
+            .timeout(std::time::Duration::from_secs(20))
             .build()
             .unwrap();
         Browser {
@@ -36,14 +37,21 @@ impl<'a> Browser<'a> {
     }
 
     async fn get(&mut self, path: &str) -> reqwest::Response {
-        let mut request = self
-            .client
-            .get(self.app.url(path))
-            .header("accept", "text/html");
-        if let Some(cookie) = &self.cookie {
-            request = request.header("cookie", cookie);
-        }
-        let response = request.send().await.unwrap();
+        let request = || {
+            let mut request = self
+                .client
+                .get(self.app.url(path))
+                .header("accept", "text/html");
+            if let Some(cookie) = &self.cookie {
+                request = request.header("cookie", cookie);
+            }
+            request.send()
+        };
+        // A stalled page render is asked for once more (see TestApp::get_with).
+        let response = match request().await {
+            Err(error) if error.is_timeout() => request().await.unwrap(),
+            other => other.unwrap(),
+        };
         self.remember(&response);
         response
     }
