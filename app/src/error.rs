@@ -120,6 +120,25 @@ impl AppError {
 }
 
 impl AppError {
+    /// Reads an email field: the normalised address, or the field's problem with what
+    /// was typed kept.
+    pub fn email_field(email: String) -> Result<String, AppError> {
+        match crate::domain::identity::normalise_email(&email) {
+            Some(address) => Ok(address),
+            None => Err(AppError::Invalid {
+                errors: vec![FieldError {
+                    field: "email".into(),
+                    problem: if email.trim().is_empty() {
+                        FieldProblem::Required
+                    } else {
+                        FieldProblem::EmailInvalid
+                    },
+                }],
+                values: vec![("email".into(), email)],
+            }),
+        }
+    }
+
     /// The problem with one field, if this error names it.
     pub fn field_problem(&self, field: &str) -> Option<FieldProblem> {
         match self {

@@ -16,8 +16,6 @@ pub async fn request_password_reset(email: String) -> Result<(), AppError> {
 
 #[cfg(feature = "ssr")]
 async fn request_password_reset_inner(email: String) -> Result<(), AppError> {
-    use crate::domain::identity::normalise_email;
-    use crate::error::{FieldError, FieldProblem};
     use crate::i18n::{detect_lang, texts};
     use crate::server::auth::client_ip;
     use crate::server::rate_limit::{self, RESET_PER_ADDRESS, RESET_PER_EMAIL};
@@ -32,20 +30,7 @@ async fn request_password_reset_inner(email: String) -> Result<(), AppError> {
             return Err(AppError::RateLimited);
         }
     }
-    let Some(address) = normalise_email(&email) else {
-        let problem = if email.trim().is_empty() {
-            FieldProblem::Required
-        } else {
-            FieldProblem::EmailInvalid
-        };
-        return Err(AppError::Invalid {
-            errors: vec![FieldError {
-                field: "email".into(),
-                problem,
-            }],
-            values: vec![("email".into(), email)],
-        });
-    };
+    let address = AppError::email_field(email)?;
     let email_bucket = format!("reset:email:{}", accounts::fingerprint(&address));
     if rate_limit::is_limited(db, &email_bucket, RESET_PER_EMAIL).await? {
         return Err(AppError::RateLimited);

@@ -12,7 +12,7 @@ use crate::domain::referral::{
 };
 use crate::error::AppError;
 use crate::i18n::{detect_lang, texts, Lang};
-use crate::server::auth::{cookie_value, current_session, require_signed_in, set_cookie};
+use crate::server::auth::{cookie_value, require_signed_in, set_cookie};
 use crate::server::db::now;
 use crate::server::referrals::{self, DraftRecord, ScoredAnswers, Submission};
 use crate::server::services::{self, ServiceDetail};
@@ -69,19 +69,19 @@ async fn open_draft(state: &AppState, service: &ServiceDetail) -> Result<DraftRe
     Ok(record)
 }
 
+/// The person signed in (second factor done), if they are of this kind.
+fn signed_in(kind: AccountKind) -> Option<crate::server::auth::CurrentSession> {
+    require_signed_in().ok().filter(|s| s.session.kind == kind)
+}
+
 /// The signed-in member of staff of this service who may register referrals, if any.
 async fn registering_staff(
     state: &AppState,
     service: &ServiceDetail,
 ) -> Result<Option<(i64, String)>, AppError> {
-    let Some(session) = current_session()
-        .filter(|s| s.session.stage == crate::domain::identity::SessionStage::Full)
-    else {
+    let Some(session) = signed_in(AccountKind::Staff) else {
         return Ok(None);
     };
-    if session.session.kind != AccountKind::Staff {
-        return Ok(None);
-    }
     use crate::domain::identity::Role;
     Ok(
         staff::role_in(&state.db, session.session.account_id, service.id)
@@ -340,10 +340,7 @@ async fn reusable_response(
     if record.draft.on_behalf.is_some() {
         return Ok(None);
     }
-    let Some(session) = current_session().filter(|s| {
-        s.session.stage == crate::domain::identity::SessionStage::Full
-            && s.session.kind == AccountKind::Citizen
-    }) else {
+    let Some(session) = signed_in(AccountKind::Citizen) else {
         return Ok(None);
     };
     let Some(definition) = state.instruments.get(instrument) else {
@@ -501,8 +498,6 @@ pub async fn reuse_answers(slug: String, instrument: String) -> Result<(), AppEr
 }
 
 pub async fn continue_later(slug: String, email: String) -> Result<(), AppError> {
-    use crate::domain::identity::normalise_email;
-    use crate::error::{FieldError, FieldProblem};
     use crate::server::auth::client_ip;
     use crate::server::rate_limit::{self, RESUME_PER_ADDRESS};
 
@@ -515,20 +510,7 @@ pub async fn continue_later(slug: String, email: String) -> Result<(), AppError>
             return Err(AppError::RateLimited);
         }
     }
-    let Some(address) = normalise_email(&email) else {
-        let problem = if email.trim().is_empty() {
-            FieldProblem::Required
-        } else {
-            FieldProblem::EmailInvalid
-        };
-        return Err(AppError::Invalid {
-            errors: vec![FieldError {
-                field: "email".into(),
-                problem,
-            }],
-            values: vec![("email".into(), email)],
-        });
-    };
+    let address = AppError::email_field(email)?;
     if let Some(bucket) = &bucket {
         rate_limit::record(&state.db, bucket).await?;
     }
@@ -570,10 +552,7 @@ async fn owner_account(
     name: &str,
 ) -> Result<(i64, bool), AppError> {
     if draft.on_behalf.is_none() {
-        if let Some(session) = current_session().filter(|s| {
-            s.session.stage == crate::domain::identity::SessionStage::Full
-                && s.session.kind == AccountKind::Citizen
-        }) {
+        if let Some(session) = signed_in(AccountKind::Citizen) {
             return Ok((session.session.account_id, false));
         }
     }

@@ -34,16 +34,7 @@ pub fn Field(
     };
     let described_by = {
         let (hint_id, error_id) = (hint_id.clone(), error_id.clone());
-        move || {
-            let mut ids = Vec::new();
-            if hint.is_some() {
-                ids.push(hint_id.clone());
-            }
-            if problem().is_some() {
-                ids.push(error_id.clone());
-            }
-            (!ids.is_empty()).then(|| ids.join(" "))
-        }
+        move || described_by(&hint_id, hint.is_some(), &error_id, problem().is_some())
     };
     view! {
         <div class="field" class:invalid=move || problem().is_some()>
@@ -65,4 +56,18 @@ pub fn Field(
             />
         </div>
     }
+}
+
+/// The `aria-describedby` of a field: its hint and its problem, when shown.
+pub(crate) fn described_by(
+    hint_id: &str,
+    has_hint: bool,
+    error_id: &str,
+    has_problem: bool,
+) -> Option<String> {
+    let ids: Vec<&str> = [(has_hint, hint_id), (has_problem, error_id)]
+        .into_iter()
+        .filter_map(|(shown, id)| shown.then_some(id))
+        .collect();
+    (!ids.is_empty()).then(|| ids.join(" "))
 }

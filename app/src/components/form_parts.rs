@@ -4,6 +4,7 @@
 
 use leptos::prelude::*;
 
+use super::field::described_by;
 use crate::error::{AppError, FieldProblem};
 use crate::i18n::use_texts;
 
@@ -55,16 +56,7 @@ pub fn TextInput(
     };
     let described_by = {
         let (hint_id, error_id) = (hint_id.clone(), error_id.clone());
-        move || {
-            let mut ids = Vec::new();
-            if hint.is_some() {
-                ids.push(hint_id.clone());
-            }
-            if problem().is_some() {
-                ids.push(error_id.clone());
-            }
-            (!ids.is_empty()).then(|| ids.join(" "))
-        }
+        move || described_by(&hint_id, hint.is_some(), &error_id, problem().is_some())
     };
     let on_input = move |ev: leptos::ev::Event| {
         let Some(check) = check else { return };
@@ -144,16 +136,7 @@ pub fn Choices(
     };
     let described_by = {
         let (hint_id, error_id, problem) = (hint_id.clone(), error_id.clone(), problem.clone());
-        move || {
-            let mut ids = Vec::new();
-            if hint.is_some() {
-                ids.push(hint_id.clone());
-            }
-            if problem().is_some() {
-                ids.push(error_id.clone());
-            }
-            (!ids.is_empty()).then(|| ids.join(" "))
-        }
+        move || described_by(&hint_id, hint.is_some(), &error_id, problem().is_some())
     };
     let inputs = options
         .into_iter()

@@ -403,19 +403,3 @@ pub async fn latest_response(
     .map(stored)
     .transpose()
 }
-
-/// The answer sets sent with a referral.
-pub async fn responses_for_referral(
-    db: &Db,
-    referral_id: i64,
-) -> Result<Vec<StoredResponse>, sqlx::Error> {
-    sqlx::query(&format!(
-        "{RESPONSE} where q.referral_id = $1 order by q.questionnaire_response_id"
-    ))
-    .bind(referral_id)
-    .fetch_all(&db.pool)
-    .await?
-    .iter()
-    .map(stored)
-    .collect()
-}

@@ -97,19 +97,6 @@ pub async fn by_slug(db: &Db, slug: &str) -> Result<Option<ServiceDetail>, sqlx:
     }))
 }
 
-pub async fn by_id(db: &Db, service_id: i64) -> Result<Option<ServiceDetail>, sqlx::Error> {
-    let slug: Option<String> = sqlx::query("select slug from service where service_id = $1")
-        .bind(service_id)
-        .fetch_optional(&db.pool)
-        .await?
-        .map(|r| r.try_get("slug"))
-        .transpose()?;
-    match slug {
-        Some(slug) => by_slug(db, &slug).await,
-        None => Ok(None),
-    }
-}
-
 /// Every known municipality, by name, with the services serving it.
 pub async fn municipalities(db: &Db) -> Result<Vec<MunicipalityChoice>, sqlx::Error> {
     let rows = sqlx::query(

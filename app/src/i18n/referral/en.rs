@@ -3,7 +3,6 @@
 use super::ReferralTexts;
 
 pub static EN: ReferralTexts = ReferralTexts {
-    service_title_prefix: "Refer yourself",
     service_offers_heading: "What we offer",
     service_offers: "Group courses, by video or in person, and short courses of talks alone with a therapist. It is free, and you do not need a referral from a doctor.",
     service_for_whom_heading: "Who it is for",

@@ -9,7 +9,6 @@ pub use nb::NB;
 pub use nn::NN;
 
 pub struct ReferralTexts {
-    pub service_title_prefix: &'static str,
     pub service_offers_heading: &'static str,
     pub service_offers: &'static str,
     pub service_for_whom_heading: &'static str,
@@ -125,7 +124,7 @@ pub struct ReferralTexts {
     pub draft_missing: &'static str,
 }
 
-use crate::domain::referral::{ContactWay, DayPart, Format, HelpArea, Mode, Source};
+use crate::domain::referral::{ContactWay, DayPart, Format, HelpArea, Mode};
 
 impl ReferralTexts {
     pub fn area(&self, area: HelpArea) -> &'static str {
@@ -170,15 +169,6 @@ impl ReferralTexts {
             Mode::Video => self.mode_video,
             Mode::InPerson => self.mode_in_person,
             Mode::Either => self.mode_either,
-        }
-    }
-
-    pub fn source(&self, source: Source) -> &'static str {
-        match source {
-            Source::SelfReferral => self.start,
-            Source::Phone => self.source_phone,
-            Source::Paper => self.source_paper,
-            Source::GpLetter => self.source_gp_letter,
         }
     }
 }

@@ -3,7 +3,6 @@
 use super::ReferralTexts;
 
 pub static NB: ReferralTexts = ReferralTexts {
-    service_title_prefix: "Henvis deg selv",
     service_offers_heading: "Hva vi tilbyr",
     service_offers: "Kurs i grupper, på video eller med oppmøte, og korte samtaleforløp alene med en behandler. Tilbudet er gratis, og du trenger ikke henvisning fra lege.",
     service_for_whom_heading: "Hvem tilbudet er for",

@@ -3,7 +3,6 @@
 use super::ReferralTexts;
 
 pub static NN: ReferralTexts = ReferralTexts {
-    service_title_prefix: "Vis deg sjølv til oss",
     service_offers_heading: "Kva vi tilbyr",
     service_offers: "Kurs i grupper, på video eller med oppmøte, og korte samtaleforløp åleine med ein behandlar. Tilbodet er gratis, og du treng ikkje tilvising frå lege.",
     service_for_whom_heading: "Kven tilbodet er for",
