@@ -93,6 +93,12 @@ pub enum AppError {
     LinkInvalid,
     #[error("temporarily unavailable")]
     Unavailable,
+    /// Someone else holds the claim on a referral (their name).
+    #[error("claimed by someone else")]
+    Claimed { by: String },
+    /// The change is not possible where the thing stands now (e.g. a referral state).
+    #[error("not possible now")]
+    NotNow,
     #[error("internal error")]
     Internal,
     /// The request itself failed (network, encoding); the text is the framework's own.
@@ -115,6 +121,16 @@ impl AppError {
             AppError::Unauthenticated => t.error_signed_out,
             AppError::Forbidden => t.error_forbidden,
             AppError::Internal => t.error_unexpected,
+            AppError::Claimed { .. } => t.board.error_claimed,
+            AppError::NotNow => t.board.error_not_now,
+        }
+    }
+
+    /// The message with the details it carries filled in (who holds a claim).
+    pub fn describe(&self, t: &'static Texts) -> String {
+        match self {
+            AppError::Claimed { by } => t.board.error_claimed.replace("{name}", by),
+            other => other.message(t).to_owned(),
         }
     }
 }
@@ -170,6 +186,7 @@ impl AppError {
             AppError::Forbidden => 403,
             AppError::NotFound => 404,
             AppError::RateLimited => 429,
+            AppError::Claimed { .. } | AppError::NotNow => 409,
             AppError::Unavailable => 503,
             AppError::Internal | AppError::Request(_) => 500,
         }

@@ -17,6 +17,7 @@ use leptos_router::{path, SsrMode};
 use components::Layout;
 use pages::access_log::AccessLogPage;
 use pages::account::AccountPage;
+use pages::board::{BoardPage, ReferralPage, SharedPage};
 use pages::login::{LoginPage, SecondFactorPage};
 use pages::password_reset::{ForgotPasswordPage, ForgotPasswordSentPage, ResetPasswordPage};
 use pages::referral::{
@@ -34,8 +35,6 @@ pub const OUTPUT_NAME: &str = "rph";
 /// The HTML document around the application, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     let lang = i18n::detect_lang();
-    #[cfg(feature = "ssr")]
-    set_content_security_policy();
     view! {
         <!DOCTYPE html>
         <html lang=lang.code()>
@@ -87,29 +86,11 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/services/:slug/later/sent") view=LaterSentPage/>
                     <Route path=path!("/referral/resume") view=ResumePage/>
                     <Route path=path!("/referral/follow") view=FollowReferralPage/>
+                    <Route path=path!("/board") view=BoardPage ssr=SsrMode::Async/>
+                    <Route path=path!("/board/shared") view=SharedPage ssr=SsrMode::Async/>
+                    <Route path=path!("/board/:reference") view=ReferralPage ssr=SsrMode::Async/>
                 </Routes>
             </Layout>
         </Router>
-    }
-}
-
-/// Page responses carry a script policy with this request's nonce, so only the
-/// hydration script the server wrote may run: no `unsafe-inline` scripts.
-#[cfg(feature = "ssr")]
-fn set_content_security_policy() {
-    let Some(response) = use_context::<leptos_axum::ResponseOptions>() else {
-        return;
-    };
-    let nonce = leptos::nonce::use_nonce()
-        .map(|n| format!(" 'nonce-{n}'"))
-        .unwrap_or_default();
-    let policy = format!(
-        "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'{nonce}; \
-         style-src 'self'; img-src 'self' data:; connect-src 'self'; \
-         font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; \
-         frame-ancestors 'none'"
-    );
-    if let Ok(value) = http::HeaderValue::from_str(&policy) {
-        response.insert_header(http::header::CONTENT_SECURITY_POLICY, value);
     }
 }

@@ -139,6 +139,7 @@ async fn measure(
                         answers,
                         source: Source::SelfReferral,
                         registered_by: None,
+                        lang: app::i18n::Lang::Nb,
                     },
                 )
                 .await?;

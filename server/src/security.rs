@@ -4,11 +4,38 @@ use axum::extract::{Request, State};
 use axum::http::{header, HeaderName, HeaderValue};
 use axum::middleware::Next;
 use axum::response::Response;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine as _;
+use std::sync::Arc;
 
-/// The policy for responses that did not set their own (pages set one with a nonce).
+/// The policy for responses that are not pages (no script of theirs runs).
 const DEFAULT_CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; \
     style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; \
     base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+/// The nonce of one request's page: minted here, handed to Leptos through the request's
+/// extensions (its hydration scripts carry it) and written into that response's policy.
+/// The policy therefore never depends on what the page rendering managed to set.
+#[derive(Clone, Debug)]
+pub struct PageNonce(pub Arc<str>);
+
+impl PageNonce {
+    fn new() -> Self {
+        let bytes: [u8; 16] = rand::random();
+        Self(URL_SAFE_NO_PAD.encode(bytes).into())
+    }
+
+    /// Only this request's own scripts may run: no `unsafe-inline`.
+    fn policy(&self) -> String {
+        format!(
+            "default-src 'self'; script-src 'self' 'wasm-unsafe-eval' 'nonce-{}'; \
+             style-src 'self'; img-src 'self' data:; connect-src 'self'; \
+             font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; \
+             frame-ancestors 'none'",
+            self.0
+        )
+    }
+}
 
 #[derive(Clone, Copy, Debug)]
 pub struct SecurityHeaders {
@@ -18,9 +45,11 @@ pub struct SecurityHeaders {
 
 pub async fn add_security_headers(
     State(config): State<SecurityHeaders>,
-    request: Request,
+    mut request: Request,
     next: Next,
 ) -> Response {
+    let nonce = PageNonce::new();
+    request.extensions_mut().insert(nonce.clone());
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
     let is_html = headers
@@ -30,9 +59,8 @@ pub async fn add_security_headers(
     if is_html {
         // Pages may show health data: never keep them in a browser or proxy cache.
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-        if !headers.contains_key(header::CONTENT_SECURITY_POLICY) {
-            // Pages set a policy with their nonce; without it the page cannot hydrate.
-            tracing::warn!("an HTML response had no content security policy of its own");
+        if let Ok(policy) = HeaderValue::from_str(&nonce.policy()) {
+            headers.insert(header::CONTENT_SECURITY_POLICY, policy);
         }
     }
     headers

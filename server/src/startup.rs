@@ -18,8 +18,8 @@ use app::{shell, App, OUTPUT_NAME};
 
 use crate::config::Settings;
 use crate::csrf::{refuse_cross_site, TrustedOrigins};
-use crate::routes::{fhir, health::healthz, language::set_language};
-use crate::security::{add_security_headers, SecurityHeaders};
+use crate::routes::{board_events::board_events, fhir, health::healthz, language::set_language};
+use crate::security::{add_security_headers, PageNonce, SecurityHeaders};
 use crate::seed::{self, DemoLogin};
 use crate::session_layer::attach_session;
 
@@ -174,13 +174,20 @@ pub fn app(state: AppState, security: SecurityHeaders, origins: TrustedOrigins) 
         let state = state.clone();
         move || {
             provide_context(state.clone());
-            leptos::nonce::provide_nonce();
+            // The security layer minted this request's nonce and puts it in the policy.
+            let nonce = use_context::<http::request::Parts>()
+                .and_then(|parts| parts.extensions.get::<PageNonce>().cloned());
+            match nonce {
+                Some(nonce) => provide_context(leptos::nonce::Nonce::from_value(nonce.0)),
+                None => leptos::nonce::provide_nonce(),
+            }
         }
     };
     let options = state.leptos_options.clone();
     Router::new()
         .route("/healthz", get(healthz))
         .route("/language/{code}", get(set_language))
+        .route("/board/events", get(board_events))
         .route("/fhir/Questionnaire/{id}", get(fhir::questionnaire))
         .route("/fhir/QuestionnaireResponse/{id}", get(fhir::questionnaire_response))
         .leptos_routes_with_context(&state, routes, context.clone(), {

@@ -3,6 +3,10 @@
 
 pub mod access_log;
 pub mod auth;
+pub mod board;
+pub mod board_types;
+#[cfg(feature = "ssr")]
+mod board_views;
 pub mod password_reset;
 pub mod referral;
 pub mod referral_types;

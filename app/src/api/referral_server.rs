@@ -606,6 +606,7 @@ pub async fn submit(slug: String) -> Result<(), AppError> {
             answers,
             source,
             registered_by,
+            lang: detect_lang(),
         },
     )
     .await?;
@@ -692,18 +693,37 @@ pub async fn mine() -> Result<Vec<MyReferral>, AppError> {
     let session = require_signed_in()?;
     let state = app_state()?;
     let t = texts(detect_lang());
+    let b = t.board;
+    let decisions =
+        crate::server::triage::detail::latest_decisions(&state.db, session.session.account_id)
+            .await?;
     Ok(
         referrals::for_account(&state.db, session.session.account_id)
             .await?
             .into_iter()
-            .map(|r| MyReferral {
-                reference: r.reference,
-                service_name: r.service_name,
-                sent: format_oslo_date(r.submitted_at),
-                status: match r.status.as_str() {
-                    "received" => t.referral.status_received.to_owned(),
-                    other => other.to_owned(),
-                },
+            .map(|r| {
+                // The latest decision, in words; the staff's reason stays internal.
+                let decision = decisions
+                    .iter()
+                    .rev()
+                    .find(|(id, _, _)| *id == r.id)
+                    .and_then(|(_, key, at)| {
+                        crate::domain::triage::Decision::parse(key).map(|d| {
+                            b.your_decision
+                                .replace("{date}", &format_oslo_date(*at))
+                                .replace("{decision}", b.decision(d))
+                        })
+                    });
+                MyReferral {
+                    reference: r.reference,
+                    service_name: r.service_name,
+                    sent: format_oslo_date(r.submitted_at),
+                    status: match crate::domain::triage::State::parse(&r.status) {
+                        Some(state) => b.citizen_status(state).to_owned(),
+                        None => b.status_closed.to_owned(),
+                    },
+                    decision,
+                }
             })
             .collect(),
     )

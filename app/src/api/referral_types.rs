@@ -118,4 +118,6 @@ pub struct MyReferral {
     pub service_name: String,
     pub sent: String,
     pub status: String,
+    /// The latest decision in words, if one was made.
+    pub decision: Option<String>,
 }

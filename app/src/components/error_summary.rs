@@ -19,7 +19,7 @@ pub fn ErrorSummary(
             view! {
                 <div class="error-summary" role="alert" aria-labelledby="error-summary-heading">
                     <h2 id="error-summary-heading">{t.error_summary_heading}</h2>
-                    <p>{e.message(t)}</p>
+                    <p>{e.describe(t)}</p>
                     {match &e {
                         AppError::Invalid { errors, .. } => {
                             Some(view! {

@@ -8,3 +8,4 @@ pub mod national_id;
 pub mod password;
 pub mod questionnaire;
 pub mod referral;
+pub mod triage;

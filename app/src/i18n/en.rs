@@ -173,6 +173,7 @@ pub static TEXTS: Texts = Texts {
     problem_choose_at_least_one: "Choose at least one option.",
     problem_unanswered: "Answer this question.",
     referral: &super::referral::EN,
+    board: &super::board::EN,
     loading: "Loading …",
     not_found_title: "Page not found",
     not_found_text: "The page you were looking for does not exist, or it has moved.",

@@ -2,6 +2,7 @@
 //!
 //! Each language is one `Texts` value; a missing string is a compile error, not a blank.
 
+pub mod board;
 mod en;
 mod nb;
 mod nn;
@@ -173,6 +174,7 @@ pub struct Texts {
     pub problem_choose_at_least_one: &'static str,
     pub problem_unanswered: &'static str,
     pub referral: &'static crate::i18n::referral::ReferralTexts,
+    pub board: &'static crate::i18n::board::BoardTexts,
     pub loading: &'static str,
     pub not_found_title: &'static str,
     pub not_found_text: &'static str,

@@ -173,6 +173,7 @@ pub static TEXTS: Texts = Texts {
     problem_choose_at_least_one: "Vel minst eitt alternativ.",
     problem_unanswered: "Svar på dette spørsmålet.",
     referral: &super::referral::NN,
+    board: &super::board::NN,
     loading: "Lastar …",
     not_found_title: "Fann ikkje sida",
     not_found_text: "Sida du leitte etter finst ikkje, eller ho er flytta.",

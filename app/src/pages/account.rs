@@ -86,6 +86,16 @@ fn account_details(
                 .iter()
                 .any(|m| m.role == crate::domain::identity::Role::Lead)
                 .then(|| view! { <p><a href="/admin/staff">{t.nav_staff}</a></p> })}
+            {account
+                .memberships
+                .iter()
+                .any(|m| matches!(m.role, crate::domain::identity::Role::Intake | crate::domain::identity::Role::Lead))
+                .then(|| view! { <p><a href="/board">{t.board.nav_board}</a></p> })}
+            {account
+                .memberships
+                .iter()
+                .any(|m| m.role == crate::domain::identity::Role::SpecialistGuest)
+                .then(|| view! { <p><a href="/board/shared">{t.board.nav_shared}</a></p> })}
         </section>
         <div class="actions">
             <ActionForm action=logout>
@@ -111,6 +121,7 @@ fn my_referrals_view(t: &'static Texts, list: Result<Vec<MyReferral>, AppError>)
                         <li>
                             <strong>{m.reference}</strong> " – " {m.service_name} <br/>
                             {r.sent_on} " " {m.sent} ". " {m.status}
+                            {m.decision.map(|d| view! { <br/> {d} })}
                         </li>
                     })
                     .collect_view()}

@@ -2,6 +2,7 @@
 
 pub mod access_log;
 pub mod account;
+pub mod board;
 pub mod home;
 pub mod login;
 pub mod not_found;

@@ -42,6 +42,8 @@ impl Backend {
 pub struct Db {
     pub pool: AnyPool,
     pub backend: Backend,
+    /// Changes on the triage board, for every open board.
+    pub board: super::board_events::BoardEvents,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -101,7 +103,12 @@ impl Db {
             Backend::Postgres => pool_options.max_connections(16).connect_with(options).await,
         }
         .map_err(DbError::Connect)?;
-        Ok(Db { pool, backend })
+        let board = super::board_events::BoardEvents::new(backend, &url);
+        Ok(Db {
+            pool,
+            backend,
+            board,
+        })
     }
 
     /// Answers whether the database takes a query right now.

@@ -73,6 +73,19 @@ pub fn referral_receipt(
     }
 }
 
+/// "There is news about your referral": the reference and a link to log in. No health
+/// details: not even what was decided.
+pub fn referral_news(t: &Texts, to: &str, reference: &str, login_link: &str) -> OutgoingMail {
+    OutgoingMail {
+        to: to.to_owned(),
+        subject: t.board.mail_decision_subject.to_owned(),
+        text: format!(
+            "{}\n{login_link}\n",
+            t.board.mail_decision_body.replace("{reference}", reference)
+        ),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -3,6 +3,7 @@
 pub mod access_log;
 pub mod accounts;
 pub mod auth;
+pub mod board_events;
 pub mod db;
 pub mod emails;
 pub mod fhir;
@@ -18,6 +19,7 @@ pub mod staff;
 pub mod state;
 pub mod tokens;
 pub mod totp;
+pub mod triage;
 
 pub use db::{Backend, Db};
 pub use mail::{Mailer, OutgoingMail};

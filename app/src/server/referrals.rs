@@ -151,6 +151,8 @@ pub struct Submission<'a> {
     pub answers: Vec<ScoredAnswers>,
     pub source: Source,
     pub registered_by: Option<i64>,
+    /// The language the person wrote in (emails about the referral use it).
+    pub lang: crate::i18n::Lang,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -172,7 +174,7 @@ pub fn new_reference() -> String {
 }
 
 /// Statuses of a referral that is still open.
-const OPEN: &str = "('received', 'assessing', 'accepted', 'waiting')";
+const OPEN: &str = "('new', 'in_assessment', 'offered', 'active')";
 
 /// Sends a referral: stores it, the answers (as the person's, with the time), links it
 /// to an earlier open referral from the same person, and closes the draft. One transaction.
@@ -201,6 +203,27 @@ pub async fn submit(db: &Db, s: Submission<'_>) -> Result<Submitted, sqlx::Error
         "help": s.draft.help,
         "preferences": s.draft.preferences,
     });
+    // The card's scores, kept in columns for the board.
+    let total_and_band = |instrument: &str| {
+        s.answers
+            .iter()
+            .find(|a| a.instrument == instrument)
+            .map(|a| {
+                (
+                    a.score.total.map(|t| t.round() as i64),
+                    a.score.band.clone(),
+                )
+            })
+            .unwrap_or((None, None))
+    };
+    let (phq9_total, phq9_band) = total_and_band("phq9");
+    let (gad7_total, gad7_band) = total_and_band("gad7");
+    let (format, mode) = s
+        .draft
+        .preferences
+        .as_ref()
+        .map(|p| (p.format.key(), p.mode.key()))
+        .unwrap_or(("either", "either"));
     let t = now();
     let mut tx = db.begin_write().await?;
     // One round trip each: the referral (with its possible duplicate found inside the
@@ -208,12 +231,14 @@ pub async fn submit(db: &Db, s: Submission<'_>) -> Result<Submitted, sqlx::Error
     let reference = new_reference();
     let row = sqlx::query(&format!(
         "insert into referral (reference, service_id, account_id, national_id, name, details,
-             source, registered_by, status, urgent, urgent_reason, duplicate_of, submitted_at)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, 'received', $9, $10,
+             source, registered_by, status, urgent, urgent_reason, duplicate_of, submitted_at,
+             changed_at, municipality, format, mode, phq9_total, phq9_band, gad7_total, gad7_band,
+             lang)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, 'new', $9, $10,
              (select referral_id from referral
               where national_id = $4 and service_id = $2 and status in {OPEN}
               order by submitted_at, referral_id limit 1),
-             $11)
+             $11, $11, $12, $13, $14, $15, $16, $17, $18, $19)
          returning referral_id, duplicate_of"
     ))
     .bind(&reference)
@@ -227,6 +252,14 @@ pub async fn submit(db: &Db, s: Submission<'_>) -> Result<Submitted, sqlx::Error
     .bind(i64::from(urgent))
     .bind((!risks.is_empty()).then(|| risks.join("; ")))
     .bind(t)
+    .bind(&about.municipality)
+    .bind(format)
+    .bind(mode)
+    .bind(phq9_total)
+    .bind(phq9_band)
+    .bind(gad7_total)
+    .bind(gad7_band)
+    .bind(s.lang.code())
     .fetch_one(&mut *tx)
     .await?;
     let referral_id: i64 = row.try_get("referral_id")?;
@@ -351,7 +384,7 @@ pub struct StoredResponse {
     pub answered_at: i64,
 }
 
-fn stored(r: &sqlx::any::AnyRow) -> Result<StoredResponse, sqlx::Error> {
+pub(crate) fn stored(r: &sqlx::any::AnyRow) -> Result<StoredResponse, sqlx::Error> {
     let answers: String = r.try_get("answers")?;
     let score: String = r.try_get("score")?;
     Ok(StoredResponse {
@@ -368,7 +401,7 @@ fn stored(r: &sqlx::any::AnyRow) -> Result<StoredResponse, sqlx::Error> {
     })
 }
 
-const RESPONSE: &str =
+pub(crate) const RESPONSE: &str =
     "select q.questionnaire_response_id, q.account_id, q.national_id, q.referral_id,
         r.service_id, q.instrument, q.version, q.answers, q.score, q.answered_at
      from questionnaire_response q left join referral r on r.referral_id = q.referral_id";

@@ -128,3 +128,21 @@ pub async fn municipalities(db: &Db) -> Result<Vec<MunicipalityChoice>, sqlx::Er
     }
     Ok(out)
 }
+
+/// The municipalities a service serves: (number, name), by name.
+pub async fn municipalities_of(
+    db: &Db,
+    service_id: i64,
+) -> Result<Vec<(String, String)>, sqlx::Error> {
+    sqlx::query(
+        "select m.number, m.name from service_municipality sm
+         join municipality m on m.municipality_id = sm.municipality_id
+         where sm.service_id = $1 order by m.name",
+    )
+    .bind(service_id)
+    .fetch_all(&db.pool)
+    .await?
+    .iter()
+    .map(|r| Ok((r.try_get("number")?, r.try_get("name")?)))
+    .collect()
+}

@@ -116,6 +116,28 @@ pub async fn resolve(db: &Db, token: &str) -> Result<Option<LiveSession>, sqlx::
     }))
 }
 
+/// Whether a session is still live, without counting this as activity (a board left
+/// open must not keep a session alive).
+pub async fn still_live(db: &Db, session_id: &str) -> Result<bool, sqlx::Error> {
+    let row = sqlx::query(
+        "select s.last_seen_at, s.expires_at, a.kind, a.deactivated_at
+         from session s join account a on a.account_id = s.account_id
+         where s.session_id = $1",
+    )
+    .bind(session_id)
+    .fetch_optional(&db.pool)
+    .await?;
+    let Some(row) = row else {
+        return Ok(false);
+    };
+    let t = now();
+    let kind =
+        AccountKind::parse(&row.try_get::<String, _>("kind")?).unwrap_or(AccountKind::Citizen);
+    Ok(t < row.try_get::<i64, _>("expires_at")?
+        && t - row.try_get::<i64, _>("last_seen_at")? < idle_limit_seconds(kind)
+        && row.try_get::<Option<i64>, _>("deactivated_at")?.is_none())
+}
+
 /// Starts a new session for the account in place of the request's old one (if any),
 /// and sets the cookie: a new id at login and at every change of privilege.
 pub async fn replace(

@@ -148,3 +148,21 @@ pub async fn role_in(
         .transpose()?
         .and_then(|r| crate::domain::identity::Role::parse(&r)))
 }
+
+/// Every service an active account works in, with its role there, by service.
+pub async fn memberships(db: &Db, account_id: i64) -> Result<Vec<(i64, Role)>, sqlx::Error> {
+    let rows = sqlx::query(
+        "select m.service_id, m.role from membership m join account a on a.account_id = m.account_id
+         where m.account_id = $1 and a.deactivated_at is null order by m.service_id",
+    )
+    .bind(account_id)
+    .fetch_all(&db.pool)
+    .await?;
+    let mut out = Vec::new();
+    for row in rows {
+        if let Some(role) = Role::parse(&row.try_get::<String, _>("role")?) {
+            out.push((row.try_get("service_id")?, role));
+        }
+    }
+    Ok(out)
+}

@@ -1,5 +1,6 @@
 //! HTTP routes outside Leptos.
 
+pub mod board_events;
 pub mod fhir;
 pub mod health;
 pub mod language;

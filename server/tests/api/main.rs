@@ -8,6 +8,7 @@ mod helpers;
 mod access_log;
 mod auth;
 mod authorization;
+mod board;
 mod health;
 mod mail;
 mod pages;

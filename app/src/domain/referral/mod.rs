@@ -116,6 +116,38 @@ pub enum Mode {
     Either,
 }
 
+impl Format {
+    pub const ALL: [Format; 3] = [Format::Group, Format::Individual, Format::Either];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            Format::Group => "group",
+            Format::Individual => "individual",
+            Format::Either => "either",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Format> {
+        Format::ALL.into_iter().find(|f| f.key() == s)
+    }
+}
+
+impl Mode {
+    pub const ALL: [Mode; 3] = [Mode::Video, Mode::InPerson, Mode::Either];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            Mode::Video => "video",
+            Mode::InPerson => "in_person",
+            Mode::Either => "either",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Mode> {
+        Mode::ALL.into_iter().find(|m| m.key() == s)
+    }
+}
+
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct About {
     pub name: String,

@@ -99,7 +99,6 @@ pub static EN: ReferralTexts = ReferralTexts {
     my_referrals: "Your referrals",
     my_referrals_empty: "You have no referrals.",
     sent_on: "Sent",
-    status_received: "Received, waiting to be assessed",
     on_behalf_title: "Register a referral",
     on_behalf_intro: "For referrals that arrive by phone, on paper or in a letter from a GP. You fill in what the person would have filled in themselves.",
     on_behalf_source: "How did the referral arrive?",

@@ -105,7 +105,6 @@ pub struct ReferralTexts {
     pub my_referrals: &'static str,
     pub my_referrals_empty: &'static str,
     pub sent_on: &'static str,
-    pub status_received: &'static str,
     pub on_behalf_title: &'static str,
     pub on_behalf_intro: &'static str,
     pub on_behalf_source: &'static str,

@@ -99,7 +99,6 @@ pub static NB: ReferralTexts = ReferralTexts {
     my_referrals: "Henvisningene dine",
     my_referrals_empty: "Du har ingen henvisninger.",
     sent_on: "Sendt",
-    status_received: "Mottatt, venter på vurdering",
     on_behalf_title: "Registrer en henvisning",
     on_behalf_intro: "For henvisninger som kommer på telefon, papir eller brev fra fastlege. Du fyller ut det samme som personen selv ville gjort.",
     on_behalf_source: "Hvordan kom henvisningen?",

@@ -99,7 +99,6 @@ pub static NN: ReferralTexts = ReferralTexts {
     my_referrals: "Tilvisingane dine",
     my_referrals_empty: "Du har ingen tilvisingar.",
     sent_on: "Send",
-    status_received: "Motteken, ventar på vurdering",
     on_behalf_title: "Registrer ei tilvising",
     on_behalf_intro: "For tilvisingar som kjem på telefon, papir eller brev frå fastlege. Du fyller ut det same som personen sjølv ville gjort.",
     on_behalf_source: "Korleis kom tilvisinga?",

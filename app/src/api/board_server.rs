@@ -1,0 +1,545 @@
+//! The server side of the board functions: who may do what, then the repository.
+
+use crate::api::board_types::*;
+use crate::api::board_views as views;
+use crate::domain::access::{AccessAction, DataKind};
+use crate::domain::clock::format_oslo;
+use crate::domain::identity::{AccountKind, Role};
+use crate::domain::referral::{Format, Mode};
+use crate::domain::triage::decision::{clean_text, TextProblem};
+use crate::domain::triage::state::COLUMNS;
+use crate::domain::triage::{Decision, State};
+use crate::error::{AppError, FieldError, FieldProblem};
+use crate::i18n::{detect_lang, texts, Lang};
+use crate::server::auth::require_signed_in;
+use crate::server::db::now;
+use crate::server::state::{app_state, AppState};
+use crate::server::triage::{self, actions, detail, BoardFilter, Refusal};
+use crate::server::{access_log, accounts, emails, services, staff};
+
+/// A member of staff acting in a service, in a role.
+struct Staff {
+    account_id: i64,
+    service_id: i64,
+    role: Role,
+}
+
+impl Staff {
+    fn works_the_board(&self) -> bool {
+        matches!(self.role, Role::Intake | Role::Lead)
+    }
+
+    fn actor(&self) -> access_log::Actor {
+        access_log::Actor {
+            account_id: self.account_id,
+            role: self.role.as_str().to_owned(),
+            service_id: Some(self.service_id),
+        }
+    }
+}
+
+fn staff_session() -> Result<i64, AppError> {
+    let session = require_signed_in()?;
+    if session.session.kind != AccountKind::Staff {
+        return Err(AppError::Forbidden);
+    }
+    Ok(session.session.account_id)
+}
+
+/// The signed-in member of staff's first service where they work the board.
+async fn board_worker(state: &AppState) -> Result<Staff, AppError> {
+    let account_id = staff_session()?;
+    staff::memberships(&state.db, account_id)
+        .await?
+        .into_iter()
+        .find(|(_, role)| matches!(role, Role::Intake | Role::Lead))
+        .map(|(service_id, role)| Staff {
+            account_id,
+            service_id,
+            role,
+        })
+        .ok_or(AppError::Forbidden)
+}
+
+/// The signed-in member of staff in the service a referral belongs to, with the
+/// referral's id and the person's account; refused unless they work that board (or,
+/// with `guest_ok`, it was shared with them).
+async fn staff_for(
+    state: &AppState,
+    reference: &str,
+    guest_ok: bool,
+) -> Result<(Staff, i64, i64), AppError> {
+    let account_id = staff_session()?;
+    let referral_id = detail::id_by_reference(&state.db, reference.trim())
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let (service_id, subject) = detail::owner(&state.db, referral_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let role = staff::role_in(&state.db, account_id, service_id)
+        .await?
+        .ok_or(AppError::Forbidden)?;
+    let who = Staff {
+        account_id,
+        service_id,
+        role,
+    };
+    let allowed = who.works_the_board()
+        || (guest_ok
+            && role == Role::SpecialistGuest
+            && actions::is_shared_with(&state.db, referral_id, account_id).await?);
+    if !allowed {
+        return Err(AppError::Forbidden);
+    }
+    Ok((who, referral_id, subject))
+}
+
+async fn log_access(
+    state: &AppState,
+    who: &Staff,
+    subject: i64,
+    reference: &str,
+    data_kind: DataKind,
+    action: AccessAction,
+) -> Result<access_log::AccessGrant, AppError> {
+    Ok(access_log::grant(
+        &state.db,
+        &who.actor(),
+        access_log::Access {
+            subject_account_id: subject,
+            record_kind: "referral",
+            record_id: reference,
+            data_kind,
+            action,
+        },
+    )
+    .await?)
+}
+
+fn refused(refusal: Refusal) -> AppError {
+    match refusal {
+        Refusal::NotFound => AppError::NotFound,
+        Refusal::HeldBy(by) => AppError::Claimed { by },
+        Refusal::Transition(_) | Refusal::NotNow => AppError::NotNow,
+    }
+}
+
+fn text_problem(problem: TextProblem) -> FieldProblem {
+    match problem {
+        TextProblem::Empty => FieldProblem::Required,
+        TextProblem::TooLong => FieldProblem::TooLong,
+    }
+}
+
+/// A text field that must be filled in, kept when it is not right.
+fn required_text(field: &str, value: &str) -> Result<String, AppError> {
+    clean_text(value).map_err(|problem| AppError::Invalid {
+        errors: vec![FieldError {
+            field: field.into(),
+            problem: text_problem(problem),
+        }],
+        values: vec![(field.into(), value.into())],
+    })
+}
+
+fn filter_of(query: &BoardQuery) -> BoardFilter {
+    let some = |v: &Option<String>| {
+        v.as_deref()
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+            .map(str::to_owned)
+    };
+    BoardFilter {
+        municipality: some(&query.municipality),
+        column: some(&query.state).filter(|c| COLUMNS.contains(&c.as_str())),
+        band: some(&query.band),
+        format: some(&query.format).and_then(|f| Format::parse(&f)),
+        mode: some(&query.mode).and_then(|m| Mode::parse(&m)),
+        mine: some(&query.mine).is_some(),
+        unclaimed: some(&query.unclaimed).is_some(),
+        query: some(&query.q),
+    }
+}
+
+fn band_choices(state: &AppState, lang: Lang) -> Vec<Choice> {
+    let mut bands: Vec<Choice> = Vec::new();
+    for id in ["phq9", "gad7"] {
+        if let Some(definition) = state.instruments.get(id) {
+            for band in &definition.bands {
+                if !bands.iter().any(|(key, _)| *key == band.id) {
+                    bands.push((band.id.clone(), band.label.get(lang).to_owned()));
+                }
+            }
+        }
+    }
+    bands
+}
+
+pub async fn board(query: BoardQuery) -> Result<BoardView, AppError> {
+    let state = app_state()?;
+    let who = board_worker(&state).await?;
+    let lang = detect_lang();
+    let t = texts(lang);
+    let at = now();
+    let data = triage::board::load(
+        &state.db,
+        who.service_id,
+        &filter_of(&query),
+        who.account_id,
+        at,
+    )
+    .await?;
+    let columns = data
+        .columns
+        .iter()
+        .map(|c| ColumnView {
+            key: c.column.to_owned(),
+            title: t.board.column(c.column).to_owned(),
+            total: c.total,
+            cards: c
+                .cards
+                .iter()
+                .map(|row| views::card(&state.instruments, row, who.account_id, at, lang))
+                .collect(),
+        })
+        .collect();
+    let days = |d: f64| {
+        if d.fract() == 0.0 {
+            t.board.days(d as i64)
+        } else {
+            t.board.days.replace("{n}", &format!("{d:.1}"))
+        }
+    };
+    Ok(BoardView {
+        columns,
+        waiting: data.stats.waiting,
+        median_days: data.stats.median_days.map(days),
+        longest_days: data.stats.longest_days.map(|d| t.board.days(d)),
+        municipalities: services::municipalities_of(&state.db, who.service_id).await?,
+        states: COLUMNS
+            .iter()
+            .map(|c| ((*c).to_owned(), t.board.column(c).to_owned()))
+            .collect(),
+        bands: band_choices(&state, lang),
+        formats: Format::ALL
+            .iter()
+            .map(|f| (f.key().to_owned(), t.referral.format(*f).to_owned()))
+            .collect(),
+        modes: Mode::ALL
+            .iter()
+            .map(|m| (m.key().to_owned(), t.referral.mode(*m).to_owned()))
+            .collect(),
+        is_lead: who.role == Role::Lead,
+        updated: format_oslo(at),
+    })
+}
+
+pub async fn open(reference: String) -> Result<ReferralView, AppError> {
+    let state = app_state()?;
+    let (who, referral_id, subject) = staff_for(&state, &reference, true).await?;
+    let grant = log_access(
+        &state,
+        &who,
+        subject,
+        &reference,
+        DataKind::Referral,
+        AccessAction::Viewed,
+    )
+    .await?;
+    actions::record_opened(&state.db, referral_id, who.account_id).await?;
+    let lang = detect_lang();
+    let t = texts(lang);
+    let at = now();
+    let detail = detail::load(&state.db, &grant, referral_id, at)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let responses = detail::responses(&state.db, &grant, referral_id).await?;
+    let card = views::card(&state.instruments, &detail.card, who.account_id, at, lang);
+    let mut timeline = vec![EventView {
+        when: format_oslo(detail.card.submitted_at),
+        who: None,
+        what: t.board.ev_submitted.to_owned(),
+        text: None,
+    }];
+    timeline.extend(
+        detail::timeline(&state.db, referral_id)
+            .await?
+            .iter()
+            .map(|e| views::event(e, lang)),
+    );
+    let guests = detail::guests(&state.db, detail.service_id, referral_id).await?;
+    let as_guest = !who.works_the_board();
+    Ok(ReferralView {
+        person: views::person(&detail, &card, lang),
+        help_areas: detail
+            .help
+            .iter()
+            .flat_map(|h| h.areas.iter().map(|a| t.referral.area(*a).to_owned()))
+            .collect(),
+        help_text: detail
+            .help
+            .as_ref()
+            .map(|h| h.text.clone())
+            .unwrap_or_default(),
+        preferences: views::preferences(&detail, lang),
+        answers: responses
+            .iter()
+            .map(|r| views::answer_set(&state.instruments, r, lang))
+            .collect(),
+        timeline,
+        decisions: Decision::ALL
+            .iter()
+            .map(|d| (d.key().to_owned(), t.board.decision(*d).to_owned()))
+            .collect(),
+        can_decide: !as_guest && detail.card.state == State::InAssessment,
+        shared_with: guests
+            .iter()
+            .filter(|(_, _, shared)| *shared)
+            .map(|(_, name, _)| name.clone())
+            .collect(),
+        guests: if as_guest {
+            Vec::new()
+        } else {
+            guests
+                .into_iter()
+                .filter(|(_, _, shared)| !*shared)
+                .map(|(id, name, _)| (id.to_string(), name))
+                .collect()
+        },
+        card,
+        as_guest,
+        is_lead: who.role == Role::Lead,
+    })
+}
+
+pub async fn claim(reference: String) -> Result<(), AppError> {
+    let state = app_state()?;
+    let (who, referral_id, _) = staff_for(&state, &reference, false).await?;
+    actions::claim(&state.db, who.service_id, referral_id, who.account_id)
+        .await?
+        .map_err(refused)
+}
+
+pub async fn release(reference: String) -> Result<(), AppError> {
+    let state = app_state()?;
+    let (who, referral_id, _) = staff_for(&state, &reference, false).await?;
+    actions::release(
+        &state.db,
+        who.service_id,
+        referral_id,
+        who.account_id,
+        who.role == Role::Lead,
+    )
+    .await?
+    .map_err(refused)
+}
+
+pub async fn move_to(reference: String, to: String) -> Result<(), AppError> {
+    let state = app_state()?;
+    let (who, referral_id, subject) = staff_for(&state, &reference, false).await?;
+    let Some(to) = State::parse(to.trim()) else {
+        return Err(AppError::Invalid {
+            errors: vec![FieldError {
+                field: "to".into(),
+                problem: FieldProblem::ChooseOne,
+            }],
+            values: Vec::new(),
+        });
+    };
+    actions::move_to(&state.db, who.service_id, referral_id, who.account_id, to)
+        .await?
+        .map_err(refused)?;
+    log_access(
+        &state,
+        &who,
+        subject,
+        &reference,
+        DataKind::Referral,
+        AccessAction::Changed,
+    )
+    .await?;
+    Ok(())
+}
+
+pub async fn decide(reference: String, decision: String, reason: String) -> Result<(), AppError> {
+    let state = app_state()?;
+    let (who, referral_id, subject) = staff_for(&state, &reference, false).await?;
+    let parsed = Decision::parse(decision.trim());
+    let cleaned = clean_text(&reason);
+    let mut errors = Vec::new();
+    if parsed.is_none() {
+        errors.push(FieldError {
+            field: "decision".into(),
+            problem: FieldProblem::ChooseOne,
+        });
+    }
+    if let Err(problem) = cleaned {
+        errors.push(FieldError {
+            field: "reason".into(),
+            problem: text_problem(problem),
+        });
+    }
+    let (Some(decision_kind), Ok(reason_text), true) = (parsed, cleaned, errors.is_empty()) else {
+        return Err(AppError::Invalid {
+            errors,
+            values: vec![("decision".into(), decision), ("reason".into(), reason)],
+        });
+    };
+    let made = actions::decide(
+        &state.db,
+        who.service_id,
+        referral_id,
+        who.account_id,
+        decision_kind,
+        &reason_text,
+    )
+    .await?
+    .map_err(refused)?;
+    log_access(
+        &state,
+        &who,
+        subject,
+        &reference,
+        DataKind::Referral,
+        AccessAction::Changed,
+    )
+    .await?;
+    tell_the_person(&state, &who, referral_id, made.account_id, &reference).await?;
+    Ok(())
+}
+
+/// An email that there is news, in the language the person wrote in; no health details.
+async fn tell_the_person(
+    state: &AppState,
+    who: &Staff,
+    referral_id: i64,
+    account_id: i64,
+    reference: &str,
+) -> Result<(), AppError> {
+    let Some(address) = accounts::email_of(&state.db, account_id).await? else {
+        return Ok(());
+    };
+    let lang = detail::lang_of(&state.db, referral_id)
+        .await?
+        .and_then(|code| Lang::from_code(&code))
+        .unwrap_or(Lang::Nb);
+    let link = format!("{}/account", state.site.public_url);
+    let mail = emails::referral_news(texts(lang), &address, reference, &link);
+    match state.mailer.send(mail).await {
+        Ok(()) => {
+            actions::record_message(&state.db, referral_id, who.account_id, "decision").await?;
+        }
+        // The decision stands; the person also sees it when they log in.
+        Err(error) => tracing::error!(error = ?error, "could not send the decision email"),
+    }
+    Ok(())
+}
+
+pub async fn note(reference: String, note: String) -> Result<(), AppError> {
+    let state = app_state()?;
+    let (who, referral_id, subject) = staff_for(&state, &reference, false).await?;
+    let text = required_text("note", &note)?;
+    log_access(
+        &state,
+        &who,
+        subject,
+        &reference,
+        DataKind::Notes,
+        AccessAction::Changed,
+    )
+    .await?;
+    actions::add_note(
+        &state.db,
+        who.service_id,
+        referral_id,
+        who.account_id,
+        &text,
+    )
+    .await?
+    .map_err(refused)
+}
+
+pub async fn share(reference: String, guest: String) -> Result<(), AppError> {
+    let state = app_state()?;
+    let (who, referral_id, subject) = staff_for(&state, &reference, false).await?;
+    let guest_id = guest.trim().parse::<i64>().ok();
+    let is_guest = match guest_id {
+        Some(id) => {
+            staff::role_in(&state.db, id, who.service_id).await? == Some(Role::SpecialistGuest)
+        }
+        None => false,
+    };
+    let (Some(guest_id), true) = (guest_id, is_guest) else {
+        return Err(AppError::Invalid {
+            errors: vec![FieldError {
+                field: "guest".into(),
+                problem: FieldProblem::ChooseOne,
+            }],
+            values: Vec::new(),
+        });
+    };
+    log_access(
+        &state,
+        &who,
+        subject,
+        &reference,
+        DataKind::Referral,
+        AccessAction::Changed,
+    )
+    .await?;
+    actions::share(
+        &state.db,
+        who.service_id,
+        referral_id,
+        who.account_id,
+        guest_id,
+    )
+    .await?
+    .map_err(refused)
+}
+
+pub async fn assess(reference: String, assessment: String) -> Result<(), AppError> {
+    let state = app_state()?;
+    let (who, referral_id, subject) = staff_for(&state, &reference, true).await?;
+    if who.role != Role::SpecialistGuest {
+        return Err(AppError::Forbidden);
+    }
+    let text = required_text("assessment", &assessment)?;
+    log_access(
+        &state,
+        &who,
+        subject,
+        &reference,
+        DataKind::Notes,
+        AccessAction::Changed,
+    )
+    .await?;
+    actions::add_assessment(
+        &state.db,
+        who.service_id,
+        referral_id,
+        who.account_id,
+        &text,
+    )
+    .await?
+    .map_err(refused)
+}
+
+pub async fn shared() -> Result<Vec<CardView>, AppError> {
+    let state = app_state()?;
+    let account_id = staff_session()?;
+    let is_guest = staff::memberships(&state.db, account_id)
+        .await?
+        .iter()
+        .any(|(_, role)| *role == Role::SpecialistGuest);
+    if !is_guest {
+        return Err(AppError::Forbidden);
+    }
+    let lang = detect_lang();
+    let at = now();
+    Ok(detail::shared_with(&state.db, account_id, at)
+        .await?
+        .iter()
+        .map(|row| views::card(&state.instruments, row, account_id, at, lang))
+        .collect())
+}

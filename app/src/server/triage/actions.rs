@@ -1,0 +1,483 @@
+//! The work done on a referral. Whoever changes a referral holds its claim: a change
+//! succeeds only when nobody else holds a live claim, checked in the same statement
+//! that makes the change, so two people can never both win.
+
+use sqlx::Row;
+
+use crate::domain::triage::{Decision, State, TransitionError, CLAIM_LAPSE_SECONDS};
+use crate::server::board_events::BoardChange;
+use crate::server::db::now;
+use crate::server::Db;
+
+/// Why a change was not made.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Refusal {
+    /// No such referral in this service.
+    NotFound,
+    /// Someone else is working on it (their name).
+    HeldBy(String),
+    /// The state machine does not allow the move.
+    Transition(TransitionError),
+    /// The decision cannot be made from where the referral is.
+    NotNow,
+}
+
+pub type Outcome<T> = Result<Result<T, Refusal>, sqlx::Error>;
+
+type Tx = sqlx::Transaction<'static, sqlx::Any>;
+
+/// An event on the referral's timeline.
+pub struct Event<'a> {
+    pub kind: &'a str,
+    pub from_state: Option<String>,
+    pub to_state: Option<String>,
+    pub body: Option<&'a str>,
+    pub detail: Option<String>,
+}
+
+impl<'a> Event<'a> {
+    pub fn new(kind: &'a str) -> Event<'a> {
+        Event {
+            kind,
+            from_state: None,
+            to_state: None,
+            body: None,
+            detail: None,
+        }
+    }
+}
+
+pub async fn record<'e, E>(
+    executor: E,
+    referral_id: i64,
+    actor: Option<i64>,
+    at: i64,
+    event: Event<'_>,
+) -> Result<(), sqlx::Error>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
+    sqlx::query(
+        "insert into referral_event (referral_id, at, actor_account_id, kind, from_state, to_state, body, detail)
+         values ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(referral_id)
+    .bind(at)
+    .bind(actor)
+    .bind(event.kind)
+    .bind(event.from_state)
+    .bind(event.to_state)
+    .bind(event.body)
+    .bind(event.detail)
+    .execute(executor)
+    .await
+    .map(|_| ())
+}
+
+struct Current {
+    state: State,
+    account_id: i64,
+    holder: Option<i64>,
+}
+
+async fn current(
+    tx: &mut Tx,
+    service_id: i64,
+    referral_id: i64,
+    at: i64,
+) -> Result<Option<Current>, sqlx::Error> {
+    let Some(row) = sqlx::query(
+        "select status, outcome, account_id, claimed_by, claimed_at from referral
+         where referral_id = $1 and service_id = $2",
+    )
+    .bind(referral_id)
+    .bind(service_id)
+    .fetch_optional(&mut **tx)
+    .await?
+    else {
+        return Ok(None);
+    };
+    let status: String = row.try_get("status")?;
+    let outcome: Option<String> = row.try_get("outcome")?;
+    let state = State::from_stored(&status, outcome.as_deref())
+        .ok_or_else(|| sqlx::Error::Decode(format!("unknown referral state {status}").into()))?;
+    let holder = match (
+        row.try_get::<Option<i64>, _>("claimed_by")?,
+        row.try_get::<Option<i64>, _>("claimed_at")?,
+    ) {
+        (Some(id), Some(claimed_at)) if crate::domain::triage::claim_is_live(claimed_at, at) => {
+            Some(id)
+        }
+        _ => None,
+    };
+    Ok(Some(Current {
+        state,
+        account_id: row.try_get("account_id")?,
+        holder,
+    }))
+}
+
+async fn holder_name(tx: &mut Tx, referral_id: i64) -> Result<String, sqlx::Error> {
+    Ok(sqlx::query(
+        "select a.display_name from referral r join account a on a.account_id = r.claimed_by
+         where r.referral_id = $1",
+    )
+    .bind(referral_id)
+    .fetch_optional(&mut **tx)
+    .await?
+    .map(|r| r.try_get("display_name"))
+    .transpose()?
+    .unwrap_or_default())
+}
+
+/// Takes (or refreshes) the claim for `me`, unless someone else holds a live one.
+/// `Ok(Ok(true))` when the claim is new.
+async fn take_claim(
+    tx: &mut Tx,
+    service_id: i64,
+    referral_id: i64,
+    me: i64,
+    at: i64,
+) -> Outcome<bool> {
+    let Some(before) = current(tx, service_id, referral_id, at).await? else {
+        return Ok(Err(Refusal::NotFound));
+    };
+    let taken = sqlx::query(
+        "update referral set claimed_by = $1, claimed_at = $2
+         where referral_id = $3 and service_id = $4
+           and (claimed_by is null or claimed_by = $1 or claimed_at <= $5)",
+    )
+    .bind(me)
+    .bind(at)
+    .bind(referral_id)
+    .bind(service_id)
+    .bind(at - CLAIM_LAPSE_SECONDS)
+    .execute(&mut **tx)
+    .await?
+    .rows_affected();
+    if taken == 0 {
+        return Ok(Err(Refusal::HeldBy(holder_name(tx, referral_id).await?)));
+    }
+    let new = before.holder != Some(me);
+    if new {
+        record(&mut **tx, referral_id, Some(me), at, Event::new("claimed")).await?;
+    }
+    Ok(Ok(new))
+}
+
+async fn announce(db: &Db, service_id: i64, referral_id: i64) {
+    db.board
+        .publish(
+            &db.pool,
+            BoardChange {
+                service_id,
+                referral_id,
+            },
+        )
+        .await;
+}
+
+/// Claims a referral for `me`: "I am working on this".
+pub async fn claim(db: &Db, service_id: i64, referral_id: i64, me: i64) -> Outcome<()> {
+    let mut tx = db.begin_write().await?;
+    let result = take_claim(&mut tx, service_id, referral_id, me, now()).await?;
+    tx.commit().await?;
+    if let Ok(true) = result {
+        announce(db, service_id, referral_id).await;
+    }
+    Ok(result.map(|_| ()))
+}
+
+/// Lets go of a claim: its holder may, and a lead may release anyone's.
+pub async fn release(
+    db: &Db,
+    service_id: i64,
+    referral_id: i64,
+    me: i64,
+    is_lead: bool,
+) -> Outcome<()> {
+    let at = now();
+    let mut tx = db.begin_write().await?;
+    let Some(before) = current(&mut tx, service_id, referral_id, at).await? else {
+        return Ok(Err(Refusal::NotFound));
+    };
+    match before.holder {
+        None => return Ok(Ok(())),
+        Some(holder) if holder != me && !is_lead => {
+            return Ok(Err(Refusal::HeldBy(
+                holder_name(&mut tx, referral_id).await?,
+            )));
+        }
+        Some(holder) => {
+            sqlx::query(
+                "update referral set claimed_by = null, claimed_at = null where referral_id = $1",
+            )
+            .bind(referral_id)
+            .execute(&mut *tx)
+            .await?;
+            let mut event = Event::new("released");
+            if holder != me {
+                event.detail = Some(holder_name_by_id(&mut tx, holder).await?);
+            }
+            record(&mut *tx, referral_id, Some(me), at, event).await?;
+        }
+    }
+    tx.commit().await?;
+    announce(db, service_id, referral_id).await;
+    Ok(Ok(()))
+}
+
+async fn holder_name_by_id(tx: &mut Tx, account_id: i64) -> Result<String, sqlx::Error> {
+    sqlx::query("select display_name from account where account_id = $1")
+        .bind(account_id)
+        .fetch_one(&mut **tx)
+        .await?
+        .try_get("display_name")
+}
+
+async fn set_state(tx: &mut Tx, referral_id: i64, to: State, at: i64) -> Result<(), sqlx::Error> {
+    let outcome = match to {
+        State::Closed(outcome) => Some(outcome.key()),
+        _ => None,
+    };
+    sqlx::query(
+        "update referral set status = $1, outcome = $2, changed_at = $3 where referral_id = $4",
+    )
+    .bind(to.column())
+    .bind(outcome)
+    .bind(at)
+    .bind(referral_id)
+    .execute(&mut **tx)
+    .await
+    .map(|_| ())
+}
+
+/// Moves a referral to another state, if the state machine allows it. Moving claims it.
+pub async fn move_to(
+    db: &Db,
+    service_id: i64,
+    referral_id: i64,
+    me: i64,
+    to: State,
+) -> Outcome<()> {
+    let at = now();
+    let mut tx = db.begin_write().await?;
+    if let Err(refusal) = take_claim(&mut tx, service_id, referral_id, me, at).await? {
+        return Ok(Err(refusal));
+    }
+    let Some(before) = current(&mut tx, service_id, referral_id, at).await? else {
+        return Ok(Err(Refusal::NotFound));
+    };
+    if let Err(error) = before.state.transition(to) {
+        return Ok(Err(Refusal::Transition(error)));
+    }
+    set_state(&mut tx, referral_id, to, at).await?;
+    let mut event = Event::new("moved");
+    event.from_state = Some(before.state.key());
+    event.to_state = Some(to.key());
+    record(&mut *tx, referral_id, Some(me), at, event).await?;
+    tx.commit().await?;
+    announce(db, service_id, referral_id).await;
+    Ok(Ok(()))
+}
+
+/// A decision as made: the person to tell.
+#[derive(Clone, Debug)]
+pub struct DecisionMade {
+    pub account_id: i64,
+    pub joint: bool,
+    pub to: State,
+}
+
+/// Records a decision with its reason, moves the referral to where the decision leaves
+/// it, and keeps an offer as its own record. Deciding claims it.
+pub async fn decide(
+    db: &Db,
+    service_id: i64,
+    referral_id: i64,
+    me: i64,
+    decision: Decision,
+    reason: &str,
+) -> Outcome<DecisionMade> {
+    let at = now();
+    let mut tx = db.begin_write().await?;
+    if let Err(refusal) = take_claim(&mut tx, service_id, referral_id, me, at).await? {
+        return Ok(Err(refusal));
+    }
+    let Some(before) = current(&mut tx, service_id, referral_id, at).await? else {
+        return Ok(Err(Refusal::NotFound));
+    };
+    if !decision.allowed_from(before.state) {
+        return Ok(Err(Refusal::NotNow));
+    }
+    let joint = sqlx::query(
+        "select 1 as one from referral_event where referral_id = $1 and kind = 'assessment' limit 1",
+    )
+    .bind(referral_id)
+    .fetch_optional(&mut *tx)
+    .await?
+    .is_some();
+    let decision_id: i64 = sqlx::query(
+        "insert into referral_decision (referral_id, decision, reason, joint, decided_by, decided_at)
+         values ($1, $2, $3, $4, $5, $6) returning referral_decision_id",
+    )
+    .bind(referral_id)
+    .bind(decision.key())
+    .bind(reason)
+    .bind(i64::from(joint))
+    .bind(me)
+    .bind(at)
+    .fetch_one(&mut *tx)
+    .await?
+    .try_get("referral_decision_id")?;
+    if decision.is_offer() {
+        sqlx::query(
+            "insert into offer (referral_id, referral_decision_id, kind, created_at) values ($1, $2, $3, $4)",
+        )
+        .bind(referral_id)
+        .bind(decision_id)
+        .bind(decision.key())
+        .bind(at)
+        .execute(&mut *tx)
+        .await?;
+    }
+    let to = decision.resulting_state();
+    set_state(&mut tx, referral_id, to, at).await?;
+    let mut event = Event::new("decision");
+    event.from_state = Some(before.state.key());
+    event.to_state = Some(to.key());
+    event.body = Some(reason);
+    event.detail = Some(format!(
+        "{}{}",
+        decision.key(),
+        if joint { ":joint" } else { "" }
+    ));
+    record(&mut *tx, referral_id, Some(me), at, event).await?;
+    tx.commit().await?;
+    announce(db, service_id, referral_id).await;
+    Ok(Ok(DecisionMade {
+        account_id: before.account_id,
+        joint,
+        to,
+    }))
+}
+
+/// Adds an internal note (anyone of the service may; notes do not need the claim).
+pub async fn add_note(
+    db: &Db,
+    service_id: i64,
+    referral_id: i64,
+    me: i64,
+    body: &str,
+) -> Outcome<()> {
+    add_text(db, service_id, referral_id, me, "note", body).await
+}
+
+/// A specialist guest's assessment of a shared referral.
+pub async fn add_assessment(
+    db: &Db,
+    service_id: i64,
+    referral_id: i64,
+    me: i64,
+    body: &str,
+) -> Outcome<()> {
+    add_text(db, service_id, referral_id, me, "assessment", body).await
+}
+
+async fn add_text(
+    db: &Db,
+    service_id: i64,
+    referral_id: i64,
+    me: i64,
+    kind: &str,
+    body: &str,
+) -> Outcome<()> {
+    let at = now();
+    let mut tx = db.begin_write().await?;
+    if current(&mut tx, service_id, referral_id, at)
+        .await?
+        .is_none()
+    {
+        return Ok(Err(Refusal::NotFound));
+    }
+    let mut event = Event::new(kind);
+    event.body = Some(body);
+    record(&mut *tx, referral_id, Some(me), at, event).await?;
+    tx.commit().await?;
+    announce(db, service_id, referral_id).await;
+    Ok(Ok(()))
+}
+
+/// Shares a referral with a specialist guest of the service for joint assessment.
+pub async fn share(db: &Db, service_id: i64, referral_id: i64, me: i64, guest: i64) -> Outcome<()> {
+    let at = now();
+    let mut tx = db.begin_write().await?;
+    if current(&mut tx, service_id, referral_id, at)
+        .await?
+        .is_none()
+    {
+        return Ok(Err(Refusal::NotFound));
+    }
+    let added = sqlx::query(
+        "insert into referral_share (referral_id, guest_account_id, shared_by, shared_at)
+         values ($1, $2, $3, $4) on conflict do nothing",
+    )
+    .bind(referral_id)
+    .bind(guest)
+    .bind(me)
+    .bind(at)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if added > 0 {
+        let mut event = Event::new("shared");
+        event.detail = Some(holder_name_by_id(&mut tx, guest).await?);
+        record(&mut *tx, referral_id, Some(me), at, event).await?;
+    }
+    tx.commit().await?;
+    announce(db, service_id, referral_id).await;
+    Ok(Ok(()))
+}
+
+/// True when the referral is shared with this guest.
+pub async fn is_shared_with(db: &Db, referral_id: i64, guest: i64) -> Result<bool, sqlx::Error> {
+    Ok(sqlx::query(
+        "select 1 as one from referral_share where referral_id = $1 and guest_account_id = $2",
+    )
+    .bind(referral_id)
+    .bind(guest)
+    .fetch_optional(&db.pool)
+    .await?
+    .is_some())
+}
+
+/// Puts "opened by" on the timeline, once per person per half hour.
+pub async fn record_opened(db: &Db, referral_id: i64, me: i64) -> Result<(), sqlx::Error> {
+    let at = now();
+    let recent = sqlx::query(
+        "select 1 as one from referral_event
+         where referral_id = $1 and actor_account_id = $2 and kind = 'opened' and at > $3 limit 1",
+    )
+    .bind(referral_id)
+    .bind(me)
+    .bind(at - CLAIM_LAPSE_SECONDS)
+    .fetch_optional(&db.pool)
+    .await?
+    .is_some();
+    if !recent {
+        record(&db.pool, referral_id, Some(me), at, Event::new("opened")).await?;
+    }
+    Ok(())
+}
+
+/// Records that the person was sent a message about their referral.
+pub async fn record_message(
+    db: &Db,
+    referral_id: i64,
+    me: i64,
+    what: &str,
+) -> Result<(), sqlx::Error> {
+    let mut event = Event::new("message");
+    event.detail = Some(what.to_owned());
+    record(&db.pool, referral_id, Some(me), now(), event).await
+}

@@ -1,0 +1,89 @@
+//! Server-sent events for open boards: "a referral of your service changed, fetch
+//! the board again". The event carries no personal data, only the referral's id.
+
+use std::convert::Infallible;
+use std::time::Duration;
+
+use axum::extract::{Request, State};
+use axum::http::StatusCode;
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
+use futures::stream::{self, Stream};
+use tokio::sync::broadcast::error::RecvError;
+
+use app::domain::identity::{AccountKind, Role, SessionStage};
+use app::server::auth::CurrentSession;
+use app::server::board_events::BoardChange;
+use app::server::{sessions, staff, AppState};
+
+/// How often an open stream checks that its session still stands (logout, deactivation).
+const SESSION_CHECK: Duration = Duration::from_secs(30);
+
+pub async fn board_events(State(state): State<AppState>, request: Request) -> Response {
+    let Some(current) = request.extensions().get::<CurrentSession>().cloned() else {
+        return StatusCode::UNAUTHORIZED.into_response();
+    };
+    let session = current.session;
+    if session.stage != SessionStage::Full {
+        return StatusCode::UNAUTHORIZED.into_response();
+    }
+    if session.kind != AccountKind::Staff {
+        return StatusCode::FORBIDDEN.into_response();
+    }
+    let services: Vec<i64> = match staff::memberships(&state.db, session.account_id).await {
+        Ok(list) => list
+            .into_iter()
+            .filter(|(_, role)| matches!(role, Role::Intake | Role::Lead))
+            .map(|(service, _)| service)
+            .collect(),
+        Err(error) => {
+            tracing::error!(error = ?error, "could not read memberships");
+            return StatusCode::SERVICE_UNAVAILABLE.into_response();
+        }
+    };
+    if services.is_empty() {
+        return StatusCode::FORBIDDEN.into_response();
+    }
+    let receiver = state.db.board.subscribe();
+    let stream = changes(state, session.session_id, services, receiver);
+    Sse::new(stream)
+        .keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
+        .into_response()
+}
+
+fn changes(
+    state: AppState,
+    session_id: String,
+    services: Vec<i64>,
+    receiver: tokio::sync::broadcast::Receiver<BoardChange>,
+) -> impl Stream<Item = Result<Event, Infallible>> {
+    stream::unfold(
+        (state, session_id, services, receiver),
+        |(state, session_id, services, mut receiver)| async move {
+            loop {
+                let event = tokio::select! {
+                    received = receiver.recv() => match received {
+                        Ok(change) if services.contains(&change.service_id) => {
+                            Event::default().event("change").data(change.referral_id.to_string())
+                        }
+                        Ok(_) => continue,
+                        // Fell behind: one "fetch everything" is as good as many changes.
+                        Err(RecvError::Lagged(_)) => Event::default().event("change").data("all"),
+                        Err(RecvError::Closed) => return None,
+                    },
+                    () = tokio::time::sleep(SESSION_CHECK) => {
+                        match sessions::still_live(&state.db, &session_id).await {
+                            Ok(true) => continue,
+                            Ok(false) => return None,
+                            Err(error) => {
+                                tracing::warn!(error = ?error, "could not check a board's session");
+                                continue;
+                            }
+                        }
+                    }
+                };
+                return Some((Ok(event), (state, session_id, services, receiver)));
+            }
+        },
+    )
+}
