@@ -1,4 +1,6 @@
 //! The application shared by server and browser: pages, components, server functions, domain.
+// Page views are deeply nested types; the browser build needs more room to lay them out.
+#![recursion_limit = "256"]
 
 pub mod api;
 pub mod components;

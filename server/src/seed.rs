@@ -15,6 +15,30 @@ pub struct DemoData {
     pub municipality: Vec<MunicipalitySeed>,
     pub service: Vec<ServiceSeed>,
     pub account: Vec<AccountSeed>,
+    #[serde(default)]
+    pub referral: Vec<ReferralSeed>,
+}
+
+/// A demo referral on the board: who, how long ago, where it stands, the answers.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReferralSeed {
+    pub reference: String,
+    pub service: String,
+    pub name: String,
+    pub national_id: String,
+    pub municipality: String,
+    pub email: String,
+    pub days_ago: i64,
+    pub state: String,
+    pub help: Vec<String>,
+    pub text: String,
+    pub format: String,
+    pub mode: String,
+    #[serde(default)]
+    pub interpreter: Option<String>,
+    pub phq9: Vec<i32>,
+    pub gad7: Vec<i32>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -163,7 +187,136 @@ pub async fn load_demo(db: &Db) -> anyhow::Result<Vec<DemoLogin>> {
             new_totp_secret: a.totp_secret.clone().filter(|_| created),
         });
     }
+    load_demo_referrals(db, &data.referral).await?;
     Ok(logins)
+}
+
+/// Sends the demo referrals the way a person would (scored, urgent on a risk answer),
+/// then dates them back. A referral whose reference exists is left alone.
+async fn load_demo_referrals(db: &Db, seeds: &[ReferralSeed]) -> anyhow::Result<()> {
+    use app::domain::questionnaire::{score, Answer};
+    use app::domain::referral::{
+        About, DayPart, Draft, Format, Help, HelpArea, Mode, Preferences, Source,
+    };
+    use app::server::referrals::{self, ScoredAnswers, Submission};
+    use std::collections::BTreeMap;
+
+    let instruments = app::server::instruments::Instruments::load(None)?;
+    for seed in seeds {
+        let exists = sqlx::query("select 1 as one from referral where reference = $1")
+            .bind(&seed.reference)
+            .fetch_optional(&db.pool)
+            .await?
+            .is_some();
+        let Some(service) = app::server::services::by_slug(db, &seed.service).await? else {
+            anyhow::bail!(
+                "demo referral {}: no service {}",
+                seed.reference,
+                seed.service
+            );
+        };
+        if exists {
+            continue;
+        }
+        let account_id = match app::server::accounts::create_citizen_without_password(
+            db,
+            &seed.email,
+            &seed.name,
+        )
+        .await?
+        {
+            Some(id) => id,
+            None => app::server::accounts::id_by_email(db, &seed.email)
+                .await?
+                .ok_or_else(|| anyhow::anyhow!("demo account {} vanished", seed.email))?,
+        };
+        let areas = seed
+            .help
+            .iter()
+            .map(|key| {
+                HelpArea::ALL
+                    .into_iter()
+                    .find(|a| a.key() == key)
+                    .ok_or_else(|| {
+                        anyhow::anyhow!("demo referral {}: unknown help area {key}", seed.reference)
+                    })
+            })
+            .collect::<anyhow::Result<Vec<_>>>()?;
+        let draft = Draft {
+            consent: true,
+            about: Some(About {
+                name: seed.name.clone(),
+                national_id: seed.national_id.clone(),
+                municipality: seed.municipality.clone(),
+                phone: "91234567".into(),
+                email: seed.email.clone(),
+                contact_ways: vec![],
+                contact_times: vec![DayPart::Morning],
+                interpreter: seed.interpreter.clone(),
+            }),
+            help: Some(Help {
+                areas,
+                text: seed.text.clone(),
+            }),
+            preferences: Some(Preferences {
+                format: Format::parse(&seed.format).unwrap_or(Format::Either),
+                mode: Mode::parse(&seed.mode).unwrap_or(Mode::Either),
+                times: vec![DayPart::Morning],
+            }),
+            ..Draft::default()
+        };
+        let mut answers = Vec::new();
+        for (id, values) in [("phq9", &seed.phq9), ("gad7", &seed.gad7)] {
+            let definition = instruments
+                .get(id)
+                .ok_or_else(|| anyhow::anyhow!("no instrument {id}"))?;
+            let given: BTreeMap<String, Answer> = definition
+                .items
+                .iter()
+                .zip(values.iter())
+                .map(|(item, v)| (item.id.clone(), Answer::Value(*v)))
+                .collect();
+            let scored = score(&definition, &given)
+                .map_err(|e| anyhow::anyhow!("demo referral {}: {e}", seed.reference))?;
+            answers.push(ScoredAnswers {
+                instrument: id.to_owned(),
+                version: definition.version.clone(),
+                answers: given,
+                score: scored,
+            });
+        }
+        let submitted = referrals::submit(
+            db,
+            Submission {
+                draft_id: 0,
+                service_id: service.id,
+                account_id,
+                draft: &draft,
+                answers,
+                source: Source::SelfReferral,
+                registered_by: None,
+                lang: app::i18n::Lang::Nb,
+            },
+        )
+        .await?;
+        let at = now() - seed.days_ago * 86_400;
+        sqlx::query(
+            "update referral set reference = $1, submitted_at = $2, changed_at = $2, status = $3
+             where referral_id = $4",
+        )
+        .bind(&seed.reference)
+        .bind(at)
+        .bind(&seed.state)
+        .bind(submitted.referral_id)
+        .execute(&db.pool)
+        .await?;
+        sqlx::query("update questionnaire_response set answered_at = $1 where referral_id = $2")
+            .bind(at)
+            .bind(submitted.referral_id)
+            .execute(&db.pool)
+            .await?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -193,5 +346,20 @@ mod tests {
             data.account.iter().filter(|a| a.kind == "citizen").count(),
             1
         );
+        // Demo referrals in states the board knows, with complete answers.
+        assert_eq!(data.referral.len(), 6);
+        for r in &data.referral {
+            assert!(
+                app::domain::triage::State::parse(&r.state).is_some(),
+                "{}",
+                r.reference
+            );
+            assert!(
+                app::domain::national_id::NationalId::parse(&r.national_id).is_ok(),
+                "{}",
+                r.reference
+            );
+            assert_eq!((r.phq9.len(), r.gad7.len()), (9, 7), "{}", r.reference);
+        }
     }
 }

@@ -4,6 +4,7 @@
 
 use crate::helpers::{location, TestApp, DEMO_CITIZEN, DEMO_INTAKE, DEMO_LEAD, DEMO_THERAPIST};
 use crate::on_both_backends;
+use sqlx::Row as _;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Who {
@@ -29,6 +30,7 @@ const EVERYONE_SIGNED_IN: &[Who] = &[
     SpecialistGuest,
 ];
 const LEAD_OF_X: &[Who] = &[LeadX];
+const BOARD_OF_X: &[Who] = &[IntakeX, LeadX];
 
 /// A server function (called as the hydrated app does) and who may call it.
 struct Row {
@@ -84,6 +86,65 @@ const SERVER_FUNCTIONS: &[Row] = &[
         fields: &[("slug", "demo"), ("source", "phone")],
         allowed: &[IntakeX, TherapistX, LeadX],
     },
+    // The triage board: intake and leads of the service; `{referral}` is a fresh
+    // referral of service X for each call, `{assessed}` one already in assessment.
+    Row {
+        path: "/api/board/load",
+        fields: &[],
+        // Each intake sees their own service's board (another service's referrals
+        // never appear on it: see board.rs).
+        allowed: &[IntakeX, IntakeY, LeadX],
+    },
+    Row {
+        path: "/api/board/open",
+        fields: &[("reference", "{referral}")],
+        allowed: BOARD_OF_X,
+    },
+    Row {
+        path: "/api/board/claim",
+        fields: &[("reference", "{referral}")],
+        allowed: BOARD_OF_X,
+    },
+    Row {
+        path: "/api/board/release",
+        fields: &[("reference", "{referral}")],
+        allowed: BOARD_OF_X,
+    },
+    Row {
+        path: "/api/board/move",
+        fields: &[("reference", "{referral}"), ("to", "in_assessment")],
+        allowed: BOARD_OF_X,
+    },
+    Row {
+        path: "/api/board/decide",
+        fields: &[
+            ("reference", "{assessed}"),
+            ("decision", "guided_self_help"),
+            ("reason", "Passer."),
+        ],
+        allowed: BOARD_OF_X,
+    },
+    Row {
+        path: "/api/board/note",
+        fields: &[("reference", "{referral}"), ("note", "Ringte, ikke svar.")],
+        allowed: BOARD_OF_X,
+    },
+    Row {
+        path: "/api/board/share",
+        fields: &[("reference", "{referral}"), ("guest", "{guest}")],
+        allowed: BOARD_OF_X,
+    },
+    // Only the specialist guest, and only for referrals shared with them.
+    Row {
+        path: "/api/board/shared",
+        fields: &[],
+        allowed: &[SpecialistGuest],
+    },
+    Row {
+        path: "/api/board/assess",
+        fields: &[("reference", "{referral}"), ("assessment", "Vurdert.")],
+        allowed: &[],
+    },
     Row {
         path: "/api/auth/second-factor/begin",
         fields: &[],
@@ -110,6 +171,12 @@ const PAGES: &[PageRow] = &[
         path: "/account",
         secret: "@",
         allowed: EVERYONE_SIGNED_IN,
+    },
+    PageRow {
+        path: "/board",
+        // A referral of service X, on its board.
+        secret: "Hemmelig P.",
+        allowed: BOARD_OF_X,
     },
     PageRow {
         path: "/admin/staff",
@@ -174,18 +241,35 @@ async fn clients(app: &TestApp) -> Vec<(Who, reqwest::Client)> {
 on_both_backends! {
     async fn every_server_function_allows_exactly_whom_the_matrix_says(app: TestApp) {
         let clients = clients(&app).await;
+        let guest: i64 = sqlx::query("select account_id from account where email = 'gjest@sykehus.example'")
+            .fetch_one(&app.state.db.pool).await.unwrap().try_get("account_id").unwrap();
         for (index, row) in SERVER_FUNCTIONS.iter().enumerate() {
             // Each row acts on a fresh invited member of staff, so allowed calls change nothing else.
             let target = app
                 .create_account(&format!("maal-{index}@demo.example"), "Mål", "staff", "et langt passord her", Some((1, "intake")))
                 .await
                 .to_string();
-            let fields: Vec<(&str, String)> = row.fields.iter().map(|(k, v)| (*k, v.replace("{target}", &target))).collect();
-            let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
             // The allowed principal goes last: an allowed change must not affect the refusals.
             let mut order: Vec<&(Who, reqwest::Client)> = clients.iter().filter(|(w, _)| !row.allowed.contains(w)).collect();
             order.extend(clients.iter().filter(|(w, _)| row.allowed.contains(w)));
             for (who, client) in order {
+                // A fresh referral for each call, so one allowed call cannot stand in another's way.
+                let referral = crate::board::referral_in(&app, 1, "Kari Nordmann", "9901", 1, 0).await;
+                let assessed = crate::board::referral_in(&app, 1, "Kari Nordmann", "9901", 1, 0).await;
+                app.execute(&format!("update referral set status = 'in_assessment' where referral_id = {}", assessed.id)).await;
+                let fields: Vec<(&str, String)> = row
+                    .fields
+                    .iter()
+                    .map(|(k, v)| {
+                        let v = v
+                            .replace("{target}", &target)
+                            .replace("{referral}", &referral.reference)
+                            .replace("{assessed}", &assessed.reference)
+                            .replace("{guest}", &guest.to_string());
+                        (*k, v)
+                    })
+                    .collect();
+                let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
                 let status = app.call(client, row.path, &fields).await.status().as_u16();
                 let allowed = row.allowed.contains(who);
                 if allowed {
@@ -199,6 +283,7 @@ on_both_backends! {
 
     async fn every_page_with_personal_data_shows_it_only_to_whom_the_matrix_says(app: TestApp) {
         let clients = clients(&app).await;
+        crate::board::referral_in(&app, 1, "Hemmelig Person", "9901", 1, 0).await;
         for page in PAGES {
             for (who, client) in &clients {
                 let response = client.get(app.url(page.path)).header("accept", "text/html").send().await.unwrap();

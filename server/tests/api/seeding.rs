@@ -9,12 +9,14 @@ on_both_backends! {
         assert_eq!(app.count("service").await, 2);
         assert_eq!(app.count("municipality").await, 4);
         assert_eq!(app.count("service_municipality").await, 3);
-        assert_eq!(app.count("account").await, 4);
+        // Four demo logins, and the six people of the demo referrals (no password).
+        assert_eq!(app.count("account").await, 10);
         assert_eq!(app.count("membership").await, 3);
+        assert_eq!(app.count("referral").await, 6);
     }
 
     async fn seeding_twice_changes_nothing(app: TestApp) {
-        let tables = ["service", "municipality", "service_municipality", "account", "membership"];
+        let tables = ["service", "municipality", "service_municipality", "account", "membership", "referral", "questionnaire_response"];
         let mut before = Vec::new();
         for table in tables {
             before.push(app.count(table).await);

@@ -88,7 +88,7 @@ pub fn work_forms(
             </ActionForm>
         }
     });
-    view! { <div class="card-actions">{claim_form} {move_form}</div> }
+    view! { <div class="card-actions">{claim_form} {move_form}</div> }.into_any()
 }
 
 pub fn card_view(
@@ -127,4 +127,5 @@ pub fn card_view(
             {forms}
         </article>
     }
+    .into_any()
 }

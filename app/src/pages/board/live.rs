@@ -47,9 +47,14 @@ fn remember_focus() {
     FOCUSED.with(|f| *f.borrow_mut() = id);
 }
 
-/// Puts the focus back where it was before the board was redrawn.
-pub fn restore_focus() {
+/// Once the redrawn board is in the page, puts the focus back where it was.
+pub fn after_redraw() {
     #[cfg(feature = "hydrate")]
+    request_animation_frame(restore_focus);
+}
+
+#[cfg(feature = "hydrate")]
+fn restore_focus() {
     {
         use wasm_bindgen::JsCast;
         if let Some(id) = FOCUSED.with(|f| f.borrow_mut().take()) {

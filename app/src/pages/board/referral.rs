@@ -72,6 +72,7 @@ pub fn ReferralPage() -> impl IntoView {
     });
     view! {
         <Title text=move || format!("{} – {}", t.board.referral_title.replace("{reference}", &reference()), t.product_name)/>
+        <div class="board-page">
         <p><a href="/board">{t.board.back}</a></p>
         <h1>{move || t.board.referral_title.replace("{reference}", &reference())}</h1>
         <ErrorSummary error labels=vec![
@@ -90,6 +91,7 @@ pub fn ReferralPage() -> impl IntoView {
                 }
             })}
         </Transition>
+        </div>
     }
 }
 
@@ -104,7 +106,7 @@ fn lines(lines: Vec<(String, String)>) -> impl IntoView {
     }
 }
 
-fn answers(t: &'static Texts, set: AnswerSetView, index: usize) -> impl IntoView {
+fn answers(t: &'static Texts, set: AnswerSetView, index: usize) -> AnyView {
     let b = t.board;
     let caption = format!("answers-{index}");
     let labelled_by = caption.clone();
@@ -147,6 +149,7 @@ fn answers(t: &'static Texts, set: AnswerSetView, index: usize) -> impl IntoView
             <p class="licence">{set.licence}</p>
         </section>
     }
+    .into_any()
 }
 
 /// A labelled text area that shows its problem and keeps what was typed.
@@ -362,4 +365,5 @@ fn referral_view(
             </div>
         </div>
     }
+    .into_any()
 }

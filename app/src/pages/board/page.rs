@@ -69,7 +69,7 @@ pub fn BoardPage() -> impl IntoView {
                     match board.await {
                         Ok(view) => {
                             let shown = board_view(t, view, board_query(), actions);
-                            request_animation_frame(live::restore_focus);
+                            live::after_redraw();
                             shown.into_any()
                         }
                         Err(AppError::Unauthenticated) => view! { <Redirect path="/login"/> }.into_any(),
@@ -106,7 +106,7 @@ fn select(
     }
 }
 
-fn filters(t: &'static Texts, view: BoardView, query: BoardQuery) -> impl IntoView {
+fn filters(t: &'static Texts, view: BoardView, query: BoardQuery) -> AnyView {
     let b = t.board;
     let open = !query.is_empty();
     view! {
@@ -133,6 +133,7 @@ fn filters(t: &'static Texts, view: BoardView, query: BoardQuery) -> impl IntoVi
             </Form>
         </details>
     }
+    .into_any()
 }
 
 fn board_view(
@@ -195,8 +196,10 @@ fn board_view(
                             {more.map(|m| view! { <p class="more">{m}</p> })}
                         </section>
                     }
+                    .into_any()
                 })
                 .collect_view()}
         </div>
     }
+    .into_any()
 }

@@ -1,0 +1,90 @@
+import { test, expect, waitForHydration } from './fixtures';
+import { INTAKE, LEAD, referWithRiskAnswer, staffLogIn } from './board';
+import { personFor } from './referral';
+
+test.describe('triage board', () => {
+  test.describe.configure({ timeout: 150_000 });
+
+  test('an urgent self-referral is among the first on the board, and intake claims, assesses and decides it', async ({ page, browser, hydrated, expectAccessible }, testInfo) => {
+    const person = personFor(testInfo.project.name, 5);
+    // The person refers themselves (no login), with a risk answer.
+    const citizen = await browser.newContext({ javaScriptEnabled: hydrated, locale: 'nb-NO' });
+    const reference = await referWithRiskAnswer(await citizen.newPage(), hydrated, person);
+    await citizen.close();
+    expect(reference).toMatch(/^RPH-/);
+
+    const staff = testInfo.project.name.includes('phone') ? LEAD : INTAKE;
+    await staffLogIn(page, hydrated, staff);
+    await page.getByRole('link', { name: 'Tavle' }).click();
+    await expect(page.getByRole('heading', { level: 1, name: 'Inntakstavle' })).toBeVisible();
+    if (hydrated) await waitForHydration(page);
+    const column = page.getByRole('region', { name: /^Nye/ });
+    const cards = column.getByRole('article');
+    const card = cards.filter({ hasText: reference });
+    await expect(card).toBeVisible();
+    // Urgent ones first: every card above this one is urgent too.
+    const texts = await cards.allTextContents();
+    const at = texts.findIndex((t) => t.includes(reference));
+    for (const above of texts.slice(0, at + 1)) expect(above).toContain('Haster');
+    await expect(card).toContainText('Kari N.');
+    await expect(card).toContainText('PHQ-9: 9 – Milde plager');
+    await expect(card).toContainText('risikosvar på PHQ-9, spørsmål 9: 1');
+    await expect(card).toContainText('Kurs i gruppe · På video');
+    await expectAccessible();
+
+    // Claim it from the card, then move it with the menu (no dragging needed).
+    await card.getByRole('button', { name: 'Ta saken – Kari N.' }).click();
+    const claimed = page.getByRole('region', { name: /^Nye/ }).getByRole('article').filter({ hasText: reference });
+    await expect(claimed).toContainText('Du arbeider med denne');
+    await claimed.getByLabel('Flytt til – Kari N.').selectOption('in_assessment');
+    await claimed.getByRole('button', { name: 'Flytt – Kari N.' }).click();
+    const assessing = page.getByRole('region', { name: /^Under vurdering/ }).getByRole('article').filter({ hasText: reference });
+    await expect(assessing).toBeVisible();
+
+    // Open it: everything the person gave, the risk answer marked.
+    await assessing.getByRole('link', { name: 'Kari N.' }).click();
+    await expect(page.getByRole('heading', { level: 1, name: `Henvisning ${reference}` })).toBeVisible();
+    if (hydrated) await waitForHydration(page);
+    await expect(page.getByText(person.nationalId)).toBeVisible();
+    await expect(page.getByRole('row', { name: /Risikosvar/ })).toHaveCount(1);
+    await expectAccessible();
+
+    // A decision without a reason is named, and the choice is kept.
+    await page.getByLabel('Gruppekurs').check();
+    await page.getByRole('button', { name: 'Registrer beslutningen' }).click();
+    await expect(page.getByRole('alert')).toContainText('Begrunnelse');
+    await expect(page.getByLabel('Gruppekurs')).toBeChecked();
+    await page.getByLabel('Begrunnelse').fill('Milde plager, ønsker kurs på video.');
+    await page.getByRole('button', { name: 'Registrer beslutningen' }).click();
+    await expect(page.getByText('Beslutning: Gruppekurs')).toBeVisible();
+    await expect(page.getByRole('definition').filter({ hasText: 'Tilbud gitt' })).toBeVisible();
+    await expect(page.getByText('E-post sendt til personen')).toBeVisible();
+  });
+
+  test('a change on one open board appears on another within two seconds', async ({ page, browser, hydrated }, testInfo) => {
+    test.skip(!hydrated || testInfo.project.name !== 'hydrated-desktop', 'live updates need JavaScript; one project is enough');
+    const person = personFor(testInfo.project.name, 6);
+    const reference = await referWithRiskAnswer(page, true, person);
+
+    const other = await browser.newContext({ locale: 'nb-NO' });
+    const watcher = await other.newPage();
+    await staffLogIn(watcher, true, LEAD);
+    await watcher.goto('/board');
+    await waitForHydration(watcher);
+    const watched = watcher.getByRole('article').filter({ hasText: reference });
+    await expect(watched).toContainText('Ingen arbeider med denne');
+
+    await staffLogIn(page, true, INTAKE);
+    await page.goto('/board');
+    await waitForHydration(page);
+    const card = page.getByRole('article').filter({ hasText: reference });
+    await card.getByRole('button', { name: 'Ta saken – Kari N.' }).click();
+    await expect(watched).toContainText('Ingrid Inntak arbeider med denne', { timeout: 2_000 });
+    await page.getByRole('article').filter({ hasText: reference }).getByLabel('Flytt til – Kari N.').selectOption('in_assessment');
+    await page.getByRole('article').filter({ hasText: reference }).getByRole('button', { name: 'Flytt – Kari N.' }).click();
+    await expect(
+      watcher.getByRole('region', { name: /^Under vurdering/ }).getByRole('article').filter({ hasText: reference }),
+    ).toBeVisible({ timeout: 2_000 });
+    await other.close();
+  });
+});
