@@ -1,5 +1,5 @@
 import { expect, type Page } from '@playwright/test';
-import { totp } from './accounts';
+import { enterCode } from './accounts';
 import { waitForHydration } from './fixtures';
 import { answer, fillAbout, next } from './referral';
 
@@ -7,8 +7,7 @@ export const INTAKE = { email: 'inntak@demo.example', password: 'demo-passord-in
 export const LEAD = { email: 'leder@demo.example', password: 'demo-passord-leder', secret: 'ELJFAR6NWNCOSCZQD2KVIWU2ECWV2CKI' };
 
 /**
- * Logs a member of staff in with password and one-time code. A code is accepted once:
- * when another test used this window's code, wait for the next one.
+ * Logs a member of staff in with password and one-time code.
  */
 export async function staffLogIn(page: Page, hydrated: boolean, who: typeof INTAKE) {
   await page.goto('/login');
@@ -18,17 +17,7 @@ export async function staffLogIn(page: Page, hydrated: boolean, who: typeof INTA
   await page.getByRole('button', { name: 'Logg inn' }).click();
   await expect(page).toHaveURL(/\/login\/code$/);
   if (hydrated) await waitForHydration(page);
-  for (let attempt = 0; attempt < 3; attempt++) {
-    await page.getByLabel('Kode').fill(totp(who.secret));
-    await page.getByRole('button', { name: 'Bekreft' }).click();
-    const done = await page
-      .waitForURL(/\/account$/, { timeout: 4_000 })
-      .then(() => true)
-      .catch(() => false);
-    if (done) return;
-    await page.waitForTimeout(30_000 - (Date.now() % 30_000) + 500);
-  }
-  throw new Error(`could not log in ${who.email}`);
+  await enterCode(page, who.secret, /\/account$/);
 }
 
 /** Sends a referral with a risk answer through the self-referral pages; returns its reference. */

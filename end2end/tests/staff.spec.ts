@@ -1,5 +1,5 @@
 import { test, expect, waitForHydration } from './fixtures';
-import { logIn, totp } from './accounts';
+import { enterCode, logIn } from './accounts';
 import { linkIn, mailTo } from './mail';
 
 test('a lead invites a member of staff, who accepts, and then closes their access', async ({
@@ -12,8 +12,7 @@ test('a lead invites a member of staff, who accepts, and then closes their acces
   await page.goto('/login');
   await waitForHydration(page);
   await logIn(page, 'leder@demo.example', 'demo-passord-leder');
-  await page.getByLabel('Kode').fill(totp('ELJFAR6NWNCOSCZQD2KVIWU2ECWV2CKI'));
-  await page.getByRole('button', { name: 'Bekreft' }).click();
+  await enterCode(page, 'ELJFAR6NWNCOSCZQD2KVIWU2ECWV2CKI', /\/account$/);
   await page.getByRole('link', { name: 'Ansatte' }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'Ansatte i tjenesten' })).toBeVisible();
   await expect(page.getByRole('cell', { name: 'terapeut@demo.example' })).toBeVisible();

@@ -89,7 +89,7 @@ pub fn entry_hash(
 #[tracing::instrument(skip_all, fields(actor = actor.account_id, subject = access.subject_account_id))]
 pub async fn grant(db: &Db, actor: &Actor, access: Access<'_>) -> Result<AccessGrant, sqlx::Error> {
     let _guard = APPEND.lock().await;
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin_write().await?;
     if db.backend == Backend::Postgres {
         sqlx::query("select pg_advisory_xact_lock($1)")
             .bind(ADVISORY_LOCK_KEY)

@@ -36,7 +36,7 @@ pub async fn begin(
     let secret = totp::new_secret();
     let codes: Vec<String> = (0..RECOVERY_CODES).map(|_| new_recovery_code()).collect();
     let t = now();
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin_write().await?;
     sqlx::query("update account set totp_pending_secret = $1 where account_id = $2")
         .bind(&secret)
         .bind(account_id)
@@ -83,7 +83,7 @@ pub async fn confirm(db: &Db, account_id: i64, code: &str) -> Result<bool, sqlx:
     else {
         return Ok(false);
     };
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin_write().await?;
     sqlx::query(
         "update account set totp_secret = totp_pending_secret, totp_pending_secret = null,
              totp_last_step = $1, updated_at = $2

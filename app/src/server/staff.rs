@@ -75,7 +75,7 @@ pub async fn create_invited(
     role: Role,
 ) -> Result<Option<i64>, sqlx::Error> {
     let t = now();
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin_write().await?;
     let Some(row) = sqlx::query(
         "insert into account (email, display_name, kind, created_at, updated_at)
          values ($1, $2, 'staff', $3, $3)
