@@ -4,6 +4,7 @@ use serde::Deserialize;
 use sqlx::Row;
 
 use app::server::db::now;
+use app::server::instruments::Instruments;
 use app::server::passwords::{self, Password};
 use app::server::Db;
 
@@ -92,7 +93,7 @@ pub fn demo_data() -> Result<DemoData, toml::de::Error> {
 
 /// Loads the demo service, municipalities and accounts; returns the logins.
 #[tracing::instrument(skip_all)]
-pub async fn load_demo(db: &Db) -> anyhow::Result<Vec<DemoLogin>> {
+pub async fn load_demo(db: &Db, instruments: &Instruments) -> anyhow::Result<Vec<DemoLogin>> {
     let data = demo_data()?;
     let t = now();
     let mut tx = db.pool.begin().await?;
@@ -187,13 +188,17 @@ pub async fn load_demo(db: &Db) -> anyhow::Result<Vec<DemoLogin>> {
             new_totp_secret: a.totp_secret.clone().filter(|_| created),
         });
     }
-    load_demo_referrals(db, &data.referral).await?;
+    load_demo_referrals(db, instruments, &data.referral).await?;
     Ok(logins)
 }
 
 /// Sends the demo referrals the way a person would (scored, urgent on a risk answer),
 /// then dates them back. A referral whose reference exists is left alone.
-async fn load_demo_referrals(db: &Db, seeds: &[ReferralSeed]) -> anyhow::Result<()> {
+async fn load_demo_referrals(
+    db: &Db,
+    instruments: &Instruments,
+    seeds: &[ReferralSeed],
+) -> anyhow::Result<()> {
     use app::domain::questionnaire::{score, Answer};
     use app::domain::referral::{
         About, DayPart, Draft, Format, Help, HelpArea, Mode, Preferences, Source,
@@ -201,13 +206,15 @@ async fn load_demo_referrals(db: &Db, seeds: &[ReferralSeed]) -> anyhow::Result<
     use app::server::referrals::{self, ScoredAnswers, Submission};
     use std::collections::BTreeMap;
 
-    let instruments = app::server::instruments::Instruments::load(None)?;
     for seed in seeds {
         let exists = sqlx::query("select 1 as one from referral where reference = $1")
             .bind(&seed.reference)
             .fetch_optional(&db.pool)
             .await?
             .is_some();
+        if exists {
+            continue;
+        }
         let Some(service) = app::server::services::by_slug(db, &seed.service).await? else {
             anyhow::bail!(
                 "demo referral {}: no service {}",
@@ -215,9 +222,6 @@ async fn load_demo_referrals(db: &Db, seeds: &[ReferralSeed]) -> anyhow::Result<
                 seed.service
             );
         };
-        if exists {
-            continue;
-        }
         let account_id = match app::server::accounts::create_citizen_without_password(
             db,
             &seed.email,

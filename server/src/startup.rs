@@ -49,7 +49,9 @@ impl Application {
             .context("connecting to the database")?;
         migrate(&db).await?;
         let demo_logins = if settings.seed_demo {
-            seed::load_demo(&db).await.context("loading demo data")?
+            seed::load_demo(&db, &instruments)
+                .await
+                .context("loading demo data")?
         } else {
             Vec::new()
         };

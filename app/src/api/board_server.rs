@@ -116,6 +116,37 @@ async fn log_access(
     .await?)
 }
 
+/// Every change to a person's referral is in their access log.
+async fn log_change(
+    state: &AppState,
+    who: &Staff,
+    subject: i64,
+    reference: &str,
+    data_kind: DataKind,
+) -> Result<(), AppError> {
+    log_access(
+        state,
+        who,
+        subject,
+        reference,
+        data_kind,
+        AccessAction::Changed,
+    )
+    .await
+    .map(|_| ())
+}
+
+/// "Choose one of these" for a field whose value is not among the choices.
+fn choose_one(field: &str) -> AppError {
+    AppError::Invalid {
+        errors: vec![FieldError {
+            field: field.into(),
+            problem: FieldProblem::ChooseOne,
+        }],
+        values: Vec::new(),
+    }
+}
+
 fn refused(refusal: Refusal) -> AppError {
     match refusal {
         Refusal::NotFound => AppError::NotFound,
@@ -338,26 +369,12 @@ pub async fn move_to(reference: String, to: String) -> Result<(), AppError> {
     let state = app_state()?;
     let (who, referral_id, subject) = staff_for(&state, &reference, false).await?;
     let Some(to) = State::parse(to.trim()) else {
-        return Err(AppError::Invalid {
-            errors: vec![FieldError {
-                field: "to".into(),
-                problem: FieldProblem::ChooseOne,
-            }],
-            values: Vec::new(),
-        });
+        return Err(choose_one("to"));
     };
     actions::move_to(&state.db, who.service_id, referral_id, who.account_id, to)
         .await?
         .map_err(refused)?;
-    log_access(
-        &state,
-        &who,
-        subject,
-        &reference,
-        DataKind::Referral,
-        AccessAction::Changed,
-    )
-    .await?;
+    log_change(&state, &who, subject, &reference, DataKind::Referral).await?;
     Ok(())
 }
 
@@ -395,15 +412,7 @@ pub async fn decide(reference: String, decision: String, reason: String) -> Resu
     )
     .await?
     .map_err(refused)?;
-    log_access(
-        &state,
-        &who,
-        subject,
-        &reference,
-        DataKind::Referral,
-        AccessAction::Changed,
-    )
-    .await?;
+    log_change(&state, &who, subject, &reference, DataKind::Referral).await?;
     tell_the_person(&state, &who, referral_id, made.account_id, &reference).await?;
     Ok(())
 }
@@ -439,15 +448,7 @@ pub async fn note(reference: String, note: String) -> Result<(), AppError> {
     let state = app_state()?;
     let (who, referral_id, subject) = staff_for(&state, &reference, false).await?;
     let text = required_text("note", &note)?;
-    log_access(
-        &state,
-        &who,
-        subject,
-        &reference,
-        DataKind::Notes,
-        AccessAction::Changed,
-    )
-    .await?;
+    log_change(&state, &who, subject, &reference, DataKind::Notes).await?;
     actions::add_note(
         &state.db,
         who.service_id,
@@ -470,23 +471,9 @@ pub async fn share(reference: String, guest: String) -> Result<(), AppError> {
         None => false,
     };
     let (Some(guest_id), true) = (guest_id, is_guest) else {
-        return Err(AppError::Invalid {
-            errors: vec![FieldError {
-                field: "guest".into(),
-                problem: FieldProblem::ChooseOne,
-            }],
-            values: Vec::new(),
-        });
+        return Err(choose_one("guest"));
     };
-    log_access(
-        &state,
-        &who,
-        subject,
-        &reference,
-        DataKind::Referral,
-        AccessAction::Changed,
-    )
-    .await?;
+    log_change(&state, &who, subject, &reference, DataKind::Referral).await?;
     actions::share(
         &state.db,
         who.service_id,
@@ -505,15 +492,7 @@ pub async fn assess(reference: String, assessment: String) -> Result<(), AppErro
         return Err(AppError::Forbidden);
     }
     let text = required_text("assessment", &assessment)?;
-    log_access(
-        &state,
-        &who,
-        subject,
-        &reference,
-        DataKind::Notes,
-        AccessAction::Changed,
-    )
-    .await?;
+    log_change(&state, &who, subject, &reference, DataKind::Notes).await?;
     actions::add_assessment(
         &state.db,
         who.service_id,

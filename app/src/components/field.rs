@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use crate::error::AppError;
 use crate::i18n::use_texts;
 
-/// One input with its label, an optional hint, and the problem the last
+/// One input (or text area) with its label, an optional hint, and the problem the last
 /// submission had with it, tied together for screen readers.
 #[component]
 pub fn Field(
@@ -16,6 +16,9 @@ pub fn Field(
     #[prop(optional)] autocomplete: Option<&'static str>,
     #[prop(optional)] inputmode: Option<&'static str>,
     #[prop(optional)] hint: Option<&'static str>,
+    /// A text area of this many rows instead of a one-line input.
+    #[prop(optional)]
+    rows: Option<u32>,
     /// Restore the typed value after a failed submission without JavaScript
     /// (never for passwords).
     #[prop(optional)]
@@ -44,16 +47,34 @@ pub fn Field(
                 let error_id = error_id.clone();
                 move || problem().map(|p| view! { <p class="field-error" id=error_id.clone()>{p.message(t)}</p> })
             }
-            <input
-                id=id.clone()
-                name=name
-                type=kind
-                autocomplete=autocomplete
-                inputmode=inputmode
-                value=value
-                aria-invalid=move || problem().map(|_| "true")
-                aria-describedby=described_by
-            />
+            {match rows {
+                Some(rows) => view! {
+                    <textarea
+                        id=id.clone()
+                        name=name
+                        rows=rows
+                        prop:value=value
+                        aria-invalid=move || problem().map(|_| "true")
+                        aria-describedby=described_by
+                    >
+                        {value}
+                    </textarea>
+                }
+                .into_any(),
+                None => view! {
+                    <input
+                        id=id.clone()
+                        name=name
+                        type=kind
+                        autocomplete=autocomplete
+                        inputmode=inputmode
+                        value=value
+                        aria-invalid=move || problem().map(|_| "true")
+                        aria-describedby=described_by
+                    />
+                }
+                .into_any(),
+            }}
         </div>
     }
 }

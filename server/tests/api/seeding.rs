@@ -21,7 +21,7 @@ on_both_backends! {
         for table in tables {
             before.push(app.count(table).await);
         }
-        let logins = server::seed::load_demo(&app.state.db).await.unwrap();
+        let logins = server::seed::load_demo(&app.state.db, &app.state.instruments).await.unwrap();
         assert_eq!(logins.len(), 4);
         let mut after = Vec::new();
         for table in tables {

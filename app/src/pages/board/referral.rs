@@ -13,7 +13,7 @@ use crate::api::board::{
     ReleaseReferral, ShareReferral,
 };
 use crate::api::board_types::{AnswerSetView, ReferralView};
-use crate::components::ErrorSummary;
+use crate::components::{ErrorSummary, Field};
 use crate::error::AppError;
 use crate::i18n::{use_texts, Texts};
 
@@ -152,43 +152,6 @@ fn answers(t: &'static Texts, set: AnswerSetView, index: usize) -> AnyView {
     .into_any()
 }
 
-/// A labelled text area that shows its problem and keeps what was typed.
-fn text_area(
-    name: &'static str,
-    label: &'static str,
-    error: Signal<Option<AppError>>,
-) -> impl IntoView {
-    let t = crate::i18n::use_texts();
-    let id = format!("field-{name}");
-    let error_id = format!("{id}-error");
-    let problem = move || error.get().and_then(|e| e.field_problem(name));
-    let kept = move || {
-        error
-            .get()
-            .and_then(|e| e.kept_value(name))
-            .unwrap_or_default()
-    };
-    view! {
-        <div class="field" class:invalid=move || problem().is_some()>
-            <label for=id.clone()>{label}</label>
-            {
-                let error_id = error_id.clone();
-                move || problem().map(|p| view! { <p class="field-error" id=error_id.clone()>{p.message(t)}</p> })
-            }
-            <textarea
-                id=id
-                name=name
-                rows="4"
-                aria-invalid=move || problem().map(|_| "true")
-                aria-describedby=move || problem().map(|_| error_id.clone())
-                prop:value=kept
-            >
-                {kept}
-            </textarea>
-        </div>
-    }
-}
-
 fn referral_view(
     t: &'static Texts,
     view: ReferralView,
@@ -232,7 +195,7 @@ fn referral_view(
                                 .collect_view()}
                             <p class="hint">{b.course_later}</p>
                         </fieldset>
-                        {text_area("reason", b.reason_label, error)}
+                        <Field name="reason" label=b.reason_label rows=4 keep=true error/>
                         <button type="submit" class="button">{b.decide_submit}</button>
                     </ActionForm>
                 </section>
@@ -284,7 +247,7 @@ fn referral_view(
                 <h2 id="assessment-heading">{b.assessment_label}</h2>
                 <ActionForm action=forms.assess attr:class="form" attr:novalidate=true>
                     <input type="hidden" name="reference" value=reference/>
-                    {text_area("assessment", b.assessment_label, error)}
+                    <Field name="assessment" label=b.assessment_label rows=4 keep=true error/>
                     <button type="submit" class="button">{b.assessment_submit}</button>
                 </ActionForm>
             </section>
@@ -297,7 +260,7 @@ fn referral_view(
                 <h2 id="note-heading">{b.section_notes}</h2>
                 <ActionForm action=forms.note attr:class="form" attr:novalidate=true>
                     <input type="hidden" name="reference" value=reference/>
-                    {text_area("note", b.note_label, error)}
+                    <Field name="note" label=b.note_label rows=4 keep=true error/>
                     <button type="submit" class="button secondary">{b.note_submit}</button>
                 </ActionForm>
             </section>

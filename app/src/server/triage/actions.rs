@@ -130,15 +130,15 @@ async fn holder_name(tx: &mut Tx, referral_id: i64) -> Result<String, sqlx::Erro
     .unwrap_or_default())
 }
 
-/// Takes (or refreshes) the claim for `me`, unless someone else holds a live one.
-/// `Ok(Ok(true))` when the claim is new.
+/// Takes (or refreshes) the claim for `me`, unless someone else holds a live one, and
+/// hands back the referral as it was; the flag says whether the claim is new.
 async fn take_claim(
     tx: &mut Tx,
     service_id: i64,
     referral_id: i64,
     me: i64,
     at: i64,
-) -> Outcome<bool> {
+) -> Outcome<(Current, bool)> {
     let Some(before) = current(tx, service_id, referral_id, at).await? else {
         return Ok(Err(Refusal::NotFound));
     };
@@ -162,7 +162,7 @@ async fn take_claim(
     if new {
         record(&mut **tx, referral_id, Some(me), at, Event::new("claimed")).await?;
     }
-    Ok(Ok(new))
+    Ok(Ok((before, new)))
 }
 
 async fn announce(db: &Db, service_id: i64, referral_id: i64) {
@@ -182,7 +182,7 @@ pub async fn claim(db: &Db, service_id: i64, referral_id: i64, me: i64) -> Outco
     let mut tx = db.begin_write().await?;
     let result = take_claim(&mut tx, service_id, referral_id, me, now()).await?;
     tx.commit().await?;
-    if let Ok(true) = result {
+    if let Ok((_, true)) = result {
         announce(db, service_id, referral_id).await;
     }
     Ok(result.map(|_| ()))
@@ -217,7 +217,7 @@ pub async fn release(
             .await?;
             let mut event = Event::new("released");
             if holder != me {
-                event.detail = Some(holder_name_by_id(&mut tx, holder).await?);
+                event.detail = Some(display_name(&mut tx, holder).await?);
             }
             record(&mut *tx, referral_id, Some(me), at, event).await?;
         }
@@ -227,7 +227,7 @@ pub async fn release(
     Ok(Ok(()))
 }
 
-async fn holder_name_by_id(tx: &mut Tx, account_id: i64) -> Result<String, sqlx::Error> {
+async fn display_name(tx: &mut Tx, account_id: i64) -> Result<String, sqlx::Error> {
     sqlx::query("select display_name from account where account_id = $1")
         .bind(account_id)
         .fetch_one(&mut **tx)
@@ -262,11 +262,9 @@ pub async fn move_to(
 ) -> Outcome<()> {
     let at = now();
     let mut tx = db.begin_write().await?;
-    if let Err(refusal) = take_claim(&mut tx, service_id, referral_id, me, at).await? {
-        return Ok(Err(refusal));
-    }
-    let Some(before) = current(&mut tx, service_id, referral_id, at).await? else {
-        return Ok(Err(Refusal::NotFound));
+    let before = match take_claim(&mut tx, service_id, referral_id, me, at).await? {
+        Ok((before, _)) => before,
+        Err(refusal) => return Ok(Err(refusal)),
     };
     if let Err(error) = before.state.transition(to) {
         return Ok(Err(Refusal::Transition(error)));
@@ -301,11 +299,9 @@ pub async fn decide(
 ) -> Outcome<DecisionMade> {
     let at = now();
     let mut tx = db.begin_write().await?;
-    if let Err(refusal) = take_claim(&mut tx, service_id, referral_id, me, at).await? {
-        return Ok(Err(refusal));
-    }
-    let Some(before) = current(&mut tx, service_id, referral_id, at).await? else {
-        return Ok(Err(Refusal::NotFound));
+    let before = match take_claim(&mut tx, service_id, referral_id, me, at).await? {
+        Ok((before, _)) => before,
+        Err(refusal) => return Ok(Err(refusal)),
     };
     if !decision.allowed_from(before.state) {
         return Ok(Err(Refusal::NotNow));
@@ -431,7 +427,7 @@ pub async fn share(db: &Db, service_id: i64, referral_id: i64, me: i64, guest: i
     .rows_affected();
     if added > 0 {
         let mut event = Event::new("shared");
-        event.detail = Some(holder_name_by_id(&mut tx, guest).await?);
+        event.detail = Some(display_name(&mut tx, guest).await?);
         record(&mut *tx, referral_id, Some(me), at, event).await?;
     }
     tx.commit().await?;

@@ -149,12 +149,13 @@ impl Where {
     }
 }
 
-pub(crate) const CARD: &str =
-    "select r.referral_id, r.reference, r.name, r.national_id, m.name as municipality_name,
+/// What [`card`] reads, and where from; an opened referral selects more on top.
+pub(crate) const CARD_COLUMNS: &str =
+    "r.referral_id, r.reference, r.name, r.national_id, m.name as municipality_name,
         r.status, r.outcome, r.urgent, r.urgent_reason, d.reference as duplicate_reference,
         r.source, r.format, r.mode, r.phq9_total, r.phq9_band, r.gad7_total, r.gad7_band,
-        r.submitted_at, r.claimed_by, r.claimed_at, a.display_name as claimed_name
-     from referral r
+        r.submitted_at, r.claimed_by, r.claimed_at, a.display_name as claimed_name";
+pub(crate) const CARD_FROM: &str = "from referral r
      left join municipality m on m.number = r.municipality
      left join referral d on d.referral_id = r.duplicate_of
      left join account a on a.account_id = r.claimed_by";
@@ -231,7 +232,8 @@ pub async fn load(
             };
             let status = format!("${}", w.args.len() + 1);
             let sql = format!(
-                "{CARD} where {} and r.status = {status} order by {order} limit {COLUMN_LIMIT}",
+                "select {CARD_COLUMNS} {CARD_FROM} where {} and r.status = {status}
+                 order by {order} limit {COLUMN_LIMIT}",
                 w.sql()
             );
             w.bind(sqlx::query(&sql))

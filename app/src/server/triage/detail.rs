@@ -2,7 +2,7 @@
 
 use sqlx::Row;
 
-use super::board::{card, CardRow};
+use super::board::{card, CardRow, CARD_COLUMNS, CARD_FROM};
 use crate::domain::referral::{About, Help, Preferences};
 use crate::server::referrals::{stored, StoredResponse, RESPONSE};
 use crate::server::Db;
@@ -64,19 +64,13 @@ pub async fn load(
     referral_id: i64,
     now: i64,
 ) -> Result<Option<ReferralDetail>, sqlx::Error> {
-    let Some(row) = sqlx::query(
-        "select r.referral_id, r.reference, r.name, r.national_id, m.name as municipality_name,
-            r.status, r.outcome, r.urgent, r.urgent_reason, d.reference as duplicate_reference,
-            r.source, r.format, r.mode, r.phq9_total, r.phq9_band, r.gad7_total, r.gad7_band,
-            r.submitted_at, r.claimed_by, r.claimed_at, a.display_name as claimed_name,
-            r.service_id, r.account_id, r.details, r.lang, reg.display_name as registered_name
-         from referral r
-         left join municipality m on m.number = r.municipality
-         left join referral d on d.referral_id = r.duplicate_of
-         left join account a on a.account_id = r.claimed_by
+    let Some(row) = sqlx::query(&format!(
+        "select {CARD_COLUMNS}, r.service_id, r.account_id, r.details, r.lang,
+            reg.display_name as registered_name
+         {CARD_FROM}
          left join account reg on reg.account_id = r.registered_by
-         where r.referral_id = $1",
-    )
+         where r.referral_id = $1"
+    ))
     .bind(referral_id)
     .fetch_optional(&db.pool)
     .await?
@@ -171,9 +165,9 @@ pub async fn guests(
 /// The referrals shared with a guest, as cards.
 pub async fn shared_with(db: &Db, guest: i64, now: i64) -> Result<Vec<CardRow>, sqlx::Error> {
     sqlx::query(&format!(
-        "{} where r.referral_id in (select referral_id from referral_share where guest_account_id = $1)
-         order by r.urgent desc, r.submitted_at",
-        super::board::CARD
+        "select {CARD_COLUMNS} {CARD_FROM}
+         where r.referral_id in (select referral_id from referral_share where guest_account_id = $1)
+         order by r.urgent desc, r.submitted_at"
     ))
     .bind(guest)
     .fetch_all(&db.pool)
