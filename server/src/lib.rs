@@ -7,5 +7,6 @@ pub mod routes;
 pub mod security;
 pub mod seed;
 pub mod session_layer;
+pub mod sfu;
 pub mod startup;
 pub mod telemetry;

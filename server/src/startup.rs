@@ -18,10 +18,14 @@ use app::{shell, App, OUTPUT_NAME};
 
 use crate::config::Settings;
 use crate::csrf::{refuse_cross_site, TrustedOrigins};
-use crate::routes::{board_events::board_events, fhir, health::healthz, language::set_language};
+use crate::routes::{
+    board_events::board_events, fhir, health::healthz, language::set_language,
+    room_socket::room_socket,
+};
 use crate::security::{add_security_headers, PageNonce, SecurityHeaders};
 use crate::seed::{self, DemoLogin};
 use crate::session_layer::attach_session;
+use crate::sfu::Sfu;
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
 static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
@@ -32,6 +36,7 @@ pub struct Application {
     router: Router,
     address: SocketAddr,
     state: AppState,
+    sfu: Sfu,
     demo_logins: Vec<DemoLogin>,
     settings: Settings,
 }
@@ -48,6 +53,10 @@ impl Application {
             .await
             .context("connecting to the database")?;
         migrate(&db).await?;
+        // Nobody is in a room after a restart; close what a crash left open.
+        app::server::rooms::close_open_attendance(&db)
+            .await
+            .context("closing attendance left open")?;
         let demo_logins = if settings.seed_demo {
             seed::load_demo(&db, &instruments)
                 .await
@@ -84,18 +93,21 @@ impl Application {
             instruments: Arc::new(instruments),
             leptos_options,
         };
+        let sfu = Sfu::new(settings.media.clone(), state.db.clone());
         let router = app(
             state.clone(),
             SecurityHeaders {
                 hsts: settings.is_production(),
             },
             TrustedOrigins::from_public_url(&settings.public_url),
+            sfu.clone(),
         );
         Ok(Application {
             listener,
             router,
             address,
             state,
+            sfu,
             demo_logins,
             settings,
         })
@@ -111,6 +123,11 @@ impl Application {
 
     pub fn state(&self) -> &AppState {
         &self.state
+    }
+
+    /// The video rooms' SFU (tests read its counters).
+    pub fn sfu(&self) -> &Sfu {
+        &self.sfu
     }
 
     pub fn demo_logins(&self) -> &[DemoLogin] {
@@ -170,7 +187,12 @@ pub async fn migrate(db: &Db) -> anyhow::Result<()> {
 
 /// The whole HTTP surface: health, language switch, Leptos pages and server
 /// functions, static files, and the layers every response passes through.
-pub fn app(state: AppState, security: SecurityHeaders, origins: TrustedOrigins) -> Router {
+pub fn app(
+    state: AppState,
+    security: SecurityHeaders,
+    origins: TrustedOrigins,
+    sfu: Sfu,
+) -> Router {
     let routes = generate_route_list(App);
     let context = {
         let state = state.clone();
@@ -190,6 +212,7 @@ pub fn app(state: AppState, security: SecurityHeaders, origins: TrustedOrigins) 
         .route("/healthz", get(healthz))
         .route("/language/{code}", get(set_language))
         .route("/board/events", get(board_events))
+        .route("/rooms/{code}/socket", get(room_socket))
         .route("/fhir/Questionnaire/{id}", get(fhir::questionnaire))
         .route("/fhir/QuestionnaireResponse/{id}", get(fhir::questionnaire_response))
         .leptos_routes_with_context(&state, routes, context.clone(), {
@@ -197,6 +220,8 @@ pub fn app(state: AppState, security: SecurityHeaders, origins: TrustedOrigins) 
             move || shell(options.clone())
         })
         .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(context, shell))
+        .layer(axum::Extension(sfu))
+        .layer(axum::Extension(origins.clone()))
         .layer(axum::middleware::from_fn_with_state(state.clone(), attach_session))
         .layer(axum::middleware::from_fn_with_state(origins, refuse_cross_site))
         .layer(axum::middleware::from_fn_with_state(security, add_security_headers))

@@ -8,4 +8,5 @@ pub mod national_id;
 pub mod password;
 pub mod questionnaire;
 pub mod referral;
+pub mod room;
 pub mod triage;

@@ -12,6 +12,7 @@ pub mod mail;
 pub mod passwords;
 pub mod rate_limit;
 pub mod referrals;
+pub mod rooms;
 pub mod second_factor;
 pub mod services;
 pub mod sessions;

@@ -4,3 +4,4 @@ pub mod board_events;
 pub mod fhir;
 pub mod health;
 pub mod language;
+pub mod room_socket;

@@ -13,6 +13,7 @@ pub struct TestApp {
     pub backend: Backend,
     /// Scratch directory holding this test's SQLite file and outbox.
     pub dir: PathBuf,
+    pub sfu: server::sfu::Sfu,
 }
 
 /// Runs one test body on SQLite and on PostgreSQL, as `name::sqlite` and `name::postgres`.
@@ -111,6 +112,7 @@ impl TestApp {
             .expect("application builds");
         let address = format!("http://{}", application.address());
         let state = application.state().clone();
+        let sfu = application.sfu().clone();
         tokio::spawn(application.run_until(std::future::pending()));
         let client = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
@@ -126,6 +128,7 @@ impl TestApp {
             state,
             backend,
             dir,
+            sfu,
         }
     }
 
@@ -395,15 +398,42 @@ pub const DEMO_LEAD: (&str, &str, Option<&str>) = (
 );
 
 impl TestApp {
-    /// A fresh browser signed in as the account (with its code, for staff).
-    pub async fn signed_in(
+    /// A fresh browser signed in as the account, and its cookie header, for clients
+    /// that are not reqwest (WebSockets).
+    pub async fn session_cookie(
         &self,
-        (email, password, secret): (&str, &str, Option<&str>),
-    ) -> reqwest::Client {
+        account: (&str, &str, Option<&str>),
+    ) -> (reqwest::Client, String) {
+        let jar = std::sync::Arc::new(reqwest::cookie::Jar::default());
+        let client = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .cookie_provider(std::sync::Arc::clone(&jar))
+            .timeout(std::time::Duration::from_secs(20))
+            .build()
+            .expect("client");
+        self.sign_in(&client, account).await;
+        let url: reqwest::Url = self.address.parse().expect("address");
+        let cookie = reqwest::cookie::CookieStore::cookies(jar.as_ref(), &url)
+            .and_then(|value| value.to_str().ok().map(str::to_owned))
+            .expect("a session cookie");
+        (client, cookie)
+    }
+
+    /// A fresh browser signed in as the account (with its code, for staff).
+    pub async fn signed_in(&self, account: (&str, &str, Option<&str>)) -> reqwest::Client {
         let client = self.new_client();
+        self.sign_in(&client, account).await;
+        client
+    }
+
+    async fn sign_in(
+        &self,
+        client: &reqwest::Client,
+        (email, password, secret): (&str, &str, Option<&str>),
+    ) {
         let response = self
             .post_form_with(
-                &client,
+                client,
                 "/api/auth/login",
                 "/login",
                 &[("email", email), ("password", password)],
@@ -418,7 +448,7 @@ impl TestApp {
             );
             let response = self
                 .post_form_with(
-                    &client,
+                    client,
                     "/api/auth/second-factor",
                     "/login/code",
                     &[("code", &totp_now(secret))],
@@ -438,7 +468,6 @@ impl TestApp {
                 form_error(&response)
             );
         }
-        client
     }
 
     /// Creates an active, verified account (and optionally a role in a service) directly.

@@ -15,6 +15,7 @@ mod pages;
 mod password_reset;
 mod referral;
 mod registration;
+mod rooms;
 mod second_factor;
 mod seeding;
 mod shutdown;

@@ -1,0 +1,187 @@
+//! The room's signalling WebSocket. Who is asking comes from the session cookie and
+//! the room from its link; whether they host comes from their role in the room's
+//! service. Nothing the browser says about itself is trusted.
+
+use std::time::Duration;
+
+use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Extension;
+use futures::{SinkExt, StreamExt};
+use tokio::sync::mpsc;
+
+use app::domain::identity::{AccountKind, Role, SessionStage};
+use app::server::auth::CurrentSession;
+use app::server::{accounts, rooms, sessions, staff, AppState};
+
+use crate::csrf::{is_same_origin, TrustedOrigins};
+use crate::sfu::room::Visitor;
+use crate::sfu::signal::{ClientMessage, ServerMessage};
+use crate::sfu::Sfu;
+
+/// How long the browser has to say hello.
+const HELLO_WAIT: Duration = Duration::from_secs(30);
+/// How often an open socket checks that its session still stands.
+const SESSION_CHECK: Duration = Duration::from_secs(30);
+/// Signalling waiting for a browser that does not read it; beyond this it is dropped.
+const OUTBOX_DEPTH: usize = 256;
+/// The largest message a browser may send (an SDP offer is a few kilobytes).
+const MAX_MESSAGE: usize = 64 * 1024;
+
+pub async fn room_socket(
+    State(state): State<AppState>,
+    Extension(sfu): Extension<Sfu>,
+    Extension(origins): Extension<TrustedOrigins>,
+    current: Option<Extension<CurrentSession>>,
+    Path(code): Path<String>,
+    headers: HeaderMap,
+    upgrade: WebSocketUpgrade,
+) -> Response {
+    // Other sites' pages must not open a socket with this browser's cookie.
+    if !is_same_origin(&headers, &origins) {
+        return StatusCode::FORBIDDEN.into_response();
+    }
+    let Some(Extension(current)) = current else {
+        return StatusCode::UNAUTHORIZED.into_response();
+    };
+    let session = current.session;
+    if session.stage != SessionStage::Full {
+        return StatusCode::UNAUTHORIZED.into_response();
+    }
+    let room = match rooms::by_code(&state.db, &code).await {
+        Ok(Some(room)) => room,
+        Ok(None) => return StatusCode::NOT_FOUND.into_response(),
+        Err(error) => {
+            tracing::error!(error = ?error, "could not read a room");
+            return StatusCode::SERVICE_UNAVAILABLE.into_response();
+        }
+    };
+    if room.ended_at.is_some() {
+        return StatusCode::GONE.into_response();
+    }
+    let host = if session.kind == AccountKind::Staff {
+        match staff::memberships(&state.db, session.account_id).await {
+            Ok(list) => list.iter().any(|(service, role)| {
+                *service == room.service_id && matches!(role, Role::Therapist | Role::Lead)
+            }),
+            Err(error) => {
+                tracing::error!(error = ?error, "could not read memberships");
+                return StatusCode::SERVICE_UNAVAILABLE.into_response();
+            }
+        }
+    } else {
+        false
+    };
+    let account_name = match accounts::summary(&state.db, session.account_id).await {
+        Ok(Some(summary)) => summary.display_name,
+        Ok(None) => return StatusCode::UNAUTHORIZED.into_response(),
+        Err(error) => {
+            tracing::error!(error = ?error, "could not read an account");
+            return StatusCode::SERVICE_UNAVAILABLE.into_response();
+        }
+    };
+    let seat = SeatRequest {
+        state,
+        sfu,
+        room_id: room.room_id,
+        account_id: session.account_id,
+        session_id: session.session_id,
+        account_name,
+        host,
+    };
+    upgrade
+        .max_message_size(MAX_MESSAGE)
+        .on_upgrade(move |socket| serve(socket, seat))
+}
+
+struct SeatRequest {
+    state: AppState,
+    sfu: Sfu,
+    room_id: i64,
+    account_id: i64,
+    session_id: String,
+    account_name: String,
+    host: bool,
+}
+
+#[tracing::instrument(skip_all, fields(room = request.room_id))]
+async fn serve(socket: WebSocket, request: SeatRequest) {
+    let (mut write, mut read) = socket.split();
+    let hello = tokio::time::timeout(HELLO_WAIT, read.next()).await;
+    let Ok(Some(Ok(Message::Text(text)))) = hello else {
+        return;
+    };
+    let Ok(ClientMessage::Hello { name, audio_only }) = serde_json::from_str(text.as_str()) else {
+        let _ = write.send(text_of(&refused("bad_message"))).await;
+        return;
+    };
+    let visitor = Visitor {
+        account_id: request.account_id,
+        name: app::domain::room::shown_name(&name, &request.account_name),
+        host: request.host,
+        audio_only,
+    };
+    let (out, mut outbox) = mpsc::channel::<ServerMessage>(OUTBOX_DEPTH);
+    let seat = match request.sfu.join(request.room_id, visitor, out).await {
+        Ok(seat) => seat,
+        Err(reason) => {
+            let _ = write
+                .send(text_of(&ServerMessage::Goodbye { reason }))
+                .await;
+            let _ = write.close().await;
+            return;
+        }
+    };
+    let mut check = tokio::time::interval(SESSION_CHECK);
+    check.tick().await;
+    loop {
+        tokio::select! {
+            frame = read.next() => {
+                let text = match frame {
+                    Some(Ok(Message::Text(text))) => text,
+                    Some(Ok(Message::Ping(_) | Message::Pong(_))) => continue,
+                    Some(Ok(Message::Binary(_))) => {
+                        let _ = write.send(text_of(&refused("bad_message"))).await;
+                        continue;
+                    }
+                    _ => break,
+                };
+                match serde_json::from_str::<ClientMessage>(text.as_str()) {
+                    Ok(message) => seat.send(message),
+                    Err(_) => {
+                        let _ = write.send(text_of(&refused("bad_message"))).await;
+                    }
+                }
+            }
+            message = outbox.recv() => {
+                let Some(message) = message else { break };
+                let last = matches!(message, ServerMessage::Goodbye { .. });
+                if write.send(text_of(&message)).await.is_err() || last {
+                    break;
+                }
+            }
+            _ = check.tick() => {
+                match sessions::still_live(&request.state.db, &request.session_id).await {
+                    Ok(true) => {}
+                    Ok(false) => break,
+                    Err(error) => tracing::warn!(error = ?error, "could not check a room's session"),
+                }
+            }
+        }
+    }
+    // Dropping the seat tells the room this person is gone.
+    drop(seat);
+    let _ = write.close().await;
+}
+
+fn refused(code: &str) -> ServerMessage {
+    ServerMessage::Refused {
+        code: code.to_owned(),
+    }
+}
+
+fn text_of(message: &ServerMessage) -> Message {
+    Message::text(serde_json::to_string(message).unwrap_or_default())
+}

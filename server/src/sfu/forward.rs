@@ -1,0 +1,233 @@
+//! Forwarding: one publisher's track fanned out to its subscribers through shallow,
+//! bounded queues that drop rather than delay.
+//!
+//! A slow subscriber loses packets (and asks for a keyframe to recover); it never makes
+//! the others wait, and nothing piles up in memory.
+
+use std::sync::atomic::Ordering;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use tokio::sync::mpsc;
+use webrtc::media_stream::track_local::static_rtp::TrackLocalStaticRTP;
+use webrtc::media_stream::track_local::{TrackLocal, TrackLocalEvent};
+use webrtc::media_stream::track_remote::{TrackRemote, TrackRemoteEvent};
+
+use rtc::rtcp::payload_feedbacks::full_intra_request::FullIntraRequest;
+use rtc::rtcp::payload_feedbacks::picture_loss_indication::PictureLossIndication;
+use rtc::rtp;
+use rtc::rtp_transceiver::rtp_sender::{RTCRtpCodec, RtpCodecKind};
+
+use super::signal::ParticipantId;
+use super::stats::{Stats, TaskGuard};
+
+/// How many packets may wait for one subscriber before new ones are dropped: about a
+/// second of audio, or a fraction of a second of video. Deeper queues only add delay.
+pub const SINK_DEPTH: usize = 64;
+
+/// Keyframe requests to one publisher are sent at most this often.
+const KEYFRAME_INTERVAL: Duration = Duration::from_millis(500);
+
+/// A publication's id, unique in the process.
+pub type PublicationId = u64;
+
+struct Sink {
+    subscriber: ParticipantId,
+    queue: mpsc::Sender<rtp::Packet>,
+}
+
+/// One track a participant publishes (their camera or their microphone).
+pub struct Publication {
+    pub id: PublicationId,
+    pub owner: ParticipantId,
+    pub kind: RtpCodecKind,
+    pub codec: RTCRtpCodec,
+    remote: Arc<dyn TrackRemote>,
+    media_ssrc: u32,
+    sinks: Mutex<Vec<Sink>>,
+    last_keyframe_request: Mutex<Option<Instant>>,
+    stats: Arc<Stats>,
+}
+
+impl Publication {
+    pub fn new(
+        id: PublicationId,
+        owner: ParticipantId,
+        kind: RtpCodecKind,
+        codec: RTCRtpCodec,
+        remote: Arc<dyn TrackRemote>,
+        media_ssrc: u32,
+        stats: Arc<Stats>,
+    ) -> Publication {
+        Publication {
+            id,
+            owner,
+            kind,
+            codec,
+            remote,
+            media_ssrc,
+            sinks: Mutex::new(Vec::new()),
+            last_keyframe_request: Mutex::new(None),
+            stats,
+        }
+    }
+
+    pub fn is_video(&self) -> bool {
+        self.kind == RtpCodecKind::Video
+    }
+
+    /// Starts handing packets to a subscriber's queue.
+    pub fn attach(&self, subscriber: ParticipantId, queue: mpsc::Sender<rtp::Packet>) {
+        if let Ok(mut sinks) = self.sinks.lock() {
+            sinks.retain(|sink| sink.subscriber != subscriber);
+            sinks.push(Sink { subscriber, queue });
+        }
+    }
+
+    /// Stops handing packets to a subscriber.
+    pub fn detach(&self, subscriber: ParticipantId) {
+        if let Ok(mut sinks) = self.sinks.lock() {
+            sinks.retain(|sink| sink.subscriber != subscriber);
+        }
+    }
+
+    pub fn subscriber_count(&self) -> usize {
+        self.sinks.lock().map(|sinks| sinks.len()).unwrap_or(0)
+    }
+
+    /// Asks the publisher for a keyframe (a newcomer, or a subscriber that lost packets).
+    pub async fn request_keyframe(&self) {
+        if !self.is_video() {
+            return;
+        }
+        {
+            let Ok(mut last) = self.last_keyframe_request.lock() else {
+                return;
+            };
+            if last.is_some_and(|at| at.elapsed() < KEYFRAME_INTERVAL) {
+                return;
+            }
+            *last = Some(Instant::now());
+        }
+        let pli = PictureLossIndication {
+            sender_ssrc: 0,
+            media_ssrc: self.media_ssrc,
+        };
+        if self.remote.write_rtcp(vec![Box::new(pli)]).await.is_ok() {
+            self.stats.keyframe_requests.fetch_add(1, Ordering::Relaxed);
+        }
+    }
+
+    fn fan_out(&self, packet: rtp::Packet) {
+        let size = packet.payload.len() as u64 + 12;
+        self.stats.packets_in.fetch_add(1, Ordering::Relaxed);
+        self.stats.bytes_in.fetch_add(size, Ordering::Relaxed);
+        let Ok(sinks) = self.sinks.lock() else {
+            return;
+        };
+        for sink in sinks.iter() {
+            if sink.queue.try_send(packet.clone()).is_err() {
+                self.stats.packets_dropped.fetch_add(1, Ordering::Relaxed);
+            }
+        }
+    }
+}
+
+/// Reads a publisher's track until it ends, handing every packet to the subscribers.
+pub async fn run_publication(publication: Arc<Publication>, _guard: TaskGuard) {
+    while let Some(event) = publication.remote.poll().await {
+        match event {
+            TrackRemoteEvent::OnRtpPacket(packet) => publication.fan_out(packet),
+            TrackRemoteEvent::OnEnded => break,
+            _ => {}
+        }
+    }
+    if let Ok(mut sinks) = publication.sinks.lock() {
+        sinks.clear();
+    }
+}
+
+/// How a forwarded packet must look to the subscriber's connection: the SSRC and payload
+/// type it negotiated. Header extensions are dropped, because their ids are negotiated
+/// per connection and a wrong id makes the packet vanish silently.
+#[derive(Debug, Clone, Copy)]
+pub struct Rewrite {
+    pub ssrc: u32,
+    pub payload_type: u8,
+}
+
+impl Rewrite {
+    pub fn apply(&self, packet: &mut rtp::Packet) {
+        packet.header.ssrc = self.ssrc;
+        packet.header.payload_type = self.payload_type;
+        packet.header.extension = false;
+        packet.header.extensions.clear();
+        packet.header.extensions_padding = 0;
+    }
+}
+
+/// Writes one publication's packets to one subscriber's track, and passes the
+/// subscriber's keyframe requests back to the publisher. Ends when the queue closes.
+pub async fn run_forwarder(
+    track: Arc<TrackLocalStaticRTP>,
+    publication: Arc<Publication>,
+    mut queue: mpsc::Receiver<rtp::Packet>,
+    rewrite: Rewrite,
+    stats: Arc<Stats>,
+    _guard: TaskGuard,
+) {
+    let mut feedback_open = true;
+    loop {
+        tokio::select! {
+            packet = queue.recv() => {
+                let Some(mut packet) = packet else { break };
+                rewrite.apply(&mut packet);
+                let size = packet.payload.len() as u64 + 12;
+                if track.write_rtp(packet).await.is_err() {
+                    break;
+                }
+                stats.packets_out.fetch_add(1, Ordering::Relaxed);
+                stats.bytes_out.fetch_add(size, Ordering::Relaxed);
+            }
+            event = track.poll(), if feedback_open => match event {
+                Some(TrackLocalEvent::OnRtcpPacket(packets)) => {
+                    let wants_keyframe = packets.iter().any(|packet| {
+                        let any = packet.as_any();
+                        any.is::<PictureLossIndication>() || any.is::<FullIntraRequest>()
+                    });
+                    if wants_keyframe {
+                        publication.request_keyframe().await;
+                    }
+                }
+                Some(_) => {}
+                None => feedback_open = false,
+            },
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_rewrite_sets_the_subscribers_ssrc_and_payload_type_and_drops_extensions() {
+        let mut packet = rtp::Packet::default();
+        packet.header.ssrc = 1;
+        packet.header.payload_type = 100;
+        packet.header.extension = true;
+        packet.header.extensions.push(rtp::header::Extension {
+            id: 3,
+            payload: bytes::Bytes::from_static(&[1, 2]),
+        });
+        Rewrite {
+            ssrc: 42,
+            payload_type: 96,
+        }
+        .apply(&mut packet);
+        assert_eq!(packet.header.ssrc, 42);
+        assert_eq!(packet.header.payload_type, 96);
+        assert!(!packet.header.extension);
+        assert!(packet.header.extensions.is_empty());
+    }
+}

@@ -1,0 +1,492 @@
+//! One admitted participant's peer connection: it receives their camera and microphone
+//! and sends them everyone else's tracks. A single task owns the connection and does
+//! one negotiation at a time; every later offer comes from the server, so browser and
+//! server never offer at once.
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::sync::mpsc;
+use tokio::task::JoinHandle;
+use webrtc::media_stream::track_local::static_rtp::TrackLocalStaticRTP;
+use webrtc::media_stream::track_local::TrackLocal;
+use webrtc::media_stream::track_remote::TrackRemote;
+use webrtc::media_stream::MediaStreamTrack;
+use webrtc::peer_connection::{
+    register_default_interceptors, MediaEngine, PeerConnection, PeerConnectionBuilder,
+    PeerConnectionEventHandler, RTCIceCandidateInit, RTCIceGatheringState, RTCPeerConnectionState,
+    RTCSessionDescription, Registry,
+};
+use webrtc::rtp_transceiver::RtpSender;
+
+use rtc::rtp_transceiver::rtp_sender::{RTCRtpCodingParameters, RTCRtpEncodingParameters};
+
+use super::forward::{self, Publication, PublicationId, Rewrite, SINK_DEPTH};
+use super::ports::PortLease;
+use super::room::RoomInput;
+use super::signal::{Candidate, ParticipantId, ServerMessage};
+use super::stats::TaskGuard;
+use super::Shared;
+
+/// How long the first answer waits for the server's own candidates.
+const GATHER_WAIT: Duration = Duration::from_secs(2);
+/// How long a closing forwarder may take to drain before its track is removed.
+const DRAIN_WAIT: Duration = Duration::from_millis(500);
+
+/// What a peer task is asked to do, by the room or by its own connection.
+pub enum PeerCommand {
+    /// The browser's one offer.
+    Offer(String),
+    /// The browser's answer to the server's latest offer.
+    Answer(String),
+    Candidate(Candidate),
+    /// Send this track to the participant.
+    Subscribe(Arc<Publication>),
+    /// Stop sending this track.
+    Unsubscribe(PublicationId),
+    Close,
+    // From the connection itself.
+    Track(Arc<dyn TrackRemote>),
+    State(RTCPeerConnectionState),
+    Gathered,
+}
+
+/// The room's grip on a peer task.
+pub struct PeerHandle {
+    commands: mpsc::UnboundedSender<PeerCommand>,
+    task: JoinHandle<()>,
+}
+
+impl PeerHandle {
+    pub fn send(&self, command: PeerCommand) {
+        let _ = self.commands.send(command);
+    }
+
+    /// Closes the connection and waits until its sockets and tasks are gone.
+    pub async fn close(self) {
+        let _ = self.commands.send(PeerCommand::Close);
+        let mut task = self.task;
+        if tokio::time::timeout(Duration::from_secs(5), &mut task)
+            .await
+            .is_err()
+        {
+            tracing::warn!("a peer task did not close in time; aborting it");
+            task.abort();
+        }
+    }
+}
+
+struct Handler {
+    commands: mpsc::UnboundedSender<PeerCommand>,
+}
+
+#[async_trait::async_trait]
+impl PeerConnectionEventHandler for Handler {
+    async fn on_track(&self, track: Arc<dyn TrackRemote>) {
+        let _ = self.commands.send(PeerCommand::Track(track));
+    }
+
+    async fn on_connection_state_change(&self, state: RTCPeerConnectionState) {
+        let _ = self.commands.send(PeerCommand::State(state));
+    }
+
+    async fn on_ice_gathering_state_change(&self, state: RTCIceGatheringState) {
+        if state == RTCIceGatheringState::Complete {
+            let _ = self.commands.send(PeerCommand::Gathered);
+        }
+    }
+}
+
+/// Everything a peer task needs from its room.
+pub struct PeerContext {
+    pub shared: Arc<Shared>,
+    pub me: ParticipantId,
+    pub room: mpsc::UnboundedSender<RoomInput>,
+    pub out: mpsc::Sender<ServerMessage>,
+}
+
+/// Starts a peer task. No connection exists until this is called, which only happens
+/// for admitted participants.
+pub async fn start(context: PeerContext) -> anyhow::Result<PeerHandle> {
+    let (commands, receiver) = mpsc::unbounded_channel();
+    let (connection, lease) = connect(&context.shared, commands.clone()).await?;
+    let guard = TaskGuard::peer(&context.shared.stats);
+    let peer = Peer {
+        context,
+        connection,
+        _lease: lease,
+        _guard: guard,
+        first: First::WaitingForOffer,
+        awaiting_answer: false,
+        again: false,
+        connected: false,
+        waiting: Vec::new(),
+        subscriptions: HashMap::new(),
+    };
+    let task = tokio::spawn(peer.run(receiver));
+    Ok(PeerHandle { commands, task })
+}
+
+async fn connect(
+    shared: &Shared,
+    commands: mpsc::UnboundedSender<PeerCommand>,
+) -> anyhow::Result<(Arc<dyn PeerConnection>, PortLease)> {
+    let mut last_error = None;
+    // Another process (or another server in the same test run) may hold a port.
+    for _ in 0..16 {
+        let Some(lease) = shared.ports.lease() else {
+            anyhow::bail!("no free media port in the configured range");
+        };
+        let mut media = MediaEngine::default();
+        media.register_default_codecs()?;
+        let interceptors = register_default_interceptors(Registry::new(), &mut media)?;
+        let built = PeerConnectionBuilder::new()
+            .with_media_engine(media)
+            .with_interceptor_registry(interceptors)
+            .with_handler(Arc::new(Handler {
+                commands: commands.clone(),
+            }))
+            .with_udp_addrs(vec![SocketAddr::new(shared.config.ip, lease.port())])
+            .build()
+            .await;
+        match built {
+            Ok(connection) => return Ok((Arc::new(connection), lease)),
+            // Someone else holds this port: try the next one.
+            Err(error) => last_error = Some(error),
+        }
+    }
+    Err(anyhow::anyhow!(
+        "could not bind a media port: {last_error:?}"
+    ))
+}
+
+#[derive(Debug, PartialEq, Eq)]
+enum First {
+    WaitingForOffer,
+    Gathering,
+    Answered,
+}
+
+struct Subscription {
+    publication: Arc<Publication>,
+    track: Arc<TrackLocalStaticRTP>,
+    sender: Arc<dyn RtpSender>,
+    ssrc: u32,
+    /// Part of an offer the browser has answered.
+    negotiated: bool,
+    /// Part of the offer waiting for an answer.
+    offered: bool,
+    forwarder: Option<JoinHandle<()>>,
+}
+
+struct Peer {
+    context: PeerContext,
+    connection: Arc<dyn PeerConnection>,
+    _lease: PortLease,
+    _guard: TaskGuard,
+    first: First,
+    awaiting_answer: bool,
+    /// Something changed while an offer was out: offer again after the answer.
+    again: bool,
+    connected: bool,
+    /// Subscriptions asked for before the first answer.
+    waiting: Vec<Arc<Publication>>,
+    subscriptions: HashMap<PublicationId, Subscription>,
+}
+
+impl Peer {
+    async fn run(mut self, mut commands: mpsc::UnboundedReceiver<PeerCommand>) {
+        loop {
+            let command = if self.first == First::Gathering {
+                match tokio::time::timeout(GATHER_WAIT, commands.recv()).await {
+                    Ok(command) => command,
+                    Err(_) => Some(PeerCommand::Gathered),
+                }
+            } else {
+                commands.recv().await
+            };
+            let Some(command) = command else { break };
+            let result = match command {
+                PeerCommand::Close => break,
+                command => self.handle(command).await,
+            };
+            if let Err(error) = result {
+                tracing::warn!(participant = self.context.me, error = %error, "signalling failed");
+                self.refuse("negotiation_failed");
+            }
+        }
+        self.shut_down().await;
+    }
+
+    async fn handle(&mut self, command: PeerCommand) -> anyhow::Result<()> {
+        match command {
+            PeerCommand::Offer(sdp) => {
+                if self.first != First::WaitingForOffer {
+                    // The browser offers once; later offers come from the server.
+                    self.refuse("unexpected_offer");
+                    return Ok(());
+                }
+                self.connection
+                    .set_remote_description(RTCSessionDescription::offer(sdp)?)
+                    .await?;
+                let answer = self.connection.create_answer(None).await?;
+                self.connection.set_local_description(answer).await?;
+                self.first = First::Gathering;
+            }
+            PeerCommand::Gathered => {
+                if self.first == First::Gathering {
+                    self.first = First::Answered;
+                    if let Some(answer) = self.connection.local_description().await {
+                        self.say(ServerMessage::Answer { sdp: answer.sdp });
+                    }
+                    for publication in std::mem::take(&mut self.waiting) {
+                        self.subscribe(publication).await?;
+                    }
+                }
+            }
+            PeerCommand::Answer(sdp) => {
+                if !self.awaiting_answer {
+                    self.refuse("unexpected_answer");
+                    return Ok(());
+                }
+                self.connection
+                    .set_remote_description(RTCSessionDescription::answer(sdp)?)
+                    .await?;
+                self.awaiting_answer = false;
+                for subscription in self.subscriptions.values_mut() {
+                    if subscription.offered {
+                        subscription.offered = false;
+                        subscription.negotiated = true;
+                    }
+                }
+                self.start_forwarding().await;
+                if self.again {
+                    self.offer().await?;
+                }
+            }
+            PeerCommand::Candidate(candidate) => {
+                self.connection
+                    .add_ice_candidate(RTCIceCandidateInit {
+                        candidate: candidate.candidate,
+                        sdp_mid: candidate.sdp_mid,
+                        sdp_mline_index: candidate.sdp_mline_index,
+                        username_fragment: candidate.username_fragment,
+                        ..Default::default()
+                    })
+                    .await?;
+            }
+            PeerCommand::Subscribe(publication) => {
+                if self.first == First::Answered {
+                    self.subscribe(publication).await?;
+                } else {
+                    self.waiting.push(publication);
+                }
+            }
+            PeerCommand::Unsubscribe(id) => {
+                self.waiting.retain(|publication| publication.id != id);
+                if let Some(subscription) = self.subscriptions.remove(&id) {
+                    self.stop(subscription).await;
+                    self.offer().await?;
+                }
+            }
+            PeerCommand::Track(remote) => self.publish(remote).await,
+            PeerCommand::State(state) => match state {
+                RTCPeerConnectionState::Connected => {
+                    self.connected = true;
+                    self.start_forwarding().await;
+                }
+                RTCPeerConnectionState::Failed => {
+                    let _ = self.context.room.send(RoomInput::PeerFailed {
+                        from: self.context.me,
+                    });
+                }
+                _ => {}
+            },
+            PeerCommand::Close => {}
+        }
+        Ok(())
+    }
+
+    fn say(&self, message: ServerMessage) {
+        let _ = self.context.out.try_send(message);
+    }
+
+    fn refuse(&self, code: &str) {
+        self.say(ServerMessage::Refused {
+            code: code.to_owned(),
+        });
+    }
+
+    /// The participant's camera or microphone arrived: the room hands it to the others.
+    async fn publish(&mut self, remote: Arc<dyn TrackRemote>) {
+        let Some(ssrc) = remote.ssrcs().await.first().copied() else {
+            return;
+        };
+        let Some(codec) = remote.codec(ssrc).await else {
+            return;
+        };
+        let kind = remote.kind().await;
+        let shared = &self.context.shared;
+        let publication = Arc::new(Publication::new(
+            shared.next_publication(),
+            self.context.me,
+            kind,
+            codec,
+            remote,
+            ssrc,
+            Arc::clone(&shared.stats),
+        ));
+        tokio::spawn(forward::run_publication(
+            Arc::clone(&publication),
+            TaskGuard::task(&shared.stats),
+        ));
+        let _ = self.context.room.send(RoomInput::Published {
+            from: self.context.me,
+            publication,
+        });
+    }
+
+    async fn subscribe(&mut self, publication: Arc<Publication>) -> anyhow::Result<()> {
+        if self.subscriptions.contains_key(&publication.id) {
+            return Ok(());
+        }
+        let ssrc = rand::random::<u32>();
+        let track = Arc::new(TrackLocalStaticRTP::new(MediaStreamTrack::new(
+            format!("p{}", publication.owner),
+            format!("t{}", publication.id),
+            format!("t{}", publication.id),
+            publication.kind,
+            vec![RTCRtpEncodingParameters {
+                rtp_coding_parameters: RTCRtpCodingParameters {
+                    ssrc: Some(ssrc),
+                    ..Default::default()
+                },
+                codec: publication.codec.clone(),
+                ..Default::default()
+            }],
+        )));
+        let sender = self
+            .connection
+            .add_track(Arc::clone(&track) as Arc<dyn TrackLocal>)
+            .await?;
+        self.subscriptions.insert(
+            publication.id,
+            Subscription {
+                publication,
+                track,
+                sender,
+                ssrc,
+                negotiated: false,
+                offered: false,
+                forwarder: None,
+            },
+        );
+        self.offer().await
+    }
+
+    /// Offers the current set of tracks, unless an offer is already out.
+    async fn offer(&mut self) -> anyhow::Result<()> {
+        if self.first != First::Answered || self.awaiting_answer {
+            self.again = true;
+            return Ok(());
+        }
+        self.again = false;
+        let offer = self.connection.create_offer(None).await?;
+        self.connection.set_local_description(offer).await?;
+        let Some(local) = self.connection.local_description().await else {
+            anyhow::bail!("no local description after an offer");
+        };
+        for subscription in self.subscriptions.values_mut() {
+            if !subscription.negotiated {
+                subscription.offered = true;
+            }
+        }
+        self.awaiting_answer = true;
+        self.say(ServerMessage::Offer { sdp: local.sdp });
+        Ok(())
+    }
+
+    /// Forwards every negotiated track once the connection is up; writing earlier only
+    /// floods the log.
+    async fn start_forwarding(&mut self) {
+        if !self.connected {
+            return;
+        }
+        let me = self.context.me;
+        let stats = Arc::clone(&self.context.shared.stats);
+        for subscription in self.subscriptions.values_mut() {
+            if !subscription.negotiated || subscription.forwarder.is_some() {
+                continue;
+            }
+            let payload_type = negotiated_payload_type(subscription).await;
+            let (queue, receiver) = mpsc::channel(SINK_DEPTH);
+            subscription.forwarder = Some(tokio::spawn(forward::run_forwarder(
+                Arc::clone(&subscription.track),
+                Arc::clone(&subscription.publication),
+                receiver,
+                Rewrite {
+                    ssrc: subscription.ssrc,
+                    payload_type,
+                },
+                Arc::clone(&stats),
+                TaskGuard::task(&stats),
+            )));
+            subscription.publication.attach(me, queue);
+            subscription.publication.request_keyframe().await;
+        }
+    }
+
+    /// Stops a forwarder, lets it drain, then removes its track.
+    async fn stop(&mut self, subscription: Subscription) {
+        subscription.publication.detach(self.context.me);
+        if let Some(mut forwarder) = subscription.forwarder {
+            if tokio::time::timeout(DRAIN_WAIT, &mut forwarder)
+                .await
+                .is_err()
+            {
+                forwarder.abort();
+            }
+        }
+        if let Err(error) = self.connection.remove_track(&subscription.sender).await {
+            tracing::debug!(error = %error, "removing a track");
+        }
+    }
+
+    async fn shut_down(mut self) {
+        let subscriptions: Vec<Subscription> = self.subscriptions.drain().map(|(_, s)| s).collect();
+        for subscription in subscriptions {
+            subscription.publication.detach(self.context.me);
+            if let Some(forwarder) = subscription.forwarder {
+                forwarder.abort();
+                let _ = forwarder.await;
+            }
+        }
+        if let Err(error) = self.connection.close().await {
+            tracing::debug!(error = %error, "closing a peer connection");
+        }
+    }
+}
+
+/// The payload type the subscriber's connection agreed for this track's codec.
+async fn negotiated_payload_type(subscription: &Subscription) -> u8 {
+    let wanted = &subscription.publication.codec;
+    if let Ok(parameters) = subscription.sender.get_parameters().await {
+        let codecs = &parameters.rtp_parameters.codecs;
+        let matching = codecs.iter().find(|codec| {
+            codec
+                .rtp_codec
+                .mime_type
+                .eq_ignore_ascii_case(&wanted.mime_type)
+        });
+        if let Some(codec) = matching.or(codecs.first()) {
+            return codec.payload_type;
+        }
+    }
+    if subscription.publication.is_video() {
+        96
+    } else {
+        111
+    }
+}

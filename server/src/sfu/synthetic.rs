@@ -1,0 +1,626 @@
+//! A synthetic participant written with the same WebRTC crate: it signs in through the
+//! room's WebSocket like a browser, publishes generated audio and video at a chosen
+//! bitrate, and counts what it receives. Tests use it to prove what reaches whom; the
+//! benchmark uses it to load the SFU harder than browsers on two cores could.
+//!
+//! Every payload starts with the send time (microseconds since the Unix epoch), so the
+//! receiver can measure the delay across the SFU.
+
+use std::collections::HashMap;
+use std::net::IpAddr;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use futures::{SinkExt, StreamExt};
+use tokio::sync::{mpsc, watch};
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+use tokio_tungstenite::tungstenite::Message;
+use webrtc::media_stream::track_local::static_rtp::TrackLocalStaticRTP;
+use webrtc::media_stream::track_local::TrackLocal;
+use webrtc::media_stream::track_remote::{TrackRemote, TrackRemoteEvent};
+use webrtc::media_stream::MediaStreamTrack;
+use webrtc::peer_connection::{
+    register_default_interceptors, MediaEngine, PeerConnection, PeerConnectionBuilder,
+    PeerConnectionEventHandler, RTCConfigurationBuilder, RTCIceCandidateInit, RTCIceGatheringState,
+    RTCIceServer, RTCIceTransportPolicy, RTCPeerConnectionState, RTCSessionDescription, Registry,
+};
+
+use rtc::rtp;
+use rtc::rtp_transceiver::rtp_sender::{
+    RTCRtpCodec, RTCRtpCodingParameters, RTCRtpEncodingParameters, RtpCodecKind,
+};
+
+use super::signal::{ClientMessage, Farewell, Member, ServerMessage};
+
+/// How a synthetic participant behaves.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// `ws://host:port/rooms/<code>/socket`
+    pub url: String,
+    /// The session cookie (`name=value`).
+    pub cookie: String,
+    /// The Origin header a browser on the site would send.
+    pub origin: String,
+    pub name: String,
+    pub audio_only: bool,
+    /// Video bitrate in kbit/s; 0 publishes nothing.
+    pub video_kbps: u32,
+    /// The local address media binds.
+    pub bind_ip: IpAddr,
+    /// Use the ICE servers the SFU hands out, and only their relays if it says so.
+    pub use_offered_ice: bool,
+}
+
+/// Where the participant is.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Phase {
+    Connecting,
+    Lobby,
+    Admitted,
+    Connected,
+    Gone(Farewell),
+    Closed,
+}
+
+/// What one received track delivered.
+#[derive(Debug, Clone, Default)]
+pub struct Received {
+    pub kind: String,
+    pub packets: u64,
+    pub bytes: u64,
+}
+
+#[derive(Default)]
+struct Inbox {
+    /// By the sender's stream id (`p<participant>`), then track id.
+    tracks: HashMap<(String, String), Received>,
+    /// Delays in microseconds, sampled.
+    delays: Vec<u64>,
+    roster: Vec<Member>,
+    lobby: Vec<u32>,
+    refusals: Vec<String>,
+    mute_requests: u32,
+    signalling_received: Vec<String>,
+}
+
+/// A running synthetic participant.
+pub struct Participant {
+    pub phase: watch::Receiver<Phase>,
+    commands: mpsc::UnboundedSender<Command>,
+    inbox: Arc<Mutex<Inbox>>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+enum Command {
+    Send(ClientMessage),
+    /// A raw text frame, to test what the server does with nonsense.
+    Raw(String),
+    Leave,
+}
+
+impl Participant {
+    /// Connects and says hello; the participant then waits in the lobby or is let in.
+    pub async fn join(options: Options) -> anyhow::Result<Participant> {
+        let mut request = options.url.as_str().into_client_request()?;
+        request
+            .headers_mut()
+            .insert("cookie", options.cookie.parse()?);
+        request
+            .headers_mut()
+            .insert("origin", options.origin.parse()?);
+        let (socket, _) = tokio_tungstenite::connect_async(request).await?;
+        let (phase_tx, phase) = watch::channel(Phase::Connecting);
+        let (commands, command_rx) = mpsc::unbounded_channel();
+        let inbox = Arc::new(Mutex::new(Inbox::default()));
+        let task = tokio::spawn(run(
+            options,
+            socket,
+            phase_tx,
+            command_rx,
+            Arc::clone(&inbox),
+        ));
+        Ok(Participant {
+            phase,
+            commands,
+            inbox,
+            task,
+        })
+    }
+
+    pub fn send(&self, message: ClientMessage) {
+        let _ = self.commands.send(Command::Send(message));
+    }
+
+    pub fn send_raw(&self, text: &str) {
+        let _ = self.commands.send(Command::Raw(text.to_owned()));
+    }
+
+    /// Waits until the phase satisfies `done`, or fails after `limit`.
+    pub async fn wait_for(
+        &mut self,
+        limit: Duration,
+        done: impl Fn(&Phase) -> bool,
+    ) -> anyhow::Result<Phase> {
+        let waited = tokio::time::timeout(limit, self.phase.wait_for(|p| done(p)))
+            .await
+            .map(|result| result.map(|phase| phase.clone()));
+        match waited {
+            Ok(Ok(phase)) => Ok(phase),
+            Ok(Err(_)) => Ok(self.phase.borrow().clone()),
+            Err(_) => anyhow::bail!("still {:?} after {limit:?}", *self.phase.borrow()),
+        }
+    }
+
+    /// Packets received per sender (`p<id>`) and kind ("video"/"audio").
+    pub fn received(&self) -> HashMap<(String, String), u64> {
+        let inbox = self
+            .inbox
+            .lock()
+            .map(|i| i.tracks.clone())
+            .unwrap_or_default();
+        let mut totals = HashMap::new();
+        for ((stream, _), received) in inbox {
+            *totals.entry((stream, received.kind)).or_insert(0) += received.packets;
+        }
+        totals
+    }
+
+    pub fn packets_received(&self) -> u64 {
+        self.inbox
+            .lock()
+            .map(|i| i.tracks.values().map(|r| r.packets).sum())
+            .unwrap_or(0)
+    }
+
+    /// Takes the delay samples gathered so far.
+    pub fn take_delays(&self) -> Vec<u64> {
+        self.inbox
+            .lock()
+            .map(|mut i| std::mem::take(&mut i.delays))
+            .unwrap_or_default()
+    }
+
+    pub fn roster(&self) -> Vec<Member> {
+        self.inbox
+            .lock()
+            .map(|i| i.roster.clone())
+            .unwrap_or_default()
+    }
+
+    /// The lobby as a host sees it.
+    pub fn lobby(&self) -> Vec<u32> {
+        self.inbox
+            .lock()
+            .map(|i| i.lobby.clone())
+            .unwrap_or_default()
+    }
+
+    pub fn refusals(&self) -> Vec<String> {
+        self.inbox
+            .lock()
+            .map(|i| i.refusals.clone())
+            .unwrap_or_default()
+    }
+
+    pub fn mute_requests(&self) -> u32 {
+        self.inbox.lock().map(|i| i.mute_requests).unwrap_or(0)
+    }
+
+    /// The types of every signalling message received, in order.
+    pub fn signalling_received(&self) -> Vec<String> {
+        self.inbox
+            .lock()
+            .map(|i| i.signalling_received.clone())
+            .unwrap_or_default()
+    }
+
+    /// Leaves the room and waits until the connection is closed.
+    pub async fn leave(self) {
+        let _ = self.commands.send(Command::Leave);
+        let mut task = self.task;
+        if tokio::time::timeout(Duration::from_secs(5), &mut task)
+            .await
+            .is_err()
+        {
+            task.abort();
+        }
+    }
+
+    /// Drops off without saying goodbye, as a closed laptop would.
+    pub fn vanish(self) {
+        self.task.abort();
+    }
+}
+
+enum Event {
+    Track(Arc<dyn TrackRemote>),
+    State(RTCPeerConnectionState),
+    Gathered,
+}
+
+struct Handler {
+    events: mpsc::UnboundedSender<Event>,
+}
+
+#[async_trait::async_trait]
+impl PeerConnectionEventHandler for Handler {
+    async fn on_track(&self, track: Arc<dyn TrackRemote>) {
+        let _ = self.events.send(Event::Track(track));
+    }
+    async fn on_connection_state_change(&self, state: RTCPeerConnectionState) {
+        let _ = self.events.send(Event::State(state));
+    }
+    async fn on_ice_gathering_state_change(&self, state: RTCIceGatheringState) {
+        if state == RTCIceGatheringState::Complete {
+            let _ = self.events.send(Event::Gathered);
+        }
+    }
+}
+
+type Socket =
+    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+struct Media {
+    connection: Arc<dyn PeerConnection>,
+    senders: Vec<tokio::task::JoinHandle<()>>,
+    readers: Vec<tokio::task::JoinHandle<()>>,
+    tracks: Vec<(Arc<TrackLocalStaticRTP>, RtpCodecKind, u32)>,
+}
+
+async fn run(
+    options: Options,
+    socket: Socket,
+    phase: watch::Sender<Phase>,
+    mut commands: mpsc::UnboundedReceiver<Command>,
+    inbox: Arc<Mutex<Inbox>>,
+) {
+    let (mut write, mut read) = socket.split();
+    let hello = ClientMessage::Hello {
+        name: options.name.clone(),
+        audio_only: options.audio_only,
+    };
+    if send(&mut write, &hello).await.is_err() {
+        let _ = phase.send(Phase::Closed);
+        return;
+    }
+    let (event_tx, mut events) = mpsc::unbounded_channel();
+    let mut media: Option<Media> = None;
+    let mut offer_pending = false;
+    loop {
+        tokio::select! {
+            frame = read.next() => {
+                let Some(Ok(frame)) = frame else { break };
+                let Message::Text(text) = frame else { continue };
+                let Ok(message) = serde_json::from_str::<ServerMessage>(text.as_str()) else { continue };
+                if let Ok(mut inbox) = inbox.lock() {
+                    let kind = serde_json::to_value(&message)
+                        .ok()
+                        .and_then(|v| v.get("type").and_then(|t| t.as_str()).map(str::to_owned))
+                        .unwrap_or_default();
+                    inbox.signalling_received.push(kind);
+                }
+                match message {
+                    ServerMessage::Lobby { .. } => { let _ = phase.send(Phase::Lobby); }
+                    ServerMessage::Admitted { ice_servers, ice_policy, .. } => {
+                        let _ = phase.send(Phase::Admitted);
+                        match start_media(&options, &ice_servers, &ice_policy, event_tx.clone()).await {
+                            Ok(started) => {
+                                media = Some(started);
+                                offer_pending = true;
+                            }
+                            Err(error) => {
+                                tracing::warn!(error = %error, "synthetic participant could not start media");
+                                break;
+                            }
+                        }
+                    }
+                    ServerMessage::Answer { sdp } => {
+                        if let Some(media) = &media {
+                            if let Ok(answer) = RTCSessionDescription::answer(sdp) {
+                                let _ = media.connection.set_remote_description(answer).await;
+                            }
+                        }
+                    }
+                    ServerMessage::Offer { sdp } => {
+                        if let Some(media) = &media {
+                            if let Ok(answer) = answer_offer(media.connection.as_ref(), sdp).await {
+                                let _ = send(&mut write, &ClientMessage::Answer { sdp: answer }).await;
+                            }
+                        }
+                    }
+                    ServerMessage::Candidate { candidate } => {
+                        if let Some(media) = &media {
+                            let _ = media.connection.add_ice_candidate(RTCIceCandidateInit {
+                                candidate: candidate.candidate,
+                                sdp_mid: candidate.sdp_mid,
+                                sdp_mline_index: candidate.sdp_mline_index,
+                                username_fragment: candidate.username_fragment,
+                                ..Default::default()
+                            }).await;
+                        }
+                    }
+                    ServerMessage::Roster { members, lobby, .. } => {
+                        if let Ok(mut inbox) = inbox.lock() {
+                            inbox.roster = members;
+                            inbox.lobby = lobby.iter().map(|w| w.id).collect();
+                        }
+                    }
+                    ServerMessage::MuteRequest => {
+                        if let Ok(mut inbox) = inbox.lock() { inbox.mute_requests += 1; }
+                    }
+                    ServerMessage::Refused { code } => {
+                        if let Ok(mut inbox) = inbox.lock() { inbox.refusals.push(code); }
+                    }
+                    ServerMessage::Goodbye { reason } => {
+                        let _ = phase.send(Phase::Gone(reason));
+                        break;
+                    }
+                }
+            }
+            event = events.recv() => {
+                let Some(event) = event else { continue };
+                match event {
+                    Event::Gathered if offer_pending => {
+                        offer_pending = false;
+                        if let Some(media) = &media {
+                            if let Some(local) = media.connection.local_description().await {
+                                let _ = send(&mut write, &ClientMessage::Offer { sdp: local.sdp }).await;
+                            }
+                        }
+                    }
+                    Event::Gathered => {}
+                    Event::Track(track) => {
+                        if let Some(media) = &mut media {
+                            media.readers.push(tokio::spawn(read_track(track, Arc::clone(&inbox))));
+                        }
+                    }
+                    Event::State(RTCPeerConnectionState::Connected) => {
+                        let _ = phase.send(Phase::Connected);
+                        if let Some(media) = &mut media {
+                            if media.senders.is_empty() {
+                                let tracks = media.tracks.clone();
+                                for (track, kind, ssrc) in tracks {
+                                    media.senders.push(tokio::spawn(generate(track, kind, ssrc, options.video_kbps)));
+                                }
+                            }
+                        }
+                    }
+                    Event::State(_) => {}
+                }
+            }
+            command = commands.recv() => {
+                match command {
+                    Some(Command::Send(message)) => { let _ = send(&mut write, &message).await; }
+                    Some(Command::Raw(text)) => { let _ = write.send(Message::text(text)).await; }
+                    Some(Command::Leave) | None => {
+                        let _ = send(&mut write, &ClientMessage::Leave).await;
+                        break;
+                    }
+                }
+            }
+        }
+    }
+    if let Some(media) = media {
+        for task in media.senders.into_iter().chain(media.readers) {
+            task.abort();
+        }
+        let _ = media.connection.close().await;
+    }
+    let _ = write.close().await;
+    phase.send_if_modified(|p| {
+        if matches!(p, Phase::Gone(_)) {
+            false
+        } else {
+            *p = Phase::Closed;
+            true
+        }
+    });
+}
+
+async fn send(
+    write: &mut futures::stream::SplitSink<Socket, Message>,
+    message: &ClientMessage,
+) -> anyhow::Result<()> {
+    let text = serde_json::to_string(message)?;
+    write.send(Message::text(text)).await?;
+    Ok(())
+}
+
+async fn start_media(
+    options: &Options,
+    ice_servers: &[super::signal::IceServer],
+    ice_policy: &str,
+    events: mpsc::UnboundedSender<Event>,
+) -> anyhow::Result<Media> {
+    let mut engine = MediaEngine::default();
+    engine.register_default_codecs()?;
+    let interceptors = register_default_interceptors(Registry::new(), &mut engine)?;
+    let mut configuration = RTCConfigurationBuilder::new();
+    if options.use_offered_ice {
+        configuration = configuration.with_ice_servers(
+            ice_servers
+                .iter()
+                .map(|server| RTCIceServer {
+                    urls: server.urls.clone(),
+                    username: server.username.clone(),
+                    credential: server.credential.clone(),
+                })
+                .collect(),
+        );
+        if ice_policy == "relay" {
+            configuration = configuration.with_ice_transport_policy(RTCIceTransportPolicy::Relay);
+        }
+    }
+    let connection: Arc<dyn PeerConnection> = Arc::new(
+        PeerConnectionBuilder::new()
+            .with_configuration(configuration.build())
+            .with_media_engine(engine)
+            .with_interceptor_registry(interceptors)
+            .with_handler(Arc::new(Handler { events }))
+            .with_udp_addrs(vec![std::net::SocketAddr::new(options.bind_ip, 0)])
+            .build()
+            .await?,
+    );
+    let mut tracks = Vec::new();
+    if options.video_kbps > 0 {
+        for (kind, codec) in [(RtpCodecKind::Video, vp8()), (RtpCodecKind::Audio, opus())] {
+            let id = rand::random::<u32>();
+            let track = Arc::new(TrackLocalStaticRTP::new(MediaStreamTrack::new(
+                format!("synthetic-{id}"),
+                format!("track-{id}"),
+                format!("track-{id}"),
+                kind,
+                vec![RTCRtpEncodingParameters {
+                    rtp_coding_parameters: RTCRtpCodingParameters {
+                        ssrc: Some(id),
+                        ..Default::default()
+                    },
+                    codec,
+                    ..Default::default()
+                }],
+            )));
+            connection
+                .add_track(Arc::clone(&track) as Arc<dyn TrackLocal>)
+                .await?;
+            tracks.push((track, kind, id));
+        }
+    } else {
+        // Receive only: still offer one audio and one video section.
+        for kind in [RtpCodecKind::Audio, RtpCodecKind::Video] {
+            connection
+                .add_transceiver_from_kind(
+                    kind,
+                    Some(rtc::rtp_transceiver::RTCRtpTransceiverInit {
+                        direction: rtc::rtp_transceiver::RTCRtpTransceiverDirection::Recvonly,
+                        ..Default::default()
+                    }),
+                )
+                .await?;
+        }
+    }
+    let offer = connection.create_offer(None).await?;
+    connection.set_local_description(offer).await?;
+    Ok(Media {
+        connection,
+        senders: Vec::new(),
+        readers: Vec::new(),
+        tracks,
+    })
+}
+
+async fn answer_offer(connection: &dyn PeerConnection, sdp: String) -> anyhow::Result<String> {
+    connection
+        .set_remote_description(RTCSessionDescription::offer(sdp)?)
+        .await?;
+    let answer = connection.create_answer(None).await?;
+    connection.set_local_description(answer).await?;
+    let Some(local) = connection.local_description().await else {
+        anyhow::bail!("no local description after answering");
+    };
+    Ok(local.sdp)
+}
+
+fn vp8() -> RTCRtpCodec {
+    RTCRtpCodec {
+        mime_type: "video/VP8".to_owned(),
+        clock_rate: 90000,
+        channels: 0,
+        sdp_fmtp_line: String::new(),
+        rtcp_feedback: vec![],
+    }
+}
+
+fn opus() -> RTCRtpCodec {
+    RTCRtpCodec {
+        mime_type: "audio/opus".to_owned(),
+        clock_rate: 48000,
+        channels: 2,
+        sdp_fmtp_line: "minptime=10;useinbandfec=1".to_owned(),
+        rtcp_feedback: vec![],
+    }
+}
+
+fn micros_now() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_micros() as u64)
+        .unwrap_or(0)
+}
+
+/// Sends generated packets: video at `kbps` in 30 frames a second, audio as 50 packets
+/// of 80 bytes a second (32 kbit/s).
+async fn generate(track: Arc<TrackLocalStaticRTP>, kind: RtpCodecKind, ssrc: u32, kbps: u32) {
+    let video = kind == RtpCodecKind::Video;
+    let (period, packets_per_tick, size) = if video {
+        let frame_bytes = (kbps as usize * 1000 / 8) / 30;
+        let packets = frame_bytes.div_ceil(1100).max(1);
+        (
+            Duration::from_micros(33_333),
+            packets,
+            frame_bytes / packets,
+        )
+    } else {
+        (Duration::from_millis(20), 1, 80)
+    };
+    let mut ticker = tokio::time::interval(period);
+    ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+    let mut sequence: u16 = rand::random();
+    let mut timestamp: u32 = rand::random();
+    let step = if video { 3000 } else { 960 };
+    let mut payload = vec![0u8; size.max(8)];
+    loop {
+        ticker.tick().await;
+        timestamp = timestamp.wrapping_add(step);
+        for index in 0..packets_per_tick {
+            payload[..8].copy_from_slice(&micros_now().to_be_bytes());
+            let packet = rtp::Packet {
+                header: rtp::header::Header {
+                    version: 2,
+                    marker: index + 1 == packets_per_tick,
+                    payload_type: if video { 96 } else { 111 },
+                    sequence_number: sequence,
+                    timestamp,
+                    ssrc,
+                    ..Default::default()
+                },
+                payload: bytes::Bytes::copy_from_slice(&payload),
+            };
+            sequence = sequence.wrapping_add(1);
+            if track.write_rtp(packet).await.is_err() {
+                return;
+            }
+        }
+    }
+}
+
+async fn read_track(track: Arc<dyn TrackRemote>, inbox: Arc<Mutex<Inbox>>) {
+    let stream = track.stream_id().await;
+    let id = track.track_id().await;
+    let kind = match track.kind().await {
+        RtpCodecKind::Video => "video",
+        _ => "audio",
+    }
+    .to_owned();
+    let key = (stream.to_string(), id.to_string());
+    let mut count: u64 = 0;
+    while let Some(event) = track.poll().await {
+        let TrackRemoteEvent::OnRtpPacket(packet) = event else {
+            continue;
+        };
+        count += 1;
+        let Ok(mut inbox) = inbox.lock() else { return };
+        let entry = inbox.tracks.entry(key.clone()).or_insert_with(|| Received {
+            kind: kind.clone(),
+            ..Default::default()
+        });
+        entry.packets += 1;
+        entry.bytes += packet.payload.len() as u64;
+        // One delay sample in ten keeps the list short.
+        if count % 10 == 0 && packet.payload.len() >= 8 {
+            let mut stamp = [0u8; 8];
+            stamp.copy_from_slice(&packet.payload[..8]);
+            let sent = u64::from_be_bytes(stamp);
+            inbox.delays.push(micros_now().saturating_sub(sent));
+        }
+    }
+}

@@ -1,0 +1,368 @@
+//! Video rooms: the lobby, the host's controls, media reaching whom it should (and
+//! nobody else), attendance, clean-up, and a call through a TURN relay. The
+//! participants are synthetic WebRTC clients from `server::sfu::synthetic`, talking
+//! to the real server over its WebSocket and to its SFU over UDP.
+
+use std::time::Duration;
+
+use server::sfu::signal::{ClientMessage, Farewell};
+use server::sfu::synthetic::{Options, Participant, Phase};
+use server::sfu::Snapshot;
+
+use crate::helpers::{TestApp, DEMO_THERAPIST};
+
+const WAIT: Duration = Duration::from_secs(15);
+
+/// A media port range of its own for each test, so socket counts are this test's.
+fn port_range() -> (u16, u16) {
+    let base = 20000 + (rand::random::<u16>() % 300) * 100;
+    (base, base + 99)
+}
+
+struct Scene {
+    app: TestApp,
+    room_code: String,
+    room_id: i64,
+    ports: (u16, u16),
+}
+
+impl Scene {
+    async fn new(backend: app::server::Backend, extra: &[(&str, &str)]) -> Scene {
+        let ports = port_range();
+        let range = format!("{}-{}", ports.0, ports.1);
+        let mut settings = vec![("RPH_MEDIA_PORTS", range.as_str())];
+        settings.extend_from_slice(extra);
+        let app = TestApp::spawn_with(backend, &settings).await;
+        let service_id: i64 = {
+            use sqlx::Row as _;
+            sqlx::query("select service_id from service where slug = 'demo'")
+                .fetch_one(&app.state.db.pool)
+                .await
+                .unwrap()
+                .try_get("service_id")
+                .unwrap()
+        };
+        let therapist: i64 = app::server::accounts::id_by_email(&app.state.db, DEMO_THERAPIST.0)
+            .await
+            .unwrap()
+            .unwrap();
+        let room = app::server::rooms::create(&app.state.db, service_id, "KiD, økt 1", therapist)
+            .await
+            .unwrap();
+        Scene {
+            app,
+            room_code: room.code,
+            room_id: room.room_id,
+            ports,
+        }
+    }
+
+    fn options(&self, cookie: &str, name: &str) -> Options {
+        Options {
+            url: format!(
+                "{}/rooms/{}/socket",
+                self.app.address.replacen("http://", "ws://", 1),
+                self.room_code
+            ),
+            cookie: cookie.to_owned(),
+            origin: self.app.address.clone(),
+            name: name.to_owned(),
+            audio_only: false,
+            video_kbps: 300,
+            bind_ip: [127, 0, 0, 1].into(),
+            use_offered_ice: false,
+        }
+    }
+
+    async fn host(&self) -> Participant {
+        let (_, cookie) = self.app.session_cookie(DEMO_THERAPIST).await;
+        let mut host = Participant::join(self.options(&cookie, "Terapeut"))
+            .await
+            .unwrap();
+        host.wait_for(WAIT, |p| *p == Phase::Connected)
+            .await
+            .unwrap();
+        host
+    }
+
+    async fn citizen_cookie(&self, name: &str) -> String {
+        let email = format!(
+            "{}-{}@example.test",
+            name.to_lowercase(),
+            rand::random::<u32>()
+        );
+        self.app
+            .create_account(
+                &email,
+                &format!("{name} Nordmann"),
+                "citizen",
+                "et langt passord 123",
+                None,
+            )
+            .await;
+        let (_, cookie) = self
+            .app
+            .session_cookie((&email, "et langt passord 123", None))
+            .await;
+        cookie
+    }
+
+    async fn citizen(&self, name: &str, audio_only: bool) -> Participant {
+        let cookie = self.citizen_cookie(name).await;
+        let mut options = self.options(&cookie, name);
+        options.audio_only = audio_only;
+        let mut participant = Participant::join(options).await.unwrap();
+        participant
+            .wait_for(WAIT, |p| *p == Phase::Lobby)
+            .await
+            .unwrap();
+        participant
+    }
+
+    /// UDP sockets bound in this test's media port range, from the kernel's table.
+    fn media_sockets(&self) -> usize {
+        let table = std::fs::read_to_string("/proc/net/udp").unwrap_or_default();
+        table
+            .lines()
+            .skip(1)
+            .filter_map(|line| {
+                let local = line.split_whitespace().nth(1)?;
+                let port = u16::from_str_radix(local.split(':').nth(1)?, 16).ok()?;
+                Some(port)
+            })
+            .filter(|port| (self.ports.0..=self.ports.1).contains(port))
+            .count()
+    }
+
+    async fn settled(&self) -> Snapshot {
+        let deadline = tokio::time::Instant::now() + WAIT;
+        loop {
+            let snapshot = self.app.sfu.snapshot();
+            let empty = snapshot.rooms == 0
+                && snapshot.peers == 0
+                && snapshot.tasks == 0
+                && snapshot.ports_in_use == 0
+                && self.media_sockets() == 0;
+            if empty || tokio::time::Instant::now() > deadline {
+                return snapshot;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+}
+
+/// Waits until `check` holds, polling; fails with `what` after the limit.
+async fn eventually(what: &str, check: impl Fn() -> bool) {
+    let deadline = tokio::time::Instant::now() + WAIT;
+    while !check() {
+        assert!(tokio::time::Instant::now() < deadline, "timed out: {what}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+fn got(participant: &Participant, from: u32, kind: &str) -> u64 {
+    participant
+        .received()
+        .get(&(format!("p{from}"), kind.to_owned()))
+        .copied()
+        .unwrap_or(0)
+}
+
+fn id_of(participant: &Participant, name: &str) -> u32 {
+    participant
+        .roster()
+        .iter()
+        .find(|m| m.name == name)
+        .map(|m| m.id)
+        .unwrap_or(0)
+}
+
+/// Runs a room test on SQLite and on PostgreSQL, on a runtime with two worker threads
+/// (the SFU and its clients share the process).
+macro_rules! room_tests {
+    ($(async fn $name:ident($backend:ident) $body:block)*) => {
+        $(
+            mod $name {
+                #[allow(unused_imports)]
+                use super::*;
+                async fn run($backend: app::server::Backend) $body
+
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn sqlite() {
+                    run(app::server::Backend::Sqlite).await
+                }
+
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn postgres() {
+                    run(app::server::Backend::Postgres).await
+                }
+            }
+        )*
+    };
+}
+
+room_tests! {
+    async fn a_person_in_the_lobby_has_no_connection_and_crafted_signalling_gets_no_media(app_backend) {
+        let scene = Scene::new(app_backend, &[]).await;
+        let host = scene.host().await;
+        let waiting = scene.citizen("Kari", false).await;
+        eventually("the host sees Kari in the lobby", || host.lobby().len() == 1).await;
+
+        // Crafted media signalling from the lobby: every message is refused.
+        waiting.send(ClientMessage::Offer { sdp: "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\nm=video 9 UDP/TLS/RTP/SAVPF 96\r\n".into() });
+        waiting.send(ClientMessage::Answer { sdp: "v=0\r\n".into() });
+        waiting.send(ClientMessage::Candidate { candidate: server::sfu::signal::Candidate {
+            candidate: "candidate:1 1 udp 1 127.0.0.1 9 typ host".into(), sdp_mid: Some("0".into()),
+            sdp_mline_index: Some(0), username_fragment: None } });
+        // Nor can someone in the lobby let themselves (or anyone) in.
+        waiting.send(ClientMessage::AdmitAll);
+        waiting.send(ClientMessage::Admit { id: 2 });
+        eventually("five refusals", || waiting.refusals().len() == 5).await;
+        assert_eq!(
+            waiting.refusals(),
+            ["not_admitted", "not_admitted", "not_admitted", "not_host", "not_host"]
+        );
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        assert_eq!(scene.app.sfu.snapshot().peers, 1, "only the host has a peer connection");
+        assert_eq!(waiting.packets_received(), 0);
+        let kinds = waiting.signalling_received();
+        assert!(
+            !kinds.iter().any(|k| k == "answer" || k == "offer" || k == "roster" || k == "admitted"),
+            "the lobby got media signalling or the roster: {kinds:?}"
+        );
+        assert!(got(&host, 2, "video") == 0);
+        host.leave().await;
+        waiting.leave().await;
+    }
+
+    async fn everyone_admitted_receives_everyone_else_and_audio_only_receives_no_video(app_backend) {
+        let scene = Scene::new(app_backend, &[]).await;
+        let host = scene.host().await;
+        let mut kari = scene.citizen("Kari", false).await;
+        let mut ola = scene.citizen("Ola", false).await;
+        let mut lyd = scene.citizen("Lyd", true).await;
+        eventually("three in the lobby", || host.lobby().len() == 3).await;
+        host.send(ClientMessage::AdmitAll);
+        for person in [&mut kari, &mut ola, &mut lyd] {
+            person.wait_for(WAIT, |p| *p == Phase::Connected).await.unwrap();
+        }
+        eventually("four members", || host.roster().len() == 4).await;
+        let ids: Vec<u32> = ["Terapeut", "Kari", "Ola", "Lyd"].iter().map(|n| id_of(&host, n)).collect();
+        let everyone = [&host, &kari, &ola, &lyd];
+        eventually("everyone gets everyone else's audio and video", || {
+            everyone.iter().enumerate().all(|(i, receiver)| {
+                ids.iter().enumerate().filter(|(j, _)| *j != i).all(|(_, from)| {
+                    let audio = got(receiver, *from, "audio") > 5;
+                    let video = got(receiver, *from, "video") > 5;
+                    // Lyd (index 3) chose audio only.
+                    audio && (video || i == 3)
+                })
+            })
+        })
+        .await;
+        for from in &ids[..3] {
+            assert_eq!(got(&lyd, *from, "video"), 0, "audio only received video");
+        }
+        assert!(
+            ids.iter().all(|id| got(&host, *id, "audio") == 0 || *id != ids[0]),
+            "nobody receives their own tracks"
+        );
+        assert_eq!(scene.app.sfu.snapshot().peers, 4);
+
+        // Attendance: four admitted people, with join times and nobody left yet.
+        let attendance = app::server::rooms::attendance(&scene.app.state.db, scene.room_id).await.unwrap();
+        let names: Vec<&str> = attendance.iter().map(|a| a.shown_name.as_str()).collect();
+        assert_eq!(names, ["Terapeut", "Kari", "Ola", "Lyd"]);
+        assert!(attendance.iter().all(|a| a.joined_at > 0 && a.left_at.is_none()));
+        assert!(attendance[0].host && !attendance[1].host);
+
+        for person in [host, kari, ola, lyd] {
+            person.leave().await;
+        }
+        let deadline = tokio::time::Instant::now() + WAIT;
+        loop {
+            let attendance = app::server::rooms::attendance(&scene.app.state.db, scene.room_id).await.unwrap();
+            if attendance.iter().all(|a| a.left_at.is_some_and(|left| left >= a.joined_at)) {
+                break;
+            }
+            assert!(tokio::time::Instant::now() < deadline, "leaving is not recorded: {attendance:?}");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    async fn the_host_removes_mutes_locks_and_ends_and_the_server_returns_to_its_baseline(app_backend) {
+        let scene = Scene::new(app_backend, &[]).await;
+        assert_eq!(scene.media_sockets(), 0);
+        let host = scene.host().await;
+        let mut kari = scene.citizen("Kari", false).await;
+        let mut ola = scene.citizen("Ola", false).await;
+        eventually("two in the lobby", || host.lobby().len() == 2).await;
+        host.send(ClientMessage::AdmitAll);
+        kari.wait_for(WAIT, |p| *p == Phase::Connected).await.unwrap();
+        ola.wait_for(WAIT, |p| *p == Phase::Connected).await.unwrap();
+        eventually("three members", || host.roster().len() == 3).await;
+        let (kari_id, ola_id) = (id_of(&host, "Kari"), id_of(&host, "Ola"));
+        eventually("Ola gets Kari's video", || got(&ola, kari_id, "video") > 5).await;
+
+        // A participant cannot use the host's controls.
+        kari.send(ClientMessage::Remove { id: ola_id });
+        eventually("refused", || kari.refusals() == ["not_host"]).await;
+
+        host.send(ClientMessage::AskMute { id: kari_id });
+        eventually("Kari is asked to mute", || kari.mute_requests() == 1).await;
+
+        host.send(ClientMessage::Remove { id: kari_id });
+        let phase = kari.wait_for(WAIT, |p| matches!(p, Phase::Gone(_))).await.unwrap();
+        assert_eq!(phase, Phase::Gone(Farewell::Removed));
+        eventually("Kari is off the roster", || host.roster().len() == 2).await;
+        // Her video stops reaching Ola.
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        let before = got(&ola, kari_id, "video");
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        assert_eq!(got(&ola, kari_id, "video"), before, "a removed person's video still flows");
+        assert_eq!(scene.app.sfu.snapshot().peers, 2);
+
+        host.send(ClientMessage::Lock { locked: true });
+        eventually("locked", || true).await;
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        let cookie = scene.citizen_cookie("Sen").await;
+        let mut late = Participant::join(scene.options(&cookie, "Sen")).await.unwrap();
+        let phase = late.wait_for(WAIT, |p| matches!(p, Phase::Gone(_))).await.unwrap();
+        assert_eq!(phase, Phase::Gone(Farewell::Locked));
+
+        host.send(ClientMessage::End);
+        let phase = ola.wait_for(WAIT, |p| matches!(p, Phase::Gone(_))).await.unwrap();
+        assert_eq!(phase, Phase::Gone(Farewell::Ended));
+        kari.leave().await;
+        ola.leave().await;
+        host.leave().await;
+        late.leave().await;
+
+        let room = app::server::rooms::by_code(&scene.app.state.db, &scene.room_code).await.unwrap().unwrap();
+        assert!(room.ended_at.is_some(), "the room is marked ended");
+        let snapshot = scene.settled().await;
+        assert_eq!(
+            (snapshot.rooms, snapshot.peers, snapshot.tasks, snapshot.ports_in_use, scene.media_sockets()),
+            (0, 0, 0, 0, 0),
+            "something of the room remains: {snapshot:?}"
+        );
+        // An ended room cannot be entered again.
+        let response = scene.app.get(&format!("/rooms/{}/socket", scene.room_code)).await;
+        assert_ne!(response.status(), 101);
+    }
+
+    async fn a_participant_who_drops_off_is_cleaned_up(app_backend) {
+        let scene = Scene::new(app_backend, &[]).await;
+        let host = scene.host().await;
+        let mut kari = scene.citizen("Kari", false).await;
+        eventually("Kari waits", || host.lobby().len() == 1).await;
+        host.send(ClientMessage::AdmitAll);
+        kari.wait_for(WAIT, |p| *p == Phase::Connected).await.unwrap();
+        eventually("two peers", || scene.app.sfu.snapshot().peers == 2).await;
+        kari.vanish();
+        eventually("Kari's connection is gone", || scene.app.sfu.snapshot().peers == 1).await;
+        host.leave().await;
+        let snapshot = scene.settled().await;
+        assert_eq!((snapshot.rooms, snapshot.peers, snapshot.tasks, scene.media_sockets()), (0, 0, 0, 0), "{snapshot:?}");
+    }
+}
