@@ -15,7 +15,7 @@ const WAIT: Duration = Duration::from_secs(15);
 
 /// A media port range of its own for each test, so socket counts are this test's.
 fn port_range() -> (u16, u16) {
-    let base = 20000 + (rand::random::<u16>() % 300) * 100;
+    let base = 20000 + (rand::random::<u16>() % 150) * 100;
     (base, base + 99)
 }
 
@@ -365,4 +365,73 @@ room_tests! {
         let snapshot = scene.settled().await;
         assert_eq!((snapshot.rooms, snapshot.peers, snapshot.tasks, scene.media_sockets()), (0, 0, 0, 0), "{snapshot:?}");
     }
+}
+
+/// The TURN relay the test scripts start (Debian's coturn on loopback).
+fn turn_settings() -> (String, String, String, String) {
+    let need = |name: &str| {
+        std::env::var(name).unwrap_or_else(|_| {
+            panic!("{name} is not set: run the tests with scripts/test, which starts a TURN relay")
+        })
+    };
+    (
+        need("TEST_TURN_URL"),
+        need("TEST_TURN_USERNAME"),
+        need("TEST_TURN_CREDENTIAL"),
+        need("TEST_TURN_LOG"),
+    )
+}
+
+/// Relay allocations coturn has granted so far, from its log.
+fn turn_allocations(log_dir: &str) -> usize {
+    std::fs::read_dir(log_dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter(|entry| entry.file_name().to_string_lossy().starts_with("turn"))
+        .filter_map(|entry| std::fs::read_to_string(entry.path()).ok())
+        .map(|log| log.matches("ALLOCATE processed, success").count())
+        .sum()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_call_goes_through_the_turn_relay_when_only_relayed_paths_are_allowed() {
+    let (url, username, credential, log) = turn_settings();
+    let before = turn_allocations(&log);
+    let scene = Scene::new(
+        app::server::Backend::Sqlite,
+        &[
+            ("RPH_ICE_URLS", url.as_str()),
+            ("RPH_TURN_USERNAME", username.as_str()),
+            ("RPH_TURN_CREDENTIAL", credential.as_str()),
+            // Browsers are told to use only the relay: no direct path is tried.
+            ("RPH_ICE_POLICY", "relay"),
+        ],
+    )
+    .await;
+    let (_, host_cookie) = scene.app.session_cookie(DEMO_THERAPIST).await;
+    let mut options = scene.options(&host_cookie, "Terapeut");
+    options.use_offered_ice = true;
+    let mut host = Participant::join(options).await.unwrap();
+    host.wait_for(WAIT, |p| *p == Phase::Connected).await.unwrap();
+
+    let cookie = scene.citizen_cookie("Kari").await;
+    let mut options = scene.options(&cookie, "Kari");
+    options.use_offered_ice = true;
+    let mut kari = Participant::join(options).await.unwrap();
+    kari.wait_for(WAIT, |p| *p == Phase::Lobby).await.unwrap();
+    host.send(ClientMessage::AdmitAll);
+    kari.wait_for(WAIT, |p| *p == Phase::Connected).await.unwrap();
+    eventually("the roster has both", || host.roster().len() == 2).await;
+    let (host_id, kari_id) = (id_of(&host, "Terapeut"), id_of(&host, "Kari"));
+    eventually("video both ways through the relay", || {
+        got(&kari, host_id, "video") > 10 && got(&host, kari_id, "video") > 10
+    })
+    .await;
+    assert!(
+        turn_allocations(&log) >= before + 2,
+        "both participants allocated a relay"
+    );
+    host.leave().await;
+    kari.leave().await;
 }
