@@ -1,6 +1,7 @@
 import { defineConfig, devices } from '@playwright/test';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { smallVideo } from './tests/rooms';
 
 // The server binary and site are built by `scripts/test` (through `cargo xtask build`),
 // which passes their paths here. The suite gets its own port and a fresh SQLite file.
@@ -25,6 +26,21 @@ const chromium = {
 };
 
 const desktop = { ...devices['Desktop Chrome'], launchOptions: chromium };
+// Video rooms: a fake camera (a tiny file, so several pages fit on two cores) and
+// microphone, with permission granted, so WebRTC runs for real on loopback.
+const video = {
+  ...devices['Desktop Chrome'],
+  launchOptions: {
+    ...chromium,
+    args: [
+      ...chromium.args,
+      '--use-fake-device-for-media-stream',
+      '--use-fake-ui-for-media-stream',
+      `--use-file-for-fake-video-capture=${smallVideo()}`,
+      '--autoplay-policy=no-user-gesture-required',
+    ],
+  },
+};
 const phone = { ...devices['Pixel 7'], launchOptions: chromium };
 
 export default defineConfig({
@@ -45,10 +61,11 @@ export default defineConfig({
     trace: 'retain-on-failure',
   },
   projects: [
-    { name: 'no-js-desktop', use: { ...desktop, javaScriptEnabled: false } },
-    { name: 'no-js-phone', use: { ...phone, javaScriptEnabled: false } },
-    { name: 'hydrated-desktop', use: { ...desktop } },
-    { name: 'hydrated-phone', use: { ...phone } },
+    { name: 'no-js-desktop', use: { ...desktop, javaScriptEnabled: false }, testIgnore: /video\.spec/ },
+    { name: 'no-js-phone', use: { ...phone, javaScriptEnabled: false }, testIgnore: /video\.spec/ },
+    { name: 'hydrated-desktop', use: { ...desktop }, testIgnore: /video\.spec/ },
+    { name: 'hydrated-phone', use: { ...phone }, testIgnore: /video\.spec/ },
+    { name: 'video', use: { ...video }, testMatch: /video\.spec/ },
   ],
   webServer: {
     command: `rm -rf "${dataDir}" && mkdir -p "${dataDir}" && exec "${serverBin}"`,

@@ -27,6 +27,7 @@ use pages::referral::{
     ServiceHomePage,
 };
 use pages::register::{RegisterPage, RegisterSentPage, VerifyEmailPage};
+use pages::rooms::{RoomPage, RoomsPage};
 use pages::second_factor::SecondFactorSetupPage;
 use pages::staff::{InvitationPage, StaffAdminPage};
 use pages::{home::HomePage, not_found::NotFoundPage};
@@ -91,6 +92,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/board") view=BoardPage ssr=SsrMode::Async/>
                     <Route path=path!("/board/shared") view=SharedPage ssr=SsrMode::Async/>
                     <Route path=path!("/board/:reference") view=ReferralPage ssr=SsrMode::Async/>
+                    <Route path=path!("/rooms") view=RoomsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/rooms/:code") view=RoomPage ssr=SsrMode::Async/>
                 </Routes>
             </Layout>
         </Router>

@@ -346,9 +346,10 @@ mod tests {
             .collect();
         roles.sort();
         assert_eq!(roles, ["intake", "lead", "therapist"]);
+        // One citizen who self-refers, five who try a group session in a video room.
         assert_eq!(
             data.account.iter().filter(|a| a.kind == "citizen").count(),
-            1
+            6
         );
         // Demo referrals in states the board knows, with complete answers.
         assert_eq!(data.referral.len(), 6);

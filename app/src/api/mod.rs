@@ -11,5 +11,6 @@ pub mod password_reset;
 pub mod referral;
 pub mod referral_types;
 pub mod registration;
+pub mod rooms;
 pub mod site;
 pub mod staff;

@@ -174,6 +174,7 @@ pub static TEXTS: Texts = Texts {
     problem_unanswered: "Answer this question.",
     referral: &super::referral::EN,
     board: &super::board::EN,
+    rooms: &super::rooms::EN,
     loading: "Loading …",
     not_found_title: "Page not found",
     not_found_text: "The page you were looking for does not exist, or it has moved.",

@@ -7,6 +7,7 @@ mod en;
 mod nb;
 mod nn;
 pub mod referral;
+pub mod rooms;
 
 use leptos::prelude::*;
 
@@ -175,6 +176,7 @@ pub struct Texts {
     pub problem_unanswered: &'static str,
     pub referral: &'static crate::i18n::referral::ReferralTexts,
     pub board: &'static crate::i18n::board::BoardTexts,
+    pub rooms: &'static crate::i18n::rooms::RoomTexts,
     pub loading: &'static str,
     pub not_found_title: &'static str,
     pub not_found_text: &'static str,

@@ -174,6 +174,7 @@ pub static TEXTS: Texts = Texts {
     problem_unanswered: "Svar på dette spørsmålet.",
     referral: &super::referral::NB,
     board: &super::board::NB,
+    rooms: &super::rooms::NB,
     loading: "Laster …",
     not_found_title: "Fant ikke siden",
     not_found_text: "Siden du lette etter finnes ikke, eller den er flyttet.",

@@ -174,6 +174,7 @@ pub static TEXTS: Texts = Texts {
     problem_unanswered: "Svar på dette spørsmålet.",
     referral: &super::referral::NN,
     board: &super::board::NN,
+    rooms: &super::rooms::NN,
     loading: "Lastar …",
     not_found_title: "Fann ikkje sida",
     not_found_text: "Sida du leitte etter finst ikkje, eller ho er flytta.",

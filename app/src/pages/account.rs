@@ -94,6 +94,11 @@ fn account_details(
             {account
                 .memberships
                 .iter()
+                .any(|m| matches!(m.role, crate::domain::identity::Role::Therapist | crate::domain::identity::Role::Lead))
+                .then(|| view! { <p><a href="/rooms">{t.rooms.nav}</a></p> })}
+            {account
+                .memberships
+                .iter()
                 .any(|m| m.role == crate::domain::identity::Role::SpecialistGuest)
                 .then(|| view! { <p><a href="/board/shared">{t.board.nav_shared}</a></p> })}
         </section>

@@ -1,21 +1,39 @@
-//! `GET /healthz`: is the process up and does the database answer?
+//! `GET /healthz`: is the process up and does the database answer? Also how many video
+//! rooms and peer connections the SFU holds (counts only: nothing about who).
 
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::Json;
+use axum::{Extension, Json};
 use serde::Serialize;
 
 use app::server::AppState;
+
+use crate::sfu::Sfu;
 
 #[derive(Serialize)]
 pub struct Health {
     status: &'static str,
     database: &'static str,
     backend: &'static str,
+    media: Media,
 }
 
-pub async fn healthz(State(state): State<AppState>) -> (StatusCode, Json<Health>) {
+#[derive(Serialize)]
+pub struct Media {
+    rooms: usize,
+    peers: usize,
+}
+
+pub async fn healthz(
+    State(state): State<AppState>,
+    Extension(sfu): Extension<Sfu>,
+) -> (StatusCode, Json<Health>) {
     let backend = state.db.backend.name();
+    let snapshot = sfu.snapshot();
+    let media = || Media {
+        rooms: snapshot.rooms,
+        peers: snapshot.peers,
+    };
     match state.db.ping().await {
         Ok(()) => (
             StatusCode::OK,
@@ -23,6 +41,7 @@ pub async fn healthz(State(state): State<AppState>) -> (StatusCode, Json<Health>
                 status: "ok",
                 database: "ok",
                 backend,
+                media: media(),
             }),
         ),
         Err(error) => {
@@ -33,6 +52,7 @@ pub async fn healthz(State(state): State<AppState>) -> (StatusCode, Json<Health>
                     status: "unavailable",
                     database: "unreachable",
                     backend,
+                    media: media(),
                 }),
             )
         }

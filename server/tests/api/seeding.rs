@@ -9,8 +9,9 @@ on_both_backends! {
         assert_eq!(app.count("service").await, 2);
         assert_eq!(app.count("municipality").await, 4);
         assert_eq!(app.count("service_municipality").await, 3);
-        // Four demo logins, and the six people of the demo referrals (no password).
-        assert_eq!(app.count("account").await, 10);
+        // Four demo logins, five course participants, and the six people of the demo
+        // referrals (no password).
+        assert_eq!(app.count("account").await, 15);
         assert_eq!(app.count("membership").await, 3);
         assert_eq!(app.count("referral").await, 6);
     }

@@ -1,0 +1,154 @@
+//! Video rooms: a therapist creates a room and shares its link; anyone signed in who
+//! opens the link waits in the lobby. The live room itself talks to the SFU over the
+//! room's WebSocket (`server/src/routes/room_socket.rs`).
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::error::AppError;
+
+/// A room in the therapist's list.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RoomSummary {
+    pub code: String,
+    pub title: String,
+    pub created: String,
+    pub ended: bool,
+    pub attendance: Vec<AttendanceView>,
+}
+
+/// One person's stay in a room.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AttendanceView {
+    pub name: String,
+    pub host: bool,
+    pub joined: String,
+    pub left: Option<String>,
+}
+
+/// What the room page needs before joining.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RoomDetails {
+    pub code: String,
+    pub title: String,
+    pub ended: bool,
+    pub host: bool,
+    /// The first name, offered as the name to show.
+    pub suggested_name: String,
+}
+
+/// The rooms of the signed-in therapist's (or lead's) service, newest first.
+#[server(prefix = "/api", endpoint = "rooms/list")]
+pub async fn list_rooms() -> Result<Vec<RoomSummary>, AppError> {
+    ssr::list().await.map_err(AppError::respond)
+}
+
+/// Creates a room; it appears first in the list.
+#[server(prefix = "/api", endpoint = "rooms/create")]
+pub async fn create_room(#[server(default)] title: String) -> Result<String, AppError> {
+    ssr::create(title).await.map_err(AppError::respond)
+}
+
+/// A room as its link opens it (anyone signed in).
+#[server(prefix = "/api", endpoint = "rooms/info")]
+pub async fn room_info(code: String) -> Result<RoomDetails, AppError> {
+    ssr::info(code).await.map_err(AppError::respond)
+}
+
+#[cfg(feature = "ssr")]
+mod ssr {
+    use super::*;
+    use crate::domain::clock::format_oslo;
+    use crate::domain::identity::{AccountKind, Role};
+    use crate::error::{FieldError, FieldProblem};
+    use crate::server::auth::require_signed_in;
+    use crate::server::state::app_state;
+    use crate::server::{accounts, rooms, staff};
+
+    /// The signed-in therapist or lead and the service they run rooms in.
+    async fn room_leader(state: &crate::server::AppState) -> Result<(i64, i64), AppError> {
+        let session = require_signed_in()?;
+        if session.session.kind != AccountKind::Staff {
+            return Err(AppError::Forbidden);
+        }
+        let account_id = session.session.account_id;
+        staff::memberships(&state.db, account_id)
+            .await?
+            .into_iter()
+            .find(|(_, role)| matches!(role, Role::Therapist | Role::Lead))
+            .map(|(service_id, _)| (account_id, service_id))
+            .ok_or(AppError::Forbidden)
+    }
+
+    pub async fn list() -> Result<Vec<RoomSummary>, AppError> {
+        let state = app_state()?;
+        let (_, service_id) = room_leader(&state).await?;
+        let mut list = Vec::new();
+        for room in rooms::of_service(&state.db, service_id).await? {
+            let attendance = rooms::attendance(&state.db, room.room_id)
+                .await?
+                .into_iter()
+                .map(|a| AttendanceView {
+                    name: a.shown_name,
+                    host: a.host,
+                    joined: format_oslo(a.joined_at),
+                    left: a.left_at.map(format_oslo),
+                })
+                .collect();
+            list.push(RoomSummary {
+                code: room.code,
+                title: room.title,
+                created: format_oslo(room.created_at),
+                ended: room.ended_at.is_some(),
+                attendance,
+            });
+        }
+        Ok(list)
+    }
+
+    pub async fn create(title: String) -> Result<String, AppError> {
+        let state = app_state()?;
+        let (account_id, service_id) = room_leader(&state).await?;
+        let Some(title) = crate::domain::room::clean_title(&title) else {
+            return Err(AppError::Invalid {
+                errors: vec![FieldError {
+                    field: "title".into(),
+                    problem: FieldProblem::Required,
+                }],
+                values: vec![("title".into(), title)],
+            });
+        };
+        let room = rooms::create(&state.db, service_id, &title, account_id).await?;
+        tracing::info!(room_id = room.room_id, "room created");
+        // Back to the list, where the new room is first with its link: the room page
+        // is opened by a full page load, which starts its script.
+        Ok(room.code)
+    }
+
+    pub async fn info(code: String) -> Result<RoomDetails, AppError> {
+        let session = require_signed_in()?;
+        let state = app_state()?;
+        let room = rooms::by_code(&state.db, code.trim())
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let account_id = session.session.account_id;
+        let host = session.session.kind == AccountKind::Staff
+            && staff::memberships(&state.db, account_id)
+                .await?
+                .iter()
+                .any(|(service, role)| {
+                    *service == room.service_id && matches!(role, Role::Therapist | Role::Lead)
+                });
+        let name = accounts::summary(&state.db, account_id)
+            .await?
+            .map(|a| a.display_name)
+            .unwrap_or_default();
+        Ok(RoomDetails {
+            code: room.code,
+            title: room.title,
+            ended: room.ended_at.is_some(),
+            host,
+            suggested_name: crate::domain::room::shown_name("", &name),
+        })
+    }
+}

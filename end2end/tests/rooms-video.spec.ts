@@ -1,0 +1,110 @@
+import { expect } from '@playwright/test';
+import { test } from './fixtures';
+import { staffLogIn } from './board';
+import { THERAPIST, PARTICIPANTS, citizenLogIn, joinRoom, decodedVideo, tileIds, newRoomPage } from './rooms';
+
+// Runs only in the `video` project: Chromium with a fake camera and microphone.
+// A host and five participants (one with audio only), and one more person left in
+// the lobby, in one browser: every page is a real WebRTC peer of the SFU.
+
+test('a group session: admitted people see each other, the lobby gets nothing, removal and leaving clean up', async ({ page, browser, request }) => {
+  test.setTimeout(240_000);
+  const names = ['Ola', 'Aisha', 'Per', 'Mari', 'Jonas'];
+
+  // The therapist creates a room and opens it.
+  await staffLogIn(page, true, THERAPIST);
+  await page.goto('/rooms');
+  await page.waitForFunction(() => document.documentElement.dataset.hydrated === 'true');
+  const title = `Kurs i mestring ${Date.now()}`;
+  await page.getByLabel('Navn på samlingen').fill(title);
+  await page.getByRole('button', { name: 'Lag rom' }).click();
+  await page.getByRole('link', { name: `Åpne ${title}` }).click();
+  await expect(page).toHaveURL(/\/rooms\/[0-9a-f]{32}$/);
+  const link = new URL(page.url()).pathname;
+  await page.waitForFunction(() => document.documentElement.dataset.hydrated === 'true');
+  await page.locator('#room-join-button').click();
+  await expect(page.locator('#room-controls').getByRole('button', { name: 'Gå ut' })).toBeVisible();
+
+  // Five participants knock; the fifth wants audio only.
+  const people = [];
+  for (const [i, who] of PARTICIPANTS.entries()) {
+    const p = await newRoomPage(browser);
+    await citizenLogIn(p, who);
+    await joinRoom(p, link, names[i], { audioOnly: i === 4 });
+    await expect(p.getByText('Venter på at lederen slipper deg inn')).toBeVisible();
+    people.push(p);
+  }
+  // And one more, who will be left waiting.
+  const waiting = await newRoomPage(browser);
+  await citizenLogIn(waiting, { email: 'innbygger@demo.example', password: 'demo-passord-innbygger' });
+  await joinRoom(waiting, link, 'Kari');
+  await expect(waiting.getByText('Venter på at lederen slipper deg inn')).toBeVisible();
+
+  // The host sees the lobby and lets the five in, one by one.
+  const lobby = page.locator('#room-host');
+  await expect(lobby.getByRole('heading', { name: 'Venter på å komme inn (6)' })).toBeVisible();
+  for (const name of names) {
+    await lobby.getByRole('button', { name: `Slipp inn ${name}` }).click();
+  }
+  await expect(lobby.getByRole('heading', { name: 'Venter på å komme inn (1)' })).toBeVisible();
+  for (const p of people) await expect(p.locator('.tile')).toHaveCount(6);
+  await expect(page.locator('.tile')).toHaveCount(6);
+
+  // Everyone admitted decodes every other camera (the audio-only person sends none).
+  const ids = await tileIds(page);
+  const senders = ['Tor', ...names.slice(0, 4)].map((n) => ids[n]);
+  expect(senders.every(Boolean)).toBe(true);
+  const viewers = [page, ...people.slice(0, 4)];
+  for (const [i, viewer] of viewers.entries()) {
+    const others = senders.filter((_, j) => j !== i);
+    await expect
+      .poll(async () => {
+        const decoded = await decodedVideo(viewer);
+        return others.every((id) => (decoded[id] ?? 0) > 5);
+      }, { timeout: 30_000, message: `viewer ${i} decodes every other camera` })
+      .toBe(true);
+  }
+
+  // Audio only: sound from everyone, no video at all.
+  const audioOnly = people[4];
+  await expect
+    .poll(async () => audioOnly.evaluate(async () => {
+      const pc = (window as unknown as { rphRoom: { pc: RTCPeerConnection } }).rphRoom.pc;
+      let audio = 0;
+      let video = 0;
+      (await pc.getStats()).forEach((e: { type: string; kind?: string; packetsReceived?: number }) => {
+        if (e.type !== 'inbound-rtp') return;
+        if (e.kind === 'audio') audio += e.packetsReceived ?? 0;
+        if (e.kind === 'video') video += e.packetsReceived ?? 0;
+      });
+      return { audio: audio > 0, video };
+    }), { timeout: 20_000 })
+    .toEqual({ audio: true, video: 0 });
+
+  // The person in the lobby has no connection and has received nothing.
+  expect(await waiting.evaluate(() => (window as unknown as { rphRoom: { pc: unknown } }).rphRoom.pc)).toBeNull();
+  await expect(waiting.locator('.tile')).toHaveCount(0);
+  let health = await (await request.get('/healthz')).json();
+  expect(health.media.peers).toBe(6);
+
+  // The host removes Ola: Ola's page is told and disconnected.
+  page.once('dialog', (dialog) => dialog.accept());
+  await page.getByRole('button', { name: 'Fjern Ola' }).click();
+  await expect(people[0].getByText('Lederen fjernet deg fra samlingen.')).toBeVisible();
+  expect(await people[0].evaluate(() => (window as unknown as { rphRoom: { pc: unknown } }).rphRoom.pc)).toBeNull();
+  await expect(page.locator('.tile')).toHaveCount(5);
+  await expect.poll(async () => (await (await request.get('/healthz')).json()).media.peers).toBe(5);
+
+  // Everyone leaves; the one in the lobby closes the window.
+  for (const p of people.slice(1)) {
+    await p.locator('#room-leave').click();
+    await expect(p.getByText('Du har gått ut av samlingen.')).toBeVisible();
+  }
+  await waiting.close();
+  await page.locator('#room-leave').click();
+  await expect
+    .poll(async () => (await (await request.get('/healthz')).json()).media, { timeout: 15_000 })
+    .toEqual({ rooms: 0, peers: 0 });
+  health = await (await request.get('/healthz')).json();
+  expect(health.status).toBe('ok');
+});

@@ -1,0 +1,91 @@
+import { expect, type Browser, type Page } from '@playwright/test';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { waitForHydration } from './fixtures';
+
+export const THERAPIST = { email: 'terapeut@demo.example', password: 'demo-passord-terapeut', secret: 'JBUBPW7B2UXM3XZSAMWAZBKPSZWQRYF4' };
+export const PARTICIPANTS = [1, 2, 3, 4, 5].map((n) => ({
+  email: `deltaker${n}@demo.example`,
+  password: 'demo-passord-deltaker',
+}));
+
+/**
+ * A tiny test video for Chromium's fake camera (160x120, 15 frames of moving bars),
+ * written once. Small frames keep six browsers within two cores.
+ */
+export function smallVideo(): string {
+  const file = path.join(os.tmpdir(), 'rph-e2e-camera-160x120.y4m');
+  if (fs.existsSync(file)) return file;
+  const [w, h, frames] = [160, 120, 15];
+  const parts: Buffer[] = [Buffer.from(`YUV4MPEG2 W${w} H${h} F15:1 Ip A1:1 C420jpeg\n`)];
+  for (let f = 0; f < frames; f++) {
+    const y = Buffer.alloc(w * h);
+    for (let i = 0; i < w * h; i++) y[i] = ((i % w) + f * 10) % 256;
+    const u = Buffer.alloc((w / 2) * (h / 2), 100 + f * 5);
+    const v = Buffer.alloc((w / 2) * (h / 2), 150);
+    parts.push(Buffer.from('FRAME\n'), y, u, v);
+  }
+  const partial = `${file}.${process.pid}`;
+  fs.writeFileSync(partial, Buffer.concat(parts));
+  fs.renameSync(partial, file);
+  return file;
+}
+
+/** Logs a citizen in with email and password. */
+export async function citizenLogIn(page: Page, who: { email: string; password: string }) {
+  await page.goto('/login');
+  await waitForHydration(page);
+  await page.getByLabel('E-postadresse').fill(who.email);
+  await page.getByLabel('Passord').fill(who.password);
+  await page.getByRole('button', { name: 'Logg inn' }).click();
+  await expect(page).toHaveURL(/\/account$/);
+}
+
+/** Opens the room's link and joins under a name; returns when the page shows the join form's result. */
+export async function joinRoom(page: Page, link: string, name: string, options: { audioOnly?: boolean } = {}) {
+  await page.goto(link);
+  await waitForHydration(page);
+  const form = page.locator('#room-join');
+  await expect(form).toBeVisible();
+  await page.getByLabel('Navn de andre ser').fill(name);
+  if (options.audioOnly) await page.getByLabel(/Bare lyd/).check();
+  await page.locator('#room-join-button').click();
+}
+
+/**
+ * Per sender (participant id), the video frames decoded and the inbound video streams,
+ * from the page's own RTCPeerConnection statistics.
+ */
+export async function decodedVideo(page: Page): Promise<Record<string, number>> {
+  return page.evaluate(async () => {
+    const room = (window as unknown as { rphRoom: { pc: RTCPeerConnection | null; trackOwner: Map<string, number> } }).rphRoom;
+    const result: Record<string, number> = {};
+    if (!room?.pc) return result;
+    const report = await room.pc.getStats();
+    report.forEach((entry: { type: string; kind?: string; trackIdentifier?: string; framesDecoded?: number }) => {
+      if (entry.type !== 'inbound-rtp' || entry.kind !== 'video') return;
+      const owner = room.trackOwner.get(entry.trackIdentifier ?? '');
+      if (owner == null) return;
+      result[String(owner)] = (result[String(owner)] ?? 0) + (entry.framesDecoded ?? 0);
+    });
+    return result;
+  });
+}
+
+/** The participant ids on this page's tiles, by shown name. */
+export async function tileIds(page: Page): Promise<Record<string, string>> {
+  return page.evaluate(() => {
+    const ids: Record<string, string> = {};
+    document.querySelectorAll<HTMLElement>('.tile').forEach((tile) => {
+      const name = tile.querySelector('.tile-name')?.textContent ?? '';
+      ids[name.replace(/ \((deg|you)\)$/, '')] = tile.dataset.participant ?? '';
+    });
+    return ids;
+  });
+}
+
+export async function newRoomPage(browser: Browser): Promise<Page> {
+  const context = await browser.newContext({ locale: 'nb-NO', viewport: { width: 800, height: 700 } });
+  return context.newPage();
+}
