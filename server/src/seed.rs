@@ -18,6 +18,18 @@ pub struct DemoData {
     pub account: Vec<AccountSeed>,
     #[serde(default)]
     pub referral: Vec<ReferralSeed>,
+    #[serde(default)]
+    pub room: Vec<RoomSeed>,
+}
+
+/// A demo video room with a known link, for trying the room without creating one.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RoomSeed {
+    pub code: String,
+    pub service: String,
+    pub title: String,
+    pub created_by: String,
 }
 
 /// A demo referral on the board: who, how long ago, where it stands, the answers.
@@ -189,7 +201,37 @@ pub async fn load_demo(db: &Db, instruments: &Instruments) -> anyhow::Result<Vec
         });
     }
     load_demo_referrals(db, instruments, &data.referral).await?;
+    load_demo_rooms(db, &data.room).await?;
     Ok(logins)
+}
+
+/// Creates the demo rooms that do not exist yet (an ended demo room stays ended).
+async fn load_demo_rooms(db: &Db, seeds: &[RoomSeed]) -> anyhow::Result<()> {
+    for seed in seeds {
+        if app::server::rooms::by_code(db, &seed.code).await?.is_some() {
+            continue;
+        }
+        let service: i64 = sqlx::query("select service_id from service where slug = $1")
+            .bind(&seed.service)
+            .fetch_one(&db.pool)
+            .await?
+            .try_get("service_id")?;
+        let creator = app::server::accounts::id_by_email(db, &seed.created_by)
+            .await?
+            .ok_or_else(|| anyhow::anyhow!("demo room creator {} is missing", seed.created_by))?;
+        sqlx::query(
+            "insert into room (code, service_id, title, created_by, created_at)
+             values ($1, $2, $3, $4, $5)",
+        )
+        .bind(&seed.code)
+        .bind(service)
+        .bind(&seed.title)
+        .bind(creator)
+        .bind(app::server::db::now())
+        .execute(&db.pool)
+        .await?;
+    }
+    Ok(())
 }
 
 /// Sends the demo referrals the way a person would (scored, urgent on a risk answer),
