@@ -8,7 +8,7 @@ pub mod login;
 pub mod not_found;
 pub mod password_reset;
 pub mod referral;
-pub mod rooms;
 pub mod register;
+pub mod rooms;
 pub mod second_factor;
 pub mod staff;

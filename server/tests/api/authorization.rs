@@ -31,6 +31,7 @@ const EVERYONE_SIGNED_IN: &[Who] = &[
 ];
 const LEAD_OF_X: &[Who] = &[LeadX];
 const BOARD_OF_X: &[Who] = &[IntakeX, LeadX];
+const ROOM_LEADERS_OF_X: &[Who] = &[TherapistX, LeadX];
 
 /// A server function (called as the hydrated app does) and who may call it.
 struct Row {
@@ -150,6 +151,22 @@ const SERVER_FUNCTIONS: &[Row] = &[
         fields: &[],
         allowed: EVERYONE_SIGNED_IN,
     },
+    Row {
+        path: "/api/rooms/list",
+        fields: &[],
+        allowed: ROOM_LEADERS_OF_X,
+    },
+    Row {
+        path: "/api/rooms/create",
+        fields: &[("title", "Kurs i mestring")],
+        allowed: ROOM_LEADERS_OF_X,
+    },
+    // Anyone signed in may open a room's link (and then waits in its lobby).
+    Row {
+        path: "/api/rooms/info",
+        fields: &[("code", "demo-kurs-i-mestring")],
+        allowed: EVERYONE_SIGNED_IN,
+    },
     // Last: an allowed call ends the caller's own sessions.
     Row {
         path: "/api/auth/logout-everywhere",
@@ -177,6 +194,12 @@ const PAGES: &[PageRow] = &[
         // A referral of service X, on its board.
         secret: "Hemmelig P.",
         allowed: BOARD_OF_X,
+    },
+    PageRow {
+        path: "/rooms",
+        // The demo room and its link, in the list of service X's rooms.
+        secret: "demo-kurs-i-mestring",
+        allowed: ROOM_LEADERS_OF_X,
     },
     PageRow {
         path: "/admin/staff",

@@ -413,7 +413,9 @@ async fn a_call_goes_through_the_turn_relay_when_only_relayed_paths_are_allowed(
     let mut options = scene.options(&host_cookie, "Terapeut");
     options.use_offered_ice = true;
     let mut host = Participant::join(options).await.unwrap();
-    host.wait_for(WAIT, |p| *p == Phase::Connected).await.unwrap();
+    host.wait_for(WAIT, |p| *p == Phase::Connected)
+        .await
+        .unwrap();
 
     let cookie = scene.citizen_cookie("Kari").await;
     let mut options = scene.options(&cookie, "Kari");
@@ -421,7 +423,9 @@ async fn a_call_goes_through_the_turn_relay_when_only_relayed_paths_are_allowed(
     let mut kari = Participant::join(options).await.unwrap();
     kari.wait_for(WAIT, |p| *p == Phase::Lobby).await.unwrap();
     host.send(ClientMessage::AdmitAll);
-    kari.wait_for(WAIT, |p| *p == Phase::Connected).await.unwrap();
+    kari.wait_for(WAIT, |p| *p == Phase::Connected)
+        .await
+        .unwrap();
     eventually("the roster has both", || host.roster().len() == 2).await;
     let (host_id, kari_id) = (id_of(&host, "Terapeut"), id_of(&host, "Kari"));
     eventually("video both ways through the relay", || {
@@ -434,4 +438,45 @@ async fn a_call_goes_through_the_turn_relay_when_only_relayed_paths_are_allowed(
     );
     host.leave().await;
     kari.leave().await;
+}
+
+/// Tries to open the room's socket; the HTTP status of the refusal, or 101.
+async fn socket_status(scene: &Scene, code: &str, cookie: Option<&str>, origin: &str) -> u16 {
+    use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+    let url = format!(
+        "{}/rooms/{code}/socket",
+        scene.app.address.replacen("http://", "ws://", 1)
+    );
+    let mut request = url.into_client_request().unwrap();
+    if let Some(cookie) = cookie {
+        request
+            .headers_mut()
+            .insert("cookie", cookie.parse().unwrap());
+    }
+    request
+        .headers_mut()
+        .insert("origin", origin.parse().unwrap());
+    match tokio_tungstenite::connect_async(request).await {
+        Ok(_) => 101,
+        Err(tokio_tungstenite::tungstenite::Error::Http(response)) => response.status().as_u16(),
+        Err(other) => panic!("unexpected socket error: {other}"),
+    }
+}
+
+room_tests! {
+    async fn the_room_socket_refuses_strangers_other_sites_and_unknown_rooms(app_backend) {
+        let scene = Scene::new(app_backend, &[]).await;
+        let cookie = scene.citizen_cookie("Kari").await;
+        let own = scene.app.address.clone();
+        assert_eq!(socket_status(&scene, &scene.room_code, None, &own).await, 401, "not signed in");
+        assert_eq!(
+            socket_status(&scene, &scene.room_code, Some(&cookie), "https://evil.example").await,
+            403,
+            "a page on another site"
+        );
+        assert_eq!(socket_status(&scene, "finnes-ikke", Some(&cookie), &own).await, 404);
+        assert_eq!(socket_status(&scene, &scene.room_code, Some(&cookie), &own).await, 101);
+        app::server::rooms::mark_ended(&scene.app.state.db, scene.room_id).await.unwrap();
+        assert_eq!(socket_status(&scene, &scene.room_code, Some(&cookie), &own).await, 410, "an ended room");
+    }
 }
