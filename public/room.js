@@ -77,6 +77,11 @@ function start(root) {
     return node;
   }
 
+  /** Replaces a node's children, leaving out the absent ones. */
+  function put(node, ...children) {
+    node.replaceChildren(...children.filter((child) => child != null));
+  }
+
   // ---- Devices and the preview ----
 
   async function openDevices() {
@@ -336,7 +341,7 @@ function start(root) {
       el('span', {}, w.name),
       el('button', { type: 'button', class: 'button small', onclick: () => send({ type: 'admit', id: w.id }) }, say('admit', w.name)),
       el('button', { type: 'button', class: 'button secondary small', onclick: () => send({ type: 'deny', id: w.id }) }, say('deny', w.name))));
-    panel.replaceChildren(
+    put(panel,
       el('h2', { id: 'room-lobby-heading' }, `${say('lobby')} (${state.lobby.length})`),
       state.lobby.length ? el('ul', { class: 'lobby', 'aria-labelledby': 'room-lobby-heading' }, ...items) : el('p', {}, say('lobbyEmpty')),
       state.lobby.length > 1 ? el('p', { class: 'actions' },
@@ -481,7 +486,7 @@ function start(root) {
       ? el('p', {}, el('a', { class: 'button', href: location.pathname, rel: 'external' }, say('rejoin')))
       : null;
     status.textContent = '';
-    gone.replaceChildren(el('p', { class: 'notice', role: 'status' }, say(key)), again);
+    put(gone, el('p', { class: 'notice', role: 'status' }, say(key)), again);
   }
 
   // Leaving the page (or the app navigating away) leaves the room.
