@@ -223,6 +223,87 @@ fn random_secret() -> String {
     base64::engine::general_purpose::STANDARD_NO_PAD.encode(bytes)
 }
 
+/// The SFU's network settings. webrtc-rs binds each peer connection to an address the
+/// SFU picks from `RPH_MEDIA_PORTS` on `RPH_MEDIA_IP` (the host's public address in a
+/// deployment). Browsers behind strict NAT or firewalls reach it through the TURN
+/// servers in `RPH_ICE_URLS`.
+fn media_settings(
+    vars: &HashMap<String, String>,
+    problems: &mut Vec<String>,
+) -> crate::sfu::MediaConfig {
+    let get = |key: &str| vars.get(key).map(|v| v.trim()).filter(|v| !v.is_empty());
+    let mut media = crate::sfu::MediaConfig::default();
+    if let Some(ip) = get("RPH_MEDIA_IP") {
+        match ip.parse::<std::net::IpAddr>() {
+            Ok(ip) if !ip.is_unspecified() => media.ip = ip,
+            _ => problems.push(format!(
+                "RPH_MEDIA_IP must be the one address media binds, like 203.0.113.5, not {ip:?}"
+            )),
+        }
+    }
+    if let Some(ports) = get("RPH_MEDIA_PORTS") {
+        let parsed = ports.split_once('-').and_then(|(low, high)| {
+            Some((
+                low.trim().parse::<u16>().ok()?,
+                high.trim().parse::<u16>().ok()?,
+            ))
+        });
+        match parsed {
+            Some((low, high)) if low > 0 && low <= high => media.ports = low..=high,
+            _ => problems.push(format!(
+                "RPH_MEDIA_PORTS must be a range like 40000-40999, not {ports:?}"
+            )),
+        }
+    }
+    if let Some(urls) = get("RPH_ICE_URLS") {
+        let urls: Vec<String> = urls
+            .split(',')
+            .map(|u| u.trim().to_owned())
+            .filter(|u| !u.is_empty())
+            .collect();
+        for url in &urls {
+            if !(url.starts_with("stun:") || url.starts_with("turn:") || url.starts_with("turns:"))
+            {
+                problems.push(format!(
+                    "RPH_ICE_URLS must list stun:, turn: or turns: addresses, not {url:?}"
+                ));
+            }
+        }
+        let (stun, turn): (Vec<String>, Vec<String>) =
+            urls.into_iter().partition(|u| u.starts_with("stun:"));
+        if !stun.is_empty() {
+            media.ice_servers.push(crate::sfu::signal::IceServer {
+                urls: stun,
+                username: String::new(),
+                credential: String::new(),
+            });
+        }
+        if !turn.is_empty() {
+            let username = get("RPH_TURN_USERNAME").unwrap_or("").to_owned();
+            let credential = get("RPH_TURN_CREDENTIAL").unwrap_or("").to_owned();
+            if username.is_empty() || credential.is_empty() {
+                problems.push(
+                    "RPH_TURN_USERNAME and RPH_TURN_CREDENTIAL are needed with turn: addresses"
+                        .to_owned(),
+                );
+            }
+            media.ice_servers.push(crate::sfu::signal::IceServer {
+                urls: turn,
+                username,
+                credential,
+            });
+        }
+    }
+    match get("RPH_ICE_POLICY").unwrap_or("all") {
+        "all" => {}
+        "relay" => media.ice_policy = "relay".to_owned(),
+        other => problems.push(format!(
+            "RPH_ICE_POLICY must be all or relay, not {other:?}"
+        )),
+    }
+    media
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -310,85 +391,52 @@ mod tests {
         assert!(!debug.contains("very-secret-value"));
         assert!(!debug.contains("hunter2"));
     }
-}
 
-/// The SFU's network settings. webrtc-rs binds each peer connection to an address the
-/// SFU picks from `RPH_MEDIA_PORTS` on `RPH_MEDIA_IP` (the host's public address in a
-/// deployment). Browsers behind strict NAT or firewalls reach it through the TURN
-/// servers in `RPH_ICE_URLS`.
-fn media_settings(
-    vars: &HashMap<String, String>,
-    problems: &mut Vec<String>,
-) -> crate::sfu::MediaConfig {
-    let get = |key: &str| vars.get(key).map(|v| v.trim()).filter(|v| !v.is_empty());
-    let mut media = crate::sfu::MediaConfig::default();
-    if let Some(ip) = get("RPH_MEDIA_IP") {
-        match ip.parse::<std::net::IpAddr>() {
-            Ok(ip) if !ip.is_unspecified() => media.ip = ip,
-            _ => problems.push(format!(
-                "RPH_MEDIA_IP must be the one address media binds, like 203.0.113.5, not {ip:?}"
-            )),
+    #[test]
+    fn media_settings_take_a_port_range_turn_servers_and_a_relay_policy() {
+        let settings = Settings::from_vars(
+            [
+                ("RPH_MEDIA_IP", "203.0.113.5"),
+                ("RPH_MEDIA_PORTS", "50000-50099"),
+                (
+                    "RPH_ICE_URLS",
+                    "stun:stun.example:3478, turn:turn.example:3478?transport=udp",
+                ),
+                ("RPH_TURN_USERNAME", "rph"),
+                ("RPH_TURN_CREDENTIAL", "hemmelig"),
+                ("RPH_ICE_POLICY", "relay"),
+            ]
+            .map(|(k, v)| (k.to_owned(), v.to_owned())),
+        )
+        .expect("valid");
+        assert_eq!(settings.media.ip.to_string(), "203.0.113.5");
+        assert_eq!(settings.media.ports, 50000..=50099);
+        assert_eq!(settings.media.ice_servers.len(), 2);
+        assert_eq!(settings.media.ice_servers[1].username, "rph");
+        assert_eq!(settings.media.ice_policy, "relay");
+    }
+
+    #[test]
+    fn bad_media_settings_are_named() {
+        let error = Settings::from_vars(
+            [
+                ("RPH_MEDIA_IP", "0.0.0.0"),
+                ("RPH_MEDIA_PORTS", "50099-50000"),
+                ("RPH_ICE_URLS", "turn:turn.example:3478,http://x"),
+                ("RPH_ICE_POLICY", "sometimes"),
+            ]
+            .map(|(k, v)| (k.to_owned(), v.to_owned())),
+        )
+        .expect_err("invalid");
+        let all = error.problems.join("\n");
+        for name in [
+            "RPH_MEDIA_IP",
+            "RPH_MEDIA_PORTS",
+            "RPH_ICE_URLS",
+            "RPH_TURN_USERNAME",
+            "RPH_ICE_POLICY",
+        ] {
+            assert!(all.contains(name), "{name} is not named in:\n{all}");
         }
     }
-    if let Some(ports) = get("RPH_MEDIA_PORTS") {
-        let parsed = ports.split_once('-').and_then(|(low, high)| {
-            Some((
-                low.trim().parse::<u16>().ok()?,
-                high.trim().parse::<u16>().ok()?,
-            ))
-        });
-        match parsed {
-            Some((low, high)) if low > 0 && low <= high => media.ports = low..=high,
-            _ => problems.push(format!(
-                "RPH_MEDIA_PORTS must be a range like 40000-40999, not {ports:?}"
-            )),
-        }
-    }
-    if let Some(urls) = get("RPH_ICE_URLS") {
-        let urls: Vec<String> = urls
-            .split(',')
-            .map(|u| u.trim().to_owned())
-            .filter(|u| !u.is_empty())
-            .collect();
-        for url in &urls {
-            if !(url.starts_with("stun:") || url.starts_with("turn:") || url.starts_with("turns:"))
-            {
-                problems.push(format!(
-                    "RPH_ICE_URLS must list stun:, turn: or turns: addresses, not {url:?}"
-                ));
-            }
-        }
-        let (stun, turn): (Vec<String>, Vec<String>) =
-            urls.into_iter().partition(|u| u.starts_with("stun:"));
-        if !stun.is_empty() {
-            media.ice_servers.push(crate::sfu::signal::IceServer {
-                urls: stun,
-                username: String::new(),
-                credential: String::new(),
-            });
-        }
-        if !turn.is_empty() {
-            let username = get("RPH_TURN_USERNAME").unwrap_or("").to_owned();
-            let credential = get("RPH_TURN_CREDENTIAL").unwrap_or("").to_owned();
-            if username.is_empty() || credential.is_empty() {
-                problems.push(
-                    "RPH_TURN_USERNAME and RPH_TURN_CREDENTIAL are needed with turn: addresses"
-                        .to_owned(),
-                );
-            }
-            media.ice_servers.push(crate::sfu::signal::IceServer {
-                urls: turn,
-                username,
-                credential,
-            });
-        }
-    }
-    match get("RPH_ICE_POLICY").unwrap_or("all") {
-        "all" => {}
-        "relay" => media.ice_policy = "relay".to_owned(),
-        other => problems.push(format!(
-            "RPH_ICE_POLICY must be all or relay, not {other:?}"
-        )),
-    }
-    media
 }

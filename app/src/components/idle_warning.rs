@@ -35,6 +35,11 @@ pub fn IdleWarning() -> impl IntoView {
         let Some(Ok(Some(seconds))) = remaining.get() else {
             return Vec::new();
         };
+        // In a video room the open call keeps the session alive (its socket counts as
+        // activity): a course session must not end in the login page.
+        if location.pathname.get_untracked().starts_with("/rooms/") {
+            return Vec::new();
+        }
         let mut handles = Vec::new();
         let warn_in = (seconds - WARN_BEFORE_SECONDS).max(0) as u64;
         if let Ok(handle) =

@@ -23,7 +23,8 @@ use crate::sfu::Sfu;
 
 /// How long the browser has to say hello.
 const HELLO_WAIT: Duration = Duration::from_secs(30);
-/// How often an open socket checks that its session still stands.
+/// How often an open socket checks that its session still stands, and counts the call
+/// as activity (a course session outlasts the idle limit).
 const SESSION_CHECK: Duration = Duration::from_secs(30);
 /// Signalling waiting for a browser that does not read it; beyond this it is dropped.
 const OUTBOX_DEPTH: usize = 256;
@@ -87,7 +88,7 @@ pub async fn room_socket(
         sfu,
         room_id: room.room_id,
         account_id: session.account_id,
-        session_id: session.session_id,
+        token: current.token,
         account_name,
         host,
     };
@@ -101,7 +102,7 @@ struct SeatRequest {
     sfu: Sfu,
     room_id: i64,
     account_id: i64,
-    session_id: String,
+    token: String,
     account_name: String,
     host: bool,
 }
@@ -163,9 +164,9 @@ async fn serve(socket: WebSocket, request: SeatRequest) {
                 }
             }
             _ = check.tick() => {
-                match sessions::still_live(&request.state.db, &request.session_id).await {
-                    Ok(true) => {}
-                    Ok(false) => break,
+                match sessions::resolve(&request.state.db, &request.token).await {
+                    Ok(Some(_)) => {}
+                    Ok(None) => break,
                     Err(error) => tracing::warn!(error = ?error, "could not check a room's session"),
                 }
             }

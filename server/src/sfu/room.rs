@@ -355,7 +355,7 @@ impl Room {
             }
         };
         for publication in self.publications.values() {
-            if publication.owner != id && (publication.is_video() == false || !visitor.audio_only) {
+            if publication.owner != id && (!publication.is_video() || !visitor.audio_only) {
                 peer.send(PeerCommand::Subscribe(Arc::clone(publication)));
             }
         }

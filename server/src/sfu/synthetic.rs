@@ -8,6 +8,7 @@
 
 use std::collections::HashMap;
 use std::net::IpAddr;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -64,18 +65,74 @@ pub enum Phase {
 
 /// What one received track delivered.
 #[derive(Debug, Clone, Default)]
-pub struct Received {
-    pub kind: String,
-    pub packets: u64,
-    pub bytes: u64,
+struct TrackCount {
+    kind: String,
+    packets: u64,
+    bytes: u64,
+}
+
+/// What a synthetic peer sent and received, shared with its sending and reading tasks.
+#[derive(Default)]
+pub struct Tally {
+    pub sent_packets: AtomicU64,
+    pub sent_bytes: AtomicU64,
+    received: Mutex<Received>,
+}
+
+#[derive(Default)]
+struct Received {
+    /// By the sender's stream id (`p<participant>`), then track id.
+    tracks: HashMap<(String, String), TrackCount>,
+    /// Delays in microseconds, sampled.
+    delays: Vec<u64>,
+}
+
+impl Tally {
+    /// Packets received per sender stream and kind ("video"/"audio").
+    pub fn received(&self) -> HashMap<(String, String), u64> {
+        let tracks = self
+            .received
+            .lock()
+            .map(|r| r.tracks.clone())
+            .unwrap_or_default();
+        let mut totals = HashMap::new();
+        for ((stream, _), count) in tracks {
+            *totals.entry((stream, count.kind)).or_insert(0) += count.packets;
+        }
+        totals
+    }
+
+    /// How many distinct tracks have delivered packets.
+    pub fn tracks_receiving(&self) -> usize {
+        self.received
+            .lock()
+            .map(|r| r.tracks.values().filter(|t| t.packets > 0).count())
+            .unwrap_or(0)
+    }
+
+    /// Packets and payload bytes received in all.
+    pub fn received_totals(&self) -> (u64, u64) {
+        self.received
+            .lock()
+            .map(|r| {
+                r.tracks
+                    .values()
+                    .fold((0, 0), |(p, b), t| (p + t.packets, b + t.bytes))
+            })
+            .unwrap_or((0, 0))
+    }
+
+    /// Takes the delay samples gathered so far.
+    pub fn take_delays(&self) -> Vec<u64> {
+        self.received
+            .lock()
+            .map(|mut r| std::mem::take(&mut r.delays))
+            .unwrap_or_default()
+    }
 }
 
 #[derive(Default)]
 struct Inbox {
-    /// By the sender's stream id (`p<participant>`), then track id.
-    tracks: HashMap<(String, String), Received>,
-    /// Delays in microseconds, sampled.
-    delays: Vec<u64>,
     roster: Vec<Member>,
     lobby: Vec<u32>,
     refusals: Vec<String>,
@@ -88,6 +145,7 @@ pub struct Participant {
     pub phase: watch::Receiver<Phase>,
     commands: mpsc::UnboundedSender<Command>,
     inbox: Arc<Mutex<Inbox>>,
+    pub tally: Arc<Tally>,
     task: tokio::task::JoinHandle<()>,
 }
 
@@ -112,17 +170,20 @@ impl Participant {
         let (phase_tx, phase) = watch::channel(Phase::Connecting);
         let (commands, command_rx) = mpsc::unbounded_channel();
         let inbox = Arc::new(Mutex::new(Inbox::default()));
+        let tally = Arc::new(Tally::default());
         let task = tokio::spawn(run(
             options,
             socket,
             phase_tx,
             command_rx,
             Arc::clone(&inbox),
+            Arc::clone(&tally),
         ));
         Ok(Participant {
             phase,
             commands,
             inbox,
+            tally,
             task,
         })
     }
@@ -153,31 +214,11 @@ impl Participant {
 
     /// Packets received per sender (`p<id>`) and kind ("video"/"audio").
     pub fn received(&self) -> HashMap<(String, String), u64> {
-        let inbox = self
-            .inbox
-            .lock()
-            .map(|i| i.tracks.clone())
-            .unwrap_or_default();
-        let mut totals = HashMap::new();
-        for ((stream, _), received) in inbox {
-            *totals.entry((stream, received.kind)).or_insert(0) += received.packets;
-        }
-        totals
+        self.tally.received()
     }
 
     pub fn packets_received(&self) -> u64 {
-        self.inbox
-            .lock()
-            .map(|i| i.tracks.values().map(|r| r.packets).sum())
-            .unwrap_or(0)
-    }
-
-    /// Takes the delay samples gathered so far.
-    pub fn take_delays(&self) -> Vec<u64> {
-        self.inbox
-            .lock()
-            .map(|mut i| std::mem::take(&mut i.delays))
-            .unwrap_or_default()
+        self.tally.received_totals().0
     }
 
     pub fn roster(&self) -> Vec<Member> {
@@ -232,7 +273,8 @@ impl Participant {
     }
 }
 
-enum Event {
+/// What a synthetic peer connection reports.
+pub enum Event {
     Track(Arc<dyn TrackRemote>),
     State(RTCPeerConnectionState),
     Gathered,
@@ -264,7 +306,15 @@ struct Media {
     connection: Arc<dyn PeerConnection>,
     senders: Vec<tokio::task::JoinHandle<()>>,
     readers: Vec<tokio::task::JoinHandle<()>>,
-    tracks: Vec<(Arc<TrackLocalStaticRTP>, RtpCodecKind, u32)>,
+    tracks: Vec<LocalTrack>,
+}
+
+/// A track this peer publishes.
+#[derive(Clone)]
+pub struct LocalTrack {
+    pub track: Arc<TrackLocalStaticRTP>,
+    pub kind: RtpCodecKind,
+    pub ssrc: u32,
 }
 
 async fn run(
@@ -273,6 +323,7 @@ async fn run(
     phase: watch::Sender<Phase>,
     mut commands: mpsc::UnboundedReceiver<Command>,
     inbox: Arc<Mutex<Inbox>>,
+    tally: Arc<Tally>,
 ) {
     let (mut write, mut read) = socket.split();
     let hello = ClientMessage::Hello {
@@ -371,7 +422,7 @@ async fn run(
                     Event::Gathered => {}
                     Event::Track(track) => {
                         if let Some(media) = &mut media {
-                            media.readers.push(tokio::spawn(read_track(track, Arc::clone(&inbox))));
+                            media.readers.push(tokio::spawn(read_track(track, Arc::clone(&tally))));
                         }
                     }
                     Event::State(RTCPeerConnectionState::Connected) => {
@@ -379,8 +430,8 @@ async fn run(
                         if let Some(media) = &mut media {
                             if media.senders.is_empty() {
                                 let tracks = media.tracks.clone();
-                                for (track, kind, ssrc) in tracks {
-                                    media.senders.push(tokio::spawn(generate(track, kind, ssrc, options.video_kbps)));
+                                for local in tracks {
+                                    media.senders.push(tokio::spawn(generate(local, options.video_kbps, Arc::clone(&tally))));
                                 }
                             }
                         }
@@ -432,9 +483,6 @@ async fn start_media(
     ice_policy: &str,
     events: mpsc::UnboundedSender<Event>,
 ) -> anyhow::Result<Media> {
-    let mut engine = MediaEngine::default();
-    engine.register_default_codecs()?;
-    let interceptors = register_default_interceptors(Registry::new(), &mut engine)?;
     let mut configuration = RTCConfigurationBuilder::new();
     if options.use_offered_ice {
         configuration = configuration.with_ice_servers(
@@ -451,53 +499,13 @@ async fn start_media(
             configuration = configuration.with_ice_transport_policy(RTCIceTransportPolicy::Relay);
         }
     }
-    let connection: Arc<dyn PeerConnection> = Arc::new(
-        PeerConnectionBuilder::new()
-            .with_configuration(configuration.build())
-            .with_media_engine(engine)
-            .with_interceptor_registry(interceptors)
-            .with_handler(Arc::new(Handler { events }))
-            .with_udp_addrs(vec![std::net::SocketAddr::new(options.bind_ip, 0)])
-            .build()
-            .await?,
-    );
-    let mut tracks = Vec::new();
-    if options.video_kbps > 0 {
-        for (kind, codec) in [(RtpCodecKind::Video, vp8()), (RtpCodecKind::Audio, opus())] {
-            let id = rand::random::<u32>();
-            let track = Arc::new(TrackLocalStaticRTP::new(MediaStreamTrack::new(
-                format!("synthetic-{id}"),
-                format!("track-{id}"),
-                format!("track-{id}"),
-                kind,
-                vec![RTCRtpEncodingParameters {
-                    rtp_coding_parameters: RTCRtpCodingParameters {
-                        ssrc: Some(id),
-                        ..Default::default()
-                    },
-                    codec,
-                    ..Default::default()
-                }],
-            )));
-            connection
-                .add_track(Arc::clone(&track) as Arc<dyn TrackLocal>)
-                .await?;
-            tracks.push((track, kind, id));
-        }
+    let connection = connect(options.bind_ip, configuration, events).await?;
+    let tracks = if options.video_kbps > 0 {
+        add_publishing_tracks(connection.as_ref()).await?
     } else {
-        // Receive only: still offer one audio and one video section.
-        for kind in [RtpCodecKind::Audio, RtpCodecKind::Video] {
-            connection
-                .add_transceiver_from_kind(
-                    kind,
-                    Some(rtc::rtp_transceiver::RTCRtpTransceiverInit {
-                        direction: rtc::rtp_transceiver::RTCRtpTransceiverDirection::Recvonly,
-                        ..Default::default()
-                    }),
-                )
-                .await?;
-        }
-    }
+        receive_only(connection.as_ref()).await?;
+        Vec::new()
+    };
     let offer = connection.create_offer(None).await?;
     connection.set_local_description(offer).await?;
     Ok(Media {
@@ -508,7 +516,74 @@ async fn start_media(
     })
 }
 
-async fn answer_offer(connection: &dyn PeerConnection, sdp: String) -> anyhow::Result<String> {
+/// A peer connection bound to `bind_ip` that reports to `events`.
+pub async fn connect(
+    bind_ip: IpAddr,
+    configuration: RTCConfigurationBuilder,
+    events: mpsc::UnboundedSender<Event>,
+) -> anyhow::Result<Arc<dyn PeerConnection>> {
+    let mut engine = MediaEngine::default();
+    engine.register_default_codecs()?;
+    let interceptors = register_default_interceptors(Registry::new(), &mut engine)?;
+    Ok(Arc::new(
+        PeerConnectionBuilder::new()
+            .with_configuration(configuration.build())
+            .with_media_engine(engine)
+            .with_interceptor_registry(interceptors)
+            .with_handler(Arc::new(Handler { events }))
+            .with_udp_addrs(vec![std::net::SocketAddr::new(bind_ip, 0)])
+            .build()
+            .await?,
+    ))
+}
+
+/// Adds a VP8 camera and an Opus microphone track to send.
+pub async fn add_publishing_tracks(
+    connection: &dyn PeerConnection,
+) -> anyhow::Result<Vec<LocalTrack>> {
+    let mut tracks = Vec::new();
+    for (kind, codec) in [(RtpCodecKind::Video, vp8()), (RtpCodecKind::Audio, opus())] {
+        let ssrc = rand::random::<u32>();
+        let track = Arc::new(TrackLocalStaticRTP::new(MediaStreamTrack::new(
+            format!("synthetic-{ssrc}"),
+            format!("track-{ssrc}"),
+            format!("track-{ssrc}"),
+            kind,
+            vec![RTCRtpEncodingParameters {
+                rtp_coding_parameters: RTCRtpCodingParameters {
+                    ssrc: Some(ssrc),
+                    ..Default::default()
+                },
+                codec,
+                ..Default::default()
+            }],
+        )));
+        connection
+            .add_track(Arc::clone(&track) as Arc<dyn TrackLocal>)
+            .await?;
+        tracks.push(LocalTrack { track, kind, ssrc });
+    }
+    Ok(tracks)
+}
+
+/// Receive only: offers one audio and one video section.
+async fn receive_only(connection: &dyn PeerConnection) -> anyhow::Result<()> {
+    for kind in [RtpCodecKind::Audio, RtpCodecKind::Video] {
+        connection
+            .add_transceiver_from_kind(
+                kind,
+                Some(rtc::rtp_transceiver::RTCRtpTransceiverInit {
+                    direction: rtc::rtp_transceiver::RTCRtpTransceiverDirection::Recvonly,
+                    ..Default::default()
+                }),
+            )
+            .await?;
+    }
+    Ok(())
+}
+
+/// Answers an offer; returns the answer's SDP.
+pub async fn answer_offer(connection: &dyn PeerConnection, sdp: String) -> anyhow::Result<String> {
     connection
         .set_remote_description(RTCSessionDescription::offer(sdp)?)
         .await?;
@@ -548,9 +623,9 @@ fn micros_now() -> u64 {
 }
 
 /// Sends generated packets: video at `kbps` in 30 frames a second, audio as 50 packets
-/// of 80 bytes a second (32 kbit/s).
-async fn generate(track: Arc<TrackLocalStaticRTP>, kind: RtpCodecKind, ssrc: u32, kbps: u32) {
-    let video = kind == RtpCodecKind::Video;
+/// of 80 bytes a second (32 kbit/s). Counts what it sent in `tally`.
+pub async fn generate(local: LocalTrack, kbps: u32, tally: Arc<Tally>) {
+    let video = local.kind == RtpCodecKind::Video;
     let (period, packets_per_tick, size) = if video {
         let frame_bytes = (kbps as usize * 1000 / 8) / 30;
         let packets = frame_bytes.div_ceil(1100).max(1);
@@ -580,20 +655,25 @@ async fn generate(track: Arc<TrackLocalStaticRTP>, kind: RtpCodecKind, ssrc: u32
                     payload_type: if video { 96 } else { 111 },
                     sequence_number: sequence,
                     timestamp,
-                    ssrc,
+                    ssrc: local.ssrc,
                     ..Default::default()
                 },
                 payload: bytes::Bytes::copy_from_slice(&payload),
             };
             sequence = sequence.wrapping_add(1);
-            if track.write_rtp(packet).await.is_err() {
+            if local.track.write_rtp(packet).await.is_err() {
                 return;
             }
+            tally.sent_packets.fetch_add(1, Ordering::Relaxed);
+            tally
+                .sent_bytes
+                .fetch_add(payload.len() as u64, Ordering::Relaxed);
         }
     }
 }
 
-async fn read_track(track: Arc<dyn TrackRemote>, inbox: Arc<Mutex<Inbox>>) {
+/// Counts a received track's packets in `tally`, with a delay sample every tenth.
+pub async fn read_track(track: Arc<dyn TrackRemote>, tally: Arc<Tally>) {
     let stream = track.stream_id().await;
     let id = track.track_id().await;
     let kind = match track.kind().await {
@@ -608,19 +688,23 @@ async fn read_track(track: Arc<dyn TrackRemote>, inbox: Arc<Mutex<Inbox>>) {
             continue;
         };
         count += 1;
-        let Ok(mut inbox) = inbox.lock() else { return };
-        let entry = inbox.tracks.entry(key.clone()).or_insert_with(|| Received {
-            kind: kind.clone(),
-            ..Default::default()
-        });
+        let Ok(mut received) = tally.received.lock() else {
+            return;
+        };
+        let entry = received
+            .tracks
+            .entry(key.clone())
+            .or_insert_with(|| TrackCount {
+                kind: kind.clone(),
+                ..Default::default()
+            });
         entry.packets += 1;
         entry.bytes += packet.payload.len() as u64;
-        // One delay sample in ten keeps the list short.
-        if count % 10 == 0 && packet.payload.len() >= 8 {
+        if count.is_multiple_of(10) && packet.payload.len() >= 8 {
             let mut stamp = [0u8; 8];
             stamp.copy_from_slice(&packet.payload[..8]);
             let sent = u64::from_be_bytes(stamp);
-            inbox.delays.push(micros_now().saturating_sub(sent));
+            received.delays.push(micros_now().saturating_sub(sent));
         }
     }
 }

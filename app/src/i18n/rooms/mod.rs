@@ -50,6 +50,7 @@ pub struct RoomTexts {
 }
 
 #[cfg(all(test, feature = "ssr"))]
+#[allow(clippy::expect_used)]
 mod tests {
     use super::*;
 
