@@ -1,7 +1,7 @@
 import { expect } from '@playwright/test';
 import { test } from './fixtures';
 import { staffLogIn } from './board';
-import { THERAPIST, PARTICIPANTS, citizenLogIn, joinRoom, decodedVideo, tileIds, newRoomPage } from './rooms';
+import { CITIZEN, THERAPIST, PARTICIPANTS, citizenLogIn, joinRoom, decodedVideo, tileIds, newRoomPage } from './rooms';
 
 // Runs only in the `video` project: Chromium with a fake camera and microphone.
 // A host and five participants (one with audio only), and one more person left in
@@ -36,7 +36,7 @@ test('a group session: admitted people see each other, the lobby gets nothing, r
   }
   // And one more, who will be left waiting.
   const waiting = await newRoomPage(browser);
-  await citizenLogIn(waiting, { email: 'innbygger@demo.example', password: 'demo-passord-innbygger' });
+  await citizenLogIn(waiting, CITIZEN);
   await joinRoom(waiting, link, 'Kari');
   await expect(waiting.getByText('Venter på at lederen slipper deg inn')).toBeVisible();
 

@@ -1,17 +1,13 @@
 import { expect } from '@playwright/test';
 import { test } from './fixtures';
 import { staffLogIn } from './board';
-import { THERAPIST } from './rooms';
+import { CITIZEN, THERAPIST, citizenLogIn } from './rooms';
 
 // The rooms list and the room page, with and without JavaScript, on desktop and
 // phone. The live video is tested in rooms-video.spec.ts.
 
 test('a person opening a room link sees the join form, or is told the room needs JavaScript', async ({ page, hydrated, visit, expectAccessible }) => {
-  await visit('/login');
-  await page.getByLabel('E-postadresse').fill('innbygger@demo.example');
-  await page.getByLabel('Passord').fill('demo-passord-innbygger');
-  await page.getByRole('button', { name: 'Logg inn' }).click();
-  await expect(page).toHaveURL(/\/account$/);
+  await citizenLogIn(page, CITIZEN, hydrated);
   await visit('/rooms/demo-kurs-i-mestring');
   await expect(page.getByRole('heading', { name: 'Demo: Kurs i mestring, økt 1' })).toBeVisible();
   await expect(page.getByText('Ingenting blir tatt opp')).toBeVisible();
@@ -27,12 +23,8 @@ test('a person opening a room link sees the join form, or is told the room needs
   await expectAccessible();
 });
 
-test('a room link that does not exist says so', async ({ page, visit }) => {
-  await visit('/login');
-  await page.getByLabel('E-postadresse').fill('innbygger@demo.example');
-  await page.getByLabel('Passord').fill('demo-passord-innbygger');
-  await page.getByRole('button', { name: 'Logg inn' }).click();
-  await expect(page).toHaveURL(/\/account$/);
+test('a room link that does not exist says so', async ({ page, hydrated, visit }) => {
+  await citizenLogIn(page, CITIZEN, hydrated);
   await visit('/rooms/finnes-ikke');
   await expect(page.getByRole('alert')).toContainText('Vi fant ikke dette rommet');
 });

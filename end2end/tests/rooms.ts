@@ -32,15 +32,17 @@ export function smallVideo(): string {
   return file;
 }
 
-/** Logs a citizen in with email and password. */
-export async function citizenLogIn(page: Page, who: { email: string; password: string }) {
+/** Logs a citizen in with email and password (with or without JavaScript). */
+export async function citizenLogIn(page: Page, who: { email: string; password: string }, hydrated = true) {
   await page.goto('/login');
-  await waitForHydration(page);
+  if (hydrated) await waitForHydration(page);
   await page.getByLabel('E-postadresse').fill(who.email);
   await page.getByLabel('Passord').fill(who.password);
   await page.getByRole('button', { name: 'Logg inn' }).click();
   await expect(page).toHaveURL(/\/account$/);
 }
+
+export const CITIZEN = { email: 'innbygger@demo.example', password: 'demo-passord-innbygger' };
 
 /** Opens the room's link and joins under a name; returns when the page shows the join form's result. */
 export async function joinRoom(page: Page, link: string, name: string, options: { audioOnly?: boolean } = {}) {

@@ -28,6 +28,8 @@ const HELLO_WAIT: Duration = Duration::from_secs(30);
 const SESSION_CHECK: Duration = Duration::from_secs(30);
 /// Signalling waiting for a browser that does not read it; beyond this it is dropped.
 const OUTBOX_DEPTH: usize = 256;
+/// How long a closing socket waits for the browser's side of the close.
+const CLOSE_WAIT: Duration = Duration::from_secs(2);
 /// The largest message a browser may send (an SDP offer is a few kilobytes).
 const MAX_MESSAGE: usize = 64 * 1024;
 
@@ -174,7 +176,14 @@ async fn serve(socket: WebSocket, request: SeatRequest) {
     }
     // Dropping the seat tells the room this person is gone.
     drop(seat);
+    // A closing handshake, reading what the browser still sends: closing with unread
+    // data makes the kernel reset the connection, and the browser could lose the
+    // farewell it has not read yet.
     let _ = write.close().await;
+    let _ = tokio::time::timeout(CLOSE_WAIT, async {
+        while let Some(Ok(_)) = read.next().await {}
+    })
+    .await;
 }
 
 fn refused(code: &str) -> ServerMessage {

@@ -65,11 +65,12 @@ on_both_backends! {
     }
 
     async fn registering_a_taken_address_looks_the_same_and_tells_its_owner(app: TestApp) {
+        let before = app.count("account").await;
         let taken = register(&app, "Someone", "innbygger@demo.example", "en lang setning om fjellet").await;
         let fresh = register(&app, "Someone", "fresh@example.no", "en lang setning om fjellet").await;
         assert_eq!(taken.status(), fresh.status());
         assert_eq!(location(&taken), location(&fresh));
-        assert_eq!(app.count("account").await, 11, "no second account for a taken address");
+        assert_eq!(app.count("account").await, before + 1, "no second account for a taken address");
         let owner = app.mail_to("innbygger@demo.example");
         assert_eq!(owner.len(), 1);
         assert!(owner[0].body.contains("/login"));
@@ -77,6 +78,7 @@ on_both_backends! {
     }
 
     async fn wrong_input_names_each_field_and_keeps_what_was_typed(app: TestApp) {
+        let before = app.count("account").await;
         let response = register(&app, "", "not-an-email", "kort").await;
         let error = form_error(&response).unwrap();
         assert!(error.contains("Invalid"), "{error}");
@@ -85,7 +87,7 @@ on_both_backends! {
         assert!(error.contains(r#""field":"password","problem":{"Password":"TooShort"}"#), "{error}");
         assert!(error.contains(r#"["email","not-an-email"]"#), "typed email kept: {error}");
         assert!(!error.contains("kort"), "the password is never sent back: {error}");
-        assert_eq!(app.count("account").await, 10);
+        assert_eq!(app.count("account").await, before, "no account from wrong input");
 
         let common = register(&app, "Ola", "ola@example.no", "Passord123").await;
         assert!(form_error(&common).unwrap().contains("TooCommon"));
