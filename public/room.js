@@ -339,6 +339,7 @@ function start(root) {
     panel.hidden = false;
     const items = state.lobby.map((w) => el('li', {},
       el('span', {}, w.name),
+      el('span', { class: 'muted' }, say('since').replace('{time}', clock(w.since))),
       el('button', { type: 'button', class: 'button small', onclick: () => send({ type: 'admit', id: w.id }) }, say('admit', w.name)),
       el('button', { type: 'button', class: 'button secondary small', onclick: () => send({ type: 'deny', id: w.id }) }, say('deny', w.name))));
     put(panel,
@@ -356,6 +357,10 @@ function start(root) {
     );
   }
 
+  function clock(unixSeconds) {
+    return new Date(unixSeconds * 1000).toLocaleTimeString(document.documentElement.lang || undefined, { hour: '2-digit', minute: '2-digit' });
+  }
+
   function renderControls() {
     const controls = $('room-controls');
     const toggle = (id, pressed, on, off, action) =>
@@ -366,7 +371,19 @@ function start(root) {
       toggle('room-cam', state.camera, say('cameraOn'), say('cameraOff'), () => setCamera(!state.camera)),
       toggle('room-audio', state.audioOnly, say('audioOnly'), say('audioOnly'), () => setAudioOnly(!state.audioOnly)),
       el('button', { id: 'room-leave', type: 'button', class: 'button danger', onclick: leave }, say('leave')),
+      devicePicker(),
     );
+  }
+
+  // The camera and microphone menus of the join form move into the call, so devices
+  // can be changed there too (replacing tracks, without renegotiating).
+  function devicePicker() {
+    const picker = el('details', { class: 'room-devices' }, el('summary', {}, say('settings')));
+    for (const select of [cameraSelect, micSelect]) {
+      const field = select.closest('.field');
+      if (field) picker.append(field);
+    }
+    return picker;
   }
 
   function setMicrophone(on) {

@@ -7,7 +7,7 @@ import { CITIZEN, THERAPIST, PARTICIPANTS, citizenLogIn, joinRoom, decodedVideo,
 // A host and five participants (one with audio only), and one more person left in
 // the lobby, in one browser: every page is a real WebRTC peer of the SFU.
 
-test('a group session: admitted people see each other, the lobby gets nothing, removal and leaving clean up', async ({ page, browser, request }) => {
+test('a group session: admitted people see each other, the lobby gets nothing, removal and leaving clean up', async ({ page, browser, request, expectAccessible }) => {
   test.setTimeout(240_000);
   const names = ['Ola', 'Aisha', 'Per', 'Mari', 'Jonas'];
 
@@ -40,15 +40,21 @@ test('a group session: admitted people see each other, the lobby gets nothing, r
   await joinRoom(waiting, link, 'Kari');
   await expect(waiting.getByText('Venter på at lederen slipper deg inn')).toBeVisible();
 
-  // The host sees the lobby and lets the five in, one by one.
+  // The host sees the lobby (names, since when) and lets the five in, one by one.
   const lobby = page.locator('#room-host');
   await expect(lobby.getByRole('heading', { name: 'Venter på å komme inn (6)' })).toBeVisible();
+  await expect(lobby.getByText(/venter siden \d\d[:.]\d\d/).first()).toBeVisible();
+  await expectAccessible();
   for (const name of names) {
     await lobby.getByRole('button', { name: `Slipp inn ${name}` }).click();
   }
   await expect(lobby.getByRole('heading', { name: 'Venter på å komme inn (1)' })).toBeVisible();
   for (const p of people) await expect(p.locator('.tile')).toHaveCount(6);
   await expect(page.locator('.tile')).toHaveCount(6);
+  // Devices can be changed during the call.
+  await page.getByText('Kamera og mikrofon').click();
+  await expect(page.getByLabel('Kamera', { exact: true })).toBeVisible();
+  await expectAccessible();
 
   // Everyone admitted decodes every other camera (the audio-only person sends none).
   const ids = await tileIds(page);

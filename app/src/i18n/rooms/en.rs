@@ -39,6 +39,7 @@ pub static EN: RoomTexts = RoomTexts {
     not_found: "We could not find this room. Check the link you were given.",
     client: r#"{
 "waiting":"Waiting for the session leader to let you in…",
+"since":"waiting since {time}",
 "lobby":"Waiting to come in","lobbyEmpty":"Nobody is waiting.",
 "admit":"Let {name} in","deny":"Turn {name} away","admitAll":"Let everyone in","denyAll":"Turn everyone away",
 "lock":"Lock the room","unlock":"Unlock the room","lockedNote":"The room is locked: nobody new can knock.",

@@ -39,6 +39,7 @@ pub static NB: RoomTexts = RoomTexts {
     not_found: "Vi fant ikke dette rommet. Sjekk lenken du fikk.",
     client: r#"{
 "waiting":"Venter på at lederen slipper deg inn …",
+"since":"venter siden {time}",
 "lobby":"Venter på å komme inn","lobbyEmpty":"Ingen venter.",
 "admit":"Slipp inn {name}","deny":"Avvis {name}","admitAll":"Slipp inn alle","denyAll":"Avvis alle",
 "lock":"Lås rommet","unlock":"Lås opp rommet","lockedNote":"Rommet er låst: ingen nye kan banke på.",

@@ -39,6 +39,7 @@ pub static NN: RoomTexts = RoomTexts {
     not_found: "Vi fann ikkje dette rommet. Sjekk lenkja du fekk.",
     client: r#"{
 "waiting":"Ventar på at leiaren slepper deg inn …",
+"since":"ventar sidan {time}",
 "lobby":"Ventar på å koma inn","lobbyEmpty":"Ingen ventar.",
 "admit":"Slepp inn {name}","deny":"Avvis {name}","admitAll":"Slepp inn alle","denyAll":"Avvis alle",
 "lock":"Lås rommet","unlock":"Lås opp rommet","lockedNote":"Rommet er låst: ingen nye kan banka på.",
