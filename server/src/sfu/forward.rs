@@ -45,8 +45,15 @@ pub struct Publication {
     remote: Arc<dyn TrackRemote>,
     media_ssrc: u32,
     sinks: Mutex<Vec<Sink>>,
-    last_keyframe_request: Mutex<Option<Instant>>,
+    keyframes: Mutex<Keyframes>,
     stats: Arc<Stats>,
+}
+
+/// When the publisher was last asked for a keyframe, and whether another request waits.
+#[derive(Default)]
+struct Keyframes {
+    last: Option<Instant>,
+    pending: bool,
 }
 
 impl Publication {
@@ -67,7 +74,7 @@ impl Publication {
             remote,
             media_ssrc,
             sinks: Mutex::new(Vec::new()),
-            last_keyframe_request: Mutex::new(None),
+            keyframes: Mutex::new(Keyframes::default()),
             stats,
         }
     }
@@ -91,24 +98,49 @@ impl Publication {
         }
     }
 
-    pub fn subscriber_count(&self) -> usize {
-        self.sinks.lock().map(|sinks| sinks.len()).unwrap_or(0)
-    }
-
     /// Asks the publisher for a keyframe (a newcomer, or a subscriber that lost packets).
-    pub async fn request_keyframe(&self) {
+    /// Requests closer together than `KEYFRAME_INTERVAL` are merged into one sent when
+    /// the interval ends, so a subscriber whose request fell inside it still gets its
+    /// keyframe after it started receiving.
+    pub async fn request_keyframe(self: &Arc<Self>) {
         if !self.is_video() {
             return;
         }
-        {
-            let Ok(mut last) = self.last_keyframe_request.lock() else {
+        let wait = {
+            let Ok(mut state) = self.keyframes.lock() else {
                 return;
             };
-            if last.is_some_and(|at| at.elapsed() < KEYFRAME_INTERVAL) {
-                return;
+            match state.last {
+                Some(at) if at.elapsed() < KEYFRAME_INTERVAL => {
+                    if state.pending {
+                        return;
+                    }
+                    state.pending = true;
+                    Some(KEYFRAME_INTERVAL - at.elapsed())
+                }
+                _ => {
+                    state.last = Some(Instant::now());
+                    None
+                }
             }
-            *last = Some(Instant::now());
+        };
+        match wait {
+            None => self.send_pli().await,
+            Some(delay) => {
+                let publication = Arc::clone(self);
+                tokio::spawn(async move {
+                    tokio::time::sleep(delay).await;
+                    if let Ok(mut state) = publication.keyframes.lock() {
+                        state.pending = false;
+                        state.last = Some(Instant::now());
+                    }
+                    publication.send_pli().await;
+                });
+            }
         }
+    }
+
+    async fn send_pli(&self) {
         let pli = PictureLossIndication {
             sender_ssrc: 0,
             media_ssrc: self.media_ssrc,

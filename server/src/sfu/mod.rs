@@ -129,10 +129,6 @@ impl Sfu {
         }
     }
 
-    pub fn config(&self) -> &MediaConfig {
-        &self.shared.config
-    }
-
     /// Knocks on a room's door (starting the room if nobody is in it). The visitor lands
     /// in the lobby, or straight in if they host.
     pub async fn join(

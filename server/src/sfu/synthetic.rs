@@ -151,8 +151,6 @@ pub struct Participant {
 
 enum Command {
     Send(ClientMessage),
-    /// A raw text frame, to test what the server does with nonsense.
-    Raw(String),
     Leave,
 }
 
@@ -190,10 +188,6 @@ impl Participant {
 
     pub fn send(&self, message: ClientMessage) {
         let _ = self.commands.send(Command::Send(message));
-    }
-
-    pub fn send_raw(&self, text: &str) {
-        let _ = self.commands.send(Command::Raw(text.to_owned()));
     }
 
     /// Waits until the phase satisfies `done`, or fails after `limit`.
@@ -442,7 +436,6 @@ async fn run(
             command = commands.recv() => {
                 match command {
                     Some(Command::Send(message)) => { let _ = send(&mut write, &message).await; }
-                    Some(Command::Raw(text)) => { let _ = write.send(Message::text(text)).await; }
                     Some(Command::Leave) | None => {
                         let _ = send(&mut write, &ClientMessage::Leave).await;
                         break;

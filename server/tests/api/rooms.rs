@@ -267,7 +267,10 @@ room_tests! {
             ids.iter().all(|id| got(&host, *id, "audio") == 0 || *id != ids[0]),
             "nobody receives their own tracks"
         );
-        assert_eq!(scene.app.sfu.snapshot().peers, 4);
+        let snapshot = scene.app.sfu.snapshot();
+        assert_eq!(snapshot.peers, 4);
+        // Each newcomer's first frames need a keyframe: the SFU asked the publishers.
+        assert!(snapshot.keyframe_requests >= 3, "{snapshot:?}");
 
         // Attendance: four admitted people, with join times and nobody left yet.
         let attendance = app::server::rooms::attendance(&scene.app.state.db, scene.room_id).await.unwrap();
