@@ -28,6 +28,55 @@ const HELLO_WAIT: Duration = Duration::from_secs(30);
 const SESSION_CHECK: Duration = Duration::from_secs(30);
 /// Signalling waiting for a browser that does not read it; beyond this it is dropped.
 const OUTBOX_DEPTH: usize = 256;
+/// Signalling a browser may send: a burst (its ICE candidates come at once) and a
+/// steady rate well above what a person's clicks make. Beyond it messages are dropped,
+/// so one socket cannot flood its room.
+const BURST: f64 = 60.0;
+const PER_SECOND: f64 = 20.0;
+
+/// A token bucket for one socket's messages.
+#[derive(Debug)]
+pub struct Throttle {
+    tokens: f64,
+    at: std::time::Instant,
+    /// When the browser was last told it is too fast (once a second at most).
+    warned: Option<std::time::Instant>,
+}
+
+impl Throttle {
+    pub fn new(now: std::time::Instant) -> Throttle {
+        Throttle {
+            tokens: BURST,
+            at: now,
+            warned: None,
+        }
+    }
+
+    /// Whether a message arriving at `now` may pass.
+    pub fn allow(&mut self, now: std::time::Instant) -> bool {
+        let elapsed = now.saturating_duration_since(self.at).as_secs_f64();
+        self.tokens = (self.tokens + elapsed * PER_SECOND).min(BURST);
+        self.at = now;
+        if self.tokens >= 1.0 {
+            self.tokens -= 1.0;
+            true
+        } else {
+            false
+        }
+    }
+
+    /// Whether to tell the browser about a dropped message now.
+    fn should_warn(&mut self, now: std::time::Instant) -> bool {
+        let due = self
+            .warned
+            .is_none_or(|at| now.saturating_duration_since(at) >= Duration::from_secs(1));
+        if due {
+            self.warned = Some(now);
+        }
+        due
+    }
+}
+
 /// How long a closing socket waits for the browser's side of the close.
 const CLOSE_WAIT: Duration = Duration::from_secs(2);
 /// The largest message a browser may send (an SDP offer is a few kilobytes).
@@ -139,6 +188,7 @@ async fn serve(socket: WebSocket, request: SeatRequest) {
     };
     let mut check = tokio::time::interval(SESSION_CHECK);
     check.tick().await;
+    let mut throttle = Throttle::new(std::time::Instant::now());
     loop {
         tokio::select! {
             frame = read.next() => {
@@ -151,6 +201,13 @@ async fn serve(socket: WebSocket, request: SeatRequest) {
                     }
                     _ => break,
                 };
+                let now = std::time::Instant::now();
+                if !throttle.allow(now) {
+                    if throttle.should_warn(now) {
+                        let _ = write.send(text_of(&refused("too_many"))).await;
+                    }
+                    continue;
+                }
                 match serde_json::from_str::<ClientMessage>(text.as_str()) {
                     Ok(message) => seat.send(message),
                     Err(_) => {
@@ -194,4 +251,43 @@ fn refused(code: &str) -> ServerMessage {
 
 fn text_of(message: &ServerMessage) -> Message {
     Message::text(serde_json::to_string(message).unwrap_or_default())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Instant;
+
+    #[test]
+    fn a_burst_passes_then_the_steady_rate_and_no_more() {
+        let start = Instant::now();
+        let mut throttle = Throttle::new(start);
+        let burst = (0..100).filter(|_| throttle.allow(start)).count();
+        assert_eq!(burst, BURST as usize);
+        // Half a second later, ten more (20 a second).
+        let later = start + Duration::from_millis(500);
+        let refill = (0..100).filter(|_| throttle.allow(later)).count();
+        assert_eq!(refill, 10);
+    }
+
+    #[test]
+    fn a_quiet_socket_gets_its_whole_burst_back_and_no_more() {
+        let start = Instant::now();
+        let mut throttle = Throttle::new(start);
+        for _ in 0..60 {
+            throttle.allow(start);
+        }
+        let much_later = start + Duration::from_secs(3600);
+        let burst = (0..100).filter(|_| throttle.allow(much_later)).count();
+        assert_eq!(burst, BURST as usize);
+    }
+
+    #[test]
+    fn the_browser_is_told_at_most_once_a_second() {
+        let start = Instant::now();
+        let mut throttle = Throttle::new(start);
+        assert!(throttle.should_warn(start));
+        assert!(!throttle.should_warn(start + Duration::from_millis(900)));
+        assert!(throttle.should_warn(start + Duration::from_millis(1000)));
+    }
 }

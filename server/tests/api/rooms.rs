@@ -483,3 +483,31 @@ room_tests! {
         assert_eq!(socket_status(&scene, &scene.room_code, Some(&cookie), &own).await, 410, "an ended room");
     }
 }
+
+room_tests! {
+    async fn a_flood_of_signalling_is_dropped_and_the_room_carries_on(app_backend) {
+        let scene = Scene::new(app_backend, &[]).await;
+        let host = scene.host().await;
+        let mut kari = scene.citizen("Kari", false).await;
+        eventually("Kari waits", || host.lobby().len() == 1).await;
+        host.send(ClientMessage::AdmitAll);
+        kari.wait_for(WAIT, |p| *p == Phase::Connected).await.unwrap();
+        eventually("two members", || host.roster().len() == 2).await;
+        let rosters = |p: &Participant| p.signalling_received().iter().filter(|k| *k == "roster").count();
+        let before = rosters(&host);
+        // 500 camera toggles at once: each that passes makes a roster for everyone.
+        for i in 0..500 {
+            kari.send(ClientMessage::Media { camera: i % 2 == 0, microphone: true });
+        }
+        eventually("Kari is told she is too fast", || kari.refusals().contains(&"too_many".to_owned())).await;
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        let broadcast = rosters(&host) - before;
+        assert!(broadcast <= 80, "the host got {broadcast} rosters from a flood of 500");
+        // The room still works: the host's controls reach Kari.
+        let kari_id = id_of(&host, "Kari");
+        host.send(ClientMessage::AskMute { id: kari_id });
+        eventually("Kari is asked to mute", || kari.mute_requests() == 1).await;
+        host.leave().await;
+        kari.leave().await;
+    }
+}
