@@ -14,6 +14,8 @@ use app::server::triage::{actions, board, BoardFilter};
 use app::server::Db;
 use sqlx::Row as _;
 
+mod common;
+
 const REFERRALS: usize = 10_000;
 const LOADS: usize = 200;
 const CHANGES: usize = 50;
@@ -34,28 +36,10 @@ fn percentile(mut samples: Vec<Duration>, p: f64) -> Duration {
 /// A service with 10,000 referrals: most closed, some waiting, a few urgent, spread
 /// over a year.
 async fn prepare(url: &str) -> anyhow::Result<(Db, i64, i64, i64)> {
-    let db = Db::connect(url).await?;
-    server::startup::migrate(&db).await?;
-    let service: i64 = sqlx::query(
-        "insert into service (slug, name, created_at, updated_at) values ('bench', 'Bench', 1, 1) returning service_id",
-    )
-    .fetch_one(&db.pool)
-    .await?
-    .try_get("service_id")?;
-    let citizen: i64 = sqlx::query(
-        "insert into account (email, display_name, kind, created_at, updated_at)
-         values ('bench@example.no', 'Bench', 'citizen', 1, 1) returning account_id",
-    )
-    .fetch_one(&db.pool)
-    .await?
-    .try_get("account_id")?;
-    let staff: i64 = sqlx::query(
-        "insert into account (email, display_name, kind, created_at, updated_at)
-         values ('inntak@bench.example', 'Inntak', 'staff', 1, 1) returning account_id",
-    )
-    .fetch_one(&db.pool)
-    .await?
-    .try_get("account_id")?;
+    let db = common::database(url).await?;
+    let service = common::service(&db).await?;
+    let citizen = common::account(&db, "bench@example.no", "Bench", "citizen").await?;
+    let staff = common::account(&db, "inntak@bench.example", "Inntak", "staff").await?;
     let now = app::server::db::now();
     let mut tx = db.pool.begin().await?;
     for chunk in (0..REFERRALS).collect::<Vec<_>>().chunks(500) {

@@ -70,23 +70,12 @@ fn draft(n: usize) -> Draft {
     }
 }
 
+mod common;
+
 async fn prepare(url: &str) -> anyhow::Result<(Db, i64, i64)> {
-    let db = Db::connect(url).await?;
-    server::startup::migrate(&db).await?;
-    use sqlx::Row as _;
-    let service: i64 = sqlx::query(
-        "insert into service (slug, name, created_at, updated_at) values ('bench', 'Bench', 1, 1) returning service_id",
-    )
-    .fetch_one(&db.pool)
-    .await?
-    .try_get("service_id")?;
-    let account: i64 = sqlx::query(
-        "insert into account (email, display_name, kind, created_at, updated_at)
-         values ('bench@example.no', 'Bench', 'citizen', 1, 1) returning account_id",
-    )
-    .fetch_one(&db.pool)
-    .await?
-    .try_get("account_id")?;
+    let db = common::database(url).await?;
+    let service = common::service(&db).await?;
+    let account = common::account(&db, "bench@example.no", "Bench", "citizen").await?;
     Ok((db, service, account))
 }
 

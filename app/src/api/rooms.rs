@@ -83,26 +83,28 @@ mod ssr {
     pub async fn list() -> Result<Vec<RoomSummary>, AppError> {
         let state = app_state()?;
         let (_, service_id) = room_leader(&state).await?;
-        let mut list = Vec::new();
-        for room in rooms::of_service(&state.db, service_id).await? {
-            let attendance = rooms::attendance(&state.db, room.room_id)
-                .await?
-                .into_iter()
-                .map(|a| AttendanceView {
-                    name: a.shown_name,
-                    host: a.host,
-                    joined: format_oslo(a.joined_at),
-                    left: a.left_at.map(format_oslo),
-                })
-                .collect();
-            list.push(RoomSummary {
+        let mut attendance = rooms::attendance_of_service(&state.db, service_id).await?;
+        let list = rooms::of_service(&state.db, service_id)
+            .await?
+            .into_iter()
+            .map(|room| RoomSummary {
+                attendance: attendance
+                    .remove(&room.room_id)
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(|a| AttendanceView {
+                        name: a.shown_name,
+                        host: a.host,
+                        joined: format_oslo(a.joined_at),
+                        left: a.left_at.map(format_oslo),
+                    })
+                    .collect(),
                 code: room.code,
                 title: room.title,
                 created: format_oslo(room.created_at),
                 ended: room.ended_at.is_some(),
-                attendance,
-            });
-        }
+            })
+            .collect();
         Ok(list)
     }
 

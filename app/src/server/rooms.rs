@@ -140,23 +140,49 @@ pub async fn attendance_left(db: &Db, attendance_id: i64) -> Result<(), sqlx::Er
 /// Everyone who was in a room, in the order they came.
 pub async fn attendance(db: &Db, room_id: i64) -> Result<Vec<AttendanceRow>, sqlx::Error> {
     let rows = sqlx::query(
-        "select account_id, shown_name, host, joined_at, left_at from room_attendance
+        "select room_id, account_id, shown_name, host, joined_at, left_at from room_attendance
          where room_id = $1 order by joined_at, room_attendance_id",
     )
     .bind(room_id)
     .fetch_all(&db.pool)
     .await?;
     rows.iter()
-        .map(|row| {
-            Ok(AttendanceRow {
-                account_id: row.try_get("account_id")?,
-                shown_name: row.try_get("shown_name")?,
-                host: row.try_get::<i64, _>("host")? != 0,
-                joined_at: row.try_get("joined_at")?,
-                left_at: row.try_get("left_at")?,
-            })
-        })
+        .map(|row| attendance_from(row).map(|(_, a)| a))
         .collect()
+}
+
+/// The attendance of every room of a service, by room, in one query.
+pub async fn attendance_of_service(
+    db: &Db,
+    service_id: i64,
+) -> Result<std::collections::HashMap<i64, Vec<AttendanceRow>>, sqlx::Error> {
+    let rows = sqlx::query(
+        "select a.room_id, a.account_id, a.shown_name, a.host, a.joined_at, a.left_at
+         from room_attendance a join room r on r.room_id = a.room_id
+         where r.service_id = $1 order by a.joined_at, a.room_attendance_id",
+    )
+    .bind(service_id)
+    .fetch_all(&db.pool)
+    .await?;
+    let mut by_room: std::collections::HashMap<i64, Vec<AttendanceRow>> = Default::default();
+    for row in &rows {
+        let (room_id, attendance) = attendance_from(row)?;
+        by_room.entry(room_id).or_default().push(attendance);
+    }
+    Ok(by_room)
+}
+
+fn attendance_from(row: &sqlx::any::AnyRow) -> Result<(i64, AttendanceRow), sqlx::Error> {
+    Ok((
+        row.try_get("room_id")?,
+        AttendanceRow {
+            account_id: row.try_get("account_id")?,
+            shown_name: row.try_get("shown_name")?,
+            host: row.try_get::<i64, _>("host")? != 0,
+            joined_at: row.try_get("joined_at")?,
+            left_at: row.try_get("left_at")?,
+        },
+    ))
 }
 
 /// Closes attendance left open by a crash or restart, so nobody seems to be in a room

@@ -12,6 +12,8 @@
 // A benchmark stops at the first surprise, like a test.
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
+#[path = "../common/mod.rs"]
+mod common;
 mod janus;
 
 use std::path::{Path, PathBuf};
@@ -20,10 +22,8 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use app::domain::identity::SessionStage;
-use app::server::Db;
 use server::sfu::signal::ClientMessage;
 use server::sfu::synthetic::{Options, Participant, Phase, Tally};
-use sqlx::Row as _;
 
 pub const SIZES: [usize; 4] = [2, 4, 8, 13];
 pub const VIDEO_KBPS: u32 = 500;
@@ -185,31 +185,19 @@ impl Drop for Product {
 /// room; then the product's server on it.
 async fn start_product(dir: &Path) -> Product {
     let database_url = format!("sqlite://{}/rph.sqlite3", dir.display());
-    let db = Db::connect(&database_url).await.unwrap();
-    server::startup::migrate(&db).await.unwrap();
-    let service: i64 = sqlx::query(
-        "insert into service (slug, name, created_at, updated_at) values ('bench', 'Bench', 1, 1) returning service_id",
-    )
-    .fetch_one(&db.pool)
-    .await
-    .unwrap()
-    .try_get("service_id")
-    .unwrap();
+    let db = common::database(&database_url).await.unwrap();
+    let service = common::service(&db).await.unwrap();
     let mut cookies = Vec::new();
     let mut host = 0;
     for i in 0..13 {
         let kind = if i == 0 { "staff" } else { "citizen" };
-        let id: i64 = sqlx::query(
-            "insert into account (email, display_name, kind, email_verified_at, created_at, updated_at)
-             values ($1, $2, $3, 1, 1, 1) returning account_id",
+        let id = common::account(
+            &db,
+            &format!("p{i}@bench.example"),
+            &format!("Person{i} Bench"),
+            kind,
         )
-        .bind(format!("p{i}@bench.example"))
-        .bind(format!("Person{i} Bench"))
-        .bind(kind)
-        .fetch_one(&db.pool)
         .await
-        .unwrap()
-        .try_get("account_id")
         .unwrap();
         if i == 0 {
             host = id;

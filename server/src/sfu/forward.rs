@@ -169,7 +169,13 @@ impl Publication {
 pub async fn run_publication(publication: Arc<Publication>, _guard: TaskGuard) {
     while let Some(event) = publication.remote.poll().await {
         match event {
-            TrackRemoteEvent::OnRtpPacket(packet) => publication.fan_out(packet),
+            TrackRemoteEvent::OnRtpPacket(mut packet) => {
+                // Once here, so each subscriber's copy carries no extensions to clone.
+                packet.header.extension = false;
+                packet.header.extensions.clear();
+                packet.header.extensions_padding = 0;
+                publication.fan_out(packet)
+            }
             TrackRemoteEvent::OnEnded => break,
             _ => {}
         }

@@ -151,6 +151,20 @@ impl Scene {
     }
 }
 
+/// The host lets in everyone waiting, once all of them have knocked, and waits until
+/// each of them is connected.
+async fn admit_all(host: &Participant, people: &mut [&mut Participant]) {
+    let waiting = people.len();
+    eventually("everyone knocks", || host.lobby().len() == waiting).await;
+    host.send(ClientMessage::AdmitAll);
+    for person in people.iter_mut() {
+        person
+            .wait_for(WAIT, |p| *p == Phase::Connected)
+            .await
+            .unwrap();
+    }
+}
+
 /// Waits until `check` holds, polling; fails with `what` after the limit.
 async fn eventually(what: &str, check: impl Fn() -> bool) {
     let deadline = tokio::time::Instant::now() + WAIT;
@@ -241,11 +255,7 @@ room_tests! {
         let mut kari = scene.citizen("Kari", false).await;
         let mut ola = scene.citizen("Ola", false).await;
         let mut lyd = scene.citizen("Lyd", true).await;
-        eventually("three in the lobby", || host.lobby().len() == 3).await;
-        host.send(ClientMessage::AdmitAll);
-        for person in [&mut kari, &mut ola, &mut lyd] {
-            person.wait_for(WAIT, |p| *p == Phase::Connected).await.unwrap();
-        }
+        admit_all(&host, &mut [&mut kari, &mut ola, &mut lyd]).await;
         eventually("four members", || host.roster().len() == 4).await;
         let ids: Vec<u32> = ["Terapeut", "Kari", "Ola", "Lyd"].iter().map(|n| id_of(&host, n)).collect();
         let everyone = [&host, &kari, &ola, &lyd];
@@ -299,10 +309,7 @@ room_tests! {
         let host = scene.host().await;
         let mut kari = scene.citizen("Kari", false).await;
         let mut ola = scene.citizen("Ola", false).await;
-        eventually("two in the lobby", || host.lobby().len() == 2).await;
-        host.send(ClientMessage::AdmitAll);
-        kari.wait_for(WAIT, |p| *p == Phase::Connected).await.unwrap();
-        ola.wait_for(WAIT, |p| *p == Phase::Connected).await.unwrap();
+        admit_all(&host, &mut [&mut kari, &mut ola]).await;
         eventually("three members", || host.roster().len() == 3).await;
         let (kari_id, ola_id) = (id_of(&host, "Kari"), id_of(&host, "Ola"));
         eventually("Ola gets Kari's video", || got(&ola, kari_id, "video") > 5).await;
@@ -358,9 +365,7 @@ room_tests! {
         let scene = Scene::new(app_backend, &[]).await;
         let host = scene.host().await;
         let mut kari = scene.citizen("Kari", false).await;
-        eventually("Kari waits", || host.lobby().len() == 1).await;
-        host.send(ClientMessage::AdmitAll);
-        kari.wait_for(WAIT, |p| *p == Phase::Connected).await.unwrap();
+        admit_all(&host, &mut [&mut kari]).await;
         eventually("two peers", || scene.app.sfu.snapshot().peers == 2).await;
         kari.vanish();
         eventually("Kari's connection is gone", || scene.app.sfu.snapshot().peers == 1).await;
@@ -489,9 +494,7 @@ room_tests! {
         let scene = Scene::new(app_backend, &[]).await;
         let host = scene.host().await;
         let mut kari = scene.citizen("Kari", false).await;
-        eventually("Kari waits", || host.lobby().len() == 1).await;
-        host.send(ClientMessage::AdmitAll);
-        kari.wait_for(WAIT, |p| *p == Phase::Connected).await.unwrap();
+        admit_all(&host, &mut [&mut kari]).await;
         eventually("two members", || host.roster().len() == 2).await;
         let rosters = |p: &Participant| p.signalling_received().iter().filter(|k| *k == "roster").count();
         let before = rosters(&host);
