@@ -15,7 +15,7 @@ use webrtc::peer_connection::{
     PeerConnection, RTCConfigurationBuilder, RTCPeerConnectionState, RTCSessionDescription,
 };
 
-use server::sfu::synthetic::{self, Event, LocalTrack, Tally};
+use crate::synthetic::{self, Event, LocalTrack, Tally};
 
 use super::{measure, Figures, VIDEO_KBPS};
 
@@ -226,6 +226,9 @@ fn drive(
                             Arc::clone(&tally),
                         )));
                     }
+                }
+                Event::Feedback(found) => {
+                    synthetic::on_feedback(&tracks, found);
                 }
                 Event::Track(track) => tasks.push(tokio::spawn(synthetic::read_track(
                     track,

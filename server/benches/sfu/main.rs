@@ -15,6 +15,10 @@
 #[path = "../common/mod.rs"]
 mod common;
 mod janus;
+// Test support shared with the integration tests; the benchmark uses part of it.
+#[allow(dead_code)]
+#[path = "../../tests/support/synthetic.rs"]
+mod synthetic;
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -23,7 +27,7 @@ use std::time::{Duration, Instant};
 
 use app::domain::identity::SessionStage;
 use server::sfu::signal::ClientMessage;
-use server::sfu::synthetic::{Options, Participant, Phase, Tally};
+use synthetic::{Options, Participant, Phase, Tally};
 
 pub const SIZES: [usize; 4] = [2, 4, 8, 13];
 pub const VIDEO_KBPS: u32 = 500;
@@ -289,6 +293,7 @@ async fn run_product(product: &Product, n: usize) -> Figures {
         video_kbps: VIDEO_KBPS,
         bind_ip: local_ip(),
         use_offered_ice: false,
+        rewrite_sdp: None,
     };
     let mut host = Participant::join(options(0)).await.unwrap();
     host.wait_for(WAIT, |p| *p == Phase::Connected)

@@ -4,16 +4,15 @@
 //! A slow subscriber loses packets (and asks for a keyframe to recover); it never makes
 //! the others wait, and nothing piles up in memory.
 
-use std::sync::atomic::Ordering;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use tokio::sync::mpsc;
 use webrtc::media_stream::track_local::static_rtp::TrackLocalStaticRTP;
-use webrtc::media_stream::track_local::{TrackLocal, TrackLocalEvent};
+use webrtc::media_stream::track_local::TrackLocal;
 use webrtc::media_stream::track_remote::{TrackRemote, TrackRemoteEvent};
 
-use rtc::rtcp::payload_feedbacks::full_intra_request::FullIntraRequest;
 use rtc::rtcp::payload_feedbacks::picture_loss_indication::PictureLossIndication;
 use rtc::rtp;
 use rtc::rtp_transceiver::rtp_sender::{RTCRtpCodec, RtpCodecKind};
@@ -34,6 +33,9 @@ pub type PublicationId = u64;
 struct Sink {
     subscriber: ParticipantId,
     queue: mpsc::Sender<rtp::Packet>,
+    /// Set while the subscriber's connection is too weak for video: their video
+    /// sinks are skipped, their audio flows.
+    video_paused: Arc<AtomicBool>,
 }
 
 /// One track a participant publishes (their camera or their microphone).
@@ -83,11 +85,21 @@ impl Publication {
         self.kind == RtpCodecKind::Video
     }
 
-    /// Starts handing packets to a subscriber's queue.
-    pub fn attach(&self, subscriber: ParticipantId, queue: mpsc::Sender<rtp::Packet>) {
+    /// Starts handing packets to a subscriber's queue (video only while their
+    /// `video_paused` is clear).
+    pub fn attach(
+        &self,
+        subscriber: ParticipantId,
+        queue: mpsc::Sender<rtp::Packet>,
+        video_paused: Arc<AtomicBool>,
+    ) {
         if let Ok(mut sinks) = self.sinks.lock() {
             sinks.retain(|sink| sink.subscriber != subscriber);
-            sinks.push(Sink { subscriber, queue });
+            sinks.push(Sink {
+                subscriber,
+                queue,
+                video_paused,
+            });
         }
     }
 
@@ -157,7 +169,11 @@ impl Publication {
         let Ok(sinks) = self.sinks.lock() else {
             return;
         };
+        let video = self.is_video();
         for sink in sinks.iter() {
+            if video && sink.video_paused.load(Ordering::Relaxed) {
+                continue;
+            }
             if sink.queue.try_send(packet.clone()).is_err() {
                 self.stats.packets_dropped.fetch_add(1, Ordering::Relaxed);
             }
@@ -204,43 +220,24 @@ impl Rewrite {
     }
 }
 
-/// Writes one publication's packets to one subscriber's track, and passes the
-/// subscriber's keyframe requests back to the publisher. Ends when the queue closes.
+/// Writes one publication's packets to one subscriber's track. Ends when the queue
+/// closes. (The subscriber's keyframe requests come back through the connection's
+/// feedback tap, not through the track: see `feedback`.)
 pub async fn run_forwarder(
     track: Arc<TrackLocalStaticRTP>,
-    publication: Arc<Publication>,
     mut queue: mpsc::Receiver<rtp::Packet>,
     rewrite: Rewrite,
     stats: Arc<Stats>,
     _guard: TaskGuard,
 ) {
-    let mut feedback_open = true;
-    loop {
-        tokio::select! {
-            packet = queue.recv() => {
-                let Some(mut packet) = packet else { break };
-                rewrite.apply(&mut packet);
-                let size = packet.payload.len() as u64 + 12;
-                if track.write_rtp(packet).await.is_err() {
-                    break;
-                }
-                stats.packets_out.fetch_add(1, Ordering::Relaxed);
-                stats.bytes_out.fetch_add(size, Ordering::Relaxed);
-            }
-            event = track.poll(), if feedback_open => match event {
-                Some(TrackLocalEvent::OnRtcpPacket(packets)) => {
-                    let wants_keyframe = packets.iter().any(|packet| {
-                        let any = packet.as_any();
-                        any.is::<PictureLossIndication>() || any.is::<FullIntraRequest>()
-                    });
-                    if wants_keyframe {
-                        publication.request_keyframe().await;
-                    }
-                }
-                Some(_) => {}
-                None => feedback_open = false,
-            },
+    while let Some(mut packet) = queue.recv().await {
+        rewrite.apply(&mut packet);
+        let size = packet.payload.len() as u64 + 12;
+        if track.write_rtp(packet).await.is_err() {
+            break;
         }
+        stats.packets_out.fetch_add(1, Ordering::Relaxed);
+        stats.bytes_out.fetch_add(size, Ordering::Relaxed);
     }
 }
 

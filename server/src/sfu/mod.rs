@@ -5,13 +5,14 @@
 //! state ([`room`]); each admitted participant has a task owning their peer connection
 //! ([`peer`]); each published track fans out through bounded queues ([`forward`]).
 
+pub mod downlink;
+pub mod feedback;
 pub mod forward;
 pub mod peer;
 pub mod ports;
 pub mod room;
 pub mod signal;
 pub mod stats;
-pub mod synthetic;
 
 use std::collections::HashMap;
 use std::net::IpAddr;

@@ -5,8 +5,9 @@
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
@@ -15,14 +16,15 @@ use webrtc::media_stream::track_local::TrackLocal;
 use webrtc::media_stream::track_remote::TrackRemote;
 use webrtc::media_stream::MediaStreamTrack;
 use webrtc::peer_connection::{
-    register_default_interceptors, MediaEngine, PeerConnection, PeerConnectionBuilder,
-    PeerConnectionEventHandler, RTCIceCandidateInit, RTCIceGatheringState, RTCPeerConnectionState,
-    RTCSessionDescription, Registry,
+    MediaEngine, PeerConnection, PeerConnectionBuilder, PeerConnectionEventHandler,
+    RTCIceCandidateInit, RTCIceGatheringState, RTCPeerConnectionState, RTCSessionDescription,
 };
 use webrtc::rtp_transceiver::RtpSender;
 
 use rtc::rtp_transceiver::rtp_sender::{RTCRtpCodingParameters, RTCRtpEncodingParameters};
 
+use super::downlink::{Change, Downlink};
+use super::feedback::{self, Feedback};
 use super::forward::{self, Publication, PublicationId, Rewrite, SINK_DEPTH};
 use super::ports::PortLease;
 use super::room::RoomInput;
@@ -34,6 +36,8 @@ use super::Shared;
 const GATHER_WAIT: Duration = Duration::from_secs(2);
 /// How long a closing forwarder may take to drain before its track is removed.
 const DRAIN_WAIT: Duration = Duration::from_millis(500);
+/// How often the peer task looks at the time (ends of video pauses and trials).
+const TICK: Duration = Duration::from_millis(250);
 
 /// What a peer task is asked to do, by the room or by its own connection.
 pub enum PeerCommand {
@@ -51,6 +55,8 @@ pub enum PeerCommand {
     Track(Arc<dyn TrackRemote>),
     State(RTCPeerConnectionState),
     Gathered,
+    /// RTCP from the participant about a track sent to them.
+    Feedback(Feedback),
 }
 
 /// The room's grip on a peer task.
@@ -124,6 +130,8 @@ pub async fn start(context: PeerContext) -> anyhow::Result<PeerHandle> {
         connected: false,
         waiting: Vec::new(),
         subscriptions: HashMap::new(),
+        downlink: Downlink::default(),
+        video_paused: Arc::new(AtomicBool::new(false)),
     };
     let task = tokio::spawn(peer.run(receiver));
     Ok(PeerHandle { commands, task })
@@ -141,9 +149,16 @@ async fn connect(
         };
         let mut media = MediaEngine::default();
         media.register_default_codecs()?;
-        let interceptors = register_default_interceptors(Registry::new(), &mut media)?;
+        let feedback_to = commands.clone();
+        let interceptors = feedback::interceptors(
+            &mut media,
+            Box::new(move |found| {
+                let _ = feedback_to.send(PeerCommand::Feedback(found));
+            }),
+        )?;
         let built = PeerConnectionBuilder::new()
             .with_media_engine(media)
+            .with_setting_engine(feedback::settings())
             .with_interceptor_registry(interceptors)
             .with_handler(Arc::new(Handler {
                 commands: commands.clone(),
@@ -194,10 +209,17 @@ struct Peer {
     /// Subscriptions asked for before the first answer.
     waiting: Vec<Arc<Publication>>,
     subscriptions: HashMap<PublicationId, Subscription>,
+    /// Whether this participant's connection can take video now.
+    downlink: Downlink,
+    /// Shared with every publication this participant receives: set, their video is
+    /// not forwarded to them.
+    video_paused: Arc<AtomicBool>,
 }
 
 impl Peer {
     async fn run(mut self, mut commands: mpsc::UnboundedReceiver<PeerCommand>) {
+        let mut ticker = tokio::time::interval(TICK);
+        ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
         loop {
             let command = if self.first == First::Gathering {
                 match tokio::time::timeout(GATHER_WAIT, commands.recv()).await {
@@ -205,7 +227,14 @@ impl Peer {
                     Err(_) => Some(PeerCommand::Gathered),
                 }
             } else {
-                commands.recv().await
+                tokio::select! {
+                    command = commands.recv() => command,
+                    _ = ticker.tick() => {
+                        let change = self.downlink.tick(Instant::now());
+                        self.apply(change).await;
+                        continue;
+                    }
+                }
             };
             let Some(command) = command else { break };
             let result = match command {
@@ -304,9 +333,60 @@ impl Peer {
                 }
                 _ => {}
             },
+            PeerCommand::Feedback(found) => self.feedback(found).await,
             PeerCommand::Close => {}
         }
         Ok(())
+    }
+
+    /// The participant's keyframe requests go to the publisher of the track they name;
+    /// their loss reports on video decide whether their connection can take video.
+    async fn feedback(&mut self, found: Feedback) {
+        match found {
+            Feedback::Keyframe { ssrc } => {
+                if let Some(subscription) = self.subscription_by_ssrc(ssrc) {
+                    let publication = Arc::clone(&subscription.publication);
+                    publication.request_keyframe().await;
+                }
+            }
+            Feedback::Loss {
+                ssrc,
+                fraction_lost,
+            } => {
+                let video = self
+                    .subscription_by_ssrc(ssrc)
+                    .is_some_and(|s| s.publication.is_video() && s.forwarder.is_some());
+                if video {
+                    let change = self.downlink.report(Instant::now(), fraction_lost);
+                    self.apply(change).await;
+                }
+            }
+        }
+    }
+
+    fn subscription_by_ssrc(&self, ssrc: u32) -> Option<&Subscription> {
+        self.subscriptions.values().find(|s| s.ssrc == ssrc)
+    }
+
+    /// Pauses or resumes the video sent to this participant, and tells them.
+    async fn apply(&mut self, change: Option<Change>) {
+        let Some(change) = change else { return };
+        let paused = change == Change::Pause;
+        self.video_paused.store(paused, Ordering::Relaxed);
+        self.context.shared.stats.video_pauses.fetch_add(
+            u64::from(paused),
+            Ordering::Relaxed,
+        );
+        tracing::info!(participant = self.context.me, paused, "video to a weak connection");
+        self.say(ServerMessage::VideoPaused { paused });
+        if !paused {
+            // Every camera starts again from a keyframe.
+            for subscription in self.subscriptions.values() {
+                if subscription.forwarder.is_some() {
+                    subscription.publication.request_keyframe().await;
+                }
+            }
+        }
     }
 
     fn say(&self, message: ServerMessage) {
@@ -424,7 +504,6 @@ impl Peer {
             let (queue, receiver) = mpsc::channel(SINK_DEPTH);
             subscription.forwarder = Some(tokio::spawn(forward::run_forwarder(
                 Arc::clone(&subscription.track),
-                Arc::clone(&subscription.publication),
                 receiver,
                 Rewrite {
                     ssrc: subscription.ssrc,
@@ -433,7 +512,9 @@ impl Peer {
                 Arc::clone(&stats),
                 TaskGuard::task(&stats),
             )));
-            subscription.publication.attach(me, queue);
+            subscription
+                .publication
+                .attach(me, queue, Arc::clone(&self.video_paused));
             subscription.publication.request_keyframe().await;
         }
     }

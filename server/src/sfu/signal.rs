@@ -152,6 +152,11 @@ pub enum ServerMessage {
     },
     /// The host asks you to turn your microphone off.
     MuteRequest,
+    /// Your connection is too weak for video: the others' video is paused and sound
+    /// continues (`paused: true`); or it has recovered and video is back.
+    VideoPaused {
+        paused: bool,
+    },
     /// You are out of the room, and why.
     Goodbye {
         reason: Farewell,

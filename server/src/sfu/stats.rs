@@ -14,6 +14,8 @@ pub struct Stats {
     pub bytes_out: AtomicU64,
     pub packets_dropped: AtomicU64,
     pub keyframe_requests: AtomicU64,
+    /// How often a receiver's video was paused for a weak connection.
+    pub video_pauses: AtomicU64,
 }
 
 /// A copy of the counters at one moment.
@@ -29,6 +31,7 @@ pub struct Snapshot {
     pub bytes_out: u64,
     pub packets_dropped: u64,
     pub keyframe_requests: u64,
+    pub video_pauses: u64,
 }
 
 impl Stats {
@@ -44,6 +47,7 @@ impl Stats {
             bytes_out: self.bytes_out.load(Ordering::Relaxed),
             packets_dropped: self.packets_dropped.load(Ordering::Relaxed),
             keyframe_requests: self.keyframe_requests.load(Ordering::Relaxed),
+            video_pauses: self.video_pauses.load(Ordering::Relaxed),
         }
     }
 }

@@ -4,6 +4,12 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod helpers;
+#[path = "../support/relay.rs"]
+mod relay;
+// Shared with the SFU benchmark, which uses other parts of it.
+#[allow(dead_code)]
+#[path = "../support/synthetic.rs"]
+mod synthetic;
 
 mod access_log;
 mod auth;
@@ -16,6 +22,7 @@ mod password_reset;
 mod referral;
 mod registration;
 mod rooms;
+mod rooms_under_stress;
 mod second_factor;
 mod seeding;
 mod shutdown;

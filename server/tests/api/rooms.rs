@@ -1,17 +1,17 @@
 //! Video rooms: the lobby, the host's controls, media reaching whom it should (and
 //! nobody else), attendance, clean-up, and a call through a TURN relay. The
-//! participants are synthetic WebRTC clients from `server::sfu::synthetic`, talking
+//! participants are synthetic WebRTC clients from `tests/support/synthetic.rs`, talking
 //! to the real server over its WebSocket and to its SFU over UDP.
 
 use std::time::Duration;
 
 use server::sfu::signal::{ClientMessage, Farewell};
-use server::sfu::synthetic::{Options, Participant, Phase};
+use crate::synthetic::{Options, Participant, Phase};
 use server::sfu::Snapshot;
 
 use crate::helpers::{TestApp, DEMO_THERAPIST};
 
-const WAIT: Duration = Duration::from_secs(15);
+pub const WAIT: Duration = Duration::from_secs(15);
 
 /// A media port range of its own for each test, so socket counts are this test's.
 fn port_range() -> (u16, u16) {
@@ -19,15 +19,15 @@ fn port_range() -> (u16, u16) {
     (base, base + 99)
 }
 
-struct Scene {
-    app: TestApp,
-    room_code: String,
-    room_id: i64,
+pub struct Scene {
+    pub app: TestApp,
+    pub room_code: String,
+    pub room_id: i64,
     ports: (u16, u16),
 }
 
 impl Scene {
-    async fn new(backend: app::server::Backend, extra: &[(&str, &str)]) -> Scene {
+    pub async fn new(backend: app::server::Backend, extra: &[(&str, &str)]) -> Scene {
         let ports = port_range();
         let range = format!("{}-{}", ports.0, ports.1);
         let mut settings = vec![("RPH_MEDIA_PORTS", range.as_str())];
@@ -57,7 +57,7 @@ impl Scene {
         }
     }
 
-    fn options(&self, cookie: &str, name: &str) -> Options {
+    pub fn options(&self, cookie: &str, name: &str) -> Options {
         Options {
             url: format!(
                 "{}/rooms/{}/socket",
@@ -71,10 +71,11 @@ impl Scene {
             video_kbps: 300,
             bind_ip: [127, 0, 0, 1].into(),
             use_offered_ice: false,
+            rewrite_sdp: None,
         }
     }
 
-    async fn host(&self) -> Participant {
+    pub async fn host(&self) -> Participant {
         let (_, cookie) = self.app.session_cookie(DEMO_THERAPIST).await;
         let mut host = Participant::join(self.options(&cookie, "Terapeut"))
             .await
@@ -85,7 +86,7 @@ impl Scene {
         host
     }
 
-    async fn citizen_cookie(&self, name: &str) -> String {
+    pub async fn citizen_cookie(&self, name: &str) -> String {
         let email = format!(
             "{}-{}@example.test",
             name.to_lowercase(),
@@ -107,7 +108,7 @@ impl Scene {
         cookie
     }
 
-    async fn citizen(&self, name: &str, audio_only: bool) -> Participant {
+    pub async fn citizen(&self, name: &str, audio_only: bool) -> Participant {
         let cookie = self.citizen_cookie(name).await;
         let mut options = self.options(&cookie, name);
         options.audio_only = audio_only;
@@ -134,7 +135,7 @@ impl Scene {
             .count()
     }
 
-    async fn settled(&self) -> Snapshot {
+    pub async fn settled(&self) -> Snapshot {
         let deadline = tokio::time::Instant::now() + WAIT;
         loop {
             let snapshot = self.app.sfu.snapshot();
@@ -153,7 +154,7 @@ impl Scene {
 
 /// The host lets in everyone waiting, once all of them have knocked, and waits until
 /// each of them is connected.
-async fn admit_all(host: &Participant, people: &mut [&mut Participant]) {
+pub async fn admit_all(host: &Participant, people: &mut [&mut Participant]) {
     let waiting = people.len();
     eventually("everyone knocks", || host.lobby().len() == waiting).await;
     host.send(ClientMessage::AdmitAll);
@@ -166,7 +167,7 @@ async fn admit_all(host: &Participant, people: &mut [&mut Participant]) {
 }
 
 /// Waits until `check` holds, polling; fails with `what` after the limit.
-async fn eventually(what: &str, check: impl Fn() -> bool) {
+pub async fn eventually(what: &str, check: impl Fn() -> bool) {
     let deadline = tokio::time::Instant::now() + WAIT;
     while !check() {
         assert!(tokio::time::Instant::now() < deadline, "timed out: {what}");
@@ -174,7 +175,7 @@ async fn eventually(what: &str, check: impl Fn() -> bool) {
     }
 }
 
-fn got(participant: &Participant, from: u32, kind: &str) -> u64 {
+pub fn got(participant: &Participant, from: u32, kind: &str) -> u64 {
     participant
         .received()
         .get(&(format!("p{from}"), kind.to_owned()))
@@ -182,7 +183,7 @@ fn got(participant: &Participant, from: u32, kind: &str) -> u64 {
         .unwrap_or(0)
 }
 
-fn id_of(participant: &Participant, name: &str) -> u32 {
+pub fn id_of(participant: &Participant, name: &str) -> u32 {
     participant
         .roster()
         .iter()

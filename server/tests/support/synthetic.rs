@@ -1,16 +1,21 @@
-//! A synthetic participant written with the same WebRTC crate: it signs in through the
+//! Test and benchmark support, not part of the product. A synthetic participant
+//! written with the same WebRTC crate: it signs in through the
 //! room's WebSocket like a browser, publishes generated audio and video at a chosen
 //! bitrate, and counts what it receives. Tests use it to prove what reaches whom; the
 //! benchmark uses it to load the SFU harder than browsers on two cores could.
 //!
 //! Every payload starts with the send time (microseconds since the Unix epoch), so the
-//! receiver can measure the delay across the SFU.
+//! receiver can measure the delay across the SFU. Video payloads then say which frame
+//! they belong to and whether it is a keyframe, so the receiver can model a decoder:
+//! a frame decodes when all its packets arrived and the decoder has a keyframe since
+//! its last loss; after a loss it freezes and asks for a keyframe (PLI) until one
+//! arrives, as a browser does. A publisher answers a PLI with a keyframe.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::net::IpAddr;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use futures::{SinkExt, StreamExt};
 use tokio::sync::{mpsc, watch};
@@ -21,17 +26,39 @@ use webrtc::media_stream::track_local::TrackLocal;
 use webrtc::media_stream::track_remote::{TrackRemote, TrackRemoteEvent};
 use webrtc::media_stream::MediaStreamTrack;
 use webrtc::peer_connection::{
-    register_default_interceptors, MediaEngine, PeerConnection, PeerConnectionBuilder,
-    PeerConnectionEventHandler, RTCConfigurationBuilder, RTCIceCandidateInit, RTCIceGatheringState,
-    RTCIceServer, RTCIceTransportPolicy, RTCPeerConnectionState, RTCSessionDescription, Registry,
+    MediaEngine, PeerConnection, PeerConnectionBuilder, PeerConnectionEventHandler,
+    RTCConfigurationBuilder, RTCIceCandidateInit, RTCIceGatheringState, RTCIceServer,
+    RTCIceTransportPolicy, RTCPeerConnectionState, RTCSessionDescription,
 };
 
+use rtc::rtcp::payload_feedbacks::picture_loss_indication::PictureLossIndication;
 use rtc::rtp;
 use rtc::rtp_transceiver::rtp_sender::{
     RTCRtpCodec, RTCRtpCodingParameters, RTCRtpEncodingParameters, RtpCodecKind,
 };
 
-use super::signal::{ClientMessage, Farewell, Member, ServerMessage};
+use server::sfu::feedback::{self, Feedback};
+use server::sfu::signal::{ClientMessage, Farewell, Member, ServerMessage};
+
+/// Which way an SDP is going.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Towards {
+    Participant,
+    Sfu,
+}
+
+/// Rewrites every SDP between the participant and the SFU: how a test puts an
+/// impairment relay between them (each side's candidates become the relay's address).
+#[derive(Clone)]
+pub struct SdpRewrite(pub Arc<RewriteFn>);
+
+pub type RewriteFn = dyn Fn(&str, Towards) -> String + Send + Sync;
+
+impl std::fmt::Debug for SdpRewrite {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SdpRewrite")
+    }
+}
 
 /// How a synthetic participant behaves.
 #[derive(Debug, Clone)]
@@ -50,6 +77,8 @@ pub struct Options {
     pub bind_ip: IpAddr,
     /// Use the ICE servers the SFU hands out, and only their relays if it says so.
     pub use_offered_ice: bool,
+    /// Applied to every SDP both ways (a relay in between), if set.
+    pub rewrite_sdp: Option<SdpRewrite>,
 }
 
 /// Where the participant is.
@@ -76,6 +105,8 @@ struct TrackCount {
 pub struct Tally {
     pub sent_packets: AtomicU64,
     pub sent_bytes: AtomicU64,
+    /// Keyframe requests that reached this peer's own camera.
+    pub keyframe_requests_received: AtomicU64,
     received: Mutex<Received>,
 }
 
@@ -85,6 +116,23 @@ struct Received {
     tracks: HashMap<(String, String), TrackCount>,
     /// Delays in microseconds, sampled.
     delays: Vec<u64>,
+    /// What the modelled decoder made of each sender's video, by stream id.
+    decoded: HashMap<String, Decoded>,
+}
+
+/// What a modelled video decoder made of one received camera.
+#[derive(Debug, Clone, Default)]
+pub struct Decoded {
+    /// Frames decoded.
+    pub frames: u64,
+    /// Times the picture froze (a frame lost, nothing decodable until a keyframe).
+    pub freezes: u64,
+    /// How long each freeze lasted, from the loss to the next decoded keyframe.
+    pub recoveries: Vec<Duration>,
+    /// Keyframe requests sent.
+    pub keyframe_requests: u64,
+    /// Whether the picture is frozen now.
+    pub frozen: bool,
 }
 
 impl Tally {
@@ -122,6 +170,14 @@ impl Tally {
             .unwrap_or((0, 0))
     }
 
+    /// What the decoder made of each sender's video, by stream id (`p<participant>`).
+    pub fn decoded(&self) -> HashMap<String, Decoded> {
+        self.received
+            .lock()
+            .map(|r| r.decoded.clone())
+            .unwrap_or_default()
+    }
+
     /// Takes the delay samples gathered so far.
     pub fn take_delays(&self) -> Vec<u64> {
         self.received
@@ -138,6 +194,8 @@ struct Inbox {
     refusals: Vec<String>,
     mute_requests: u32,
     signalling_received: Vec<String>,
+    /// Every "video paused" (true) and "video resumed" (false) the SFU sent.
+    video_paused: Vec<bool>,
 }
 
 /// A running synthetic participant.
@@ -151,6 +209,8 @@ pub struct Participant {
 
 enum Command {
     Send(ClientMessage),
+    /// Ask every camera received for a keyframe, as a frozen browser would.
+    RequestKeyframes,
     Leave,
 }
 
@@ -188,6 +248,11 @@ impl Participant {
 
     pub fn send(&self, message: ClientMessage) {
         let _ = self.commands.send(Command::Send(message));
+    }
+
+    /// Sends a keyframe request (PLI) for every video track received.
+    pub fn request_keyframes(&self) {
+        let _ = self.commands.send(Command::RequestKeyframes);
     }
 
     /// Waits until the phase satisfies `done`, or fails after `limit`.
@@ -237,6 +302,14 @@ impl Participant {
             .unwrap_or_default()
     }
 
+    /// Every "video paused" (true) and "video resumed" (false) told so far.
+    pub fn video_paused(&self) -> Vec<bool> {
+        self.inbox
+            .lock()
+            .map(|i| i.video_paused.clone())
+            .unwrap_or_default()
+    }
+
     pub fn mute_requests(&self) -> u32 {
         self.inbox.lock().map(|i| i.mute_requests).unwrap_or(0)
     }
@@ -272,6 +345,8 @@ pub enum Event {
     Track(Arc<dyn TrackRemote>),
     State(RTCPeerConnectionState),
     Gathered,
+    /// RTCP from the other side about a track this peer sends.
+    Feedback(Feedback),
 }
 
 struct Handler {
@@ -301,6 +376,7 @@ struct Media {
     senders: Vec<tokio::task::JoinHandle<()>>,
     readers: Vec<tokio::task::JoinHandle<()>>,
     tracks: Vec<LocalTrack>,
+    received: Vec<Arc<dyn TrackRemote>>,
 }
 
 /// A track this peer publishes.
@@ -309,6 +385,21 @@ pub struct LocalTrack {
     pub track: Arc<TrackLocalStaticRTP>,
     pub kind: RtpCodecKind,
     pub ssrc: u32,
+    /// Set by a keyframe request: the next frame is a keyframe.
+    pub keyframe: Arc<AtomicBool>,
+}
+
+/// Answers a keyframe request for one of `tracks`; true if it named one of them.
+pub fn on_feedback(tracks: &[LocalTrack], found: Feedback) -> bool {
+    let Feedback::Keyframe { ssrc } = found else {
+        return false;
+    };
+    let mut named = false;
+    for local in tracks.iter().filter(|t| t.ssrc == ssrc) {
+        local.keyframe.store(true, Ordering::Relaxed);
+        named = true;
+    }
+    named
 }
 
 async fn run(
@@ -360,6 +451,7 @@ async fn run(
                         }
                     }
                     ServerMessage::Answer { sdp } => {
+                        let sdp = rewrite(&options, sdp, Towards::Participant);
                         if let Some(media) = &media {
                             if let Ok(answer) = RTCSessionDescription::answer(sdp) {
                                 let _ = media.connection.set_remote_description(answer).await;
@@ -367,8 +459,10 @@ async fn run(
                         }
                     }
                     ServerMessage::Offer { sdp } => {
+                        let sdp = rewrite(&options, sdp, Towards::Participant);
                         if let Some(media) = &media {
                             if let Ok(answer) = answer_offer(media.connection.as_ref(), sdp).await {
+                                let answer = rewrite(&options, answer, Towards::Sfu);
                                 let _ = send(&mut write, &ClientMessage::Answer { sdp: answer }).await;
                             }
                         }
@@ -393,6 +487,9 @@ async fn run(
                     ServerMessage::MuteRequest => {
                         if let Ok(mut inbox) = inbox.lock() { inbox.mute_requests += 1; }
                     }
+                    ServerMessage::VideoPaused { paused } => {
+                        if let Ok(mut inbox) = inbox.lock() { inbox.video_paused.push(paused); }
+                    }
                     ServerMessage::Refused { code } => {
                         if let Ok(mut inbox) = inbox.lock() { inbox.refusals.push(code); }
                     }
@@ -409,13 +506,22 @@ async fn run(
                         offer_pending = false;
                         if let Some(media) = &media {
                             if let Some(local) = media.connection.local_description().await {
-                                let _ = send(&mut write, &ClientMessage::Offer { sdp: local.sdp }).await;
+                                let sdp = rewrite(&options, local.sdp, Towards::Sfu);
+                                let _ = send(&mut write, &ClientMessage::Offer { sdp }).await;
                             }
                         }
                     }
                     Event::Gathered => {}
+                    Event::Feedback(found) => {
+                        if let Some(media) = &media {
+                            if on_feedback(&media.tracks, found) {
+                                tally.keyframe_requests_received.fetch_add(1, Ordering::Relaxed);
+                            }
+                        }
+                    }
                     Event::Track(track) => {
                         if let Some(media) = &mut media {
+                            media.received.push(Arc::clone(&track));
                             media.readers.push(tokio::spawn(read_track(track, Arc::clone(&tally))));
                         }
                     }
@@ -436,6 +542,19 @@ async fn run(
             command = commands.recv() => {
                 match command {
                     Some(Command::Send(message)) => { let _ = send(&mut write, &message).await; }
+                    Some(Command::RequestKeyframes) => {
+                        if let Some(media) = &media {
+                            for track in &media.received {
+                                if track.kind().await != RtpCodecKind::Video {
+                                    continue;
+                                }
+                                for ssrc in track.ssrcs().await {
+                                    let pli = PictureLossIndication { sender_ssrc: 0, media_ssrc: ssrc };
+                                    let _ = track.write_rtcp(vec![Box::new(pli)]).await;
+                                }
+                            }
+                        }
+                    }
                     Some(Command::Leave) | None => {
                         let _ = send(&mut write, &ClientMessage::Leave).await;
                         break;
@@ -461,6 +580,13 @@ async fn run(
     });
 }
 
+fn rewrite(options: &Options, sdp: String, towards: Towards) -> String {
+    match &options.rewrite_sdp {
+        Some(SdpRewrite(rewrite)) => rewrite(&sdp, towards),
+        None => sdp,
+    }
+}
+
 async fn send(
     write: &mut futures::stream::SplitSink<Socket, Message>,
     message: &ClientMessage,
@@ -472,7 +598,7 @@ async fn send(
 
 async fn start_media(
     options: &Options,
-    ice_servers: &[super::signal::IceServer],
+    ice_servers: &[server::sfu::signal::IceServer],
     ice_policy: &str,
     events: mpsc::UnboundedSender<Event>,
 ) -> anyhow::Result<Media> {
@@ -506,6 +632,7 @@ async fn start_media(
         senders: Vec::new(),
         readers: Vec::new(),
         tracks,
+        received: Vec::new(),
     })
 }
 
@@ -517,11 +644,18 @@ pub async fn connect(
 ) -> anyhow::Result<Arc<dyn PeerConnection>> {
     let mut engine = MediaEngine::default();
     engine.register_default_codecs()?;
-    let interceptors = register_default_interceptors(Registry::new(), &mut engine)?;
+    let feedback_to = events.clone();
+    let interceptors = feedback::interceptors(
+        &mut engine,
+        Box::new(move |found| {
+            let _ = feedback_to.send(Event::Feedback(found));
+        }),
+    )?;
     Ok(Arc::new(
         PeerConnectionBuilder::new()
             .with_configuration(configuration.build())
             .with_media_engine(engine)
+            .with_setting_engine(feedback::settings())
             .with_interceptor_registry(interceptors)
             .with_handler(Arc::new(Handler { events }))
             .with_udp_addrs(vec![std::net::SocketAddr::new(bind_ip, 0)])
@@ -554,7 +688,12 @@ pub async fn add_publishing_tracks(
         connection
             .add_track(Arc::clone(&track) as Arc<dyn TrackLocal>)
             .await?;
-        tracks.push(LocalTrack { track, kind, ssrc });
+        tracks.push(LocalTrack {
+            track,
+            kind,
+            ssrc,
+            keyframe: Arc::new(AtomicBool::new(true)),
+        });
     }
     Ok(tracks)
 }
@@ -615,17 +754,28 @@ fn micros_now() -> u64 {
         .unwrap_or(0)
 }
 
-/// Sends generated packets: video at `kbps` in 30 frames a second, audio as 50 packets
-/// of 80 bytes a second (32 kbit/s). Counts what it sent in `tally`.
+/// Where a video payload says what it is, after the 8-byte send stamp.
+const FLAGS: usize = 8;
+const FRAME: usize = 9;
+const INDEX: usize = 13;
+const COUNT: usize = 14;
+const HEADER: usize = 15;
+const KEYFRAME: u8 = 1;
+/// A keyframe is this many times the packets of a delta frame.
+const KEYFRAME_SIZE: usize = 3;
+
+/// Sends generated packets: video at `kbps` in 30 frames a second (a keyframe first and
+/// whenever one is asked for), audio as 50 packets of 80 bytes a second (32 kbit/s).
+/// Counts what it sent in `tally`.
 pub async fn generate(local: LocalTrack, kbps: u32, tally: Arc<Tally>) {
     let video = local.kind == RtpCodecKind::Video;
-    let (period, packets_per_tick, size) = if video {
+    let (period, packets_per_frame, size) = if video {
         let frame_bytes = (kbps as usize * 1000 / 8) / 30;
         let packets = frame_bytes.div_ceil(1100).max(1);
         (
             Duration::from_micros(33_333),
             packets,
-            frame_bytes / packets,
+            (frame_bytes / packets).max(HEADER),
         )
     } else {
         (Duration::from_millis(20), 1, 80)
@@ -636,15 +786,28 @@ pub async fn generate(local: LocalTrack, kbps: u32, tally: Arc<Tally>) {
     let mut timestamp: u32 = rand::random();
     let step = if video { 3000 } else { 960 };
     let mut payload = vec![0u8; size.max(8)];
+    let mut frame: u32 = 0;
     loop {
         ticker.tick().await;
         timestamp = timestamp.wrapping_add(step);
-        for index in 0..packets_per_tick {
+        let keyframe = video && local.keyframe.swap(false, Ordering::Relaxed);
+        let count = if keyframe {
+            packets_per_frame * KEYFRAME_SIZE
+        } else {
+            packets_per_frame
+        };
+        for index in 0..count {
             payload[..8].copy_from_slice(&micros_now().to_be_bytes());
+            if video {
+                payload[FLAGS] = if keyframe { KEYFRAME } else { 0 };
+                payload[FRAME..INDEX].copy_from_slice(&frame.to_be_bytes());
+                payload[INDEX] = index as u8;
+                payload[COUNT] = count as u8;
+            }
             let packet = rtp::Packet {
                 header: rtp::header::Header {
                     version: 2,
-                    marker: index + 1 == packets_per_tick,
+                    marker: index + 1 == count,
                     payload_type: if video { 96 } else { 111 },
                     sequence_number: sequence,
                     timestamp,
@@ -662,42 +825,229 @@ pub async fn generate(local: LocalTrack, kbps: u32, tally: Arc<Tally>) {
                 .sent_bytes
                 .fetch_add(payload.len() as u64, Ordering::Relaxed);
         }
+        frame = frame.wrapping_add(1);
     }
 }
 
-/// Counts a received track's packets in `tally`, with a delay sample every tenth.
+/// How long a missing packet may take (NACK and retransmission) before its frame is
+/// given up, as a browser's jitter buffer would.
+const FRAME_DEADLINE: Duration = Duration::from_millis(250);
+/// How often a frozen decoder asks for a keyframe.
+const KEYFRAME_REQUEST_INTERVAL: Duration = Duration::from_millis(300);
+
+struct Frame {
+    got: Vec<bool>,
+    keyframe: bool,
+    /// When its first packet arrived.
+    first: Instant,
+}
+
+/// A model of a video decoder: frames decode in order, a frame needs all its packets,
+/// and after a lost frame nothing decodes until a keyframe.
+#[derive(Default)]
+pub struct Decoder {
+    next: Option<u32>,
+    frames: BTreeMap<u32, Frame>,
+    synced: bool,
+    frozen_since: Option<Instant>,
+    last_request: Option<Instant>,
+    decoded: Decoded,
+}
+
+impl Decoder {
+    /// Takes one video payload; true when a keyframe should be asked for now.
+    pub fn packet(&mut self, now: Instant, payload: &[u8]) -> bool {
+        if payload.len() < HEADER {
+            return false;
+        }
+        let mut number = [0u8; 4];
+        number.copy_from_slice(&payload[FRAME..INDEX]);
+        let number = u32::from_be_bytes(number);
+        let (index, count) = (payload[INDEX] as usize, payload[COUNT] as usize);
+        if count == 0 || index >= count || self.next.is_some_and(|next| number < next) {
+            return self.wants_keyframe(now);
+        }
+        let frame = self.frames.entry(number).or_insert_with(|| Frame {
+            got: vec![false; count],
+            keyframe: payload[FLAGS] & KEYFRAME != 0,
+            first: now,
+        });
+        if let Some(slot) = frame.got.get_mut(index) {
+            *slot = true;
+        }
+        self.decode(now);
+        self.wants_keyframe(now)
+    }
+
+    fn decode(&mut self, now: Instant) {
+        loop {
+            let Some(next) = self.next.or_else(|| self.frames.keys().next().copied()) else {
+                return;
+            };
+            self.next = Some(next);
+            let complete = self
+                .frames
+                .get(&next)
+                .is_some_and(|f| f.got.iter().all(|g| *g));
+            if complete {
+                let Some(frame) = self.frames.remove(&next) else {
+                    return;
+                };
+                if frame.keyframe {
+                    self.synced = true;
+                    if let Some(since) = self.frozen_since.take() {
+                        self.decoded.recoveries.push(now.duration_since(since));
+                    }
+                }
+                if self.synced {
+                    self.decoded.frames += 1;
+                }
+                self.next = Some(next.wrapping_add(1));
+                continue;
+            }
+            // Frame `next` is incomplete or missing: give it up once a later frame has
+            // waited past the deadline.
+            let overdue = self
+                .frames
+                .range(next.wrapping_add(1)..)
+                .any(|(_, f)| now.duration_since(f.first) > FRAME_DEADLINE);
+            if !overdue {
+                return;
+            }
+            self.frames.remove(&next);
+            self.next = Some(next.wrapping_add(1));
+            if self.synced {
+                self.synced = false;
+                self.decoded.freezes += 1;
+                self.frozen_since = Some(now);
+            }
+        }
+    }
+
+    fn wants_keyframe(&mut self, now: Instant) -> bool {
+        if self.synced {
+            return false;
+        }
+        if self
+            .last_request
+            .is_some_and(|at| now.duration_since(at) < KEYFRAME_REQUEST_INTERVAL)
+        {
+            return false;
+        }
+        self.last_request = Some(now);
+        self.decoded.keyframe_requests += 1;
+        true
+    }
+
+    pub fn decoded(&self) -> Decoded {
+        Decoded {
+            frozen: !self.synced,
+            ..self.decoded.clone()
+        }
+    }
+}
+
+/// Counts a received track's packets in `tally`, with a delay sample every tenth; video
+/// goes through a modelled decoder, which asks the sender for keyframes when frozen.
 pub async fn read_track(track: Arc<dyn TrackRemote>, tally: Arc<Tally>) {
     let stream = track.stream_id().await;
     let id = track.track_id().await;
-    let kind = match track.kind().await {
-        RtpCodecKind::Video => "video",
-        _ => "audio",
-    }
-    .to_owned();
+    let video = track.kind().await == RtpCodecKind::Video;
+    let kind = if video { "video" } else { "audio" }.to_owned();
     let key = (stream.to_string(), id.to_string());
+    let mut decoder = Decoder::default();
     let mut count: u64 = 0;
     while let Some(event) = track.poll().await {
         let TrackRemoteEvent::OnRtpPacket(packet) = event else {
             continue;
         };
         count += 1;
-        let Ok(mut received) = tally.received.lock() else {
-            return;
-        };
-        let entry = received
-            .tracks
-            .entry(key.clone())
-            .or_insert_with(|| TrackCount {
-                kind: kind.clone(),
-                ..Default::default()
-            });
-        entry.packets += 1;
-        entry.bytes += packet.payload.len() as u64;
-        if count.is_multiple_of(10) && packet.payload.len() >= 8 {
-            let mut stamp = [0u8; 8];
-            stamp.copy_from_slice(&packet.payload[..8]);
-            let sent = u64::from_be_bytes(stamp);
-            received.delays.push(micros_now().saturating_sub(sent));
+        let wants_keyframe = video && decoder.packet(Instant::now(), &packet.payload);
+        {
+            let Ok(mut received) = tally.received.lock() else {
+                return;
+            };
+            let entry = received
+                .tracks
+                .entry(key.clone())
+                .or_insert_with(|| TrackCount {
+                    kind: kind.clone(),
+                    ..Default::default()
+                });
+            entry.packets += 1;
+            entry.bytes += packet.payload.len() as u64;
+            if count.is_multiple_of(10) && packet.payload.len() >= 8 {
+                let mut stamp = [0u8; 8];
+                stamp.copy_from_slice(&packet.payload[..8]);
+                let sent = u64::from_be_bytes(stamp);
+                received.delays.push(micros_now().saturating_sub(sent));
+            }
+            if video {
+                received
+                    .decoded
+                    .insert(stream.to_string(), decoder.decoded());
+            }
         }
+        if wants_keyframe {
+            let pli = PictureLossIndication {
+                sender_ssrc: 0,
+                media_ssrc: packet.header.ssrc,
+            };
+            let _ = track.write_rtcp(vec![Box::new(pli)]).await;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn payload(frame: u32, index: u8, count: u8, keyframe: bool) -> Vec<u8> {
+        let mut p = vec![0u8; HEADER];
+        p[FLAGS] = if keyframe { KEYFRAME } else { 0 };
+        p[FRAME..INDEX].copy_from_slice(&frame.to_be_bytes());
+        p[INDEX] = index;
+        p[COUNT] = count;
+        p
+    }
+
+    #[test]
+    fn the_decoder_needs_a_keyframe_first_and_after_every_loss() {
+        let mut decoder = Decoder::default();
+        let t = Instant::now();
+        let ms = |n| t + Duration::from_millis(n);
+        // A delta frame first: nothing decodes, a keyframe is asked for.
+        assert!(decoder.packet(ms(0), &payload(0, 0, 1, false)));
+        assert_eq!(decoder.decoded().frames, 0);
+        // The keyframe (two packets) and a delta frame decode.
+        assert!(!decoder.packet(ms(200), &payload(1, 0, 2, true)));
+        decoder.packet(ms(201), &payload(1, 1, 2, true));
+        decoder.packet(ms(230), &payload(2, 0, 1, false));
+        assert_eq!(decoder.decoded().frames, 2);
+        // Frame 3 loses its packet; frame 4 arrives and waits past the deadline.
+        decoder.packet(ms(300), &payload(4, 0, 1, false));
+        assert_eq!(decoder.decoded().frames, 2, "frame 4 waits for frame 3");
+        assert!(decoder.packet(ms(600), &payload(5, 0, 1, false)));
+        let decoded = decoder.decoded();
+        assert_eq!((decoded.frames, decoded.freezes, decoded.frozen), (2, 1, true));
+        // A keyframe ends the freeze.
+        decoder.packet(ms(700), &payload(6, 0, 1, true));
+        let decoded = decoder.decoded();
+        assert_eq!((decoded.frames, decoded.frozen), (3, false));
+        assert_eq!(decoded.recoveries, [Duration::from_millis(100)]);
+    }
+
+    #[test]
+    fn a_late_packet_within_the_deadline_completes_its_frame() {
+        let mut decoder = Decoder::default();
+        let t = Instant::now();
+        let ms = |n| t + Duration::from_millis(n);
+        decoder.packet(ms(0), &payload(0, 0, 1, true));
+        decoder.packet(ms(30), &payload(1, 0, 2, false));
+        decoder.packet(ms(60), &payload(2, 0, 1, false));
+        // The retransmission of frame 1's second packet arrives in time.
+        decoder.packet(ms(120), &payload(1, 1, 2, false));
+        let decoded = decoder.decoded();
+        assert_eq!((decoded.frames, decoded.freezes), (3, 0));
     }
 }
