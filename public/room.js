@@ -202,6 +202,14 @@ function start(root) {
         setMicrophone(false);
         announce(say('muteRequest'));
         break;
+      case 'video_paused': {
+        // The SFU found this connection too weak for video (or better again).
+        const weak = $('room-weak');
+        weak.textContent = say('videoPaused');
+        weak.hidden = !message.paused;
+        announce(say(message.paused ? 'videoPaused' : 'videoResumed'));
+        break;
+      }
       case 'goodbye':
         goodbye(message.reason);
         break;

@@ -373,11 +373,16 @@ impl Peer {
         let Some(change) = change else { return };
         let paused = change == Change::Pause;
         self.video_paused.store(paused, Ordering::Relaxed);
-        self.context.shared.stats.video_pauses.fetch_add(
-            u64::from(paused),
-            Ordering::Relaxed,
+        self.context
+            .shared
+            .stats
+            .video_pauses
+            .fetch_add(u64::from(paused), Ordering::Relaxed);
+        tracing::info!(
+            participant = self.context.me,
+            paused,
+            "video to a weak connection"
         );
-        tracing::info!(participant = self.context.me, paused, "video to a weak connection");
         self.say(ServerMessage::VideoPaused { paused });
         if !paused {
             // Every camera starts again from a keyframe.

@@ -166,3 +166,72 @@ pub enum ServerMessage {
         code: String,
     },
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// One message of every kind the server sends. The match has no wildcard, so a new
+    /// kind does not compile until it is listed here, and so checked below.
+    fn one_of_each() -> Vec<ServerMessage> {
+        let all = vec![
+            ServerMessage::Lobby { you: 1 },
+            ServerMessage::Admitted {
+                you: 1,
+                ice_servers: Vec::new(),
+                ice_policy: "all".into(),
+            },
+            ServerMessage::Roster {
+                members: Vec::new(),
+                lobby: Vec::new(),
+                locked: false,
+            },
+            ServerMessage::Answer { sdp: String::new() },
+            ServerMessage::Offer { sdp: String::new() },
+            ServerMessage::Candidate {
+                candidate: Candidate {
+                    candidate: String::new(),
+                    sdp_mid: None,
+                    sdp_mline_index: None,
+                    username_fragment: None,
+                },
+            },
+            ServerMessage::MuteRequest,
+            ServerMessage::VideoPaused { paused: true },
+            ServerMessage::Goodbye {
+                reason: Farewell::Dropped,
+            },
+            ServerMessage::Refused {
+                code: String::new(),
+            },
+        ];
+        for message in &all {
+            match message {
+                ServerMessage::Lobby { .. }
+                | ServerMessage::Admitted { .. }
+                | ServerMessage::Roster { .. }
+                | ServerMessage::Answer { .. }
+                | ServerMessage::Offer { .. }
+                | ServerMessage::Candidate { .. }
+                | ServerMessage::MuteRequest
+                | ServerMessage::VideoPaused { .. }
+                | ServerMessage::Goodbye { .. }
+                | ServerMessage::Refused { .. } => {}
+            }
+        }
+        all
+    }
+
+    #[test]
+    fn the_browsers_client_handles_every_message_the_server_sends() {
+        let client = include_str!("../../../public/room.js");
+        for message in one_of_each() {
+            let value = serde_json::to_value(&message).unwrap_or_default();
+            let kind = value["type"].as_str().unwrap_or_default().to_owned();
+            assert!(
+                client.contains(&format!("case '{kind}'")),
+                "public/room.js does not handle the server's '{kind}' message"
+            );
+        }
+    }
+}

@@ -5,8 +5,8 @@
 
 use std::time::Duration;
 
-use server::sfu::signal::{ClientMessage, Farewell};
 use crate::synthetic::{Options, Participant, Phase};
+use server::sfu::signal::{ClientMessage, Farewell};
 use server::sfu::Snapshot;
 
 use crate::helpers::{TestApp, DEMO_THERAPIST};

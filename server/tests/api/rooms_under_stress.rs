@@ -38,7 +38,9 @@ async fn room(scene: &Scene, citizens: &[&'static str]) -> Vec<Person> {
     let mut options = scene.options(&cookie, "Terapeut");
     options.rewrite_sdp = Some(relay.rewrite());
     let mut host = Participant::join(options).await.unwrap();
-    host.wait_for(WAIT, |p| *p == Phase::Connected).await.unwrap();
+    host.wait_for(WAIT, |p| *p == Phase::Connected)
+        .await
+        .unwrap();
     let mut people = vec![Person {
         name: "Terapeut",
         participant: host,
@@ -149,10 +151,18 @@ async fn a_receivers_keyframe_request_reaches_the_camera_it_names() {
     // Past the SFU's keyframe interval, so the request cannot merge with the first one.
     tokio::time::sleep(Duration::from_secs(1)).await;
     let host = &people[0].participant;
-    let before = host.tally.keyframe_requests_received.load(Ordering::Relaxed);
+    let before = host
+        .tally
+        .keyframe_requests_received
+        .load(Ordering::Relaxed);
     people[1].participant.request_keyframes();
     let deadline = Instant::now() + Duration::from_secs(2);
-    while host.tally.keyframe_requests_received.load(Ordering::Relaxed) == before {
+    while host
+        .tally
+        .keyframe_requests_received
+        .load(Ordering::Relaxed)
+        == before
+    {
         assert!(
             Instant::now() < deadline,
             "Kari's keyframe request never reached the therapist's camera"
@@ -232,8 +242,8 @@ async fn measure(people: &[Person], receiver: usize, length: Duration) -> Window
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_receiver_on_a_lossy_or_slow_network_keeps_decoding_and_a_capped_one_falls_back_to_sound(
-) {
+async fn a_receiver_on_a_lossy_or_slow_network_keeps_decoding_and_a_capped_one_falls_back_to_sound()
+{
     let scene = Scene::new(app::server::Backend::Sqlite, &[]).await;
     let people = room(&scene, &["Kari", "Ola", "Per"]).await;
     let kari = 1;
@@ -274,10 +284,8 @@ async fn a_receiver_on_a_lossy_or_slow_network_keeps_decoding_and_a_capped_one_f
     for (what, down, up) in conditions {
         people[kari].relay.set_down(down);
         people[kari].relay.set_up(up);
-        let (theirs, others) = tokio::join!(
-            measure(&people, kari, window),
-            measure(&people, 2, window)
-        );
+        let (theirs, others) =
+            tokio::join!(measure(&people, kari, window), measure(&people, 2, window));
         println!(
             "| {what} | {:.1} | {} | {:?} | {:.1} |",
             theirs.worst_fps, theirs.freezes, theirs.slowest_recovery, others.worst_fps
@@ -306,12 +314,19 @@ async fn a_receiver_on_a_lossy_or_slow_network_keeps_decoding_and_a_capped_one_f
         people[kari].participant.video_paused().first() == Some(&true)
     })
     .await;
-    println!("| 300 kbit/s cap | video paused after {:?} |", capped.elapsed());
+    println!(
+        "| 300 kbit/s cap | video paused after {:?} |",
+        capped.elapsed()
+    );
     let host_id = id_of(&people[0].participant, "Terapeut");
     let audio_before = got(&people[kari].participant, host_id, "audio");
     let others = measure(&people, 2, Duration::from_secs(4)).await;
     let audio_after = got(&people[kari].participant, host_id, "audio");
-    println!("| 300 kbit/s cap | Kari received {} audio packets from the therapist in 4 s | | | {:.1} |", audio_after - audio_before, others.worst_fps);
+    println!(
+        "| 300 kbit/s cap | Kari received {} audio packets from the therapist in 4 s | | | {:.1} |",
+        audio_after - audio_before,
+        others.worst_fps
+    );
     assert!(
         audio_after - audio_before >= 150,
         "Kari's sound did not continue: {} packets in 4 s",
@@ -328,7 +343,10 @@ async fn a_receiver_on_a_lossy_or_slow_network_keeps_decoding_and_a_capped_one_f
     .await;
     let since = frames(&people);
     wait_decoding(&people, &since, RECOVERY).await;
-    println!("| cap lifted | every camera decoding again after {:?} |", lifted.elapsed());
+    println!(
+        "| cap lifted | every camera decoding again after {:?} |",
+        lifted.elapsed()
+    );
     assert!(scene.app.sfu.snapshot().video_pauses >= 1);
     leave(people).await;
 }

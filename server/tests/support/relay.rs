@@ -66,7 +66,8 @@ impl Direction {
             if wait > QUEUE_LIMIT {
                 return None;
             }
-            let on_the_wire = Duration::from_micros(bytes as u64 * 8 * 1000 / u64::from(kbps.max(1)));
+            let on_the_wire =
+                Duration::from_micros(bytes as u64 * 8 * 1000 / u64::from(kbps.max(1)));
             self.free_at = departs + on_the_wire;
         }
         let jitter = if c.jitter.is_zero() {
@@ -114,7 +115,12 @@ impl Relay {
             back: back.local_addr().expect("back address"),
             shared: Arc::clone(&shared),
             tasks: vec![
-                tokio::spawn(pump(Arc::clone(&front), Arc::clone(&back), Arc::clone(&shared), true)),
+                tokio::spawn(pump(
+                    Arc::clone(&front),
+                    Arc::clone(&back),
+                    Arc::clone(&shared),
+                    true,
+                )),
                 tokio::spawn(pump(back, front, shared, false)),
             ],
         }
@@ -256,8 +262,14 @@ fn the_rate_cap_queues_then_drops_and_loss_is_seeded() {
     let run = |seed| {
         let mut lossy = Direction::new(seed);
         lossy.conditions.loss = 0.15;
-        (0..1000).filter(|_| lossy.admit(now, 100).is_none()).count()
+        (0..1000)
+            .filter(|_| lossy.admit(now, 100).is_none())
+            .count()
     };
     assert_eq!(run(7), run(7), "the same seed drops the same packets");
-    assert!((100..200).contains(&run(7)), "about 15 % dropped: {}", run(7));
+    assert!(
+        (100..200).contains(&run(7)),
+        "about 15 % dropped: {}",
+        run(7)
+    );
 }

@@ -1029,7 +1029,10 @@ mod tests {
         assert_eq!(decoder.decoded().frames, 2, "frame 4 waits for frame 3");
         assert!(decoder.packet(ms(600), &payload(5, 0, 1, false)));
         let decoded = decoder.decoded();
-        assert_eq!((decoded.frames, decoded.freezes, decoded.frozen), (2, 1, true));
+        assert_eq!(
+            (decoded.frames, decoded.freezes, decoded.frozen),
+            (2, 1, true)
+        );
         // A keyframe ends the freeze.
         decoder.packet(ms(700), &payload(6, 0, 1, true));
         let decoded = decoder.decoded();

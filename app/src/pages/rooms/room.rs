@@ -99,6 +99,7 @@ fn room_frame(t: &'static Texts, room: RoomDetails) -> impl IntoView {
             <section id="room-waiting" class="room-waiting" hidden=true></section>
             <section id="room-call" class="room-call" hidden=true>
                 <aside id="room-host" class="room-host" hidden=true></aside>
+                <p id="room-weak" class="notice" hidden=true></p>
                 <ul id="room-tiles" class="tiles"></ul>
                 <div id="room-controls" class="room-controls"></div>
             </section>
