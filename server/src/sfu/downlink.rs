@@ -17,10 +17,10 @@ use std::time::{Duration, Instant};
 /// about 30 %. At 15 % random loss video still moves; a link capped far below what
 /// it is sent loses more than half.
 const WEAK_LOSS: u32 = 77;
-/// Reports older than this no longer count.
+/// Reports older than this no longer count. The window is judged in two halves, and
+/// both must show heavy loss: a weak link loses all the time, while the first reports
+/// after a short outage (a stalled laptop, a tunnel) show one burst and then none.
 const WINDOW: Duration = Duration::from_secs(3);
-/// How many reports in the window before judging; one bad report is not a trend.
-const ENOUGH_REPORTS: usize = 2;
 /// The first pause, and the longest.
 const FIRST_PAUSE: Duration = Duration::from_secs(4);
 const LONGEST_PAUSE: Duration = Duration::from_secs(16);
@@ -80,11 +80,27 @@ impl Downlink {
         {
             self.reports.pop_front();
         }
-        if self.reports.len() < ENOUGH_REPORTS {
-            return None;
-        }
-        let total: u32 = self.reports.iter().map(|(_, lost)| u32::from(*lost)).sum();
-        if total / self.reports.len() as u32 >= WEAK_LOSS {
+        let half = now - WINDOW / 2;
+        let mean = |reports: Vec<u8>| {
+            let count = reports.len() as u32;
+            (count > 0).then(|| reports.into_iter().map(u32::from).sum::<u32>() / count)
+        };
+        let older = mean(
+            self.reports
+                .iter()
+                .filter(|(at, _)| *at < half)
+                .map(|(_, l)| *l)
+                .collect(),
+        );
+        let newer = mean(
+            self.reports
+                .iter()
+                .filter(|(at, _)| *at >= half)
+                .map(|(_, l)| *l)
+                .collect(),
+        );
+        let weak = matches!((older, newer), (Some(o), Some(n)) if o >= WEAK_LOSS && n >= WEAK_LOSS);
+        if weak {
             self.reports.clear();
             if matches!(self.state, State::Trial { .. }) {
                 // The trial failed: wait longer this time.
@@ -139,24 +155,43 @@ mod tests {
     }
 
     #[test]
-    fn one_bad_report_is_not_enough_but_two_are() {
+    fn one_bad_report_is_not_enough_but_two_a_second_and_a_half_apart_are() {
         let mut link = Downlink::default();
         let start = Instant::now();
         assert_eq!(link.report(start, HEAVY), None);
+        // Several streams reporting at once are still one moment.
+        assert_eq!(link.report(start, HEAVY), None);
+        assert_eq!(link.report(start + Duration::from_secs(1), HEAVY), None);
         assert_eq!(
-            link.report(start + Duration::from_secs(1), HEAVY),
+            link.report(start + Duration::from_millis(1600), HEAVY),
             Some(Change::Pause)
         );
         assert!(link.paused());
     }
 
     #[test]
+    fn the_burst_of_loss_after_a_short_outage_does_not_pause() {
+        let mut link = Downlink::default();
+        let start = Instant::now();
+        // Three streams report the outage's loss at once, then a clean second.
+        for _ in 0..3 {
+            assert_eq!(link.report(start, 255), None);
+        }
+        for s in 1..4 {
+            for _ in 0..3 {
+                assert_eq!(link.report(start + Duration::from_secs(s), 0), None);
+            }
+        }
+        assert!(!link.paused());
+    }
+
+    #[test]
     fn a_pause_ends_in_a_trial_and_a_trial_that_holds_resumes_for_good() {
         let mut link = Downlink::default();
         let start = Instant::now();
-        reports(&mut link, start, HEAVY, 2);
+        assert_eq!(reports(&mut link, start, HEAVY, 3), [Change::Pause]);
         assert_eq!(link.tick(start + Duration::from_secs(3)), None);
-        let resumed = start + Duration::from_secs(1) + FIRST_PAUSE;
+        let resumed = start + Duration::from_secs(2) + FIRST_PAUSE;
         assert_eq!(link.tick(resumed), Some(Change::Resume));
         assert!(!link.paused());
         assert!(reports(&mut link, resumed, 0, 6).is_empty());
@@ -170,11 +205,11 @@ mod tests {
         let mut now = Instant::now();
         let mut pauses = Vec::new();
         for _ in 0..5 {
-            assert_eq!(reports(&mut link, now, HEAVY, 2), [Change::Pause]);
+            assert_eq!(reports(&mut link, now, HEAVY, 3), [Change::Pause]);
             let State::Paused { until } = link.state else {
                 panic!("not paused")
             };
-            pauses.push(until.duration_since(now + Duration::from_secs(1)).as_secs());
+            pauses.push(until.duration_since(now + Duration::from_secs(2)).as_secs());
             now = until;
             assert_eq!(link.tick(now), Some(Change::Resume));
         }
@@ -188,11 +223,12 @@ mod tests {
         assert_eq!(link.report(start, HEAVY), None);
         // Ten seconds later the old report no longer counts.
         assert_eq!(link.report(start + Duration::from_secs(10), HEAVY), None);
+        assert_eq!(link.report(start + Duration::from_secs(11), HEAVY), None);
         assert_eq!(
-            link.report(start + Duration::from_secs(11), HEAVY),
+            link.report(start + Duration::from_secs(12), HEAVY),
             Some(Change::Pause)
         );
-        assert_eq!(link.report(start + Duration::from_secs(12), HEAVY), None);
+        assert_eq!(link.report(start + Duration::from_secs(13), HEAVY), None);
         assert!(link.paused());
     }
 }

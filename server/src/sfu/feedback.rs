@@ -137,6 +137,12 @@ impl Interceptor for FeedbackTap {
 /// retransmission storm, on a machine already short of CPU.
 pub const NACK_RETRIES: u16 = 10;
 
+/// How many sent packets per stream are kept for retransmission: about two seconds of
+/// video. Older ones are no use to a receiver (its picture needs a keyframe by then),
+/// and resending seconds of them after a stall only floods a connection that is
+/// catching up.
+pub const NACK_HISTORY: u16 = 128;
+
 /// How far back a retransmitted packet is still accepted. The crate's default (64
 /// packets, about a second of video) made retransmissions after a longer gap look like
 /// replays: dropped, asked for again, dropped again. It covers the NACK history.
@@ -158,7 +164,10 @@ pub fn interceptors(media: &mut MediaEngine, sink: Sink) -> rtc::shared::error::
     }
     configure_simulcast_extension_headers(media)?;
     let registry = Registry::new()
-        .with(Slot::NackResponder, NackResponderBuilder::new().build())
+        .with(
+            Slot::NackResponder,
+            NackResponderBuilder::new().with_size(NACK_HISTORY).build(),
+        )
         .with(
             Slot::NackGenerator,
             NackGeneratorBuilder::new()

@@ -1,14 +1,17 @@
-//! Forwarding: one publisher's track fanned out to its subscribers through shallow,
-//! bounded queues that drop rather than delay.
+//! Forwarding: one publisher's track fanned out to its subscribers, written straight
+//! into each subscriber's connection from the task that reads the publisher.
 //!
-//! A slow subscriber loses packets (and asks for a keyframe to recover); it never makes
-//! the others wait, and nothing piles up in memory.
+//! A write that cannot go at once (the subscriber's connection has 256 packets queued
+//! already) is dropped, not awaited: a slow subscriber loses packets (and asks for a
+//! keyframe to recover); it never makes the others wait, and nothing piles up in
+//! memory. Writing directly, rather than through a queue and a task per subscriber,
+//! saves a task wake-up and a hand-over per forwarded packet.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use tokio::sync::mpsc;
+use futures::FutureExt;
 use webrtc::media_stream::track_local::static_rtp::TrackLocalStaticRTP;
 use webrtc::media_stream::track_local::TrackLocal;
 use webrtc::media_stream::track_remote::{TrackRemote, TrackRemoteEvent};
@@ -20,22 +23,21 @@ use rtc::rtp_transceiver::rtp_sender::{RTCRtpCodec, RtpCodecKind};
 use super::signal::ParticipantId;
 use super::stats::{Stats, TaskGuard};
 
-/// How many packets may wait for one subscriber before new ones are dropped: about a
-/// second of audio, or a fraction of a second of video. Deeper queues only add delay.
-pub const SINK_DEPTH: usize = 64;
-
 /// Keyframe requests to one publisher are sent at most this often.
 const KEYFRAME_INTERVAL: Duration = Duration::from_millis(500);
 
 /// A publication's id, unique in the process.
 pub type PublicationId = u64;
 
-struct Sink {
-    subscriber: ParticipantId,
-    queue: mpsc::Sender<rtp::Packet>,
+/// One subscriber's copy of a publication.
+pub struct Sink {
+    pub subscriber: ParticipantId,
+    /// The track on the subscriber's connection.
+    pub track: Arc<TrackLocalStaticRTP>,
+    pub rewrite: Rewrite,
     /// Set while the subscriber's connection is too weak for video: their video
     /// sinks are skipped, their audio flows.
-    video_paused: Arc<AtomicBool>,
+    pub video_paused: Arc<AtomicBool>,
 }
 
 /// One track a participant publishes (their camera or their microphone).
@@ -85,25 +87,16 @@ impl Publication {
         self.kind == RtpCodecKind::Video
     }
 
-    /// Starts handing packets to a subscriber's queue (video only while their
+    /// Starts writing packets to a subscriber's track (video only while their
     /// `video_paused` is clear).
-    pub fn attach(
-        &self,
-        subscriber: ParticipantId,
-        queue: mpsc::Sender<rtp::Packet>,
-        video_paused: Arc<AtomicBool>,
-    ) {
+    pub fn attach(&self, sink: Sink) {
         if let Ok(mut sinks) = self.sinks.lock() {
-            sinks.retain(|sink| sink.subscriber != subscriber);
-            sinks.push(Sink {
-                subscriber,
-                queue,
-                video_paused,
-            });
+            sinks.retain(|s| s.subscriber != sink.subscriber);
+            sinks.push(sink);
         }
     }
 
-    /// Stops handing packets to a subscriber.
+    /// Stops writing to a subscriber. Once this returns, no write to them is under way.
     pub fn detach(&self, subscriber: ParticipantId) {
         if let Ok(mut sinks) = self.sinks.lock() {
             sinks.retain(|sink| sink.subscriber != subscriber);
@@ -170,14 +163,26 @@ impl Publication {
             return;
         };
         let video = self.is_video();
+        let (mut sent, mut dropped) = (0, 0);
         for sink in sinks.iter() {
             if video && sink.video_paused.load(Ordering::Relaxed) {
                 continue;
             }
-            if sink.queue.try_send(packet.clone()).is_err() {
-                self.stats.packets_dropped.fetch_add(1, Ordering::Relaxed);
+            let mut copy = packet.clone();
+            sink.rewrite.apply(&mut copy);
+            // Ready at once unless the connection's queue is full (or it is closing).
+            match sink.track.write_rtp(copy).now_or_never() {
+                Some(Ok(())) => sent += 1,
+                _ => dropped += 1,
             }
         }
+        self.stats.packets_out.fetch_add(sent, Ordering::Relaxed);
+        self.stats
+            .bytes_out
+            .fetch_add(sent * size, Ordering::Relaxed);
+        self.stats
+            .packets_dropped
+            .fetch_add(dropped, Ordering::Relaxed);
     }
 }
 
@@ -204,7 +209,7 @@ pub async fn run_publication(publication: Arc<Publication>, _guard: TaskGuard) {
 /// How a forwarded packet must look to the subscriber's connection: the SSRC and payload
 /// type it negotiated. Header extensions are dropped, because their ids are negotiated
 /// per connection and a wrong id makes the packet vanish silently.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Rewrite {
     pub ssrc: u32,
     pub payload_type: u8,
@@ -217,27 +222,6 @@ impl Rewrite {
         packet.header.extension = false;
         packet.header.extensions.clear();
         packet.header.extensions_padding = 0;
-    }
-}
-
-/// Writes one publication's packets to one subscriber's track. Ends when the queue
-/// closes. (The subscriber's keyframe requests come back through the connection's
-/// feedback tap, not through the track: see `feedback`.)
-pub async fn run_forwarder(
-    track: Arc<TrackLocalStaticRTP>,
-    mut queue: mpsc::Receiver<rtp::Packet>,
-    rewrite: Rewrite,
-    stats: Arc<Stats>,
-    _guard: TaskGuard,
-) {
-    while let Some(mut packet) = queue.recv().await {
-        rewrite.apply(&mut packet);
-        let size = packet.payload.len() as u64 + 12;
-        if track.write_rtp(packet).await.is_err() {
-            break;
-        }
-        stats.packets_out.fetch_add(1, Ordering::Relaxed);
-        stats.bytes_out.fetch_add(size, Ordering::Relaxed);
     }
 }
 

@@ -25,7 +25,7 @@ use rtc::rtp_transceiver::rtp_sender::{RTCRtpCodingParameters, RTCRtpEncodingPar
 
 use super::downlink::{Change, Downlink};
 use super::feedback::{self, Feedback};
-use super::forward::{self, Publication, PublicationId, Rewrite, SINK_DEPTH};
+use super::forward::{self, Publication, PublicationId, Rewrite, Sink};
 use super::ports::PortLease;
 use super::room::RoomInput;
 use super::signal::{Candidate, ParticipantId, ServerMessage};
@@ -34,8 +34,9 @@ use super::Shared;
 
 /// How long the first answer waits for the server's own candidates.
 const GATHER_WAIT: Duration = Duration::from_secs(2);
-/// How long a closing forwarder may take to drain before its track is removed.
-const DRAIN_WAIT: Duration = Duration::from_millis(500);
+/// How long a stopped track's packets already handed to the connection may take to go
+/// out before the track is removed (removing it first logs an error per packet).
+const DRAIN_WAIT: Duration = Duration::from_millis(100);
 /// How often the peer task looks at the time (ends of video pauses and trials).
 const TICK: Duration = Duration::from_millis(250);
 
@@ -193,7 +194,8 @@ struct Subscription {
     negotiated: bool,
     /// Part of the offer waiting for an answer.
     offered: bool,
-    forwarder: Option<JoinHandle<()>>,
+    /// Its publication writes to it.
+    forwarding: bool,
 }
 
 struct Peer {
@@ -355,7 +357,7 @@ impl Peer {
             } => {
                 let video = self
                     .subscription_by_ssrc(ssrc)
-                    .is_some_and(|s| s.publication.is_video() && s.forwarder.is_some());
+                    .is_some_and(|s| s.publication.is_video() && s.forwarding);
                 if video {
                     let change = self.downlink.report(Instant::now(), fraction_lost);
                     self.apply(change).await;
@@ -387,7 +389,7 @@ impl Peer {
         if !paused {
             // Every camera starts again from a keyframe.
             for subscription in self.subscriptions.values() {
-                if subscription.forwarder.is_some() {
+                if subscription.forwarding {
                     subscription.publication.request_keyframe().await;
                 }
             }
@@ -465,7 +467,7 @@ impl Peer {
                 ssrc,
                 negotiated: false,
                 offered: false,
-                forwarder: None,
+                forwarding: false,
             },
         );
         self.offer().await
@@ -500,40 +502,30 @@ impl Peer {
             return;
         }
         let me = self.context.me;
-        let stats = Arc::clone(&self.context.shared.stats);
         for subscription in self.subscriptions.values_mut() {
-            if !subscription.negotiated || subscription.forwarder.is_some() {
+            if !subscription.negotiated || subscription.forwarding {
                 continue;
             }
             let payload_type = negotiated_payload_type(subscription).await;
-            let (queue, receiver) = mpsc::channel(SINK_DEPTH);
-            subscription.forwarder = Some(tokio::spawn(forward::run_forwarder(
-                Arc::clone(&subscription.track),
-                receiver,
-                Rewrite {
+            subscription.publication.attach(Sink {
+                subscriber: me,
+                track: Arc::clone(&subscription.track),
+                rewrite: Rewrite {
                     ssrc: subscription.ssrc,
                     payload_type,
                 },
-                Arc::clone(&stats),
-                TaskGuard::task(&stats),
-            )));
-            subscription
-                .publication
-                .attach(me, queue, Arc::clone(&self.video_paused));
+                video_paused: Arc::clone(&self.video_paused),
+            });
+            subscription.forwarding = true;
             subscription.publication.request_keyframe().await;
         }
     }
 
-    /// Stops a forwarder, lets it drain, then removes its track.
+    /// Stops writing to a track, lets what was written go out, then removes it.
     async fn stop(&mut self, subscription: Subscription) {
         subscription.publication.detach(self.context.me);
-        if let Some(mut forwarder) = subscription.forwarder {
-            if tokio::time::timeout(DRAIN_WAIT, &mut forwarder)
-                .await
-                .is_err()
-            {
-                forwarder.abort();
-            }
+        if subscription.forwarding {
+            tokio::time::sleep(DRAIN_WAIT).await;
         }
         if let Err(error) = self.connection.remove_track(&subscription.sender).await {
             tracing::debug!(error = %error, "removing a track");
@@ -544,10 +536,6 @@ impl Peer {
         let subscriptions: Vec<Subscription> = self.subscriptions.drain().map(|(_, s)| s).collect();
         for subscription in subscriptions {
             subscription.publication.detach(self.context.me);
-            if let Some(forwarder) = subscription.forwarder {
-                forwarder.abort();
-                let _ = forwarder.await;
-            }
         }
         if let Err(error) = self.connection.close().await {
             tracing::debug!(error = %error, "closing a peer connection");

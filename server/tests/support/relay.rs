@@ -245,9 +245,10 @@ fn candidates_are_swapped_for_the_relay_and_the_old_address_reported() {
 
 #[test]
 fn the_rate_cap_queues_then_drops_and_loss_is_seeded() {
-    let now = Instant::now();
     let mut capped = Direction::new(1);
     capped.conditions.kbps = Some(80); // 10 bytes a millisecond
+                                       // After the direction's clock starts, as every packet is.
+    let now = Instant::now();
     let waits: Vec<Option<Duration>> = (0..4).map(|_| capped.admit(now, 500)).collect();
     // 500 bytes take 50 ms: the third waits 100 ms, the fourth would wait 150 ms.
     assert_eq!(
