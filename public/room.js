@@ -264,6 +264,7 @@ function start(root) {
     await pc.setLocalDescription(await pc.createOffer());
     send({ type: 'offer', sdp: pc.localDescription.sdp });
     renderControls();
+    keepClearOfControls();
     renderTiles();
     window.setInterval(measure, 2000);
   }
@@ -381,6 +382,18 @@ function start(root) {
       el('button', { id: 'room-leave', type: 'button', class: 'button danger', onclick: leave }, say('leave')),
       devicePicker(),
     );
+  }
+
+  // The controls stay at the bottom of the window. Whatever is scrolled to, or reached
+  // with the Tab key (a tile's buttons), stops above them instead of under them.
+  let clearOfControls = null;
+  function keepClearOfControls() {
+    if (clearOfControls || !window.ResizeObserver) return;
+    const controls = $('room-controls');
+    clearOfControls = new ResizeObserver(() => {
+      document.documentElement.style.scrollPaddingBottom = `${controls.offsetHeight + 8}px`;
+    });
+    clearOfControls.observe(controls);
   }
 
   // The camera and microphone menus of the join form move into the call, so devices
