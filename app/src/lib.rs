@@ -57,6 +57,31 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
+/// A page title as the document carries it. On the server the title is written into
+/// the HTML, and `leptos_meta` writes it unescaped: a reference typed into an address
+/// or a room name set by staff could close `<title>` and add markup. Escaping here,
+/// where every title passes, makes that impossible for any page. In the browser the
+/// title is set as text and needs no escaping.
+pub fn title_markup(title: String) -> String {
+    #[cfg(feature = "ssr")]
+    {
+        let mut out = String::with_capacity(title.len());
+        for c in title.chars() {
+            match c {
+                '&' => out.push_str("&amp;"),
+                '<' => out.push_str("&lt;"),
+                '>' => out.push_str("&gt;"),
+                '"' => out.push_str("&quot;"),
+                '\'' => out.push_str("&#39;"),
+                c => out.push(c),
+            }
+        }
+        out
+    }
+    #[cfg(not(feature = "ssr"))]
+    title
+}
+
 /// Every page of the product.
 #[component]
 pub fn App() -> impl IntoView {
@@ -64,7 +89,8 @@ pub fn App() -> impl IntoView {
     provide_context(i18n::detect_lang());
     let t = i18n::use_texts();
     view! {
-        <Title text=t.product_name/>
+        // Every page's title passes through this formatter, the only one.
+        <Title formatter=title_markup text=t.product_name/>
         <Router>
             <Layout>
                 <Routes fallback=NotFoundPage>

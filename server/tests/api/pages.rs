@@ -1,6 +1,6 @@
 use app::server::Backend;
 
-use crate::helpers::{TestApp, PRODUCTION};
+use crate::helpers::{TestApp, DEMO_THERAPIST, PRODUCTION};
 use crate::on_both_backends;
 
 on_both_backends! {
@@ -196,4 +196,67 @@ on_both_backends! {
         let body: serde_json::Value = response.json().await.unwrap();
         assert_eq!(body[0]["name"], "Rask psykisk helsehjelp, Demo kommune");
     }
+}
+
+/// Markup that would close `<title>` and send the reader elsewhere.
+const TITLE_ATTACK: &str =
+    "</title><meta http-equiv=refresh content=\"0;url=https://evil.example/\">";
+
+/// The `<title>` element of a page, as written.
+fn title_element(html: &str) -> &str {
+    let start = html.find("<title>").expect("a title");
+    let end = html[start..].find("</title>").expect("a closed title");
+    &html[start..start + end]
+}
+
+#[tokio::test]
+async fn a_title_is_text_whatever_an_address_or_a_room_name_holds() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let escaped = "&lt;/title&gt;&lt;meta http-equiv=refresh";
+
+    // Reflected: a reference typed into the address of a board page.
+    let encoded = "%3C%2Ftitle%3E%3Cmeta%20http-equiv%3Drefresh%20content%3D%220%3Burl%3Dhttps%3A%2F%2Fevil.example%2F%22%3E";
+    let html = app
+        .get(&format!("/board/{encoded}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(!html.contains("<meta http-equiv=refresh"), "{html}");
+    assert!(
+        title_element(&html).contains(escaped),
+        "{}",
+        title_element(&html)
+    );
+
+    // Stored: a room name that a member of staff set.
+    let service_id: i64 = {
+        use sqlx::Row as _;
+        sqlx::query("select service_id from service where slug = 'demo'")
+            .fetch_one(&app.state.db.pool)
+            .await
+            .unwrap()
+            .try_get("service_id")
+            .unwrap()
+    };
+    let therapist = app::server::accounts::id_by_email(&app.state.db, DEMO_THERAPIST.0)
+        .await
+        .unwrap()
+        .unwrap();
+    let room = app::server::rooms::create(&app.state.db, service_id, TITLE_ATTACK, therapist)
+        .await
+        .unwrap();
+    let client = app.signed_in(DEMO_THERAPIST).await;
+    let html = app
+        .get_with(&client, &format!("/rooms/{}", room.code))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(!html.contains("<meta http-equiv=refresh"), "{html}");
+    assert!(
+        title_element(&html).contains(escaped),
+        "{}",
+        title_element(&html)
+    );
 }
