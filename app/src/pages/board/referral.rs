@@ -70,8 +70,19 @@ pub fn ReferralPage() -> impl IntoView {
             .or_else(|| forms.share.value().get().and_then(Result::err))
             .or_else(|| forms.assess.value().get().and_then(Result::err))
     });
+    // The title is plain text fixed when the page is made: the server writes it into
+    // the head after the page's reactive values may already be gone, so a closure
+    // reading the address there panicked now and then (a dropped connection).
+    let title = format!(
+        "{} – {}",
+        t.board.referral_title.replace(
+            "{reference}",
+            &params.read_untracked().get("reference").unwrap_or_default()
+        ),
+        t.product_name
+    );
     view! {
-        <Title text=move || format!("{} – {}", t.board.referral_title.replace("{reference}", &reference()), t.product_name)/>
+        <Title text=title/>
         <div class="board-page">
         <p><a href="/board">{t.board.back}</a></p>
         <h1>{move || t.board.referral_title.replace("{reference}", &reference())}</h1>
