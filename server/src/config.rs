@@ -162,6 +162,14 @@ impl Settings {
 
         let seed_demo = match get("RPH_SEED_DEMO") {
             None => !production,
+            // The demo accounts' passwords are published in the README.
+            Some("true" | "1" | "yes") if production => {
+                problems.push(
+                    "RPH_SEED_DEMO cannot be true in production: the demo accounts' passwords are public"
+                        .to_owned(),
+                );
+                false
+            }
             Some("true" | "1" | "yes") => true,
             Some("false" | "0" | "no") => false,
             Some(other) => {
@@ -355,16 +363,21 @@ mod tests {
     }
 
     #[test]
-    fn demo_data_in_production_only_when_asked_for() {
-        let s = Settings::from_vars(vars(&[
+    fn production_refuses_demo_data() {
+        let err = Settings::from_vars(vars(&[
             ("APP_ENV", "production"),
             ("PUBLIC_URL", "https://rph.example"),
             ("RPH_SESSION_SECRET", "0123456789abcdef0123456789abcdef"),
             ("RPH_SMTP_URL", "smtp://mail.example:587"),
             ("RPH_SEED_DEMO", "true"),
         ]))
-        .unwrap();
-        assert!(s.seed_demo);
+        .unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("RPH_SEED_DEMO cannot be true in production"),
+            "{err}"
+        );
+        assert_eq!(err.problems.len(), 1);
     }
 
     #[test]

@@ -82,11 +82,17 @@ fn between<'h>(html: &'h str, start: &str, end: &str) -> Vec<&'h str> {
 
 #[tokio::test]
 async fn in_production_staff_must_enrol_before_anything_else() {
-    let mut settings = PRODUCTION.to_vec();
-    settings.push(("RPH_SEED_DEMO", "true"));
-    let app = TestApp::spawn_with(Backend::Sqlite, &settings).await;
-    app.execute("update account set totp_secret = null where email = 'inntak@demo.example'")
-        .await;
+    // Production loads no demo data: a member of staff without a second factor yet.
+    let app = TestApp::spawn_with(Backend::Sqlite, PRODUCTION).await;
+    let service = app.create_service("demo", "Demo kommune").await;
+    app.create_account(
+        "inntak@demo.example",
+        "Inga Inntak",
+        "staff",
+        "demo-passord-inntak",
+        Some((service, "intake")),
+    )
+    .await;
     let mut browser = Browser::new(&app);
 
     let response = browser

@@ -47,15 +47,10 @@ on_both_backends! {
 }
 
 #[tokio::test]
-async fn production_loads_no_demo_data_unless_asked() {
+async fn production_loads_no_demo_data() {
     let app = TestApp::spawn_with(Backend::Sqlite, PRODUCTION).await;
     assert_eq!(app.count("service").await, 0);
     assert_eq!(app.count("account").await, 0);
-
-    let mut asked = PRODUCTION.to_vec();
-    asked.push(("RPH_SEED_DEMO", "true"));
-    let app = TestApp::spawn_with(Backend::Sqlite, &asked).await;
-    assert_eq!(app.count("service").await, 2);
 }
 
 /// Starts the real binary and returns what it printed within a moment of the banner.
