@@ -37,6 +37,12 @@ impl PageNonce {
     }
 }
 
+/// The site's own files (the bundle, the stylesheet, the room script, the icon): the
+/// same for everyone, and never personal.
+fn is_static_asset(path: &str) -> bool {
+    path.starts_with("/pkg/") || path == "/favicon.svg" || path == "/room.js"
+}
+
 #[derive(Clone, Copy, Debug)]
 pub struct SecurityHeaders {
     /// Send `Strict-Transport-Security` (production, behind HTTPS).
@@ -50,15 +56,19 @@ pub async fn add_security_headers(
 ) -> Response {
     let nonce = PageNonce::new();
     request.extensions_mut().insert(nonce.clone());
+    let asset = is_static_asset(request.uri().path());
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
+    if !asset {
+        // Pages, server functions, exports and streams may carry health data: no browser
+        // or proxy keeps a copy of anything but the site's own static files.
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
     let is_html = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with("text/html"));
     if is_html {
-        // Pages may show health data: never keep them in a browser or proxy cache.
-        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
         if let Ok(policy) = HeaderValue::from_str(&nonce.policy()) {
             headers.insert(header::CONTENT_SECURITY_POLICY, policy);
         }

@@ -75,6 +75,7 @@ async fn every_response_has_the_security_headers_even_errors_and_health() {
             "same-origin",
             "{path}"
         );
+        assert_eq!(header(&response, "cache-control"), "no-store", "{path}");
     }
 }
 

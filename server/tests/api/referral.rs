@@ -604,6 +604,8 @@ async fn instruments_and_answers_export_as_valid_fhir_r4_to_staff_only() {
             .await
             .unwrap();
         assert_eq!(response.status(), 200);
+        // Personal data: no browser or proxy keeps a copy.
+        assert_eq!(response.headers()["cache-control"], "no-store");
         let text = response.text().await.unwrap();
         validate_fhir(&app, "QuestionnaireResponse", &text);
         let json: serde_json::Value = serde_json::from_str(&text).unwrap();
