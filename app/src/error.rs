@@ -101,6 +101,10 @@ pub enum AppError {
     NotNow,
     #[error("internal error")]
     Internal,
+    /// The request could not be read: fields missing or of the wrong kind. A browser
+    /// using our own pages does not send these; a stale page or a tool might.
+    #[error("bad request")]
+    BadRequest,
     /// The request itself failed (network, encoding); the text is the framework's own.
     #[error("request failed: {0}")]
     Request(String),
@@ -121,6 +125,7 @@ impl AppError {
             AppError::Unauthenticated => t.error_signed_out,
             AppError::Forbidden => t.error_forbidden,
             AppError::Internal => t.error_unexpected,
+            AppError::BadRequest => t.error_bad_request,
             AppError::Claimed { .. } => t.board.error_claimed,
             AppError::NotNow => t.board.error_not_now,
         }
@@ -183,6 +188,7 @@ impl AppError {
             AppError::Unauthenticated | AppError::LoginFailed { .. } | AppError::WrongCode => 401,
             AppError::EmailNotVerified => 403,
             AppError::Invalid { .. } | AppError::LinkInvalid => 422,
+            AppError::BadRequest => 400,
             AppError::Forbidden => 403,
             AppError::NotFound => 404,
             AppError::RateLimited => 429,
@@ -218,7 +224,22 @@ impl FromServerFnError for AppError {
     type Encoder = JsonEncoding;
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
-        AppError::Request(value.to_string())
+        match value {
+            // The server could not read the arguments: the asker's fault, not ours. The
+            // function never ran, so its status is set here.
+            ServerFnErrorErr::Args(_)
+            | ServerFnErrorErr::MissingArg(_)
+            | ServerFnErrorErr::Deserialization(_) => {
+                #[cfg(feature = "ssr")]
+                if let Some(response) =
+                    leptos::prelude::use_context::<leptos_axum::ResponseOptions>()
+                {
+                    response.set_status(http::StatusCode::BAD_REQUEST);
+                }
+                AppError::BadRequest
+            }
+            other => AppError::Request(other.to_string()),
+        }
     }
 }
 
@@ -255,6 +276,14 @@ mod tests {
         let en = AppError::Internal.message(texts(Lang::En));
         assert_ne!(nb, en);
         assert!(!nb.contains("internal"));
+    }
+
+    #[test]
+    fn unreadable_arguments_are_a_bad_request() {
+        let e =
+            AppError::from_server_fn_error(ServerFnErrorErr::Args("missing field `email`".into()));
+        assert_eq!(e, AppError::BadRequest);
+        assert_eq!(e.status(), 400);
     }
 
     #[test]

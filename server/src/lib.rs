@@ -1,5 +1,6 @@
 //! The server: configuration, start-up, routes outside Leptos, security headers, seeding.
 
+pub mod body_limit;
 pub mod commands;
 pub mod config;
 pub mod csrf;

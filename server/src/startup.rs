@@ -16,6 +16,7 @@ use app::server::state::SiteSettings;
 use app::server::{AppState, Db, Mailer};
 use app::{shell, App, OUTPUT_NAME};
 
+use crate::body_limit::limit_bodies;
 use crate::config::Settings;
 use crate::csrf::{refuse_cross_site, TrustedOrigins};
 use crate::routes::{
@@ -224,6 +225,7 @@ pub fn app(
         .layer(axum::Extension(origins.clone()))
         .layer(axum::middleware::from_fn_with_state(state.clone(), attach_session))
         .layer(axum::middleware::from_fn_with_state(origins, refuse_cross_site))
+        .layer(axum::middleware::from_fn(limit_bodies))
         .layer(axum::middleware::from_fn_with_state(security, add_security_headers))
         .layer(
             TraceLayer::new_for_http().make_span_with(|request: &axum::http::Request<_>| {

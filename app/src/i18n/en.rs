@@ -181,6 +181,8 @@ pub static TEXTS: Texts = Texts {
     back_to_home: "Back to the home page",
 
     error_unavailable: "The service is not available right now. Please try again in a moment.",
+    error_bad_request: "The form could not be read. Reload the page and try again.",
+    error_too_large: "What was sent is too large. Shorten it and try again.",
     error_cross_site: "The request did not come from this website and was refused. Go back and try again.",
     error_unexpected: "Something went wrong on our side. Please try again in a moment.",
 };

@@ -183,6 +183,8 @@ pub struct Texts {
     pub back_to_home: &'static str,
 
     pub error_unavailable: &'static str,
+    pub error_bad_request: &'static str,
+    pub error_too_large: &'static str,
     pub error_cross_site: &'static str,
     pub error_unexpected: &'static str,
 }

@@ -181,6 +181,8 @@ pub static TEXTS: Texts = Texts {
     back_to_home: "Til forsiden",
 
     error_unavailable: "Tjenesten er ikke tilgjengelig akkurat nå. Prøv igjen om litt.",
+    error_bad_request: "Skjemaet kunne ikke leses. Last inn siden på nytt og prøv igjen.",
+    error_too_large: "Det som ble sendt, var for stort. Kort det ned og prøv igjen.",
     error_cross_site: "Forespørselen kom ikke fra denne nettsiden og ble avvist. Gå tilbake og prøv igjen.",
     error_unexpected: "Noe gikk galt hos oss. Prøv igjen om litt.",
 };

@@ -181,6 +181,8 @@ pub static TEXTS: Texts = Texts {
     back_to_home: "Til framsida",
 
     error_unavailable: "Tenesta er ikkje tilgjengeleg akkurat no. Prøv igjen om litt.",
+    error_bad_request: "Skjemaet kunne ikkje lesast. Last inn sida på nytt og prøv igjen.",
+    error_too_large: "Det som vart sendt, var for stort. Kort det ned og prøv igjen.",
     error_cross_site: "Førespurnaden kom ikkje frå denne nettsida og vart avvist. Gå tilbake og prøv igjen.",
     error_unexpected: "Noko gjekk gale hos oss. Prøv igjen om litt.",
 };

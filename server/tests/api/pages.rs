@@ -304,3 +304,41 @@ async fn a_refused_referral_page_always_answers_in_full_under_parallel_requests(
         failures.len()
     );
 }
+
+#[tokio::test]
+async fn a_request_the_server_cannot_read_is_the_askers_fault_not_a_server_error() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let client = app.new_client();
+    let post = |body: reqwest::Body, content_type: &'static str| {
+        client
+            .post(app.url("/api/auth/login"))
+            .header("origin", app.address.clone())
+            .header("content-type", content_type)
+            .header("accept-language", "en")
+            .body(body)
+            .send()
+    };
+    // A field missing, and a field of the wrong kind.
+    let missing = post(
+        "email=someone%40example.no".into(),
+        "application/x-www-form-urlencoded",
+    )
+    .await
+    .unwrap();
+    assert_eq!(missing.status(), 400);
+    let wrong = post(r#"{"email":5}"#.into(), "application/json")
+        .await
+        .unwrap();
+    assert_eq!(wrong.status(), 400);
+
+    // Far more than any form holds: refused before it is read, with a message.
+    let huge = "a".repeat(2 * 1024 * 1024);
+    let response = post(huge.into(), "application/x-www-form-urlencoded")
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 413);
+    assert_eq!(
+        response.text().await.unwrap(),
+        "What was sent is too large. Shorten it and try again."
+    );
+}
