@@ -230,13 +230,10 @@ impl FromServerFnError for AppError {
             ServerFnErrorErr::Args(_)
             | ServerFnErrorErr::MissingArg(_)
             | ServerFnErrorErr::Deserialization(_) => {
+                let error = AppError::BadRequest;
                 #[cfg(feature = "ssr")]
-                if let Some(response) =
-                    leptos::prelude::use_context::<leptos_axum::ResponseOptions>()
-                {
-                    response.set_status(http::StatusCode::BAD_REQUEST);
-                }
-                AppError::BadRequest
+                let error = error.respond();
+                error
             }
             other => AppError::Request(other.to_string()),
         }
