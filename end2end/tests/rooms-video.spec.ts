@@ -4,7 +4,7 @@ import { staffLogIn } from './board';
 import { CITIZEN, THERAPIST, PARTICIPANTS, citizenSession, joinRoom, decodedVideo, tileIds, newRoomPage } from './rooms';
 
 // Runs only in the `video` project: Chromium with a fake camera and microphone.
-// A host and five participants (one with audio only), and one more person left in
+// A host and three participants (one with audio only), and one more person left in
 // the lobby, in one browser: every page is a real WebRTC peer of the SFU.
 
 test('a group session: admitted people see each other, the lobby gets nothing, removal and leaving clean up', async ({ page, browser, request, expectAccessible }) => {
@@ -13,7 +13,9 @@ test('a group session: admitted people see each other, the lobby gets nothing, r
   // two-core machine the test takes 1.7-2.5 minutes; CI machines have been up to half
   // as fast again.
   test.setTimeout(360_000);
-  const names = ['Ola', 'Aisha', 'Per', 'Mari', 'Jonas'];
+  // Five browsers with WebRTC, beside the suite's other worker, fill two cores; the
+  // SFU's behaviour with more people is covered by the Rust stress tests.
+  const names = ['Ola', 'Aisha', 'Jonas'];
 
   // The therapist creates a room and opens it.
   await staffLogIn(page, true, THERAPIST);
@@ -40,13 +42,13 @@ test('a group session: admitted people see each other, the lobby gets nothing, r
   await page.getByText('Kamera og mikrofon').click();
   await expect(page.getByLabel('Kamera', { exact: true })).toBeHidden();
 
-  // Five participants knock; the fifth wants audio only. (Signed in without the login
-  // page, which other tests cover: six more page loads on a loaded machine.)
+  // Three participants knock; the third wants audio only. (Signed in without the login
+  // page, which other tests cover: more page loads on a loaded machine.)
   const people = [];
-  for (const [i, who] of PARTICIPANTS.entries()) {
+  for (const [i, who] of PARTICIPANTS.slice(0, names.length).entries()) {
     const p = await newRoomPage(browser);
     await citizenSession(p, who, origin);
-    await joinRoom(p, link, names[i], { audioOnly: i === 4 });
+    await joinRoom(p, link, names[i], { audioOnly: i === 2 });
     await expect(p.getByText('Venter på at lederen slipper deg inn')).toBeVisible();
     people.push(p);
   }
@@ -56,22 +58,22 @@ test('a group session: admitted people see each other, the lobby gets nothing, r
   await joinRoom(waiting, link, 'Kari');
   await expect(waiting.getByText('Venter på at lederen slipper deg inn')).toBeVisible();
 
-  // The host sees the lobby (names, since when) and lets the five in, one by one.
+  // The host sees the lobby (names, since when) and lets the three in, one by one.
   const lobby = page.locator('#room-host');
-  await expect(lobby.getByRole('heading', { name: 'Venter på å komme inn (6)' })).toBeVisible();
+  await expect(lobby.getByRole('heading', { name: 'Venter på å komme inn (4)' })).toBeVisible();
   await expect(lobby.getByText(/venter siden \d\d[:.]\d\d/).first()).toBeVisible();
   await expectAccessible();
   for (const name of names) {
     await lobby.getByRole('button', { name: `Slipp inn ${name}` }).click();
   }
   await expect(lobby.getByRole('heading', { name: 'Venter på å komme inn (1)' })).toBeVisible();
-  for (const p of people) await expect(p.locator('.tile')).toHaveCount(6);
-  await expect(page.locator('.tile')).toHaveCount(6);
+  for (const p of people) await expect(p.locator('.tile')).toHaveCount(4);
+  await expect(page.locator('.tile')).toHaveCount(4);
   // Everyone admitted decodes every other camera (the audio-only person sends none).
   const ids = await tileIds(page);
-  const senders = ['Tor', ...names.slice(0, 4)].map((n) => ids[n]);
+  const senders = ['Tor', ...names.slice(0, 2)].map((n) => ids[n]);
   expect(senders.every(Boolean)).toBe(true);
-  const viewers = [page, ...people.slice(0, 4)];
+  const viewers = [page, ...people.slice(0, 2)];
   for (const [i, viewer] of viewers.entries()) {
     const others = senders.filter((_, j) => j !== i);
     // The senders this viewer has not yet decoded five frames from (none, in the end).
@@ -84,7 +86,7 @@ test('a group session: admitted people see each other, the lobby gets nothing, r
   }
 
   // Audio only: sound from everyone, no video at all.
-  const audioOnly = people[4];
+  const audioOnly = people[2];
   await expect
     .poll(async () => audioOnly.evaluate(async () => {
       const pc = (window as unknown as { rphRoom: { pc: RTCPeerConnection } }).rphRoom.pc;
@@ -103,15 +105,15 @@ test('a group session: admitted people see each other, the lobby gets nothing, r
   expect(await waiting.evaluate(() => (window as unknown as { rphRoom: { pc: unknown } }).rphRoom.pc)).toBeNull();
   await expect(waiting.locator('.tile')).toHaveCount(0);
   let health = await (await request.get('/healthz')).json();
-  expect(health.media.peers).toBe(6);
+  expect(health.media.peers).toBe(4);
 
   // The host removes Ola: Ola's page is told and disconnected.
   page.once('dialog', (dialog) => dialog.accept());
   await page.getByRole('button', { name: 'Fjern Ola' }).click();
   await expect(people[0].getByText('Lederen fjernet deg fra samlingen.')).toBeVisible();
   expect(await people[0].evaluate(() => (window as unknown as { rphRoom: { pc: unknown } }).rphRoom.pc)).toBeNull();
-  await expect(page.locator('.tile')).toHaveCount(5);
-  await expect.poll(async () => (await (await request.get('/healthz')).json()).media.peers).toBe(5);
+  await expect(page.locator('.tile')).toHaveCount(3);
+  await expect.poll(async () => (await (await request.get('/healthz')).json()).media.peers).toBe(3);
 
   // Everyone leaves; the one in the lobby closes the window.
   for (const p of people.slice(1)) {
