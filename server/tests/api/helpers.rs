@@ -508,6 +508,33 @@ impl TestApp {
         id
     }
 
+    /// The demo service's id.
+    pub async fn demo_service_id(&self) -> i64 {
+        use sqlx::Row as _;
+        sqlx::query("select service_id from service where slug = 'demo'")
+            .fetch_one(&self.state.db.pool)
+            .await
+            .unwrap()
+            .try_get("service_id")
+            .unwrap()
+    }
+
+    /// Opens a room in the demo service, hosted by the demo therapist.
+    pub async fn demo_room(&self, title: &str) -> app::server::rooms::RoomRow {
+        let therapist = app::server::accounts::id_by_email(&self.state.db, DEMO_THERAPIST.0)
+            .await
+            .unwrap()
+            .unwrap();
+        app::server::rooms::create(
+            &self.state.db,
+            self.demo_service_id().await,
+            title,
+            therapist,
+        )
+        .await
+        .unwrap()
+    }
+
     /// Creates another service (another municipality's team).
     pub async fn create_service(&self, slug: &str, name: &str) -> i64 {
         use sqlx::Row as _;

@@ -33,22 +33,7 @@ impl Scene {
         let mut settings = vec![("RPH_MEDIA_PORTS", range.as_str())];
         settings.extend_from_slice(extra);
         let app = TestApp::spawn_with(backend, &settings).await;
-        let service_id: i64 = {
-            use sqlx::Row as _;
-            sqlx::query("select service_id from service where slug = 'demo'")
-                .fetch_one(&app.state.db.pool)
-                .await
-                .unwrap()
-                .try_get("service_id")
-                .unwrap()
-        };
-        let therapist: i64 = app::server::accounts::id_by_email(&app.state.db, DEMO_THERAPIST.0)
-            .await
-            .unwrap()
-            .unwrap();
-        let room = app::server::rooms::create(&app.state.db, service_id, "KiD, økt 1", therapist)
-            .await
-            .unwrap();
+        let room = app.demo_room("KiD, økt 1").await;
         Scene {
             app,
             room_code: room.code,
