@@ -39,7 +39,7 @@ impl PageNonce {
 
 /// The site's own files (the bundle, the stylesheet, the room script, the icon): the
 /// same for everyone, and never personal.
-fn is_static_asset(path: &str) -> bool {
+pub fn is_static_asset(path: &str) -> bool {
     path.starts_with("/pkg/") || path == "/favicon.svg" || path == "/room.js"
 }
 

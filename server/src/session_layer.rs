@@ -7,6 +7,8 @@ use axum::response::Response;
 use app::server::auth::{cookie_name, cookie_value, CurrentSession};
 use app::server::{sessions, AppState};
 
+use crate::security::is_static_asset;
+
 pub async fn attach_session(
     State(state): State<AppState>,
     mut request: Request,
@@ -14,7 +16,7 @@ pub async fn attach_session(
 ) -> Response {
     // Static files need no session (and no database round trip).
     let path = request.uri().path();
-    if !(path.starts_with("/pkg/") || path == "/favicon.svg" || path == "/healthz") {
+    if !(is_static_asset(path) || path == "/healthz") {
         if let Some(token) = cookie_value(request.headers(), cookie_name(state.site.production)) {
             match sessions::resolve(&state.db, &token).await {
                 Ok(Some(session)) => {
