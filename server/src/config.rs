@@ -36,6 +36,8 @@ pub struct Settings {
     pub questionnaires_dir: Option<PathBuf>,
     /// Where video-room media flows: address, UDP ports, STUN/TURN for browsers.
     pub media: crate::sfu::MediaConfig,
+    /// Proxies whose `Forwarded`/`X-Forwarded-For` headers name the client.
+    pub trusted_proxies: crate::client_address::TrustedProxies,
 }
 
 /// Settings that cannot be used, each problem named with its variable.
@@ -66,6 +68,7 @@ pub const KNOWN_VARIABLES: &[&str] = &[
     "RPH_TURN_USERNAME",
     "RPH_TURN_CREDENTIAL",
     "RPH_ICE_POLICY",
+    "RPH_TRUSTED_PROXIES",
 ];
 
 impl Settings {
@@ -191,6 +194,16 @@ impl Settings {
 
         let media = media_settings(&vars, &mut problems);
 
+        let trusted_proxies =
+            crate::client_address::TrustedProxies::parse(get("RPH_TRUSTED_PROXIES").unwrap_or(""))
+                .unwrap_or_else(|item| {
+                    problems.push(format!(
+                        "RPH_TRUSTED_PROXIES must list addresses or networks like 10.0.0.0/8, \
+                         separated by commas, not {item:?}"
+                    ));
+                    Default::default()
+                });
+
         if !problems.is_empty() {
             problems.sort();
             return Err(ConfigError { problems });
@@ -211,6 +224,7 @@ impl Settings {
             shutdown_grace,
             questionnaires_dir: get("RPH_QUESTIONNAIRES_DIR").map(Into::into),
             media,
+            trusted_proxies,
         })
     }
 
@@ -378,6 +392,16 @@ mod tests {
             "{err}"
         );
         assert_eq!(err.problems.len(), 1);
+    }
+
+    #[test]
+    fn trusted_proxies_are_addresses_or_networks() {
+        let s = Settings::from_vars(vars(&[("RPH_TRUSTED_PROXIES", "10.0.0.0/8, 127.0.0.1")]));
+        assert!(s.is_ok());
+        let err =
+            Settings::from_vars(vars(&[("RPH_TRUSTED_PROXIES", "10.0.0.0/8, proxy")])).unwrap_err();
+        assert!(err.to_string().contains("RPH_TRUSTED_PROXIES"), "{err}");
+        assert!(err.to_string().contains("\"proxy\""), "{err}");
     }
 
     #[test]

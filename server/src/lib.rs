@@ -1,6 +1,7 @@
 //! The server: configuration, start-up, routes outside Leptos, security headers, seeding.
 
 pub mod body_limit;
+pub mod client_address;
 pub mod commands;
 pub mod config;
 pub mod csrf;

@@ -17,6 +17,7 @@ use app::server::{AppState, Db, Mailer};
 use app::{shell, App, OUTPUT_NAME};
 
 use crate::body_limit::limit_bodies;
+use crate::client_address::{attach_client_address, TrustedProxies};
 use crate::config::Settings;
 use crate::csrf::{refuse_cross_site, TrustedOrigins};
 use crate::routes::{
@@ -101,6 +102,7 @@ impl Application {
                 hsts: settings.is_production(),
             },
             TrustedOrigins::from_public_url(&settings.public_url),
+            settings.trusted_proxies.clone(),
             sfu.clone(),
         );
         Ok(Application {
@@ -192,6 +194,7 @@ pub fn app(
     state: AppState,
     security: SecurityHeaders,
     origins: TrustedOrigins,
+    proxies: TrustedProxies,
     sfu: Sfu,
 ) -> Router {
     let routes = generate_route_list(App);
@@ -225,6 +228,7 @@ pub fn app(
         .layer(axum::Extension(origins.clone()))
         .layer(axum::middleware::from_fn_with_state(state.clone(), attach_session))
         .layer(axum::middleware::from_fn_with_state(origins, refuse_cross_site))
+        .layer(axum::middleware::from_fn_with_state(proxies, attach_client_address))
         .layer(axum::middleware::from_fn(limit_bodies))
         .layer(axum::middleware::from_fn_with_state(security, add_security_headers))
         .layer(

@@ -38,41 +38,39 @@ async fn login_inner(email: String, password: String) -> Result<(), AppError> {
     use crate::domain::identity::{normalise_email, SessionStage};
     use crate::server::auth::{client_ip, current_session};
     use crate::server::passwords::{self, Password};
-    use crate::server::rate_limit::{self, LOGIN_PER_ACCOUNT, LOGIN_PER_ADDRESS};
-    use crate::server::{accounts, sessions, state::app_state};
+    use crate::server::{accounts, known_devices, rate_limit, sessions, state::app_state};
 
     let state = app_state()?;
     let db = &state.db;
+    let production = state.site.production;
     let typed = email.trim().to_owned();
     let normalised = normalise_email(&typed);
-    let account_bucket = format!(
-        "login:account:{}",
-        accounts::fingerprint(normalised.as_deref().unwrap_or(&typed))
-    );
-    let address_bucket = client_ip().map(|ip| format!("login:ip:{ip}"));
-    if rate_limit::is_limited(db, &account_bucket, LOGIN_PER_ACCOUNT).await? {
-        return Err(AppError::RateLimited);
-    }
-    if let Some(bucket) = &address_bucket {
-        if rate_limit::is_limited(db, bucket, LOGIN_PER_ADDRESS).await? {
-            return Err(AppError::RateLimited);
-        }
-    }
-
     let record = match &normalised {
         Some(email) => accounts::find_for_login(db, email).await?,
         None => None,
     };
+    let known_browser = match &record {
+        Some(record) => known_devices::this_browser(db, record.account_id, production).await?,
+        None => None,
+    };
+    // Every attempt counts before the password is checked, so a burst cannot slip
+    // through; one that succeeds is taken back.
+    let buckets = login_buckets(
+        &accounts::fingerprint(normalised.as_deref().unwrap_or(&typed)),
+        client_ip(),
+        known_browser.as_deref(),
+    );
+    if !rate_limit::hit_all(db, &buckets).await? {
+        return Err(AppError::RateLimited);
+    }
+
     let stored = record.as_ref().and_then(|r| r.password_hash.clone());
     // Verified against a dummy hash when there is no account: same time, same answer.
     let verified = passwords::verify(Password::new(password), stored).await?;
     let Some(record) = record.filter(|_| verified) else {
-        rate_limit::record(db, &account_bucket).await?;
-        if let Some(bucket) = &address_bucket {
-            rate_limit::record(db, bucket).await?;
-        }
         return Err(AppError::LoginFailed { email: typed });
     };
+    rate_limit::forgive(db, &buckets).await?;
     if !record.email_verified {
         return Err(AppError::EmailNotVerified);
     }
@@ -95,6 +93,9 @@ async fn login_inner(email: String, password: String) -> Result<(), AppError> {
         state.site.production,
     )
     .await?;
+    if stage == SessionStage::Full {
+        known_devices::remember_this_browser(db, record.account_id, production).await?;
+    }
     tracing::info!(
         account_id = record.account_id,
         stage = stage.as_str(),
@@ -110,6 +111,38 @@ async fn login_inner(email: String, password: String) -> Result<(), AppError> {
     Ok(())
 }
 
+/// The limits a login attempt counts against, narrowest first. A browser that has
+/// signed in to the account before has its own count; any other is counted by account
+/// and address, by address, and with every other new browser of the account, so an
+/// attacker can hold back their own attempts and other new browsers, never the owner's.
+#[cfg(feature = "ssr")]
+fn login_buckets(
+    account: &str,
+    address: Option<std::net::IpAddr>,
+    known_browser: Option<&str>,
+) -> Vec<(String, crate::server::rate_limit::Limit)> {
+    use crate::server::rate_limit::{
+        LOGIN_PER_ACCOUNT_AND_ADDRESS, LOGIN_PER_ACCOUNT_FROM_NEW_DEVICES, LOGIN_PER_ADDRESS,
+        LOGIN_PER_KNOWN_DEVICE,
+    };
+    if let Some(device) = known_browser {
+        return vec![(format!("login:device:{device}"), LOGIN_PER_KNOWN_DEVICE)];
+    }
+    let mut buckets = Vec::new();
+    if let Some(ip) = address {
+        buckets.push((
+            format!("login:account:{account}:ip:{ip}"),
+            LOGIN_PER_ACCOUNT_AND_ADDRESS,
+        ));
+        buckets.push((format!("login:ip:{ip}"), LOGIN_PER_ADDRESS));
+    }
+    buckets.push((
+        format!("login:account:{account}:new-browsers"),
+        LOGIN_PER_ACCOUNT_FROM_NEW_DEVICES,
+    ));
+    buckets
+}
+
 /// Completes a staff login with a code from the authenticator app or a recovery code.
 /// Only a session that has just given the right password may call this.
 #[server(prefix = "/api", endpoint = "auth/second-factor")]
@@ -121,8 +154,8 @@ pub async fn second_factor(code: String) -> Result<(), AppError> {
 async fn second_factor_inner(code: String) -> Result<(), AppError> {
     use crate::domain::identity::SessionStage;
     use crate::server::auth::current_session;
-    use crate::server::rate_limit::{self, LOGIN_PER_ACCOUNT};
-    use crate::server::{accounts, db::now, sessions, state::app_state, totp};
+    use crate::server::rate_limit::{self, CODE_PER_ACCOUNT};
+    use crate::server::{accounts, db::now, known_devices, sessions, state::app_state, totp};
 
     let current = current_session()
         .filter(|s| s.session.stage == SessionStage::Password)
@@ -130,8 +163,11 @@ async fn second_factor_inner(code: String) -> Result<(), AppError> {
     let state = app_state()?;
     let db = &state.db;
     let account_id = current.session.account_id;
-    let bucket = format!("second-factor:account:{account_id}");
-    if rate_limit::is_limited(db, &bucket, LOGIN_PER_ACCOUNT).await? {
+    let buckets = [(
+        format!("second-factor:account:{account_id}"),
+        CODE_PER_ACCOUNT,
+    )];
+    if !rate_limit::hit_all(db, &buckets).await? {
         return Err(AppError::RateLimited);
     }
     let secret = accounts::totp_secret(db, account_id)
@@ -145,9 +181,9 @@ async fn second_factor_inner(code: String) -> Result<(), AppError> {
         None => accounts::use_recovery_code(db, account_id, &code).await?,
     };
     if !accepted {
-        rate_limit::record(db, &bucket).await?;
         return Err(AppError::WrongCode);
     }
+    rate_limit::forgive(db, &buckets).await?;
     // A new session id at the change of privilege.
     sessions::replace(
         db,
@@ -157,6 +193,7 @@ async fn second_factor_inner(code: String) -> Result<(), AppError> {
         state.site.production,
     )
     .await?;
+    known_devices::remember_this_browser(db, account_id, state.site.production).await?;
     tracing::info!(account_id, "second factor accepted");
     leptos_axum::redirect("/account");
     Ok(())
@@ -186,11 +223,12 @@ pub async fn logout_everywhere() -> Result<(), AppError> {
 #[cfg(feature = "ssr")]
 async fn logout_everywhere_inner() -> Result<(), AppError> {
     use crate::server::auth::{clear_session_cookie, require_signed_in, set_cookie};
-    use crate::server::{sessions, state::app_state};
+    use crate::server::{known_devices, sessions, state::app_state};
 
     let current = require_signed_in()?;
     let state = app_state()?;
     let ended = sessions::end_all_for_account(&state.db, current.session.account_id).await?;
+    known_devices::forget_all(&state.db, current.session.account_id).await?;
     set_cookie(&clear_session_cookie(state.site.production));
     tracing::info!(
         account_id = current.session.account_id,
@@ -303,20 +341,23 @@ pub async fn confirm_second_factor(code: String) -> Result<(), AppError> {
 #[cfg(feature = "ssr")]
 async fn confirm_second_factor_inner(code: String) -> Result<(), AppError> {
     use crate::domain::identity::SessionStage;
-    use crate::server::rate_limit::{self, LOGIN_PER_ACCOUNT};
-    use crate::server::{second_factor, sessions, state::app_state};
+    use crate::server::rate_limit::{self, CODE_PER_ACCOUNT};
+    use crate::server::{known_devices, second_factor, sessions, state::app_state};
 
     let state = app_state()?;
     let current = enrolling_session(&state).await?;
     let account_id = current.session.account_id;
-    let bucket = format!("second-factor:account:{account_id}");
-    if rate_limit::is_limited(&state.db, &bucket, LOGIN_PER_ACCOUNT).await? {
+    let buckets = [(
+        format!("second-factor:account:{account_id}"),
+        CODE_PER_ACCOUNT,
+    )];
+    if !rate_limit::hit_all(&state.db, &buckets).await? {
         return Err(AppError::RateLimited);
     }
     if !second_factor::confirm(&state.db, account_id, &code).await? {
-        rate_limit::record(&state.db, &bucket).await?;
         return Err(AppError::WrongCode);
     }
+    rate_limit::forgive(&state.db, &buckets).await?;
     if current.session.stage == SessionStage::Password {
         let production = state.site.production;
         sessions::replace(
@@ -327,6 +368,7 @@ async fn confirm_second_factor_inner(code: String) -> Result<(), AppError> {
             production,
         )
         .await?;
+        known_devices::remember_this_browser(&state.db, account_id, production).await?;
     }
     tracing::info!(account_id, "second factor enrolled");
     leptos_axum::redirect("/account");

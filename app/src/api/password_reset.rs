@@ -24,20 +24,16 @@ async fn request_password_reset_inner(email: String) -> Result<(), AppError> {
 
     let state = app_state()?;
     let db = &state.db;
-    let address_bucket = client_ip().map(|ip| format!("reset:ip:{ip}"));
-    if let Some(bucket) = &address_bucket {
-        if rate_limit::is_limited(db, bucket, RESET_PER_ADDRESS).await? {
-            return Err(AppError::RateLimited);
-        }
-    }
     let address = AppError::email_field(email)?;
-    let email_bucket = format!("reset:email:{}", accounts::fingerprint(&address));
-    if rate_limit::is_limited(db, &email_bucket, RESET_PER_EMAIL).await? {
-        return Err(AppError::RateLimited);
+    let mut buckets = vec![(
+        format!("reset:email:{}", accounts::fingerprint(&address)),
+        RESET_PER_EMAIL,
+    )];
+    if let Some(ip) = client_ip() {
+        buckets.push((format!("reset:ip:{ip}"), RESET_PER_ADDRESS));
     }
-    rate_limit::record(db, &email_bucket).await?;
-    if let Some(bucket) = &address_bucket {
-        rate_limit::record(db, bucket).await?;
+    if !rate_limit::hit_all(db, &buckets).await? {
+        return Err(AppError::RateLimited);
     }
 
     if let Some(account_id) = accounts::active_by_email(db, &address).await? {

@@ -504,15 +504,12 @@ pub async fn continue_later(slug: String, email: String) -> Result<(), AppError>
     let state = app_state()?;
     let service = service(&state, &slug).await?;
     let record = open_draft(&state, &service).await?;
-    let bucket = client_ip().map(|ip| format!("referral-later:ip:{ip}"));
-    if let Some(bucket) = &bucket {
-        if rate_limit::is_limited(&state.db, bucket, RESUME_PER_ADDRESS).await? {
+    let address = AppError::email_field(email)?;
+    if let Some(ip) = client_ip() {
+        let bucket = format!("referral-later:ip:{ip}");
+        if !rate_limit::hit(&state.db, &bucket, RESUME_PER_ADDRESS).await? {
             return Err(AppError::RateLimited);
         }
-    }
-    let address = AppError::email_field(email)?;
-    if let Some(bucket) = &bucket {
-        rate_limit::record(&state.db, bucket).await?;
     }
     let token = referrals::issue_resume_token(&state.db, record.id).await?;
     let t = texts(detect_lang());

@@ -28,13 +28,6 @@ async fn register_inner(name: String, email: String, password: String) -> Result
 
     let state = app_state()?;
     let db = &state.db;
-    let address_bucket = client_ip().map(|ip| format!("register:ip:{ip}"));
-    if let Some(bucket) = &address_bucket {
-        if rate_limit::is_limited(db, bucket, REGISTER_PER_ADDRESS).await? {
-            return Err(AppError::RateLimited);
-        }
-    }
-
     let mut errors = Vec::new();
     let mut problem = |field: &str, problem| {
         errors.push(FieldError {
@@ -66,13 +59,15 @@ async fn register_inner(name: String, email: String, password: String) -> Result
         });
     };
 
-    let email_bucket = format!("register:email:{}", accounts::fingerprint(&email_address));
-    if rate_limit::is_limited(db, &email_bucket, REGISTER_PER_EMAIL).await? {
-        return Err(AppError::RateLimited);
+    let mut buckets = vec![(
+        format!("register:email:{}", accounts::fingerprint(&email_address)),
+        REGISTER_PER_EMAIL,
+    )];
+    if let Some(ip) = client_ip() {
+        buckets.push((format!("register:ip:{ip}"), REGISTER_PER_ADDRESS));
     }
-    rate_limit::record(db, &email_bucket).await?;
-    if let Some(bucket) = &address_bucket {
-        rate_limit::record(db, bucket).await?;
+    if !rate_limit::hit_all(db, &buckets).await? {
+        return Err(AppError::RateLimited);
     }
 
     // Hashed in every case, so both answers take the same time.

@@ -79,16 +79,6 @@ async fn invite_staff_inner(name: String, email: String, role: String) -> Result
 
     let state = app_state()?;
     let (current, service_id) = require_lead(&state).await?;
-    let bucket = format!("invite:lead:{}", current.session.account_id);
-    if rate_limit::is_limited(&state.db, &bucket, INVITE_PER_LEAD).await? {
-        return Err(AppError::RateLimited);
-    }
-    let address_bucket = client_ip().map(|ip| format!("invite:ip:{ip}"));
-    if let Some(address_bucket) = &address_bucket {
-        if rate_limit::is_limited(&state.db, address_bucket, INVITE_PER_ADDRESS).await? {
-            return Err(AppError::RateLimited);
-        }
-    }
     let mut errors = Vec::new();
     let display_name = name.trim();
     if display_name.is_empty() {
@@ -128,9 +118,15 @@ async fn invite_staff_inner(name: String, email: String, role: String) -> Result
     let (Some(address), Some(role), true) = (address, role, errors.is_empty()) else {
         return Err(AppError::Invalid { errors, values });
     };
-    rate_limit::record(&state.db, &bucket).await?;
-    if let Some(address_bucket) = &address_bucket {
-        rate_limit::record(&state.db, address_bucket).await?;
+    let mut buckets = vec![(
+        format!("invite:lead:{}", current.session.account_id),
+        INVITE_PER_LEAD,
+    )];
+    if let Some(ip) = client_ip() {
+        buckets.push((format!("invite:ip:{ip}"), INVITE_PER_ADDRESS));
+    }
+    if !rate_limit::hit_all(&state.db, &buckets).await? {
+        return Err(AppError::RateLimited);
     }
     let Some(account_id) =
         staff::create_invited(&state.db, service_id, &address, display_name, role).await?

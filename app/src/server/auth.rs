@@ -1,6 +1,6 @@
 //! Who is asking: the session the request layer found, and the cookie that carries it.
 
-use std::net::{IpAddr, SocketAddr};
+use std::net::IpAddr;
 
 use leptos::prelude::*;
 
@@ -72,12 +72,17 @@ pub fn require_signed_in() -> Result<CurrentSession, AppError> {
         .ok_or(AppError::Unauthenticated)
 }
 
-/// The address the request came from (the socket peer).
+/// The address a request came from, as the request layer worked it out once: the
+/// socket's peer, or the client a trusted proxy forwarded for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ClientAddress(pub IpAddr);
+
+/// The address the request came from, from inside a server function or page.
 pub fn client_ip() -> Option<IpAddr> {
     use_context::<http::request::Parts>()?
         .extensions
-        .get::<axum::extract::ConnectInfo<SocketAddr>>()
-        .map(|info| info.0.ip())
+        .get::<ClientAddress>()
+        .map(|address| address.0)
 }
 
 /// Adds a `Set-Cookie` header to the response being built.

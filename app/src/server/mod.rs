@@ -8,6 +8,7 @@ pub mod db;
 pub mod emails;
 pub mod fhir;
 pub mod instruments;
+pub mod known_devices;
 pub mod mail;
 pub mod passwords;
 pub mod rate_limit;

@@ -12,41 +12,84 @@ pub struct Limit {
     pub window_seconds: i64,
 }
 
-/// Failed logins from one address.
+/// Failed logins from one network address, whatever account they name.
 pub const LOGIN_PER_ADDRESS: Limit = Limit {
     max: 30,
     window_seconds: 15 * 60,
 };
-/// Failed logins for one email address, whether or not it has an account.
-pub const LOGIN_PER_ACCOUNT: Limit = Limit {
+/// Failed logins for one account (or one unknown email address) from one network
+/// address that has not signed in to it before. Only that address is held back.
+pub const LOGIN_PER_ACCOUNT_AND_ADDRESS: Limit = Limit {
+    max: 8,
+    window_seconds: 15 * 60,
+};
+/// Failed logins for one account from every browser it has not signed in from before,
+/// together: guessing from many addresses at once. Browsers the owner has used are
+/// not held back by it.
+pub const LOGIN_PER_ACCOUNT_FROM_NEW_DEVICES: Limit = Limit {
+    max: 30,
+    window_seconds: 60 * 60,
+};
+/// Failed logins for one account from one browser it has signed in from before.
+pub const LOGIN_PER_KNOWN_DEVICE: Limit = Limit {
+    max: 8,
+    window_seconds: 15 * 60,
+};
+/// Wrong codes for the second factor, per account (only a session that has given the
+/// password can try one).
+pub const CODE_PER_ACCOUNT: Limit = Limit {
     max: 8,
     window_seconds: 15 * 60,
 };
 
-/// True when the bucket has used up its limit.
-pub async fn is_limited(db: &Db, bucket: &str, limit: Limit) -> Result<bool, sqlx::Error> {
+/// Counts one event in the bucket and answers whether it is still within the limit,
+/// in one statement: concurrent requests cannot all check before any of them counts.
+/// Windows are fixed: the count starts again `window_seconds` after a window's first
+/// event. Refused events count too (they cannot lengthen the window).
+pub async fn hit(db: &Db, bucket: &str, limit: Limit) -> Result<bool, sqlx::Error> {
+    let t = now();
     let row = sqlx::query(
-        "select count(*) as n from rate_limit_event where bucket = $1 and created_at > $2",
+        "insert into rate_limit (bucket, window_start, hits) values ($1, $2, 1)
+         on conflict (bucket) do update set
+             hits = case when rate_limit.window_start <= $3 then 1 else rate_limit.hits + 1 end,
+             window_start = case when rate_limit.window_start <= $3 then $2
+                                 else rate_limit.window_start end
+         returning hits",
     )
     .bind(bucket)
-    .bind(now() - limit.window_seconds)
+    .bind(t)
+    .bind(t - limit.window_seconds)
     .fetch_one(&db.pool)
     .await?;
-    Ok(row.try_get::<i64, _>("n")? >= limit.max)
+    // Windows are at most a day long; forget older ones now and then.
+    if t % 64 == 0 {
+        sqlx::query("delete from rate_limit where window_start < $1")
+            .bind(t - 24 * 60 * 60)
+            .execute(&db.pool)
+            .await?;
+    }
+    Ok(row.try_get::<i64, _>("hits")? <= limit.max)
 }
 
-/// Counts one event, and forgets events older than a day.
-pub async fn record(db: &Db, bucket: &str) -> Result<(), sqlx::Error> {
-    let t = now();
-    sqlx::query("insert into rate_limit_event (bucket, created_at) values ($1, $2)")
-        .bind(bucket)
-        .bind(t)
-        .execute(&db.pool)
-        .await?;
-    sqlx::query("delete from rate_limit_event where created_at < $1")
-        .bind(t - 24 * 60 * 60)
-        .execute(&db.pool)
-        .await?;
+/// Hits every bucket in turn; false at the first one over its limit.
+pub async fn hit_all(db: &Db, buckets: &[(String, Limit)]) -> Result<bool, sqlx::Error> {
+    for (bucket, limit) in buckets {
+        if !hit(db, bucket, *limit).await? {
+            return Ok(false);
+        }
+    }
+    Ok(true)
+}
+
+/// Takes back one event, for an attempt that succeeded (limits on failures count
+/// every attempt first, so a burst cannot slip through, and forgive the good ones).
+pub async fn forgive(db: &Db, buckets: &[(String, Limit)]) -> Result<(), sqlx::Error> {
+    for (bucket, _) in buckets {
+        sqlx::query("update rate_limit set hits = hits - 1 where bucket = $1 and hits > 0")
+            .bind(bucket)
+            .execute(&db.pool)
+            .await?;
+    }
     Ok(())
 }
 

@@ -23,6 +23,34 @@ async fn log_in(
     .await
 }
 
+/// A login through a proxy that says it forwarded for `client`.
+async fn log_in_via_proxy(
+    app: &TestApp,
+    client: &reqwest::Client,
+    (email, password): (&str, &str),
+    forwarded_for: &str,
+) -> reqwest::Response {
+    client
+        .post(app.url("/api/auth/login"))
+        .header("origin", app.url(""))
+        .header("referer", app.url("/login"))
+        .header("accept", "text/html")
+        .header("x-forwarded-for", forwarded_for)
+        .form(&[("email", email), ("password", password)])
+        .send()
+        .await
+        .expect("request sent")
+}
+
+fn outcome(response: &reqwest::Response) -> String {
+    match form_error(response) {
+        Some(error) if error.contains("RateLimited") => "limited".into(),
+        Some(error) if error.contains("LoginFailed") => "failed".into(),
+        Some(error) => error,
+        None => location(response).to_owned(),
+    }
+}
+
 fn session_cookie(response: &reqwest::Response) -> Option<String> {
     response
         .headers()
@@ -102,7 +130,7 @@ on_both_backends! {
         assert!(session_cookie(&log_in(&app, &app.client, ("x@demo.example", "y")).await).is_none());
     }
 
-    async fn too_many_failed_logins_lock_the_account_even_for_the_right_password(app: TestApp) {
+    async fn too_many_failed_logins_hold_that_browser_back_even_with_the_right_password(app: TestApp) {
         for _ in 0..8 {
             let response = log_in(&app, &app.client, ("innbygger@demo.example", "wrong-password")).await;
             assert!(form_error(&response).unwrap().contains("LoginFailed"));
@@ -117,15 +145,47 @@ on_both_backends! {
         assert!(form_error(&response).unwrap().contains("RateLimited"));
     }
 
+    async fn concurrent_wrong_passwords_get_no_more_tries_than_the_limit(app: TestApp) {
+        // Before counting and checking were one statement, 40 at once got 17 tries past a
+        // limit of 8.
+        let attempts = (0..40).map(|_| log_in(&app, &app.client, ("innbygger@demo.example", "wrong-password")));
+        let outcomes: Vec<String> = futures::future::join_all(attempts).await.iter().map(outcome).collect();
+        let failed = outcomes.iter().filter(|o| *o == "failed").count();
+        let limited = outcomes.iter().filter(|o| *o == "limited").count();
+        assert_eq!((failed, limited), (8, 32), "{outcomes:?}");
+    }
+
+    async fn failed_logins_from_another_browser_never_lock_the_owner_out(app: TestApp) {
+        let owner = app.new_client();
+        let response = log_in(&app, &owner, CITIZEN).await;
+        assert_eq!(location(&response), "/account");
+        let cookies: Vec<_> = response.headers().get_all("set-cookie").iter().map(|v| v.to_str().unwrap().to_owned()).collect();
+        assert!(cookies.iter().any(|c| c.starts_with("rph_device=") && c.contains("HttpOnly") && c.contains("Max-Age=")), "{cookies:?}");
+        app.post_form_with(&owner, "/api/auth/logout", "/account", &[]).await;
+        assert_eq!(app.count("known_device").await, 1);
+
+        // Someone else, from the same network address, guesses until held back.
+        for _ in 0..12 {
+            log_in(&app, &app.client, ("innbygger@demo.example", "wrong-password")).await;
+        }
+        assert_eq!(outcome(&log_in(&app, &app.client, CITIZEN).await), "limited");
+        // The owner's browser is not held back.
+        assert_eq!(outcome(&log_in(&app, &owner, CITIZEN).await), "/account");
+        assert_eq!(app.count("known_device").await, 1, "a known browser keeps its one entry");
+    }
+
     async fn logging_out_everywhere_ends_every_device(app: TestApp) {
         let phone = app.new_client();
         log_in(&app, &app.client, CITIZEN).await;
         log_in(&app, &phone, CITIZEN).await;
         assert_eq!(app.count("session").await, 2);
 
+        assert_eq!(app.count("known_device").await, 2);
+
         let response = app.post_form("/api/auth/logout-everywhere", "/account", &[]).await;
         assert_eq!(location(&response), "/");
         assert_eq!(app.count("session").await, 0);
+        assert_eq!(app.count("known_device").await, 0, "a lost phone is no longer trusted");
         let page = phone
             .get(app.url("/account"))
             .header("accept", "text/html")
@@ -222,4 +282,77 @@ async fn server_function_errors_carry_a_fitting_status() {
         .await
         .unwrap();
     assert_eq!(response.status(), 401);
+}
+
+/// Behind a trusted proxy, limits key on the client it forwarded for: one client's
+/// failures hold back that client only.
+#[tokio::test]
+async fn behind_a_trusted_proxy_limits_key_on_the_forwarded_client() {
+    let app = TestApp::spawn_with(
+        Backend::Sqlite,
+        &[("RPH_TRUSTED_PROXIES", "127.0.0.1, ::1")],
+    )
+    .await;
+    let attacker = "203.0.113.7";
+    for _ in 0..8 {
+        log_in_via_proxy(
+            &app,
+            &app.client,
+            ("innbygger@demo.example", "wrong"),
+            attacker,
+        )
+        .await;
+    }
+    let response = log_in_via_proxy(&app, &app.client, CITIZEN, attacker).await;
+    assert_eq!(outcome(&response), "limited");
+    // The owner on a new browser somewhere else gets in.
+    let owner = app.new_client();
+    let response = log_in_via_proxy(&app, &owner, CITIZEN, "198.51.100.20").await;
+    assert_eq!(outcome(&response), "/account");
+
+    // Spraying one password over many accounts holds back that client only.
+    for i in 0..30 {
+        let email = format!("person{i}@demo.example");
+        log_in_via_proxy(&app, &app.client, (&email, "wrong"), "203.0.113.8").await;
+    }
+    let sprayer = log_in_via_proxy(
+        &app,
+        &app.client,
+        ("other@demo.example", "wrong"),
+        "203.0.113.8",
+    )
+    .await;
+    assert_eq!(outcome(&sprayer), "limited");
+    let neighbour = log_in_via_proxy(
+        &app,
+        &app.client,
+        ("other@demo.example", "wrong"),
+        "203.0.113.9",
+    )
+    .await;
+    assert_eq!(outcome(&neighbour), "failed");
+}
+
+/// Without trusted proxies a client cannot pick its own address: the header is ignored.
+#[tokio::test]
+async fn a_forwarded_header_from_anyone_else_is_ignored() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    for i in 0..30 {
+        let email = format!("person{i}@demo.example");
+        log_in_via_proxy(
+            &app,
+            &app.client,
+            (&email, "wrong"),
+            &format!("203.0.113.{i}"),
+        )
+        .await;
+    }
+    let response = log_in_via_proxy(
+        &app,
+        &app.client,
+        ("other@demo.example", "wrong"),
+        "198.51.100.1",
+    )
+    .await;
+    assert_eq!(outcome(&response), "limited");
 }
