@@ -79,6 +79,12 @@ pub enum AppError {
     WrongCode,
     #[error("too many attempts")]
     RateLimited,
+    /// The change needs the password and a current code again first.
+    #[error("identity must be confirmed")]
+    ConfirmIdentity,
+    /// The password or the code given to confirm identity was wrong.
+    #[error("identity not confirmed")]
+    IdentityNotConfirmed,
     /// Some fields need fixing. `values` brings back what was typed (never passwords),
     /// for forms sent without JavaScript.
     #[error("invalid input")]
@@ -118,6 +124,8 @@ impl AppError {
             AppError::NotFound => t.not_found_text,
             AppError::LoginFailed { .. } => t.error_login_failed,
             AppError::WrongCode => t.error_wrong_code,
+            AppError::ConfirmIdentity => t.error_confirm_identity,
+            AppError::IdentityNotConfirmed => t.error_identity_not_confirmed,
             AppError::RateLimited => t.error_rate_limited,
             AppError::Invalid { .. } => t.error_invalid,
             AppError::EmailNotVerified => t.error_email_not_verified,
@@ -185,8 +193,11 @@ impl AppError {
     /// The HTTP status that fits, so a person's mistake is not logged as a server fault.
     pub fn status(&self) -> u16 {
         match self {
-            AppError::Unauthenticated | AppError::LoginFailed { .. } | AppError::WrongCode => 401,
-            AppError::EmailNotVerified => 403,
+            AppError::Unauthenticated
+            | AppError::LoginFailed { .. }
+            | AppError::WrongCode
+            | AppError::IdentityNotConfirmed => 401,
+            AppError::EmailNotVerified | AppError::ConfirmIdentity => 403,
             AppError::Invalid { .. } | AppError::LinkInvalid => 422,
             AppError::BadRequest => 400,
             AppError::Forbidden => 403,

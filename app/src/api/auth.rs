@@ -155,7 +155,7 @@ async fn second_factor_inner(code: String) -> Result<(), AppError> {
     use crate::domain::identity::SessionStage;
     use crate::server::auth::current_session;
     use crate::server::rate_limit::{self, CODE_PER_ACCOUNT};
-    use crate::server::{accounts, db::now, known_devices, sessions, state::app_state, totp};
+    use crate::server::{known_devices, second_factor, sessions, state::app_state};
 
     let current = current_session()
         .filter(|s| s.session.stage == SessionStage::Password)
@@ -170,16 +170,7 @@ async fn second_factor_inner(code: String) -> Result<(), AppError> {
     if !rate_limit::hit_all(db, &buckets).await? {
         return Err(AppError::RateLimited);
     }
-    let secret = accounts::totp_secret(db, account_id)
-        .await?
-        .and_then(|s| totp::base32_decode(&s));
-    let accepted = match secret
-        .as_deref()
-        .and_then(|s| totp::verify(s, &code, now()))
-    {
-        Some(step) => accounts::accept_totp_step(db, account_id, step).await?,
-        None => accounts::use_recovery_code(db, account_id, &code).await?,
-    };
+    let accepted = second_factor::accept_code(db, account_id, &code).await?;
     if !accepted {
         return Err(AppError::WrongCode);
     }
@@ -269,6 +260,56 @@ async fn my_account_inner() -> Result<AccountView, AppError> {
     })
 }
 
+/// Confirms, for a signed-in person, that it is still them: their password and a
+/// current code (or a recovery code). For the next ten minutes this session may
+/// replace the second factor.
+#[server(prefix = "/api", endpoint = "auth/confirm-identity")]
+pub async fn confirm_identity(password: String, code: String) -> Result<(), AppError> {
+    confirm_identity_inner(password, code)
+        .await
+        .map_err(AppError::respond)
+}
+
+#[cfg(feature = "ssr")]
+async fn confirm_identity_inner(password: String, code: String) -> Result<(), AppError> {
+    use crate::server::auth::require_signed_in;
+    use crate::server::passwords::{self, Password};
+    use crate::server::rate_limit::{self, CODE_PER_ACCOUNT};
+    use crate::server::{accounts, second_factor, sessions, state::app_state};
+
+    let current = require_signed_in()?;
+    let state = app_state()?;
+    let db = &state.db;
+    let account_id = current.session.account_id;
+    let buckets = [(
+        format!("second-factor:account:{account_id}"),
+        CODE_PER_ACCOUNT,
+    )];
+    if !rate_limit::hit_all(db, &buckets).await? {
+        return Err(AppError::RateLimited);
+    }
+    let email = accounts::email_of(db, account_id)
+        .await?
+        .unwrap_or_default();
+    let stored = accounts::find_for_login(db, &email)
+        .await?
+        .and_then(|record| record.password_hash);
+    // The code is only tried (and a recovery code only used up) after the password.
+    let confirmed = passwords::verify(Password::new(password), stored).await?
+        && second_factor::accept_code(db, account_id, &code).await?;
+    if !confirmed {
+        return Err(AppError::IdentityNotConfirmed);
+    }
+    rate_limit::forgive(db, &buckets).await?;
+    sessions::mark_reauthenticated(db, &current.session.session_id).await?;
+    tracing::info!(
+        account_id,
+        "identity confirmed to replace the second factor"
+    );
+    leptos_axum::redirect("/account/second-factor");
+    Ok(())
+}
+
 /// The enrolment page's content, shown once.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EnrolmentView {
@@ -291,22 +332,26 @@ async fn enrolling_session(
     state: &crate::server::AppState,
 ) -> Result<crate::server::auth::CurrentSession, AppError> {
     use crate::domain::identity::SessionStage;
-    use crate::server::accounts;
     use crate::server::auth::current_session;
+    use crate::server::{accounts, sessions};
 
     let current = current_session().ok_or(AppError::Unauthenticated)?;
-    match current.session.stage {
-        SessionStage::Full => Ok(current),
-        SessionStage::Password => {
-            let enrolled = accounts::totp_secret(&state.db, current.session.account_id)
-                .await?
-                .is_some();
-            if enrolled {
-                Err(AppError::Unauthenticated)
-            } else {
+    let enrolled = accounts::totp_secret(&state.db, current.session.account_id)
+        .await?
+        .is_some();
+    match (current.session.stage, enrolled) {
+        (SessionStage::Password, false) => Ok(current),
+        (SessionStage::Full, false) => Ok(current),
+        // Replacing a second factor takes the password and a current code again: a
+        // session alone (a computer left open, a stolen cookie) must not be enough.
+        (SessionStage::Full, true) => {
+            if sessions::reauthenticated_recently(&state.db, &current.session.session_id).await? {
                 Ok(current)
+            } else {
+                Err(AppError::ConfirmIdentity)
             }
         }
+        (SessionStage::Password, true) => Err(AppError::Unauthenticated),
     }
 }
 

@@ -62,6 +62,8 @@ pub static TEXTS: Texts = Texts {
     role_specialist_guest: "Guest from the specialist health service",
     error_login_failed: "Wrong email address or password.",
     error_wrong_code: "The code is wrong or has already been used. Try the next code from the app.",
+    error_confirm_identity: "Confirm it is you first: enter your password and a code from the app you use now.",
+    error_identity_not_confirmed: "The password or the code is wrong. Try again with the next code from the app, or a recovery code.",
     error_rate_limited: "Too many attempts. Wait a quarter of an hour and try again.",
     error_signed_out: "You are not logged in, or your session has expired. Please log in again.",
 
@@ -129,6 +131,8 @@ pub static TEXTS: Texts = Texts {
     sf_secret_label: "Or type this key into the app:",
     sf_codes: "2. Keep the recovery codes somewhere safe, for example on paper. Each code works once if you lose your phone.",
     sf_confirm: "3. Enter the code the app shows now.",
+    sf_reauth_intro: "You already have an app for one-time codes. Before you set up a new one, confirm it is you: enter your password and a code from the app you have now, or one of your recovery codes.",
+    sf_reauth_submit: "Confirm and continue",
     sf_reload_note: "If you reload the page, you get a new key and new codes.",
     sf_submit: "Turn on",
     account_enable_second_factor: "Turn on login with a one-time code",

@@ -62,6 +62,8 @@ pub static TEXTS: Texts = Texts {
     role_specialist_guest: "Gjest fra spesialisthelsetjenesten",
     error_login_failed: "Feil e-postadresse eller passord.",
     error_wrong_code: "Koden stemmer ikke, eller den er allerede brukt. Prøv neste kode fra appen.",
+    error_confirm_identity: "Bekreft at det er deg først: skriv passordet ditt og en kode fra appen du bruker nå.",
+    error_identity_not_confirmed: "Passordet eller koden stemmer ikke. Prøv igjen med neste kode fra appen, eller en reservekode.",
     error_rate_limited: "For mange forsøk. Vent et kvarter og prøv igjen.",
     error_signed_out: "Du er ikke logget inn, eller økten er utløpt. Logg inn på nytt.",
 
@@ -129,6 +131,8 @@ pub static TEXTS: Texts = Texts {
     sf_secret_label: "Eller skriv inn denne nøkkelen i appen:",
     sf_codes: "2. Ta vare på gjenopprettingskodene, for eksempel på papir. Hver kode kan brukes én gang hvis du mister telefonen.",
     sf_confirm: "3. Skriv inn koden appen viser nå.",
+    sf_reauth_intro: "Du har allerede en app for engangskoder. Før du setter opp en ny, bekreft at det er deg: skriv passordet ditt og en kode fra appen du har nå, eller en av reservekodene dine.",
+    sf_reauth_submit: "Bekreft og fortsett",
     sf_reload_note: "Laster du siden på nytt, får du en ny nøkkel og nye koder.",
     sf_submit: "Slå på",
     account_enable_second_factor: "Slå på innlogging med engangskode",

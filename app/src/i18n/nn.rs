@@ -62,6 +62,8 @@ pub static TEXTS: Texts = Texts {
     role_specialist_guest: "Gjest frå spesialisthelsetenesta",
     error_login_failed: "Feil e-postadresse eller passord.",
     error_wrong_code: "Koden stemmer ikkje, eller han er alt brukt. Prøv neste kode frå appen.",
+    error_confirm_identity: "Stadfest at det er deg først: skriv passordet ditt og ein kode frå appen du brukar no.",
+    error_identity_not_confirmed: "Passordet eller koden stemmer ikkje. Prøv igjen med neste kode frå appen, eller ein reservekode.",
     error_rate_limited: "For mange forsøk. Vent eit kvarter og prøv igjen.",
     error_signed_out: "Du er ikkje logga inn, eller økta har gått ut. Logg inn på nytt.",
 
@@ -129,6 +131,8 @@ pub static TEXTS: Texts = Texts {
     sf_secret_label: "Eller skriv inn denne nøkkelen i appen:",
     sf_codes: "2. Ta vare på gjenopprettingskodane, til dømes på papir. Kvar kode kan brukast éin gong om du mistar telefonen.",
     sf_confirm: "3. Skriv inn koden appen viser no.",
+    sf_reauth_intro: "Du har alt ein app for eingongskodar. Før du set opp ein ny, stadfest at det er deg: skriv passordet ditt og ein kode frå appen du har no, eller ein av reservekodane dine.",
+    sf_reauth_submit: "Stadfest og hald fram",
     sf_reload_note: "Lastar du sida på nytt, får du ein ny nøkkel og nye kodar.",
     sf_submit: "Slå på",
     account_enable_second_factor: "Slå på innlogging med eingongskode",

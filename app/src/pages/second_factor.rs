@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::Redirect;
 
-use crate::api::auth::{begin_second_factor, ConfirmSecondFactor, EnrolmentView};
+use crate::api::auth::{begin_second_factor, ConfirmIdentity, ConfirmSecondFactor, EnrolmentView};
 use crate::components::ErrorSummary;
 use crate::error::AppError;
 use crate::i18n::{use_texts, Texts};
@@ -15,7 +15,14 @@ pub fn SecondFactorSetupPage() -> impl IntoView {
     let t = use_texts();
     let enrolment = Resource::new(|| (), |_| begin_second_factor());
     let action = ServerAction::<ConfirmSecondFactor>::new();
-    let error = Signal::derive(move || action.value().get().and_then(Result::err));
+    let confirm_identity = ServerAction::<ConfirmIdentity>::new();
+    let error = Signal::derive(move || {
+        action
+            .value()
+            .get()
+            .and_then(Result::err)
+            .or_else(|| confirm_identity.value().get().and_then(Result::err))
+    });
     view! {
         <Title text=format!("{} – {}", t.sf_title, t.product_name)/>
         <h1>{t.sf_title}</h1>
@@ -24,12 +31,19 @@ pub fn SecondFactorSetupPage() -> impl IntoView {
         <Suspense fallback=move || view! { <p>{t.loading}</p> }>
             {move || Suspend::new(async move {
                 match enrolment.await {
-                    Ok(e) => steps(t, e).into_any(),
+                    Ok(e) => view! { {steps(t, e)} {confirm_form(t, action)} }.into_any(),
+                    Err(AppError::ConfirmIdentity) => identity_form(t, confirm_identity).into_any(),
                     Err(AppError::Unauthenticated) => view! { <Redirect path="/login"/> }.into_any(),
                     Err(error) => view! { <p class="notice" role="alert">{error.message(t)}</p> }.into_any(),
                 }
             })}
         </Suspense>
+    }
+}
+
+/// Step 3: a code from the new app turns it on.
+fn confirm_form(t: &'static Texts, action: ServerAction<ConfirmSecondFactor>) -> impl IntoView {
+    view! {
         <p>{t.sf_confirm}</p>
         <ActionForm action attr:class="form">
             <div class="field">
@@ -37,6 +51,25 @@ pub fn SecondFactorSetupPage() -> impl IntoView {
                 <input id="code" name="code" type="text" inputmode="numeric" autocomplete="one-time-code" class="code-input" required/>
             </div>
             <button type="submit" class="button">{t.sf_submit}</button>
+        </ActionForm>
+    }
+}
+
+/// Someone who has a second factor already gives their password and a current code
+/// before they may replace it.
+fn identity_form(t: &'static Texts, action: ServerAction<ConfirmIdentity>) -> impl IntoView {
+    view! {
+        <p>{t.sf_reauth_intro}</p>
+        <ActionForm action attr:class="form">
+            <div class="field">
+                <label for="password">{t.field_password}</label>
+                <input id="password" name="password" type="password" autocomplete="current-password" required/>
+            </div>
+            <div class="field">
+                <label for="code">{t.field_code}</label>
+                <input id="code" name="code" type="text" autocomplete="one-time-code" class="code-input" required/>
+            </div>
+            <button type="submit" class="button">{t.sf_reauth_submit}</button>
         </ActionForm>
     }
 }

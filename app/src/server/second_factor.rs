@@ -26,6 +26,18 @@ fn new_recovery_code() -> String {
     format!("{}-{}-{}", &chars[0..4], &chars[4..8], &chars[8..12])
 }
 
+/// Accepts a code from the authenticator app (each time step once) or an unused
+/// recovery code (which is then used up).
+pub async fn accept_code(db: &Db, account_id: i64, code: &str) -> Result<bool, sqlx::Error> {
+    let secret = super::accounts::totp_secret(db, account_id)
+        .await?
+        .and_then(|s| totp::base32_decode(&s));
+    match secret.as_deref().and_then(|s| totp::verify(s, code, now())) {
+        Some(step) => super::accounts::accept_totp_step(db, account_id, step).await,
+        None => super::accounts::use_recovery_code(db, account_id, code).await,
+    }
+}
+
 /// Starts (or restarts) enrolment: a new pending secret and new pending recovery codes.
 pub async fn begin(
     db: &Db,

@@ -155,6 +155,34 @@ pub async fn replace(
     Ok(())
 }
 
+/// How long a fresh confirmation of password and code lets a session replace the
+/// second factor.
+pub const REAUTHENTICATION_VALID_SECONDS: i64 = 10 * 60;
+
+/// Notes that the session's person has just given their password and a code again.
+pub async fn mark_reauthenticated(db: &Db, session_id: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("update session set reauthenticated_at = $1 where session_id = $2")
+        .bind(now())
+        .bind(session_id)
+        .execute(&db.pool)
+        .await
+        .map(|_| ())
+}
+
+/// Whether the session's person gave their password and a code in the last
+/// [`REAUTHENTICATION_VALID_SECONDS`].
+pub async fn reauthenticated_recently(db: &Db, session_id: &str) -> Result<bool, sqlx::Error> {
+    let row = sqlx::query("select reauthenticated_at from session where session_id = $1")
+        .bind(session_id)
+        .fetch_optional(&db.pool)
+        .await?;
+    let at: Option<i64> = match row {
+        Some(row) => row.try_get("reauthenticated_at")?,
+        None => None,
+    };
+    Ok(at.is_some_and(|at| now() - at < REAUTHENTICATION_VALID_SECONDS))
+}
+
 /// Ends one session.
 pub async fn end(db: &Db, token: &str) -> Result<(), sqlx::Error> {
     sqlx::query("delete from session where session_id = $1")

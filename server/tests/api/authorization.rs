@@ -146,10 +146,18 @@ const SERVER_FUNCTIONS: &[Row] = &[
         fields: &[("reference", "{referral}"), ("assessment", "Vurdert.")],
         allowed: &[],
     },
+    // Whoever has no second factor yet may start one; whoever has one must first
+    // confirm it is them (the demo's intake, therapist and lead have one).
     Row {
         path: "/api/auth/second-factor/begin",
         fields: &[],
-        allowed: EVERYONE_SIGNED_IN,
+        allowed: &[CitizenA, CitizenB, IntakeY, SpecialistGuest],
+    },
+    // A wrong password is refused to everyone; the right one is in second_factor.rs.
+    Row {
+        path: "/api/auth/confirm-identity",
+        fields: &[("password", "not the password"), ("code", "123456")],
+        allowed: &[],
     },
     Row {
         path: "/api/rooms/list",

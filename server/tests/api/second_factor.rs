@@ -250,3 +250,102 @@ async fn a_citizen_may_turn_on_a_second_factor_and_is_then_asked_for_it() {
     let response = browser.post("/api/auth/login", "/login", &login).await;
     assert_eq!(location(&response), "/login/code");
 }
+
+/// A code from the authenticator app `seconds` from now (the server accepts the next
+/// step too, and each step only once).
+fn totp_in(secret: &str, seconds: i64) -> String {
+    let secret = app::server::totp::base32_decode(secret).unwrap();
+    format!(
+        "{:06}",
+        app::server::totp::code_at(&secret, app::server::db::now() + seconds)
+    )
+}
+
+#[tokio::test]
+async fn replacing_a_second_factor_takes_the_password_and_a_current_code() {
+    const INTAKE_TOTP: &str = "RNISVMI5G2VPSGCTX55SIUQYM54KT6VN";
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let login = [
+        ("email", "inntak@demo.example"),
+        ("password", "demo-passord-inntak"),
+    ];
+    app.post_form("/api/auth/login", "/login", &login).await;
+    let signed_in = app
+        .post_form(
+            "/api/auth/second-factor",
+            "/login/code",
+            &[("code", &totp_now(INTAKE_TOTP))],
+        )
+        .await;
+    assert_eq!(location(&signed_in), "/account");
+
+    // A session alone gets no new secret: it is asked to confirm it is the owner.
+    let html = app
+        .get("/account/second-factor")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(!html.contains("data-secret"), "{html}");
+    assert!(
+        html.contains("Du har allerede en app for engangskoder"),
+        "{html}"
+    );
+    assert!(html.contains(r#"name="password""#) && html.contains(r#"name="code""#));
+    let attempt = app
+        .post_form(
+            "/api/auth/second-factor/confirm",
+            "/account/second-factor",
+            &[("code", "123456")],
+        )
+        .await;
+    assert!(form_error(&attempt).unwrap().contains("ConfirmIdentity"));
+
+    // A wrong password with a good code: refused, and the code is not used up.
+    let code = totp_in(INTAKE_TOTP, 30);
+    let wrong = app
+        .post_form(
+            "/api/auth/confirm-identity",
+            "/account/second-factor",
+            &[("password", "not-my-password"), ("code", &code)],
+        )
+        .await;
+    assert!(form_error(&wrong).unwrap().contains("IdentityNotConfirmed"));
+    let confirmed = app
+        .post_form(
+            "/api/auth/confirm-identity",
+            "/account/second-factor",
+            &[("password", "demo-passord-inntak"), ("code", &code)],
+        )
+        .await;
+    assert_eq!(
+        location(&confirmed),
+        "/account/second-factor",
+        "{:?}",
+        form_error(&confirmed)
+    );
+
+    // Now the new app can be set up, and it replaces the old one.
+    let html = app
+        .get("/account/second-factor")
+        .await
+        .text()
+        .await
+        .unwrap();
+    let secret = between(&html, r#"data-secret=""#, "\"")[0].to_owned();
+    assert_ne!(secret, INTAKE_TOTP);
+    let done = app
+        .post_form(
+            "/api/auth/second-factor/confirm",
+            "/account/second-factor",
+            &[("code", &totp_now(&secret))],
+        )
+        .await;
+    assert_eq!(location(&done), "/account", "{:?}", form_error(&done));
+    let stored: String =
+        sqlx::query_scalar("select totp_secret from account where email = 'inntak@demo.example'")
+            .fetch_one(&app.state.db.pool)
+            .await
+            .unwrap();
+    assert_eq!(stored, secret);
+}
