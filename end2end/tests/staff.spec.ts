@@ -43,6 +43,17 @@ test('a lead invites a member of staff, who accepts, and then closes their acces
   await waitForHydration(page);
   const row = page.getByRole('table').getByRole('row', { name: /Nora Ny/ });
   await expect(row).toContainText('Aktiv');
-  await row.getByRole('button', { name: 'Steng tilgang – Nora Ny' }).click();
+  // Closing access asks first, says what it does, and can be undone.
+  await row.getByRole('link', { name: 'Steng tilgang – Nora Ny' }).click();
+  const question = page.getByRole('group', { name: 'Stenge tilgangen for Nora Ny?' });
+  await expect(question).toContainText('En leder kan åpne tilgangen igjen');
+  await expectAccessible();
+  await question.getByRole('button', { name: 'Ja, steng tilgangen – Nora Ny' }).click();
   await expect(page.getByRole('table').getByRole('row', { name: /Nora Ny/ })).toContainText('Stengt');
+  await page
+    .getByRole('table')
+    .getByRole('row', { name: /Nora Ny/ })
+    .getByRole('button', { name: 'Åpne tilgangen igjen – Nora Ny' })
+    .click();
+  await expect(page.getByRole('table').getByRole('row', { name: /Nora Ny/ })).toContainText('Aktiv');
 });

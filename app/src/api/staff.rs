@@ -1,4 +1,4 @@
-//! The lead's staff administration: list, invite, change role, deactivate; and
+//! The lead's staff administration: list, invite, change role, close and reopen access; and
 //! accepting an invitation.
 
 use leptos::prelude::*;
@@ -208,21 +208,25 @@ async fn change_staff_role_inner(account_id: i64, role: String) -> Result<(), Ap
     Ok(())
 }
 
-/// Closes a member of staff's access; every session of theirs ends at once.
-/// Leads only, for their own service.
+/// Closes a member of staff's access; every session of theirs ends at once. Only as
+/// the second step, after the lead has seen what it does (`confirm` is `yes`); a lead
+/// can reopen it. Leads only, for their own service.
 #[server(prefix = "/api", endpoint = "staff/deactivate")]
-pub async fn deactivate_staff(account_id: i64) -> Result<(), AppError> {
-    deactivate_staff_inner(account_id)
+pub async fn deactivate_staff(account_id: i64, confirm: String) -> Result<(), AppError> {
+    deactivate_staff_inner(account_id, confirm)
         .await
         .map_err(AppError::respond)
 }
 
 #[cfg(feature = "ssr")]
-async fn deactivate_staff_inner(account_id: i64) -> Result<(), AppError> {
+async fn deactivate_staff_inner(account_id: i64, confirm: String) -> Result<(), AppError> {
     use crate::server::{sessions, staff, state::app_state};
 
     let state = app_state()?;
     let (current, _) = require_managed(&state, account_id).await?;
+    if confirm != "yes" {
+        return Err(AppError::BadRequest);
+    }
     staff::deactivate(&state.db, account_id).await?;
     let ended = sessions::end_all_for_account(&state.db, account_id).await?;
     tracing::info!(
@@ -230,6 +234,30 @@ async fn deactivate_staff_inner(account_id: i64) -> Result<(), AppError> {
         account_id,
         ended,
         "staff deactivated"
+    );
+    Ok(())
+}
+
+/// Opens a closed access again (their old sessions stay ended; they log in anew).
+/// Leads only, for their own service.
+#[server(prefix = "/api", endpoint = "staff/reopen")]
+pub async fn reopen_staff(account_id: i64) -> Result<(), AppError> {
+    reopen_staff_inner(account_id)
+        .await
+        .map_err(AppError::respond)
+}
+
+#[cfg(feature = "ssr")]
+async fn reopen_staff_inner(account_id: i64) -> Result<(), AppError> {
+    use crate::server::{staff, state::app_state};
+
+    let state = app_state()?;
+    let (current, _) = require_managed(&state, account_id).await?;
+    staff::reopen(&state.db, account_id).await?;
+    tracing::info!(
+        lead = current.session.account_id,
+        account_id,
+        "staff access reopened"
     );
     Ok(())
 }

@@ -4,9 +4,11 @@ use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::Redirect;
+use leptos_router::hooks::use_query_map;
 
 use crate::api::staff::{
-    list_staff, AcceptInvitation, ChangeStaffRole, DeactivateStaff, InviteStaff, StaffView,
+    list_staff, AcceptInvitation, ChangeStaffRole, DeactivateStaff, InviteStaff, ReopenStaff,
+    StaffView,
 };
 use crate::components::{ErrorSummary, Field, LinkToken, NewPasswordField};
 use crate::domain::identity::Role;
@@ -37,6 +39,20 @@ pub fn StaffAdminPage() -> impl IntoView {
     let invite = ServerAction::<InviteStaff>::new();
     let change = ServerAction::<ChangeStaffRole>::new();
     let deactivate = ServerAction::<DeactivateStaff>::new();
+    let reopen = ServerAction::<ReopenStaff>::new();
+    let actions = Actions {
+        change,
+        deactivate,
+        reopen,
+    };
+    // Whose access the lead has asked to close: the row then asks to confirm.
+    let query = use_query_map();
+    let closing = move || {
+        query
+            .read()
+            .get("close")
+            .and_then(|id| id.parse::<i64>().ok())
+    };
     // Fetched again after every change, so the list is always current.
     let staff = Resource::new(
         move || {
@@ -44,6 +60,7 @@ pub fn StaffAdminPage() -> impl IntoView {
                 invite.version().get(),
                 change.version().get(),
                 deactivate.version().get(),
+                reopen.version().get(),
             )
         },
         |_| list_staff(),
@@ -55,6 +72,7 @@ pub fn StaffAdminPage() -> impl IntoView {
             .and_then(Result::err)
             .or_else(|| change.value().get().and_then(Result::err))
             .or_else(|| deactivate.value().get().and_then(Result::err))
+            .or_else(|| reopen.value().get().and_then(Result::err))
     });
     view! {
         <Title text=format!("{} – {}", t.staff_title, t.product_name)/>
@@ -64,7 +82,7 @@ pub fn StaffAdminPage() -> impl IntoView {
         <Suspense fallback=move || view! { <p>{t.loading}</p> }>
             {move || Suspend::new(async move {
                 match staff.await {
-                    Ok(list) => staff_table(t, list, change, deactivate).into_any(),
+                    Ok(list) => staff_table(t, list, actions, closing()).into_any(),
                     Err(AppError::Unauthenticated) => view! { <Redirect path="/login"/> }.into_any(),
                     Err(error) => view! { <p class="notice" role="alert">{error.message(t)}</p> }.into_any(),
                 }
@@ -85,12 +103,25 @@ pub fn StaffAdminPage() -> impl IntoView {
     }
 }
 
+/// What a lead can do to a member of staff from the table.
+#[derive(Clone, Copy)]
+struct Actions {
+    change: ServerAction<ChangeStaffRole>,
+    deactivate: ServerAction<DeactivateStaff>,
+    reopen: ServerAction<ReopenStaff>,
+}
+
 fn staff_table(
     t: &'static Texts,
     staff: Vec<StaffView>,
-    change: ServerAction<ChangeStaffRole>,
-    deactivate: ServerAction<DeactivateStaff>,
+    actions: Actions,
+    closing: Option<i64>,
 ) -> impl IntoView {
+    let Actions {
+        change,
+        deactivate,
+        reopen,
+    } = actions;
     view! {
         <div class="table-scroll" role="region" aria-labelledby="staff-caption" tabindex="0">
             <table class="entries staff">
@@ -120,6 +151,11 @@ fn staff_table(
                             let role_label_for = format!("{} – {}", t.field_role, m.name);
                             let change_suffix = format!(" – {}", m.name);
                             let deactivate_suffix = change_suffix.clone();
+                            let reopen_suffix = change_suffix.clone();
+                            let reopenable = !m.is_me && m.deactivated;
+                            let confirming = manageable && closing == Some(m.account_id);
+                            let confirm_id = format!("close-{}", m.account_id);
+                            let question = t.staff_close_question.replace("{name}", &m.name);
                             view! {
                                 <tr>
                                     <td>{m.name.clone()} {m.is_me.then_some(" ")} {m.is_me.then_some(t.staff_you)}</td>
@@ -139,11 +175,38 @@ fn staff_table(
                                                     <span class="visually-hidden">{change_suffix.clone()}</span>
                                                 </button>
                                             </ActionForm>
-                                            <ActionForm action=deactivate attr:class="inline-form">
+                                            {if confirming {
+                                                // The second step: what closing does, and a way back.
+                                                view! {
+                                                    <div class="confirm-box" role="group" id=confirm_id.clone() aria-labelledby=format!("{confirm_id}-question")>
+                                                        <p id=format!("{confirm_id}-question")><strong>{question.clone()}</strong></p>
+                                                        <p>{t.staff_close_explained}</p>
+                                                        <ActionForm action=deactivate attr:class="inline-form">
+                                                            <input type="hidden" name="account_id" value=m.account_id/>
+                                                            <input type="hidden" name="confirm" value="yes"/>
+                                                            <button type="submit" class="button danger small">
+                                                                {t.staff_close_confirm}
+                                                                <span class="visually-hidden">{deactivate_suffix.clone()}</span>
+                                                            </button>
+                                                        </ActionForm>
+                                                        <a href="/admin/staff" class="button secondary small">{t.staff_close_cancel}</a>
+                                                    </div>
+                                                }.into_any()
+                                            } else {
+                                                view! {
+                                                    <a href=format!("/admin/staff?close={}#close-{}", m.account_id, m.account_id) class="button secondary small">
+                                                        {t.staff_deactivate}
+                                                        <span class="visually-hidden">{deactivate_suffix.clone()}</span>
+                                                    </a>
+                                                }.into_any()
+                                            }}
+                                        })}
+                                        {reopenable.then(|| view! {
+                                            <ActionForm action=reopen attr:class="inline-form">
                                                 <input type="hidden" name="account_id" value=m.account_id/>
                                                 <button type="submit" class="button secondary small">
-                                                    {t.staff_deactivate}
-                                                    <span class="visually-hidden">{deactivate_suffix.clone()}</span>
+                                                    {t.staff_reopen}
+                                                    <span class="visually-hidden">{reopen_suffix.clone()}</span>
                                                 </button>
                                             </ActionForm>
                                         })}

@@ -129,6 +129,16 @@ pub async fn deactivate(db: &Db, account_id: i64) -> Result<(), sqlx::Error> {
         .map(|_| ())
 }
 
+/// Opens a closed account again.
+pub async fn reopen(db: &Db, account_id: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("update account set deactivated_at = null, updated_at = $1 where account_id = $2 and deactivated_at is not null")
+        .bind(now())
+        .bind(account_id)
+        .execute(&db.pool)
+        .await
+        .map(|_| ())
+}
+
 /// The account's role in a service, if it has one and is active.
 pub async fn role_in(
     db: &Db,

@@ -64,6 +64,11 @@ const SERVER_FUNCTIONS: &[Row] = &[
     },
     Row {
         path: "/api/staff/deactivate",
+        fields: &[("account_id", "{target}"), ("confirm", "yes")],
+        allowed: LEAD_OF_X,
+    },
+    Row {
+        path: "/api/staff/reopen",
         fields: &[("account_id", "{target}")],
         allowed: LEAD_OF_X,
     },

@@ -10,6 +10,24 @@ async fn id_of(app: &TestApp, email: &str) -> i64 {
         .unwrap()
 }
 
+/// Whether a login with this email and password gets past the password (a closed
+/// account gets the same answer as a wrong password).
+async fn password_accepted(
+    app: &TestApp,
+    (email, password, _): (&str, &str, Option<&str>),
+) -> bool {
+    let client = app.new_client();
+    let response = app
+        .post_form_with(
+            &client,
+            "/api/auth/login",
+            "/login",
+            &[("email", email), ("password", password)],
+        )
+        .await;
+    form_error(&response).is_none()
+}
+
 on_both_backends! {
     async fn a_lead_invites_a_therapist_who_accepts_and_logs_in(app: TestApp) {
         let lead = app.signed_in(DEMO_LEAD).await;
@@ -41,7 +59,7 @@ on_both_backends! {
         let intake = app.signed_in(DEMO_INTAKE).await;
         let lead = app.signed_in(DEMO_LEAD).await;
         let target = id_of(&app, "inntak@demo.example").await.to_string();
-        let response = app.call(&lead, "/api/staff/deactivate", &[("account_id", &target)]).await;
+        let response = app.call(&lead, "/api/staff/deactivate", &[("account_id", &target), ("confirm", "yes")]).await;
         assert_eq!(response.status(), 200);
         let page = intake.get(app.url("/account")).header("accept", "text/html").send().await.unwrap();
         assert_eq!(location(&page), "/login");
@@ -49,6 +67,35 @@ on_both_backends! {
             .post_form("/api/auth/login", "/login", &[("email", DEMO_INTAKE.0), ("password", DEMO_INTAKE.1)])
             .await;
         assert!(form_error(&again).unwrap().contains("LoginFailed"), "a closed account cannot log in");
+    }
+
+    async fn closing_access_asks_first_and_a_lead_can_reopen_it(app: TestApp) {
+        let lead = app.signed_in(DEMO_LEAD).await;
+        let target = id_of(&app, "inntak@demo.example").await.to_string();
+        // The table offers a link to the question, not a form that closes at once.
+        let html = app.get_with(&lead, "/admin/staff").await.text().await.unwrap();
+        assert!(!html.contains(r#"action="/api/staff/deactivate""#), "{html}");
+        assert!(html.contains(&format!(r#"href="/admin/staff?close={target}#close-{target}""#)), "{html}");
+        let html = app.get_with(&lead, &format!("/admin/staff?close={target}")).await.text().await.unwrap();
+        assert!(html.contains("Stenge tilgangen for Ingrid Inntak?"), "{html}");
+        assert!(html.contains(r#"action="/api/staff/deactivate""#) && html.contains(r#"name="confirm" value="yes""#), "{html}");
+
+        // Without the confirmation nothing happens.
+        let unconfirmed = app.call(&lead, "/api/staff/deactivate", &[("account_id", &target)]).await;
+        assert_eq!(unconfirmed.status(), 400);
+        let unconfirmed = app.call(&lead, "/api/staff/deactivate", &[("account_id", &target), ("confirm", "no")]).await;
+        assert_eq!(unconfirmed.status(), 400);
+        assert!(password_accepted(&app, DEMO_INTAKE).await, "still open");
+
+        let closed = app.call(&lead, "/api/staff/deactivate", &[("account_id", &target), ("confirm", "yes")]).await;
+        assert_eq!(closed.status(), 200);
+        assert!(!password_accepted(&app, DEMO_INTAKE).await, "closed");
+        let html = app.get_with(&lead, "/admin/staff").await.text().await.unwrap();
+        assert!(html.contains(r#"action="/api/staff/reopen""#) && html.contains("Åpne tilgangen igjen"), "{html}");
+
+        let reopened = app.call(&lead, "/api/staff/reopen", &[("account_id", &target)]).await;
+        assert_eq!(reopened.status(), 200);
+        assert!(password_accepted(&app, DEMO_INTAKE).await, "open again");
     }
 
     async fn a_role_change_takes_effect_with_a_new_session(app: TestApp) {
@@ -77,7 +124,8 @@ on_both_backends! {
         let me = id_of(&app, "leder@demo.example").await;
         for target in [stranger, me] {
             let id = target.to_string();
-            assert_eq!(app.call(&lead, "/api/staff/deactivate", &[("account_id", &id)]).await.status(), 403);
+            assert_eq!(app.call(&lead, "/api/staff/deactivate", &[("account_id", &id), ("confirm", "yes")]).await.status(), 403);
+            assert_eq!(app.call(&lead, "/api/staff/reopen", &[("account_id", &id)]).await.status(), 403);
             assert_eq!(app.call(&lead, "/api/staff/role", &[("account_id", &id), ("role", "lead")]).await.status(), 403);
         }
         let html = lead.get(app.url("/admin/staff")).header("accept", "text/html").send().await.unwrap().text().await.unwrap();
