@@ -23,8 +23,8 @@ use pages::board::{BoardPage, ReferralPage, SharedPage};
 use pages::login::{LoginPage, SecondFactorPage};
 use pages::password_reset::{ForgotPasswordPage, ForgotPasswordSentPage, ResetPasswordPage};
 use pages::referral::{
-    FollowReferralPage, LaterPage, LaterSentPage, ReceiptPage, ReferralStepPage, ResumePage,
-    ServiceHomePage,
+    ConfirmReferralPage, FollowReferralPage, LaterPage, LaterSentPage, ReceiptPage,
+    ReferralStepPage, ResumePage, ServiceHomePage,
 };
 use pages::register::{RegisterPage, RegisterSentPage, VerifyEmailPage};
 use pages::rooms::{RoomPage, RoomsPage};
@@ -115,6 +115,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/services/:slug/later/sent") view=LaterSentPage/>
                     <Route path=path!("/referral/resume") view=ResumePage/>
                     <Route path=path!("/referral/follow") view=FollowReferralPage/>
+                    <Route path=path!("/referral/confirm") view=ConfirmReferralPage/>
                     <Route path=path!("/board") view=BoardPage ssr=SsrMode::Async/>
                     <Route path=path!("/board/shared") view=SharedPage ssr=SsrMode::Async/>
                     <Route path=path!("/board/:reference") view=ReferralPage ssr=SsrMode::Async/>

@@ -128,6 +128,7 @@ async fn measure(
                         answers,
                         source: Source::SelfReferral,
                         registered_by: None,
+                        owner_claim_hash: None,
                         lang: app::i18n::Lang::Nb,
                     },
                 )

@@ -341,6 +341,7 @@ async fn load_demo_referrals(
                 answers,
                 source: Source::SelfReferral,
                 registered_by: None,
+                owner_claim_hash: None,
                 lang: app::i18n::Lang::Nb,
             },
         )

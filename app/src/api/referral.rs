@@ -86,6 +86,13 @@ pub async fn my_referrals() -> Result<Vec<MyReferral>, AppError> {
     ssr::mine().await.map_err(AppError::respond)
 }
 
+/// Confirms, from the receipt email's link, that a referral naming the address of an
+/// existing account is that account holder's. Whoever holds the link may, once.
+#[server(prefix = "/api", endpoint = "referral/confirm")]
+pub async fn confirm_referral(token: String) -> Result<(), AppError> {
+    ssr::confirm_owner(token).await.map_err(AppError::respond)
+}
+
 /// Sets the password of the account a referral created, from the receipt email's link.
 #[server(prefix = "/api", endpoint = "referral/follow")]
 pub async fn follow_referral(token: String, password: String) -> Result<(), AppError> {

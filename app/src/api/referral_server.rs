@@ -540,27 +540,47 @@ pub async fn resume(token: String) -> Result<(), AppError> {
     Ok(())
 }
 
+/// How a referral's account was found.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Owner {
+    /// The signed-in citizen's own.
+    SignedIn(i64),
+    /// Made for this referral, without a password: only the emailed link opens it.
+    Created(i64),
+    /// An existing account with the email typed. Typing an address proves nothing, so
+    /// the referral is that account's only once the address's holder confirms it.
+    Named(i64),
+}
+
+impl Owner {
+    fn account_id(self) -> i64 {
+        match self {
+            Owner::SignedIn(id) | Owner::Created(id) | Owner::Named(id) => id,
+        }
+    }
+}
+
 /// The account a referral belongs to: the signed-in citizen's, else the one with the
-/// email (created, without a password, when there is none). Returns whether it was created.
+/// email (created, without a password, when there is none).
 async fn owner_account(
     state: &AppState,
     draft: &Draft,
     email: &str,
     name: &str,
-) -> Result<(i64, bool), AppError> {
+) -> Result<Owner, AppError> {
     if draft.on_behalf.is_none() {
         if let Some(session) = signed_in(AccountKind::Citizen) {
-            return Ok((session.session.account_id, false));
+            return Ok(Owner::SignedIn(session.session.account_id));
         }
     }
     if let Some(id) = accounts::id_by_email(&state.db, email).await? {
-        return Ok((id, false));
+        return Ok(Owner::Named(id));
     }
     match accounts::create_citizen_without_password(&state.db, email, name).await? {
-        Some(id) => Ok((id, true)),
+        Some(id) => Ok(Owner::Created(id)),
         None => accounts::id_by_email(&state.db, email)
             .await?
-            .map(|id| (id, false))
+            .map(Owner::Named)
             .ok_or(AppError::Internal),
     }
 }
@@ -590,7 +610,9 @@ pub async fn submit(slug: String) -> Result<(), AppError> {
             score: scored,
         });
     }
-    let (account_id, created) = owner_account(&state, draft, &about.email, &about.name).await?;
+    let owner = owner_account(&state, draft, &about.email, &about.name).await?;
+    let account_id = owner.account_id();
+    let owner_claim = matches!(owner, Owner::Named(_)).then(crate::server::sessions::new_token);
     let source = draft.on_behalf.unwrap_or(Source::SelfReferral);
     let registered_by = record.created_by;
     let submitted = referrals::submit(
@@ -603,6 +625,9 @@ pub async fn submit(slug: String) -> Result<(), AppError> {
             answers,
             source,
             registered_by,
+            owner_claim_hash: owner_claim
+                .as_deref()
+                .map(crate::server::sessions::session_id_for),
             lang: detect_lang(),
         },
     )
@@ -633,19 +658,17 @@ pub async fn submit(slug: String) -> Result<(), AppError> {
     // The receipt carries no health details: only the reference and how to follow it.
     let t = texts(detect_lang());
     let public_url = &state.site.public_url;
-    let follow = if created {
-        let token = tokens::issue(&state.db, account_id, tokens::Purpose::Invitation).await?;
-        Some(format!("{public_url}/referral/follow?token={token}"))
-    } else {
-        None
+    let next = match (owner, &owner_claim) {
+        (Owner::Created(_), _) => {
+            let token = tokens::issue(&state.db, account_id, tokens::Purpose::Invitation).await?;
+            emails::ReceiptNext::SetPassword(format!("{public_url}/referral/follow?token={token}"))
+        }
+        (Owner::Named(_), Some(token)) => {
+            emails::ReceiptNext::Confirm(format!("{public_url}/referral/confirm?token={token}"))
+        }
+        _ => emails::ReceiptNext::LogIn(format!("{public_url}/login")),
     };
-    let mail = emails::referral_receipt(
-        t,
-        &about.email,
-        &submitted.reference,
-        follow.as_deref(),
-        &format!("{public_url}/login"),
-    );
+    let mail = emails::referral_receipt(t, &about.email, &submitted.reference, &next);
     if let Err(error) = state.mailer.send(mail).await {
         // The referral is safely stored; a lost receipt must not make the person send again.
         tracing::error!(error = ?error, "could not send the referral receipt");
@@ -724,6 +747,17 @@ pub async fn mine() -> Result<Vec<MyReferral>, AppError> {
             })
             .collect(),
     )
+}
+
+pub async fn confirm_owner(token: String) -> Result<(), AppError> {
+    // Whoever holds the emailed link holds the address the referral named, once.
+    let state = app_state()?;
+    let reference = referrals::confirm_owner(&state.db, &token)
+        .await?
+        .ok_or(AppError::LinkInvalid)?;
+    tracing::info!(reference, "referral confirmed by the holder of its address");
+    leptos_axum::redirect("/account");
+    Ok(())
 }
 
 pub async fn follow(token: String, password: String) -> Result<(), AppError> {

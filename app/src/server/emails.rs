@@ -54,17 +54,22 @@ pub fn referral_resume(t: &Texts, to: &str, link: &str) -> OutgoingMail {
 }
 
 /// The receipt for a referral: its reference and how to follow it. No health details.
-pub fn referral_receipt(
-    t: &Texts,
-    to: &str,
-    reference: &str,
-    set_password_link: Option<&str>,
-    login_link: &str,
-) -> OutgoingMail {
+/// What the receipt asks the person to do to follow the referral.
+pub enum ReceiptNext {
+    /// An account was made for the referral: choose its password.
+    SetPassword(String),
+    /// The address has an account already: confirm the referral is theirs.
+    Confirm(String),
+    /// The signed-in person's own: log in.
+    LogIn(String),
+}
+
+pub fn referral_receipt(t: &Texts, to: &str, reference: &str, next: &ReceiptNext) -> OutgoingMail {
     let r = t.referral;
-    let follow = match set_password_link {
-        Some(link) => format!("{}\n{link}", r.mail_receipt_follow),
-        None => format!("{}\n{login_link}", r.mail_receipt_login),
+    let follow = match next {
+        ReceiptNext::SetPassword(link) => format!("{}\n{link}", r.mail_receipt_follow),
+        ReceiptNext::Confirm(link) => format!("{}\n{link}", r.mail_receipt_confirm),
+        ReceiptNext::LogIn(link) => format!("{}\n{link}", r.mail_receipt_login),
     };
     OutgoingMail {
         to: to.to_owned(),

@@ -151,6 +151,10 @@ pub struct Submission<'a> {
     pub answers: Vec<ScoredAnswers>,
     pub source: Source,
     pub registered_by: Option<i64>,
+    /// How the account came to own the referral: `None` when it is proven (the signed-in
+    /// person's own, or an account made for it), else the hash of the token in the link
+    /// that lets the holder of an existing account's address confirm it.
+    pub owner_claim_hash: Option<String>,
     /// The language the person wrote in (emails about the referral use it).
     pub lang: crate::i18n::Lang,
 }
@@ -233,12 +237,13 @@ pub async fn submit(db: &Db, s: Submission<'_>) -> Result<Submitted, sqlx::Error
         "insert into referral (reference, service_id, account_id, national_id, name, details,
              source, registered_by, status, urgent, urgent_reason, duplicate_of, submitted_at,
              changed_at, municipality, format, mode, phq9_total, phq9_band, gad7_total, gad7_band,
-             lang)
+             lang, owner_claim_hash, owner_confirmed_at)
          values ($1, $2, $3, $4, $5, $6, $7, $8, 'new', $9, $10,
              (select referral_id from referral
               where national_id = $4 and service_id = $2 and status in {OPEN}
               order by submitted_at, referral_id limit 1),
-             $11, $11, $12, $13, $14, $15, $16, $17, $18, $19)
+             $11, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20,
+             case when $20 is null then $11 end)
          returning referral_id, duplicate_of"
     ))
     .bind(&reference)
@@ -260,6 +265,7 @@ pub async fn submit(db: &Db, s: Submission<'_>) -> Result<Submitted, sqlx::Error
     .bind(gad7_total)
     .bind(gad7_band)
     .bind(s.lang.code())
+    .bind(&s.owner_claim_hash)
     .fetch_one(&mut *tx)
     .await?;
     let referral_id: i64 = row.try_get("referral_id")?;
@@ -356,10 +362,11 @@ pub async fn by_id(db: &Db, referral_id: i64) -> Result<Option<ReferralSummary>,
         .transpose()
 }
 
-/// A person's own referrals, newest first.
+/// A person's own referrals, newest first: only those whose ownership is proven.
 pub async fn for_account(db: &Db, account_id: i64) -> Result<Vec<ReferralSummary>, sqlx::Error> {
     sqlx::query(&format!(
-        "{SUMMARY} where r.account_id = $1 order by r.submitted_at desc, r.referral_id desc"
+        "{SUMMARY} where r.account_id = $1 and r.owner_confirmed_at is not null
+         order by r.submitted_at desc, r.referral_id desc"
     ))
     .bind(account_id)
     .fetch_all(&db.pool)
@@ -418,7 +425,28 @@ pub async fn response_by_id(db: &Db, id: i64) -> Result<Option<StoredResponse>, 
     .transpose()
 }
 
-/// A person's latest answer set to an instrument, if any.
+/// How long the link to confirm a referral as one's own stays valid.
+pub const OWNER_CLAIM_SECONDS: i64 = 30 * 24 * 60 * 60;
+
+/// Confirms, for whoever holds the emailed link, that a referral naming their address
+/// is theirs. Its reference, or `None` for a link unknown, used or expired.
+pub async fn confirm_owner(db: &Db, token: &str) -> Result<Option<String>, sqlx::Error> {
+    let t = now();
+    let row = sqlx::query(
+        "update referral set owner_confirmed_at = $1, owner_claim_hash = null
+         where owner_claim_hash = $2 and owner_confirmed_at is null and submitted_at > $3
+         returning reference",
+    )
+    .bind(t)
+    .bind(super::sessions::session_id_for(token))
+    .bind(t - OWNER_CLAIM_SECONDS)
+    .fetch_optional(&db.pool)
+    .await?;
+    row.map(|r| r.try_get("reference")).transpose()
+}
+
+/// A person's latest answer set to an instrument, if any (from referrals whose
+/// ownership is proven).
 pub async fn latest_response(
     db: &Db,
     account_id: i64,
@@ -426,6 +454,7 @@ pub async fn latest_response(
 ) -> Result<Option<StoredResponse>, sqlx::Error> {
     sqlx::query(&format!(
         "{RESPONSE} where q.account_id = $1 and q.instrument = $2
+             and (q.referral_id is null or r.owner_confirmed_at is not null)
          order by q.answered_at desc, q.questionnaire_response_id desc limit 1"
     ))
     .bind(account_id)

@@ -88,6 +88,7 @@ pub async fn referral_in(
             }],
             source: Source::SelfReferral,
             registered_by: None,
+            owner_claim_hash: None,
             lang: app::i18n::Lang::Nb,
         },
     )

@@ -283,6 +283,39 @@ on_both_backends! {
         assert!(form_error(&again).is_some_and(|e| e.contains("NotFound")));
     }
 
+    async fn a_referral_naming_an_existing_accounts_email_is_theirs_only_once_they_confirm(app: TestApp) {
+        // Someone, not signed in, types the demo citizen's address (a typo, or on purpose).
+        let stranger = app.new_client();
+        let person = Person { national_id: fnr("150590", 7), email: "innbygger@demo.example", item_9: "0", areas: &["sleep"] };
+        let id = refer(&app, &stranger, &person).await;
+        let reference: String = referral_field(&app, id, "reference").await;
+        let citizen = app.signed_in(DEMO_CITIZEN).await;
+        let account_id: i64 = referral_field(&app, id, "account_id").await;
+
+        // Not on the account holder's My page, and its answers are not offered to them.
+        let mine = app.call(&citizen, "/api/referral/mine", &[]).await.text().await.unwrap();
+        assert!(!mine.contains(&reference), "{mine}");
+        let latest = app::server::referrals::latest_response(&app.state.db, account_id, "phq9").await.unwrap();
+        assert!(latest.is_none_or(|r| r.referral_id != Some(id)), "answers of an unconfirmed referral offered");
+
+        // The receipt asks the address's holder to confirm; no link to set a password.
+        let mail = app.mail_to("innbygger@demo.example");
+        assert_eq!(mail.len(), 1);
+        assert!(mail[0].token_in("/referral/follow?token=").is_none());
+        let token = mail[0].token_in("/referral/confirm?token=").expect("a link to confirm");
+        let html = page(&app, &citizen, &format!("/referral/confirm?token={token}")).await;
+        assert!(html.contains("Er dette din henvisning?"), "{html}");
+        let mine = app.call(&citizen, "/api/referral/mine", &[]).await.text().await.unwrap();
+        assert!(!mine.contains(&reference), "opening the link (as a mail scanner does) confirms nothing");
+
+        let confirmed = app.post_form_with(&citizen, "/api/referral/confirm", "/referral/confirm", &[("token", &token)]).await;
+        assert_eq!(location(&confirmed), "/account", "{:?}", form_error(&confirmed));
+        let mine = app.call(&citizen, "/api/referral/mine", &[]).await.text().await.unwrap();
+        assert!(mine.contains(&reference), "{mine}");
+        let again = app.post_form_with(&citizen, "/api/referral/confirm", "/referral/confirm", &[("token", &token)]).await;
+        assert!(form_error(&again).unwrap().contains("LinkInvalid"));
+    }
+
     async fn a_risk_answer_shows_the_crisis_message_next_and_marks_the_referral_urgent(app: TestApp) {
         let client = app.new_client();
         let person = Person { national_id: fnr("150590", 1), email: "risk@example.no", item_9: "2", areas: &["low_mood"] };

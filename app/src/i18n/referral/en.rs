@@ -114,5 +114,9 @@ pub static EN: ReferralTexts = ReferralTexts {
     mail_receipt_body: "Thank you. We have received your referral, and a therapist will contact you within 14 days. Reference number:",
     mail_receipt_follow: "Make a password to follow your referral (the link is valid for 7 days):",
     mail_receipt_login: "Log in to follow your referral:",
+    mail_receipt_confirm: "An account with this email address exists already. If you sent the referral, confirm it here and it will appear on My page (the link is valid for 30 days):",
+    confirm_title: "Is this your referral?",
+    confirm_text: "The referral was sent with your email address. Confirm that you sent it and it will appear on My page. If it was not you, you can ignore the email.",
+    confirm_submit: "Yes, it was me",
     draft_missing: "We could not find a referral in progress. It may already have been sent, or it was started in another browser. Start again, or use the link from the email.",
 };

@@ -120,6 +120,10 @@ pub struct ReferralTexts {
     pub mail_receipt_body: &'static str,
     pub mail_receipt_follow: &'static str,
     pub mail_receipt_login: &'static str,
+    pub mail_receipt_confirm: &'static str,
+    pub confirm_title: &'static str,
+    pub confirm_text: &'static str,
+    pub confirm_submit: &'static str,
     pub draft_missing: &'static str,
 }
 

@@ -114,5 +114,9 @@ pub static NB: ReferralTexts = ReferralTexts {
     mail_receipt_body: "Takk. Vi har mottatt henvisningen din, og en behandler tar kontakt innen 14 dager. Referansenummer:",
     mail_receipt_follow: "Lag et passord for å følge henvisningen (lenken gjelder i 7 dager):",
     mail_receipt_login: "Logg inn for å følge henvisningen:",
+    mail_receipt_confirm: "Det finnes allerede en konto med denne e-postadressen. Var det du som sendte henvisningen, bekrefter du det her, så kommer den på Min side (lenken gjelder i 30 dager):",
+    confirm_title: "Er dette din henvisning?",
+    confirm_text: "Henvisningen ble sendt med e-postadressen din. Bekreft at det var du som sendte den, så kommer den på Min side. Var det ikke du, kan du se bort fra e-posten.",
+    confirm_submit: "Ja, det var meg",
     draft_missing: "Vi fant ikke en påbegynt henvisning. Den kan allerede være sendt, eller den ble startet i en annen nettleser. Start på nytt, eller bruk lenken fra e-posten.",
 };

@@ -114,5 +114,9 @@ pub static NN: ReferralTexts = ReferralTexts {
     mail_receipt_body: "Takk. Vi har motteke tilvisinga di, og ein behandlar tek kontakt innan 14 dagar. Referansenummer:",
     mail_receipt_follow: "Lag eit passord for å følgje tilvisinga (lenkja gjeld i 7 dagar):",
     mail_receipt_login: "Logg inn for å følgje tilvisinga:",
+    mail_receipt_confirm: "Det finst alt ein konto med denne e-postadressa. Var det du som sende tilvisinga, stadfestar du det her, så kjem ho på Mi side (lenkja gjeld i 30 dagar):",
+    confirm_title: "Er dette di tilvising?",
+    confirm_text: "Tilvisinga vart send med e-postadressa di. Stadfest at det var du som sende ho, så kjem ho på Mi side. Var det ikkje du, kan du sjå bort frå e-posten.",
+    confirm_submit: "Ja, det var meg",
     draft_missing: "Vi fann ikkje ei påbyrja tilvising. Ho kan alt vere send, eller ho vart starta i ein annan nettlesar. Start på nytt, eller bruk lenkja frå e-posten.",
 };

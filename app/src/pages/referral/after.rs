@@ -7,7 +7,9 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 use super::{draft_missing, RiskNotice};
-use crate::api::referral::{referral_receipt, ContinueLater, FollowReferral, ResumeReferral};
+use crate::api::referral::{
+    referral_receipt, ConfirmReferral, ContinueLater, FollowReferral, ResumeReferral,
+};
 use crate::components::{ErrorSummary, Field, LinkToken, NewPasswordField};
 use crate::error::AppError;
 use crate::i18n::use_texts;
@@ -110,6 +112,26 @@ pub fn ResumePage() -> impl IntoView {
         <ActionForm action attr:class="form">
             <LinkToken/>
             <button type="submit" class="button">{r.resume_submit}</button>
+        </ActionForm>
+    }
+}
+
+/// Opened from the receipt sent to the address of an existing account: its holder
+/// confirms the referral is theirs. A button press, so mail scanners cannot do it.
+#[component]
+pub fn ConfirmReferralPage() -> impl IntoView {
+    let t = use_texts();
+    let r = t.referral;
+    let action = ServerAction::<ConfirmReferral>::new();
+    let error = Signal::derive(move || action.value().get().and_then(Result::err));
+    view! {
+        <Title text=format!("{} – {}", r.confirm_title, t.product_name)/>
+        <h1>{r.confirm_title}</h1>
+        <ErrorSummary error/>
+        <p>{r.confirm_text}</p>
+        <ActionForm action attr:class="form">
+            <LinkToken/>
+            <button type="submit" class="button">{r.confirm_submit}</button>
         </ActionForm>
     }
 }

@@ -7,7 +7,9 @@ mod service;
 mod step;
 mod step_forms;
 
-pub use after::{FollowReferralPage, LaterPage, LaterSentPage, ReceiptPage, ResumePage};
+pub use after::{
+    ConfirmReferralPage, FollowReferralPage, LaterPage, LaterSentPage, ReceiptPage, ResumePage,
+};
 pub use service::ServiceHomePage;
 pub use step::ReferralStepPage;
 

@@ -185,7 +185,7 @@ pub async fn latest_decisions(
     sqlx::query(
         "select d.referral_id, d.decision, d.decided_at from referral_decision d
          join referral r on r.referral_id = d.referral_id
-         where r.account_id = $1
+         where r.account_id = $1 and r.owner_confirmed_at is not null
          order by d.decided_at, d.referral_decision_id",
     )
     .bind(account_id)
