@@ -149,6 +149,22 @@ impl AppError {
 }
 
 impl AppError {
+    /// The same error without what was typed, for places personal data must not go
+    /// (the address a form without JavaScript is sent back to). `None` when nothing
+    /// typed is in it.
+    pub fn without_typed_values(&self) -> Option<AppError> {
+        match self {
+            AppError::Invalid { errors, values } if !values.is_empty() => Some(AppError::Invalid {
+                errors: errors.clone(),
+                values: Vec::new(),
+            }),
+            AppError::LoginFailed { email } if !email.is_empty() => Some(AppError::LoginFailed {
+                email: String::new(),
+            }),
+            _ => None,
+        }
+    }
+
     /// Reads an email field: the normalised address, or the field's problem with what
     /// was typed kept.
     pub fn email_field(email: String) -> Result<String, AppError> {

@@ -5,6 +5,7 @@ pub mod client_address;
 pub mod commands;
 pub mod config;
 pub mod csrf;
+pub mod form_errors;
 pub mod routes;
 pub mod security;
 pub mod seed;

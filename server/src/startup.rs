@@ -20,6 +20,7 @@ use crate::body_limit::limit_bodies;
 use crate::client_address::{attach_client_address, TrustedProxies};
 use crate::config::Settings;
 use crate::csrf::{refuse_cross_site, TrustedOrigins};
+use crate::form_errors::keep_typed_values_out_of_addresses;
 use crate::routes::{
     board_events::board_events, fhir, health::healthz, language::set_language,
     room_socket::room_socket,
@@ -227,6 +228,10 @@ pub fn app(
         .layer(axum::Extension(sfu))
         .layer(axum::Extension(origins.clone()))
         .layer(axum::middleware::from_fn_with_state(state.clone(), attach_session))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            keep_typed_values_out_of_addresses,
+        ))
         .layer(axum::middleware::from_fn_with_state(origins, refuse_cross_site))
         .layer(axum::middleware::from_fn_with_state(proxies, attach_client_address))
         .layer(axum::middleware::from_fn(limit_bodies))

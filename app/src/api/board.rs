@@ -15,6 +15,33 @@ pub async fn load_board(#[server(default)] query: BoardQuery) -> Result<BoardVie
     ssr::board(query).await.map_err(AppError::respond)
 }
 
+/// Sets the board's filter from the filter form: the search is kept with the session,
+/// the rest goes in the board's address. Whoever works a board.
+#[server(prefix = "/api", endpoint = "board/filter")]
+#[allow(clippy::too_many_arguments)]
+pub async fn filter_board(
+    q: Option<String>,
+    municipality: Option<String>,
+    state: Option<String>,
+    band: Option<String>,
+    format: Option<String>,
+    mode: Option<String>,
+    mine: Option<String>,
+    unclaimed: Option<String>,
+) -> Result<(), AppError> {
+    let query = BoardQuery {
+        q,
+        municipality,
+        state,
+        band,
+        format,
+        mode,
+        mine,
+        unclaimed,
+    };
+    ssr::filter(query).await.map_err(AppError::respond)
+}
+
 /// A referral in full. Writes to the access log.
 #[server(prefix = "/api", endpoint = "board/open")]
 pub async fn open_referral(reference: String) -> Result<ReferralView, AppError> {

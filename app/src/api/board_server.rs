@@ -15,7 +15,7 @@ use crate::server::auth::require_signed_in;
 use crate::server::db::now;
 use crate::server::state::{app_state, AppState};
 use crate::server::triage::{self, actions, detail, BoardFilter, Refusal};
-use crate::server::{access_log, accounts, emails, services, staff};
+use crate::server::{access_log, accounts, emails, services, sessions, staff};
 
 /// A member of staff acting in a service, in a role.
 struct Staff {
@@ -206,9 +206,61 @@ fn band_choices(state: &AppState, lang: Lang) -> Vec<Choice> {
     bands
 }
 
-pub async fn board(query: BoardQuery) -> Result<BoardView, AppError> {
+/// The longest search kept.
+const SEARCH_MAX_CHARS: usize = 100;
+
+pub async fn filter(query: BoardQuery) -> Result<(), AppError> {
+    let state = app_state()?;
+    board_worker(&state).await?;
+    let session = require_signed_in()?;
+    let search: Option<String> = query
+        .q
+        .as_deref()
+        .map(str::trim)
+        .filter(|q| !q.is_empty())
+        .map(|q| q.chars().take(SEARCH_MAX_CHARS).collect());
+    sessions::set_board_search(&state.db, &session.session.session_id, search.as_deref()).await?;
+    let pairs: Vec<String> = [
+        ("municipality", &query.municipality),
+        ("state", &query.state),
+        ("band", &query.band),
+        ("format", &query.format),
+        ("mode", &query.mode),
+        ("mine", &query.mine),
+        ("unclaimed", &query.unclaimed),
+    ]
+    .into_iter()
+    .filter_map(|(name, value)| {
+        let value = value.as_deref().map(str::trim).filter(|v| !v.is_empty())?;
+        Some(format!("{name}={}", url_encode(value)))
+    })
+    .collect();
+    if pairs.is_empty() {
+        leptos_axum::redirect("/board");
+    } else {
+        leptos_axum::redirect(&format!("/board?{}", pairs.join("&")));
+    }
+    Ok(())
+}
+
+fn url_encode(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+pub async fn board(mut query: BoardQuery) -> Result<BoardView, AppError> {
     let state = app_state()?;
     let who = board_worker(&state).await?;
+    let session = require_signed_in()?;
+    if query.q.is_none() {
+        query.q = sessions::board_search(&state.db, &session.session.session_id).await?;
+    }
     let lang = detect_lang();
     let t = texts(lang);
     let at = now();
@@ -261,6 +313,7 @@ pub async fn board(query: BoardQuery) -> Result<BoardView, AppError> {
             .map(|m| (m.key().to_owned(), t.referral.mode(*m).to_owned()))
             .collect(),
         is_lead: who.role == Role::Lead,
+        search: query.q.clone().unwrap_or_default(),
         updated: format_oslo(at),
     })
 }

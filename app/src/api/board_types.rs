@@ -2,7 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
-/// The board's filter, as the filter form (and the address bar) carries it.
+/// The board's filter. The address bar carries all but `q`, the search (names and
+/// identity numbers), which the session keeps; `q` given here wins over it.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BoardQuery {
     pub q: Option<String>,
@@ -36,6 +37,8 @@ pub struct BoardView {
     pub formats: Vec<Choice>,
     pub modes: Vec<Choice>,
     pub is_lead: bool,
+    /// The search in use (kept with the session), for the search field.
+    pub search: String,
     /// When it was read, in Norwegian time.
     pub updated: String,
 }

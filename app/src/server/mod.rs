@@ -7,6 +7,7 @@ pub mod board_events;
 pub mod db;
 pub mod emails;
 pub mod fhir;
+pub mod form_errors;
 pub mod instruments;
 pub mod known_devices;
 pub mod mail;

@@ -183,6 +183,31 @@ pub async fn reauthenticated_recently(db: &Db, session_id: &str) -> Result<bool,
     Ok(at.is_some_and(|at| now() - at < REAUTHENTICATION_VALID_SECONDS))
 }
 
+/// The board search kept with the session (names and numbers stay out of addresses).
+pub async fn board_search(db: &Db, session_id: &str) -> Result<Option<String>, sqlx::Error> {
+    let row = sqlx::query("select board_search from session where session_id = $1")
+        .bind(session_id)
+        .fetch_optional(&db.pool)
+        .await?;
+    match row {
+        Some(row) => row.try_get("board_search"),
+        None => Ok(None),
+    }
+}
+
+pub async fn set_board_search(
+    db: &Db,
+    session_id: &str,
+    search: Option<&str>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("update session set board_search = $1 where session_id = $2")
+        .bind(search)
+        .bind(session_id)
+        .execute(&db.pool)
+        .await
+        .map(|_| ())
+}
+
 /// Ends one session.
 pub async fn end(db: &Db, token: &str) -> Result<(), sqlx::Error> {
     sqlx::query("delete from session where session_id = $1")

@@ -174,6 +174,19 @@ on_both_backends! {
         assert_eq!(app.count("known_device").await, 1, "a known browser keeps its one entry");
     }
 
+    async fn a_failed_login_keeps_the_email_out_of_the_address(app: TestApp) {
+        let response = log_in(&app, &app.client, ("kari.nordmann@example.no", "wrong-password")).await;
+        let error = form_error(&response).unwrap();
+        assert!(error.contains("LoginFailed"), "{error}");
+        assert!(!error.contains("kari") && !location(&response).contains("kari"), "{error}");
+        let html = crate::helpers::page_sent_back_to(&app.client, &response).await;
+        assert!(html.contains(r#"value="kari.nordmann@example.no""#), "the email is kept for this browser");
+        let elsewhere = crate::helpers::page_sent_back_to(&app.new_client(), &response).await;
+        assert!(!elsewhere.contains("kari.nordmann"), "not for anyone else holding the address");
+        // Nothing typed is kept on the server longer than the page needs it.
+        assert_eq!(app.count("form_error").await, 1);
+    }
+
     async fn logging_out_everywhere_ends_every_device(app: TestApp) {
         let phone = app.new_client();
         log_in(&app, &app.client, CITIZEN).await;

@@ -146,6 +146,12 @@ const SERVER_FUNCTIONS: &[Row] = &[
         fields: &[],
         allowed: &[SpecialistGuest],
     },
+    // Whoever works a board (in any service) keeps their own search.
+    Row {
+        path: "/api/board/filter",
+        fields: &[("q", "Kari")],
+        allowed: &[IntakeX, IntakeY, LeadX],
+    },
     Row {
         path: "/api/board/assess",
         fields: &[("reference", "{referral}"), ("assessment", "Vurdert.")],

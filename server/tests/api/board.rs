@@ -338,6 +338,33 @@ on_both_backends! {
         assert_eq!(column(&state, "new")["cards"].as_array().unwrap().len(), 0);
     }
 
+    async fn the_board_search_stays_out_of_the_address(app: TestApp) {
+        let intake = app.signed_in(DEMO_INTAKE).await;
+        let olga = referral_in(&app, 1, "Olga Gammel", "9901", 0, 0).await;
+        let nils = referral_in(&app, 1, "Nils Nyere", "9901", 0, 0).await;
+        // The filter form, sent without JavaScript: the search goes to the session.
+        let response = app
+            .post_form_with(&intake, "/api/board/filter", "/board", &[("q", "olga gammel"), ("municipality", "9901")])
+            .await;
+        let address = crate::helpers::location(&response);
+        assert_eq!(address, "/board?municipality=9901", "{:?}", crate::helpers::form_error(&response));
+        let html = app.get_with(&intake, &address).await.text().await.unwrap();
+        assert!(html.contains(&olga.reference) && !html.contains(&nils.reference), "{html}");
+        assert!(html.contains(r#"value="olga gammel""#), "the field shows the search");
+        // Someone else at the same board does not get it.
+        let other = app.signed_in(DEMO_LEAD).await;
+        let html = app.get_with(&other, "/board").await.text().await.unwrap();
+        assert!(html.contains(&nils.reference));
+        // "Show all" clears it.
+        let cleared = app.post_form_with(&intake, "/api/board/filter", "/board", &[]).await;
+        assert_eq!(crate::helpers::location(&cleared), "/board");
+        let html = app.get_with(&intake, "/board").await.text().await.unwrap();
+        assert!(html.contains(&olga.reference) && html.contains(&nils.reference));
+        // Only those who work a board may set it.
+        let citizen = app.signed_in(crate::helpers::DEMO_CITIZEN).await;
+        assert_eq!(app.call(&citizen, "/api/board/filter", &[("q", "x")]).await.status(), 403);
+    }
+
     async fn intake_of_another_service_can_neither_see_nor_change_its_referrals(app: TestApp) {
         let y = app.create_service("y", "Rask psykisk helsehjelp, Y kommune").await;
         app.create_account("inntak@y.example", "Yngve Y", "staff", "yngve sitt lange passord", Some((y, "intake"))).await;

@@ -231,6 +231,24 @@ pub fn location(response: &reqwest::Response) -> String {
         .unwrap_or_default()
 }
 
+/// The page a form post without JavaScript was sent back to, as that browser gets it.
+pub async fn page_sent_back_to(client: &reqwest::Client, response: &reqwest::Response) -> String {
+    let location = location(response);
+    assert!(
+        location.starts_with("http"),
+        "sent back to the form's page: {location}"
+    );
+    client
+        .get(&location)
+        .header("accept", "text/html")
+        .send()
+        .await
+        .expect("request sent")
+        .text()
+        .await
+        .unwrap()
+}
+
 /// The error a form post without JavaScript was sent back with (`?__err=`), as JSON text.
 pub fn form_error(response: &reqwest::Response) -> Option<String> {
     use base64::Engine as _;

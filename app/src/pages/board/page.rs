@@ -1,14 +1,15 @@
 //! The board page: waiting figures, filters, and a column per state. On a phone the
 //! columns become one list.
 
+use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::components::{Form, Redirect};
+use leptos_router::components::Redirect;
 use leptos_router::hooks::use_query_map;
 
 use super::card::{card_view, CardActions};
 use super::live;
-use crate::api::board::{load_board, ClaimReferral, MoveReferral, ReleaseReferral};
+use crate::api::board::{load_board, ClaimReferral, FilterBoard, MoveReferral, ReleaseReferral};
 use crate::api::board_types::{BoardQuery, BoardView, Choice};
 use crate::components::ErrorSummary;
 use crate::error::AppError;
@@ -20,8 +21,10 @@ pub fn BoardPage() -> impl IntoView {
     let query = use_query_map();
     let board_query = move || {
         let q = query.read();
+        // The search is not in the address: the session keeps it (names stay out of
+        // history and logs).
         BoardQuery {
-            q: q.get("q"),
+            q: None,
             municipality: q.get("municipality"),
             state: q.get("state"),
             band: q.get("band"),
@@ -36,6 +39,7 @@ pub fn BoardPage() -> impl IntoView {
         release: ServerAction::<ReleaseReferral>::new(),
         moving: ServerAction::<MoveReferral>::new(),
     };
+    let filter = ServerAction::<FilterBoard>::new();
     let changes = live::changes();
     let board = Resource::new(
         move || {
@@ -44,6 +48,7 @@ pub fn BoardPage() -> impl IntoView {
                 actions.claim.version().get(),
                 actions.release.version().get(),
                 actions.moving.version().get(),
+                filter.version().get(),
                 changes.get(),
             )
         },
@@ -57,6 +62,7 @@ pub fn BoardPage() -> impl IntoView {
             .and_then(Result::err)
             .or_else(|| actions.release.value().get().and_then(Result::err))
             .or_else(|| actions.moving.value().get().and_then(Result::err))
+            .or_else(|| filter.value().get().and_then(Result::err))
     });
     view! {
         <Title text=format!("{} – {}", t.board.title, t.product_name)/>
@@ -68,7 +74,7 @@ pub fn BoardPage() -> impl IntoView {
                 {move || Suspend::new(async move {
                     match board.await {
                         Ok(view) => {
-                            let shown = board_view(t, view, board_query(), actions);
+                            let shown = board_view(t, view, board_query(), actions, filter);
                             live::after_redraw();
                             shown.into_any()
                         }
@@ -106,16 +112,21 @@ fn select(
     }
 }
 
-fn filters(t: &'static Texts, view: BoardView, query: BoardQuery) -> AnyView {
+fn filters(
+    t: &'static Texts,
+    view: BoardView,
+    query: BoardQuery,
+    filter: ServerAction<FilterBoard>,
+) -> AnyView {
     let b = t.board;
-    let open = !query.is_empty();
+    let open = !query.is_empty() || !view.search.is_empty();
     view! {
         <details class="board-filters" open=open>
             <summary>{b.filters}</summary>
-            <Form method="GET" action="/board" attr:class="filter-form">
+            <ActionForm action=filter attr:class="filter-form">
                 <div class="field">
                     <label for="filter-q">{b.filter_query}</label>
-                    <input id="filter-q" name="q" type="search" value=query.q.clone().unwrap_or_default()/>
+                    <input id="filter-q" name="q" type="search" value=view.search.clone()/>
                 </div>
                 {select("municipality", b.filter_municipality, b.filter_any, view.municipalities.clone(), query.municipality.clone())}
                 {select("state", b.filter_state, b.filter_any, view.states.clone(), query.state.clone())}
@@ -128,9 +139,11 @@ fn filters(t: &'static Texts, view: BoardView, query: BoardQuery) -> AnyView {
                 </div>
                 <div class="actions">
                     <button type="submit" class="button">{b.filter_apply}</button>
-                    <a href="/board" class="button secondary">{b.filter_clear}</a>
                 </div>
-            </Form>
+            </ActionForm>
+            <ActionForm action=filter attr:class="filter-clear">
+                <button type="submit" class="button secondary">{b.filter_clear}</button>
+            </ActionForm>
         </details>
     }
     .into_any()
@@ -141,6 +154,7 @@ fn board_view(
     view: BoardView,
     query: BoardQuery,
     actions: CardActions,
+    filter: ServerAction<FilterBoard>,
 ) -> impl IntoView {
     let b = t.board;
     let is_lead = view.is_lead;
@@ -161,7 +175,7 @@ fn board_view(
             <p>{b.stat_median} ": " <strong class="stat">{view.median_days.clone().unwrap_or_else(|| "–".into())}</strong></p>
             <p>{b.stat_longest} ": " <strong class="stat">{view.longest_days.clone().unwrap_or_else(|| "–".into())}</strong></p>
         </section>
-        {filters(t, view.clone(), query.clone())}
+        {filters(t, view.clone(), query.clone(), filter)}
         <p class="live-note">
             {b.live} " " {b.updated.replace("{time}", &view.updated)} ". "
             <a href="" rel="external">{b.refresh}</a>

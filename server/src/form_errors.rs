@@ -1,0 +1,153 @@
+//! Keeps what was typed out of addresses. A form sent without JavaScript that the
+//! server refuses is sent back to its page with the error in the address (`__err`), as
+//! Leptos does it. On the way out, this layer swaps that error for the same error
+//! without what was typed (names, emails, a decision's reason) and keeps the full one
+//! on the server under a short-lived cookie. On the way in, a request for that address
+//! from that browser gets the full error back, so the page shows the typed values
+//! again; the address, the browser's history and proxy logs never hold them.
+
+use axum::extract::{Request, State};
+use axum::middleware::Next;
+use axum::response::Response;
+use base64::engine::general_purpose::URL_SAFE;
+use base64::Engine as _;
+use leptos::server_fn::error::FromServerFnError;
+
+use app::error::AppError;
+use app::server::auth::cookie_value;
+use app::server::sessions::{new_token, session_id_for};
+use app::server::{form_errors, AppState};
+
+pub async fn keep_typed_values_out_of_addresses(
+    State(state): State<AppState>,
+    mut request: Request,
+    next: Next,
+) -> Response {
+    let production = state.site.production;
+    let browser = cookie_value(request.headers(), form_errors::cookie_name(production));
+    if let (Some(token), Some(shown)) = (&browser, error_in(request.uri().query())) {
+        match form_errors::find(&state.db, &session_id_for(token), &shown).await {
+            Ok(Some(full)) => {
+                let uri = request.uri();
+                let query = with_error(uri.query().unwrap_or_default(), &full);
+                if let Ok(restored) = format!("{}?{query}", uri.path()).parse() {
+                    *request.uri_mut() = restored;
+                }
+            }
+            Ok(None) => {}
+            Err(error) => tracing::error!(error = ?error, "could not look up a kept form"),
+        }
+    }
+
+    let mut response = next.run(request).await;
+
+    let location = response
+        .headers()
+        .get(http::header::LOCATION)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    let Some(location) = location else {
+        return response;
+    };
+    let (base, query) = location.split_once('?').unwrap_or((&location, ""));
+    let Some(full) = error_in(Some(query)) else {
+        return response;
+    };
+    let Some(shown) = URL_SAFE
+        .decode(&full)
+        .ok()
+        .and_then(|bytes| AppError::de(bytes.into()).without_typed_values())
+        .map(|error| URL_SAFE.encode(error.ser()))
+    else {
+        return response;
+    };
+    let token = browser.unwrap_or_else(new_token);
+    if let Err(error) = form_errors::keep(&state.db, &session_id_for(&token), &shown, &full).await {
+        // Without a place to keep them, the typed values are dropped, not put in the address.
+        tracing::error!(error = ?error, "could not keep a refused form");
+    }
+    let headers = response.headers_mut();
+    if let Ok(value) = format!("{base}?{}", with_error(query, &shown)).parse() {
+        headers.insert(http::header::LOCATION, value);
+    } else {
+        headers.remove(http::header::LOCATION);
+    }
+    if let Ok(value) = form_errors::cookie(&token, production).parse() {
+        headers.append(http::header::SET_COOKIE, value);
+    }
+    response
+}
+
+/// The `__err` value of a query, percent-decoded.
+fn error_in(query: Option<&str>) -> Option<String> {
+    query?
+        .split('&')
+        .find_map(|pair| pair.strip_prefix("__err="))
+        .map(percent_decode)
+}
+
+/// The query with its `__err` value replaced by `error` (base64, percent-encoded).
+fn with_error(query: &str, error: &str) -> String {
+    query
+        .split('&')
+        .map(|pair| {
+            if pair.starts_with("__err=") {
+                format!("__err={}", error.replace('=', "%3D"))
+            } else {
+                pair.to_owned()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'%' if i + 2 < bytes.len() => {
+                let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap_or("");
+                match u8::from_str_radix(hex, 16) {
+                    Ok(byte) => {
+                        out.push(byte);
+                        i += 3;
+                    }
+                    Err(_) => {
+                        out.push(b'%');
+                        i += 1;
+                    }
+                }
+            }
+            b'+' => {
+                out.push(b' ');
+                i += 1;
+            }
+            byte => {
+                out.push(byte);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_error_in_a_query_is_found_and_replaced() {
+        let query = "a=1&__path=%2Fapi%2Fauth%2Flogin&__err=eyJ9%3D&b=2";
+        assert_eq!(error_in(Some(query)).as_deref(), Some("eyJ9="));
+        assert_eq!(
+            with_error(query, "abc="),
+            "a=1&__path=%2Fapi%2Fauth%2Flogin&__err=abc%3D&b=2"
+        );
+        assert_eq!(error_in(Some("a=1")), None);
+        assert_eq!(error_in(None), None);
+        assert_eq!(percent_decode("%zz%4"), "%zz%4");
+        assert_eq!(percent_decode("%é%C3%A6+x"), "%éæ x");
+    }
+}
