@@ -36,6 +36,8 @@ pub struct Settings {
     pub questionnaires_dir: Option<PathBuf>,
     /// Where video-room media flows: address, UDP ports, STUN/TURN for browsers.
     pub media: crate::sfu::MediaConfig,
+    /// Days an untouched referral draft is kept before it is deleted.
+    pub draft_retention_days: i64,
     /// Proxies whose `Forwarded`/`X-Forwarded-For` headers name the client.
     pub trusted_proxies: crate::client_address::TrustedProxies,
 }
@@ -69,6 +71,7 @@ pub const KNOWN_VARIABLES: &[&str] = &[
     "RPH_TURN_CREDENTIAL",
     "RPH_ICE_POLICY",
     "RPH_TRUSTED_PROXIES",
+    "RPH_DRAFT_RETENTION_DAYS",
 ];
 
 impl Settings {
@@ -194,6 +197,18 @@ impl Settings {
 
         let media = media_settings(&vars, &mut problems);
 
+        let draft_retention_days = match get("RPH_DRAFT_RETENTION_DAYS").map(str::parse::<i64>) {
+            None => 30,
+            Some(Ok(days)) if (1..=365).contains(&days) => days,
+            Some(_) => {
+                problems.push(
+                    "RPH_DRAFT_RETENTION_DAYS must be a whole number of days from 1 to 365"
+                        .to_owned(),
+                );
+                30
+            }
+        };
+
         let trusted_proxies =
             crate::client_address::TrustedProxies::parse(get("RPH_TRUSTED_PROXIES").unwrap_or(""))
                 .unwrap_or_else(|item| {
@@ -225,6 +240,7 @@ impl Settings {
             questionnaires_dir: get("RPH_QUESTIONNAIRES_DIR").map(Into::into),
             media,
             trusted_proxies,
+            draft_retention_days,
         })
     }
 

@@ -92,6 +92,7 @@ impl Application {
             site: Arc::new(SiteSettings {
                 public_url: settings.public_url.clone(),
                 production: settings.is_production(),
+                draft_retention_days: settings.draft_retention_days,
             }),
             instruments: Arc::new(instruments),
             leptos_options,
@@ -150,6 +151,7 @@ impl Application {
         stop: impl Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
         let grace = self.settings.shutdown_grace;
+        let jobs = tokio::spawn(app::server::jobs::run_forever(self.state.clone()));
         let (stopped_tx, stopped_rx) = tokio::sync::oneshot::channel::<()>();
         let service = self
             .router
@@ -163,6 +165,7 @@ impl Application {
             let _ = stopped_rx.await;
             tokio::time::sleep(grace).await;
         };
+        let _stop_jobs = AbortOnDrop(jobs);
         tokio::select! {
             result = serve => {
                 tracing::info!("stopped cleanly");
@@ -243,6 +246,15 @@ pub fn app(
             }),
         )
         .with_state(state)
+}
+
+/// Stops a background task when the server stops.
+struct AbortOnDrop(tokio::task::JoinHandle<()>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
 }
 
 async fn shutdown_signal() {

@@ -162,6 +162,17 @@ pub async fn start(slug: String, source: String) -> Result<(), AppError> {
             }
         }
     }
+    // Anyone may start one: new drafts are limited per client address.
+    if on_behalf.is_none() {
+        use crate::server::auth::client_ip;
+        use crate::server::rate_limit::{self, DRAFTS_PER_ADDRESS};
+        if let Some(ip) = client_ip() {
+            let bucket = format!("referral-start:ip:{ip}");
+            if !rate_limit::hit(&state.db, &bucket, DRAFTS_PER_ADDRESS).await? {
+                return Err(AppError::RateLimited);
+            }
+        }
+    }
     let draft = Draft {
         on_behalf,
         ..Draft::default()
@@ -468,7 +479,7 @@ pub async fn save_step(
         }
         Err(errors) => {
             // Keep what was typed on the server, not in the address bar.
-            record.draft.pending = Some((step.slug(), form));
+            record.draft.pending = Some((step.slug(), referral::kept_for_step(&step, &form)));
             referrals::save_draft(&state.db, record.id, &record.draft).await?;
             Err(AppError::Invalid {
                 errors,

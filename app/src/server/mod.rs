@@ -9,6 +9,7 @@ pub mod emails;
 pub mod fhir;
 pub mod form_errors;
 pub mod instruments;
+pub mod jobs;
 pub mod known_devices;
 pub mod mail;
 pub mod passwords;

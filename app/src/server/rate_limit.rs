@@ -128,6 +128,13 @@ pub const INVITE_PER_ADDRESS: Limit = Limit {
     window_seconds: 60 * 60,
 };
 
+/// New referral drafts from one network address (generous: a library, a school or
+/// an office shares one address; each browser continues its own draft anyway).
+pub const DRAFTS_PER_ADDRESS: Limit = Limit {
+    max: 60,
+    window_seconds: 60 * 60,
+};
+
 /// "Continue later" emails from one network address.
 pub const RESUME_PER_ADDRESS: Limit = Limit {
     max: 60,

@@ -23,6 +23,8 @@ pub struct SiteSettings {
     /// The address people reach the product on, without a trailing slash.
     pub public_url: String,
     pub production: bool,
+    /// Days an untouched referral draft is kept before it is deleted.
+    pub draft_retention_days: i64,
 }
 
 impl axum::extract::FromRef<AppState> for LeptosOptions {

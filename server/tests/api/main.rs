@@ -21,6 +21,7 @@ mod pages;
 mod password_reset;
 mod referral;
 mod registration;
+mod retention;
 mod rooms;
 mod rooms_under_stress;
 mod second_factor;

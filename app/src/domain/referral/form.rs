@@ -277,6 +277,62 @@ fn read_about(problems: &mut Problems, form: &FormValues, context: &StepContext)
 }
 
 /// A step's form filled in from the draft, to show what was saved.
+/// What of a refused step's form is kept on the draft to show again: only the fields
+/// the step has, each at most twice its own limit (so "too long" can still be shown
+/// with what was typed), and never more than [`KEPT_FIELDS_MAX`] of them. Anything
+/// else a request carries is dropped.
+pub fn kept_for_step(step: &Step, form: &FormValues) -> FormValues {
+    const EXACT: [(&str, usize); 12] = [
+        ("consent", MAX_SHORT),
+        ("name", MAX_SHORT),
+        ("national_id", MAX_SHORT),
+        ("municipality", MAX_SHORT),
+        ("phone", MAX_SHORT),
+        ("email", MAX_SHORT),
+        ("interpreter", MAX_SHORT),
+        ("interpreter_language", MAX_SHORT),
+        ("help_text", MAX_TEXT),
+        ("format", MAX_SHORT),
+        ("mode", MAX_SHORT),
+        ("areas", MAX_SHORT),
+    ];
+    let prefixes: &[&str] = match step {
+        Step::About => &["contact_", "time_"],
+        Step::Help => &["area_"],
+        Step::Questionnaire(_) => &["item_"],
+        Step::Preferences => &["pref_"],
+        Step::Consent | Step::Review => &[],
+    };
+    let limit_of = |name: &str| {
+        EXACT
+            .iter()
+            .find(|(known, _)| *known == name)
+            .map(|(_, limit)| *limit)
+            .or_else(|| {
+                prefixes
+                    .iter()
+                    .any(|p| {
+                        name.strip_prefix(p).is_some_and(|rest| {
+                            !rest.is_empty()
+                                && rest.len() <= 40
+                                && rest.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+                        })
+                    })
+                    .then_some(MAX_SHORT)
+            })
+    };
+    form.iter()
+        .filter_map(|(name, value)| {
+            let limit = limit_of(name)?;
+            Some((name.clone(), value.chars().take(2 * limit).collect()))
+        })
+        .take(KEPT_FIELDS_MAX)
+        .collect()
+}
+
+/// The most fields a refused step keeps.
+pub const KEPT_FIELDS_MAX: usize = 80;
+
 pub fn values(draft: &Draft, step: &Step) -> FormValues {
     let mut v = FormValues::new();
     let mut set = |name: &str, value: &str| {

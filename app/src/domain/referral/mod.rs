@@ -9,7 +9,10 @@ use serde::{Deserialize, Serialize};
 
 use super::questionnaire::Answer;
 
-pub use form::{apply, is_phone_number, values, FormValues, MunicipalityCheck, StepContext};
+pub use form::{
+    apply, is_phone_number, kept_for_step, values, FormValues, MunicipalityCheck, StepContext,
+    KEPT_FIELDS_MAX,
+};
 pub use freshness::{is_fresh, DEFAULT_REUSE_DAYS};
 
 /// What a person may want help with.

@@ -300,3 +300,38 @@ fn answers_are_reused_within_the_window_only() {
         "a negative window reuses nothing older than now"
     );
 }
+
+#[test]
+fn a_refused_step_keeps_only_its_own_fields_within_their_limits() {
+    use super::{kept_for_step, FormValues, KEPT_FIELDS_MAX};
+    let mut form = FormValues::new();
+    form.insert("name".into(), "Kari".into());
+    form.insert("help_text".into(), "x".repeat(10_000));
+    form.insert("contact_phone".into(), "on".into());
+    form.insert("evil".into(), "y".repeat(1_000_000));
+    form.insert("item_1".into(), "2".into());
+    for i in 0..500 {
+        form.insert(format!("time_{i}"), "on".into());
+    }
+    let about = kept_for_step(&Step::About, &form);
+    assert_eq!(about.get("name").map(String::as_str), Some("Kari"));
+    assert!(about.contains_key("contact_phone"));
+    assert!(!about.contains_key("evil"), "unknown fields are dropped");
+    assert!(
+        !about.contains_key("item_1"),
+        "another step's fields are dropped"
+    );
+    assert_eq!(about.len(), KEPT_FIELDS_MAX, "never more than the cap");
+    let help = kept_for_step(&Step::Help, &form);
+    assert_eq!(
+        help["help_text"].chars().count(),
+        4_000,
+        "twice the field's limit"
+    );
+    let size: usize = about
+        .iter()
+        .chain(help.iter())
+        .map(|(k, v)| k.len() + v.len())
+        .sum();
+    assert!(size < 20_000, "{size} bytes kept");
+}
