@@ -83,6 +83,7 @@ export default defineConfig({
       // SQLite by default; scripts/test runs the suite again on PostgreSQL.
       DATABASE_URL: process.env.E2E_DATABASE_URL ?? `sqlite://${dataDir}/rph.sqlite3`,
       RPH_OUTBOX_DIR: `${dataDir}/outbox`,
+      RPH_ACCESS_LOG_CHECKPOINTS: `${dataDir}/access-log-checkpoints`,
       RUST_LOG: 'warn',
     },
   },

@@ -38,6 +38,10 @@ pub struct Settings {
     pub media: crate::sfu::MediaConfig,
     /// Days an untouched referral draft is kept before it is deleted.
     pub draft_retention_days: i64,
+    /// The key of the access log's chain and checkpoints (not in the database).
+    pub access_log_key: SecretString,
+    /// The file signed checkpoints of the access log are appended to.
+    pub access_log_checkpoints: PathBuf,
     /// Proxies whose `Forwarded`/`X-Forwarded-For` headers name the client.
     pub trusted_proxies: crate::client_address::TrustedProxies,
 }
@@ -72,6 +76,8 @@ pub const KNOWN_VARIABLES: &[&str] = &[
     "RPH_ICE_POLICY",
     "RPH_TRUSTED_PROXIES",
     "RPH_DRAFT_RETENTION_DAYS",
+    "RPH_ACCESS_LOG_KEY",
+    "RPH_ACCESS_LOG_CHECKPOINTS",
 ];
 
 impl Settings {
@@ -197,6 +203,23 @@ impl Settings {
 
         let media = media_settings(&vars, &mut problems);
 
+        let access_log_key = match get("RPH_ACCESS_LOG_KEY") {
+            Some(key) if key.len() >= 32 => key.to_owned(),
+            Some(_) => {
+                problems.push("RPH_ACCESS_LOG_KEY must be at least 32 characters".to_owned());
+                String::new()
+            }
+            None if production => {
+                problems.push(
+                    "RPH_ACCESS_LOG_KEY is required in production (at least 32 random characters, \
+                     kept apart from the database)"
+                        .to_owned(),
+                );
+                String::new()
+            }
+            None => app::server::access_log::DEVELOPMENT_KEY.to_owned(),
+        };
+
         let draft_retention_days = match get("RPH_DRAFT_RETENTION_DAYS").map(str::parse::<i64>) {
             None => 30,
             Some(Ok(days)) if (1..=365).contains(&days) => days,
@@ -241,6 +264,10 @@ impl Settings {
             media,
             trusted_proxies,
             draft_retention_days,
+            access_log_key: access_log_key.into(),
+            access_log_checkpoints: get("RPH_ACCESS_LOG_CHECKPOINTS")
+                .unwrap_or("data/access-log-checkpoints")
+                .into(),
         })
     }
 
@@ -375,7 +402,8 @@ mod tests {
         assert!(text.contains("RPH_SESSION_SECRET is required"), "{text}");
         assert!(text.contains("RPH_SMTP_URL is required"), "{text}");
         assert!(text.contains("PUBLIC_URL must use https://"), "{text}");
-        assert_eq!(err.problems.len(), 3);
+        assert!(text.contains("RPH_ACCESS_LOG_KEY is required"), "{text}");
+        assert_eq!(err.problems.len(), 4);
     }
 
     #[test]
@@ -385,6 +413,10 @@ mod tests {
             ("PUBLIC_URL", "https://rph.example/"),
             ("RPH_SESSION_SECRET", "0123456789abcdef0123456789abcdef"),
             ("RPH_SMTP_URL", "smtp://mail.example:587"),
+            (
+                "RPH_ACCESS_LOG_KEY",
+                "another test key for the access log, long",
+            ),
         ]))
         .unwrap();
         assert!(s.is_production());
@@ -399,6 +431,10 @@ mod tests {
             ("PUBLIC_URL", "https://rph.example"),
             ("RPH_SESSION_SECRET", "0123456789abcdef0123456789abcdef"),
             ("RPH_SMTP_URL", "smtp://mail.example:587"),
+            (
+                "RPH_ACCESS_LOG_KEY",
+                "another test key for the access log, long",
+            ),
             ("RPH_SEED_DEMO", "true"),
         ]))
         .unwrap_err();

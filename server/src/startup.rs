@@ -54,7 +54,10 @@ impl Application {
             app::server::instruments::Instruments::load(settings.questionnaires_dir.as_deref())?;
         let db = Db::connect(settings.database_url())
             .await
-            .context("connecting to the database")?;
+            .context("connecting to the database")?
+            .with_access_log_key(
+                secrecy::ExposeSecret::expose_secret(&settings.access_log_key).as_bytes(),
+            );
         migrate(&db).await?;
         // Nobody is in a room after a restart; close what a crash left open.
         app::server::rooms::close_open_attendance(&db)
@@ -93,6 +96,7 @@ impl Application {
                 public_url: settings.public_url.clone(),
                 production: settings.is_production(),
                 draft_retention_days: settings.draft_retention_days,
+                access_log_checkpoints: settings.access_log_checkpoints.clone(),
             }),
             instruments: Arc::new(instruments),
             leptos_options,

@@ -2,9 +2,15 @@
 //!
 //! Repositories of personal data take an [`AccessGrant`], and the only way to get
 //! one is [`grant`], which writes the entry first: an access cannot forget its log.
-//! Entries are chained by hash, so a changed or removed entry is found by
-//! [`verify_chain`].
+//! Entries are chained by HMAC-SHA-256 under a key that is a setting, not in the
+//! database, so a changed or removed entry is found by [`verify_chain`], and whoever
+//! can write the database cannot compute a new chain. Signed checkpoints (count and
+//! head) are written outside the database ([`write_checkpoint`]): cutting off the
+//! newest entries, or replacing the chain, contradicts them.
 
+use std::sync::Arc;
+
+use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
 use sqlx::Row;
 
@@ -15,6 +21,40 @@ use crate::domain::access::{AccessAction, DataKind};
 
 /// The hash before the first entry.
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+
+/// The key of the chain and its checkpoints.
+#[derive(Clone)]
+pub struct ChainKey(Arc<Vec<u8>>);
+
+impl std::fmt::Debug for ChainKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ChainKey(…)")
+    }
+}
+
+impl ChainKey {
+    pub fn new(key: &[u8]) -> ChainKey {
+        ChainKey(Arc::new(key.to_vec()))
+    }
+
+    /// The key used where none is set (development and tests; production requires
+    /// `RPH_ACCESS_LOG_KEY`).
+    pub fn development() -> ChainKey {
+        ChainKey::new(DEVELOPMENT_KEY.as_bytes())
+    }
+
+    fn mac(&self, text: &str) -> String {
+        let Ok(mut mac) = Hmac::<Sha256>::new_from_slice(&self.0) else {
+            // HMAC takes keys of any length; never reached, and nothing could match it.
+            return String::new();
+        };
+        mac.update(text.as_bytes());
+        hex(&mac.finalize().into_bytes())
+    }
+}
+
+/// Not secret: only for development and tests.
+pub const DEVELOPMENT_KEY: &str = "development access log key, not for production use";
 
 /// The member of staff doing the access, in the role and service they act in.
 #[derive(Clone, Debug)]
@@ -53,9 +93,11 @@ fn field(out: &mut String, value: &str) {
     out.push('|');
 }
 
-/// The hash of an entry: the previous hash and every field, length-prefixed.
+/// The hash of an entry: the previous hash and every field, length-prefixed, under
+/// the chain's key (`None`: plain SHA-256, as entries were before the chain was keyed).
 #[allow(clippy::too_many_arguments)]
 pub fn entry_hash(
+    key: Option<&ChainKey>,
     prev: &str,
     at: i64,
     actor_account_id: i64,
@@ -82,7 +124,10 @@ pub fn entry_hash(
     ] {
         field(&mut text, value);
     }
-    hex(&Sha256::digest(text.as_bytes()))
+    match key {
+        Some(key) => key.mac(&text),
+        None => hex(&Sha256::digest(text.as_bytes())),
+    }
 }
 
 /// Writes the entry for an access and returns the grant that lets it happen.
@@ -105,6 +150,7 @@ pub async fn grant(db: &Db, actor: &Actor, access: Access<'_>) -> Result<AccessG
             .unwrap_or_else(|| GENESIS.to_owned());
     let at = now();
     let hash = entry_hash(
+        Some(&db.access_log_key),
         &prev,
         at,
         actor.account_id,
@@ -118,8 +164,8 @@ pub async fn grant(db: &Db, actor: &Actor, access: Access<'_>) -> Result<AccessG
     );
     let entry_id: i64 = sqlx::query(
         "insert into access_log (at, actor_account_id, actor_role, service_id, subject_account_id,
-             record_kind, record_id, data_kind, action, prev_hash, hash)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+             record_kind, record_id, data_kind, action, prev_hash, hash, keyed)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 1)
          returning access_log_id",
     )
     .bind(at)
@@ -156,17 +202,215 @@ pub enum ChainReport {
     },
 }
 
-/// Recomputes every hash in order and reports the first broken link.
+/// A signed note of how long the chain was and how it ended, kept outside the database.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Checkpoint {
+    pub at: i64,
+    pub count: u64,
+    pub head: String,
+}
+
+impl Checkpoint {
+    fn signed_text(&self) -> String {
+        format!(
+            "access-log-checkpoint|{}|{}|{}",
+            self.at, self.count, self.head
+        )
+    }
+
+    /// The line written to the checkpoint file and the log.
+    pub fn line(&self, key: &ChainKey) -> String {
+        format!(
+            "checkpoint at={} count={} head={} mac={}",
+            self.at,
+            self.count,
+            self.head,
+            key.mac(&self.signed_text())
+        )
+    }
+
+    /// Reads a line; `None` when it is not a checkpoint signed with this key.
+    pub fn parse(line: &str, key: &ChainKey) -> Option<Checkpoint> {
+        let mut at = None;
+        let mut count = None;
+        let mut head = None;
+        let mut mac = None;
+        let mut words = line.split_whitespace();
+        if words.next() != Some("checkpoint") {
+            return None;
+        }
+        for word in words {
+            match word.split_once('=') {
+                Some(("at", v)) => at = v.parse().ok(),
+                Some(("count", v)) => count = v.parse().ok(),
+                Some(("head", v)) => head = Some(v.to_owned()),
+                Some(("mac", v)) => mac = Some(v.to_owned()),
+                _ => return None,
+            }
+        }
+        let checkpoint = Checkpoint {
+            at: at?,
+            count: count?,
+            head: head?,
+        };
+        if mac.as_deref() == Some(key.mac(&checkpoint.signed_text()).as_str()) {
+            Some(checkpoint)
+        } else {
+            None
+        }
+    }
+}
+
+/// The chain's length and last hash now.
+pub async fn current_checkpoint(db: &Db, at: i64) -> Result<Checkpoint, sqlx::Error> {
+    let count: i64 = sqlx::query("select count(*) as n from access_log")
+        .fetch_one(&db.pool)
+        .await?
+        .try_get("n")?;
+    let head: String =
+        sqlx::query("select hash from access_log order by access_log_id desc limit 1")
+            .fetch_optional(&db.pool)
+            .await?
+            .map(|row| row.try_get("hash"))
+            .transpose()?
+            .unwrap_or_else(|| GENESIS.to_owned());
+    Ok(Checkpoint {
+        at,
+        count: u64::try_from(count).unwrap_or(0),
+        head,
+    })
+}
+
+/// Appends a signed checkpoint to the file (outside the database) and to the log,
+/// unless the chain has not grown since the file's last one. Returns the count.
+pub async fn write_checkpoint(
+    db: &Db,
+    file: &std::path::Path,
+    at: i64,
+) -> Result<u64, CheckpointError> {
+    use std::io::Write as _;
+    let checkpoint = current_checkpoint(db, at).await?;
+    let earlier = read_checkpoints(file, &db.access_log_key)?;
+    if earlier
+        .last()
+        .is_some_and(|last| last.count == checkpoint.count)
+    {
+        return Ok(checkpoint.count);
+    }
+    let line = checkpoint.line(&db.access_log_key);
+    if let Some(dir) = file.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir)?;
+    }
+    let mut out = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(file)?;
+    writeln!(out, "{line}")?;
+    out.sync_data()?;
+    tracing::info!(checkpoint = %line, "access log checkpoint");
+    Ok(checkpoint.count)
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum CheckpointError {
+    #[error("database: {0}")]
+    Db(#[from] sqlx::Error),
+    #[error("checkpoint file: {0}")]
+    File(#[from] std::io::Error),
+    #[error("line {0} of the checkpoint file is not a checkpoint signed with the key")]
+    Unsigned(usize),
+}
+
+/// Every checkpoint in the file (none when there is no file yet).
+pub fn read_checkpoints(
+    file: &std::path::Path,
+    key: &ChainKey,
+) -> Result<Vec<Checkpoint>, CheckpointError> {
+    let text = match std::fs::read_to_string(file) {
+        Ok(text) => text,
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(error) => return Err(error.into()),
+    };
+    text.lines()
+        .enumerate()
+        .filter(|(_, line)| !line.trim().is_empty())
+        .map(|(i, line)| Checkpoint::parse(line, key).ok_or(CheckpointError::Unsigned(i + 1)))
+        .collect()
+}
+
+/// Whether the triggers that refuse changes and deletes are there and enabled.
+pub async fn append_only_in_place(db: &Db) -> Result<bool, sqlx::Error> {
+    let sql = match db.backend {
+        Backend::Sqlite => {
+            "select count(*) as n from sqlite_master
+             where type = 'trigger' and tbl_name = 'access_log'
+               and name in ('access_log_no_update', 'access_log_no_delete')"
+        }
+        Backend::Postgres => {
+            "select count(*) * 2 as n from pg_trigger
+             where tgrelid = 'access_log'::regclass and tgname = 'access_log_no_change'
+               and tgenabled <> 'D'"
+        }
+    };
+    let n: i64 = sqlx::query(sql).fetch_one(&db.pool).await?.try_get("n")?;
+    Ok(n == 2)
+}
+
+/// Checks the chain under the key, then against every checkpoint, then that the log
+/// is still append-only; reports the first problem.
+pub async fn verify(db: &Db, checkpoints: &[Checkpoint]) -> Result<ChainReport, sqlx::Error> {
+    let report = verify_chain(db).await?;
+    let ChainReport::Intact { entries } = report else {
+        return Ok(report);
+    };
+    let hashes: Vec<String> = sqlx::query("select hash from access_log order by access_log_id")
+        .fetch_all(&db.pool)
+        .await?
+        .iter()
+        .map(|row| row.try_get("hash"))
+        .collect::<Result<_, _>>()?;
+    for checkpoint in checkpoints {
+        if checkpoint.count > entries {
+            return Ok(ChainReport::Broken {
+                entry_id: i64::try_from(entries).unwrap_or(i64::MAX) + 1,
+                reason: "entries are missing at the end: a signed checkpoint counted more (the newest entries were removed)",
+            });
+        }
+        let at_checkpoint = match checkpoint.count {
+            0 => GENESIS,
+            n => hashes[usize::try_from(n).unwrap_or(usize::MAX) - 1].as_str(),
+        };
+        if at_checkpoint != checkpoint.head {
+            return Ok(ChainReport::Broken {
+                entry_id: i64::try_from(checkpoint.count).unwrap_or(i64::MAX),
+                reason:
+                    "it is not the entry a signed checkpoint ended with (the chain was replaced)",
+            });
+        }
+    }
+    if !append_only_in_place(db).await? {
+        return Ok(ChainReport::Broken {
+            entry_id: 0,
+            reason: "the triggers that keep the log append-only are missing or disabled",
+        });
+    }
+    Ok(ChainReport::Intact { entries })
+}
+
+/// Recomputes every hash in order under the key and reports the first broken link.
+/// Entries from before the chain was keyed are checked by plain SHA-256, and only
+/// before the first keyed one.
 pub async fn verify_chain(db: &Db) -> Result<ChainReport, sqlx::Error> {
     let rows = sqlx::query(
         "select access_log_id, at, actor_account_id, actor_role, service_id, subject_account_id,
-                record_kind, record_id, data_kind, action, prev_hash, hash
+                record_kind, record_id, data_kind, action, prev_hash, hash, keyed
          from access_log order by access_log_id",
     )
     .fetch_all(&db.pool)
     .await?;
     let mut prev = GENESIS.to_owned();
     let mut entries = 0;
+    let mut keyed_seen = false;
     for row in rows {
         let entry_id: i64 = row.try_get("access_log_id")?;
         let stored_prev: String = row.try_get("prev_hash")?;
@@ -176,7 +420,16 @@ pub async fn verify_chain(db: &Db) -> Result<ChainReport, sqlx::Error> {
                 reason: "it does not follow the entry before it (an entry was removed or changed)",
             });
         }
+        let keyed = row.try_get::<i64, _>("keyed")? != 0;
+        if keyed_seen && !keyed {
+            return Ok(ChainReport::Broken {
+                entry_id,
+                reason: "it is not keyed, after keyed entries (the chain was recomputed)",
+            });
+        }
+        keyed_seen |= keyed;
         let expected = entry_hash(
+            keyed.then_some(&db.access_log_key),
             &prev,
             row.try_get("at")?,
             row.try_get("actor_account_id")?,
@@ -249,6 +502,7 @@ mod tests {
     #[test]
     fn the_hash_covers_every_field_and_the_previous_hash() {
         let base = entry_hash(
+            Some(&ChainKey::development()),
             GENESIS,
             1,
             2,
@@ -263,6 +517,7 @@ mod tests {
         assert_eq!(base.len(), 64);
         let variants = [
             entry_hash(
+                Some(&ChainKey::development()),
                 "1",
                 1,
                 2,
@@ -275,6 +530,7 @@ mod tests {
                 "viewed",
             ),
             entry_hash(
+                Some(&ChainKey::development()),
                 GENESIS,
                 9,
                 2,
@@ -287,6 +543,7 @@ mod tests {
                 "viewed",
             ),
             entry_hash(
+                Some(&ChainKey::development()),
                 GENESIS,
                 1,
                 2,
@@ -299,9 +556,20 @@ mod tests {
                 "viewed",
             ),
             entry_hash(
-                GENESIS, 1, 2, "intake", None, 4, "referral", "5", "referral", "viewed",
+                Some(&ChainKey::development()),
+                GENESIS,
+                1,
+                2,
+                "intake",
+                None,
+                4,
+                "referral",
+                "5",
+                "referral",
+                "viewed",
             ),
             entry_hash(
+                Some(&ChainKey::development()),
                 GENESIS,
                 1,
                 2,
@@ -321,8 +589,35 @@ mod tests {
 
     #[test]
     fn fields_cannot_run_into_each_other() {
-        let a = entry_hash(GENESIS, 1, 2, "ab", None, 4, "c", "5", "d", "e");
-        let b = entry_hash(GENESIS, 1, 2, "a", None, 4, "bc", "5", "d", "e");
+        let a = entry_hash(None, GENESIS, 1, 2, "ab", None, 4, "c", "5", "d", "e");
+        let b = entry_hash(None, GENESIS, 1, 2, "a", None, 4, "bc", "5", "d", "e");
         assert_ne!(a, b);
+    }
+
+    #[test]
+    fn the_key_makes_the_hash() {
+        let with = |key: Option<&ChainKey>| {
+            entry_hash(
+                key, GENESIS, 1, 2, "intake", None, 4, "referral", "5", "referral", "viewed",
+            )
+        };
+        let ours = with(Some(&ChainKey::development()));
+        assert_ne!(ours, with(Some(&ChainKey::new(b"another key"))));
+        assert_ne!(ours, with(None));
+    }
+
+    #[test]
+    fn a_checkpoint_reads_back_only_under_its_key() {
+        let key = ChainKey::development();
+        let checkpoint = Checkpoint {
+            at: 1_700_000_000,
+            count: 12,
+            head: "ab".repeat(32),
+        };
+        let line = checkpoint.line(&key);
+        assert_eq!(Checkpoint::parse(&line, &key), Some(checkpoint));
+        assert!(Checkpoint::parse(&line, &ChainKey::new(b"other")).is_none());
+        assert!(Checkpoint::parse(&line.replace("count=12", "count=11"), &key).is_none());
+        assert!(Checkpoint::parse("nonsense", &key).is_none());
     }
 }

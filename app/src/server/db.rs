@@ -44,6 +44,8 @@ pub struct Db {
     pub backend: Backend,
     /// Changes on the triage board, for every open board.
     pub board: super::board_events::BoardEvents,
+    /// The key of the access log's chain: a setting, never stored in the database.
+    pub access_log_key: super::access_log::ChainKey,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -108,7 +110,14 @@ impl Db {
             pool,
             backend,
             board,
+            access_log_key: super::access_log::ChainKey::development(),
         })
+    }
+
+    /// The same pool with the access log keyed by `key` (the production setting).
+    pub fn with_access_log_key(mut self, key: &[u8]) -> Db {
+        self.access_log_key = super::access_log::ChainKey::new(key);
+        self
     }
 
     /// Answers whether the database takes a query right now.

@@ -16,26 +16,32 @@ pub enum Job {
     /// Deletes referral drafts untouched for the retention period, with the identity
     /// numbers and answers they hold, and what else is kept only for a while.
     PurgeExpired,
+    /// Appends a signed checkpoint of the access log (count and head) to a file
+    /// outside the database and to the log.
+    AccessLogCheckpoint,
 }
 
 impl Job {
-    pub const ALL: [Job; 1] = [Job::PurgeExpired];
+    pub const ALL: [Job; 2] = [Job::PurgeExpired, Job::AccessLogCheckpoint];
 
     pub fn name(self) -> &'static str {
         match self {
             Job::PurgeExpired => "purge_expired",
+            Job::AccessLogCheckpoint => "access_log_checkpoint",
         }
     }
 
     fn every_seconds(self) -> i64 {
         match self {
             Job::PurgeExpired => 60 * 60,
+            Job::AccessLogCheckpoint => 10 * 60,
         }
     }
 
     fn lease_seconds(self) -> i64 {
         match self {
             Job::PurgeExpired => 10 * 60,
+            Job::AccessLogCheckpoint => 5 * 60,
         }
     }
 }
@@ -50,7 +56,7 @@ pub async fn run_due(state: &AppState, at: i64) -> Result<Ran, sqlx::Error> {
         if !claim(&state.db, job, at).await? {
             continue;
         }
-        let outcome = run(state, job, at).await.map_err(|e| e.to_string());
+        let outcome = run(state, job, at).await;
         finish(&state.db, job, at, &outcome).await?;
         match &outcome {
             Ok(count) => tracing::info!(job = job.name(), count, "job done"),
@@ -126,9 +132,16 @@ async fn finish(
     .map(|_| ())
 }
 
-async fn run(state: &AppState, job: Job, at: i64) -> Result<u64, sqlx::Error> {
+async fn run(state: &AppState, job: Job, at: i64) -> Result<u64, String> {
     match job {
-        Job::PurgeExpired => purge_expired(&state.db, state.site.draft_retention_days, at).await,
+        Job::PurgeExpired => purge_expired(&state.db, state.site.draft_retention_days, at)
+            .await
+            .map_err(|e| e.to_string()),
+        Job::AccessLogCheckpoint => {
+            super::access_log::write_checkpoint(&state.db, &state.site.access_log_checkpoints, at)
+                .await
+                .map_err(|e| e.to_string())
+        }
     }
 }
 

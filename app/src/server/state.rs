@@ -25,6 +25,8 @@ pub struct SiteSettings {
     pub production: bool,
     /// Days an untouched referral draft is kept before it is deleted.
     pub draft_retention_days: i64,
+    /// The file the access log's signed checkpoints are appended to.
+    pub access_log_checkpoints: std::path::PathBuf,
 }
 
 impl axum::extract::FromRef<AppState> for LeptosOptions {

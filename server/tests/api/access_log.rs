@@ -2,7 +2,8 @@
 //! verified by a command, and readable by the citizen it is about.
 
 use app::domain::access::{AccessAction, DataKind};
-use app::server::access_log::{self, Access, Actor, ChainReport};
+use app::server::access_log::{self, Access, Actor, ChainKey, ChainReport};
+use app::server::db::now;
 use app::server::Backend;
 
 use crate::helpers::{location, TestApp};
@@ -36,11 +37,58 @@ async fn intake_reads(app: &TestApp, subject: i64, what: DataKind) {
     .unwrap();
 }
 
+/// Rewrites every entry's links as someone who can write the database but does not
+/// have the key would: under `key` (or unkeyed when `None`), optionally moving one
+/// entry to another person first.
+async fn recompute_chain(app: &TestApp, key: Option<&ChainKey>, move_entry: Option<(i64, i64)>) {
+    use sqlx::Row as _;
+    if let Some((id, to)) = move_entry {
+        tamper(
+            app,
+            &format!("update access_log set subject_account_id = {to} where access_log_id = {id}"),
+        )
+        .await;
+    }
+    let rows = sqlx::query(
+        "select access_log_id, at, actor_account_id, actor_role, service_id, subject_account_id,
+                record_kind, record_id, data_kind, action
+         from access_log order by access_log_id",
+    )
+    .fetch_all(&app.state.db.pool)
+    .await
+    .unwrap();
+    let mut prev = access_log::GENESIS.to_owned();
+    for row in rows {
+        let id: i64 = row.get("access_log_id");
+        let hash = access_log::entry_hash(
+            key,
+            &prev,
+            row.get("at"),
+            row.get("actor_account_id"),
+            &row.get::<String, _>("actor_role"),
+            row.get("service_id"),
+            row.get("subject_account_id"),
+            &row.get::<String, _>("record_kind"),
+            &row.get::<String, _>("record_id"),
+            &row.get::<String, _>("data_kind"),
+            &row.get::<String, _>("action"),
+        );
+        app.execute(&format!(
+            "update access_log set prev_hash = '{prev}', hash = '{hash}', keyed = {} where access_log_id = {id}",
+            i64::from(key.is_some())
+        ))
+        .await;
+        prev = hash;
+    }
+}
+
 async fn tamper(app: &TestApp, sql: &str) {
     match app.backend {
         Backend::Sqlite => {
-            app.execute("drop trigger access_log_no_update").await;
-            app.execute("drop trigger access_log_no_delete").await;
+            app.execute("drop trigger if exists access_log_no_update")
+                .await;
+            app.execute("drop trigger if exists access_log_no_delete")
+                .await;
         }
         Backend::Postgres => {
             app.execute("alter table access_log disable trigger user")
@@ -116,6 +164,58 @@ on_both_backends! {
         }
     }
 
+    async fn cutting_off_the_newest_entries_is_found_by_a_signed_checkpoint(app: TestApp) {
+        let citizen = id_of(&app, "innbygger@demo.example").await;
+        for _ in 0..3 {
+            intake_reads(&app, citizen, DataKind::Referral).await;
+        }
+        let file = app.dir.join("checkpoints-under-test");
+        access_log::write_checkpoint(&app.state.db, &file, now()).await.unwrap();
+        let checkpoints = access_log::read_checkpoints(&file, &app.state.db.access_log_key).unwrap();
+        assert_eq!(checkpoints.len(), 1);
+        let total = app.count("access_log").await as u64;
+        assert_eq!(access_log::verify(&app.state.db, &checkpoints).await.unwrap(), ChainReport::Intact { entries: total });
+
+        tamper(&app, "delete from access_log where access_log_id = (select max(access_log_id) from access_log)").await;
+        // The chain alone still links up: that is why the checkpoint exists.
+        assert!(matches!(access_log::verify_chain(&app.state.db).await.unwrap(), ChainReport::Intact { .. }));
+        match access_log::verify(&app.state.db, &checkpoints).await.unwrap() {
+            ChainReport::Broken { reason, .. } => assert!(reason.contains("missing at the end"), "{reason}"),
+            other => panic!("truncation went unnoticed: {other:?}"),
+        }
+    }
+
+    async fn a_chain_recomputed_without_the_key_is_found(app: TestApp) {
+        let kari = id_of(&app, "innbygger@demo.example").await;
+        let lead = id_of(&app, "leder@demo.example").await;
+        for _ in 0..3 {
+            intake_reads(&app, kari, DataKind::Referral).await;
+        }
+        let file = app.dir.join("checkpoints-under-test");
+        access_log::write_checkpoint(&app.state.db, &file, now()).await.unwrap();
+        let checkpoints = access_log::read_checkpoints(&file, &app.state.db.access_log_key).unwrap();
+        // Move the first entry to another person and recompute every link, with a key
+        // of one's own, and then as unkeyed entries from before the key.
+        for key in [Some(ChainKey::new(b"a key the attacker chose")), None] {
+            recompute_chain(&app, key.as_ref(), Some((1, lead))).await;
+            match access_log::verify(&app.state.db, &checkpoints).await.unwrap() {
+                ChainReport::Broken { .. } => {}
+                other => panic!("a recomputed chain went unnoticed ({}): {other:?}", key.is_some()),
+            }
+        }
+    }
+
+    async fn a_dropped_or_disabled_trigger_is_found(app: TestApp) {
+        let citizen = id_of(&app, "innbygger@demo.example").await;
+        intake_reads(&app, citizen, DataKind::Referral).await;
+        assert!(matches!(access_log::verify(&app.state.db, &[]).await.unwrap(), ChainReport::Intact { .. }));
+        tamper(&app, "select 1").await;
+        match access_log::verify(&app.state.db, &[]).await.unwrap() {
+            ChainReport::Broken { reason, .. } => assert!(reason.contains("triggers"), "{reason}"),
+            other => panic!("a dropped trigger went unnoticed: {other:?}"),
+        }
+    }
+
     async fn a_citizen_sees_who_looked_at_their_data_and_nobody_elses(app: TestApp) {
         let kari = id_of(&app, "innbygger@demo.example").await;
         intake_reads(&app, kari, DataKind::QuestionnaireAnswers).await;
@@ -148,6 +248,10 @@ fn the_verify_command_reports_intact_and_broken_chains() {
         std::process::Command::new(env!("CARGO_BIN_EXE_server"))
             .arg("verify-access-log")
             .env("DATABASE_URL", &db_url)
+            .env(
+                "RPH_ACCESS_LOG_CHECKPOINTS",
+                app.dir.join("access-log-checkpoints"),
+            )
             .env("RUST_LOG", "warn")
             .output()
             .unwrap()

@@ -104,6 +104,10 @@ impl TestApp {
                 "RPH_OUTBOX_DIR".into(),
                 dir.join("outbox").display().to_string(),
             ),
+            (
+                "RPH_ACCESS_LOG_CHECKPOINTS".into(),
+                dir.join("access-log-checkpoints").display().to_string(),
+            ),
         ];
         vars.extend(extra.iter().map(|(k, v)| (k.to_string(), v.to_string())));
         let settings = Settings::from_vars(vars).expect("valid test settings");
@@ -592,4 +596,8 @@ pub const PRODUCTION: &[(&str, &str)] = &[
         "0123456789abcdef0123456789abcdef-test",
     ),
     ("RPH_SMTP_URL", "smtp://127.0.0.1:9"),
+    (
+        "RPH_ACCESS_LOG_KEY",
+        "a test key for the access log, 32+ chars",
+    ),
 ];

@@ -268,10 +268,11 @@ async fn a_refused_referral_page_always_answers_in_full_under_parallel_requests(
                         match response.text().await {
                             Ok(body) if status == 401 && body.contains("</html>") => continue,
                             Ok(_) => format!("{url}: {status}, incomplete page"),
-                            Err(error) => format!("{url}: {status}, body lost: {error}"),
+                            Err(error) => format!("{url}: {status}, body lost: {error:?}"),
                         }
                     }
-                    Err(error) => format!("{url}: {error}"),
+                    // The whole chain: a timeout and a dropped connection read the same at the top.
+                    Err(error) => format!("{url}: {error:?}"),
                 };
                 failures.push(outcome);
             }

@@ -62,7 +62,7 @@ on_both_backends! {
         let at = now();
         fresh_schedule(&app).await;
         let ran = jobs::run_due(&app.state, at).await.unwrap();
-        assert_eq!(ran, vec![(Job::PurgeExpired, Ok(1))]);
+        assert!(ran.contains(&(Job::PurgeExpired, Ok(1))), "{ran:?}");
         assert_eq!(app.count("referral_draft").await, 1);
         let left: String = sqlx::query("select data from referral_draft").fetch_one(&app.state.db.pool).await.unwrap().try_get("data").unwrap();
         assert!(left.contains(&fnr("150590", 1)), "the recent draft stays");
@@ -70,18 +70,19 @@ on_both_backends! {
 
         // The schedule is in the database: not due again until an hour has passed.
         assert!(jobs::run_due(&app.state, at + 60).await.unwrap().is_empty());
-        assert_eq!(jobs::run_due(&app.state, at + 3601).await.unwrap().len(), 1);
+        let later = jobs::run_due(&app.state, at + 3601).await.unwrap();
+        assert!(later.iter().any(|(job, _)| *job == Job::PurgeExpired), "{later:?}");
     }
 
     async fn of_two_runners_at_once_only_one_runs_a_job(app: TestApp) {
         fresh_schedule(&app).await;
         let at = now();
         let (a, b) = tokio::join!(jobs::run_due(&app.state, at), jobs::run_due(&app.state, at));
-        assert_eq!(a.unwrap().len() + b.unwrap().len(), 1);
+        assert_eq!(a.unwrap().len() + b.unwrap().len(), Job::ALL.len(), "each job once");
         // A run that died keeps its lease until the lease ends, then is taken up again.
         app.execute(&format!("update scheduled_job set next_run_at = {at}, leased_until = {}", at + 600)).await;
         assert!(jobs::run_due(&app.state, at + 1).await.unwrap().is_empty());
-        assert_eq!(jobs::run_due(&app.state, at + 601).await.unwrap().len(), 1);
+        assert_eq!(jobs::run_due(&app.state, at + 601).await.unwrap().len(), Job::ALL.len());
     }
 
     async fn a_refused_step_keeps_only_bounded_known_fields_on_the_draft(app: TestApp) {
@@ -121,6 +122,6 @@ async fn the_retention_period_is_a_setting() {
         .await;
     fresh_schedule(&app).await;
     let ran = jobs::run_due(&app.state, now()).await.unwrap();
-    assert_eq!(ran, vec![(Job::PurgeExpired, Ok(1))]);
+    assert!(ran.contains(&(Job::PurgeExpired, Ok(1))), "{ran:?}");
     assert_eq!(app.count("referral_draft").await, 0);
 }
