@@ -12,7 +12,7 @@ use crate::domain::referral::{
 };
 use crate::error::AppError;
 use crate::i18n::{detect_lang, texts, Lang};
-use crate::server::auth::{cookie_value, require_signed_in, set_cookie};
+use crate::server::auth::{cookie_value, require_signed_in, set_cookie, site_cookie};
 use crate::server::db::now;
 use crate::server::referrals::{self, DraftRecord, ScoredAnswers, Submission};
 use crate::server::services::{self, ServiceDetail};
@@ -30,14 +30,12 @@ fn cookie_name(production: bool) -> &'static str {
 }
 
 fn set_draft_cookie(state: &AppState, token: &str) {
-    let secure = if state.site.production {
-        "; Secure"
-    } else {
-        ""
-    };
-    set_cookie(&format!(
-        "{}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={DRAFT_MAX_AGE}{secure}",
-        cookie_name(state.site.production)
+    let production = state.site.production;
+    set_cookie(&site_cookie(
+        cookie_name(production),
+        token,
+        Some(DRAFT_MAX_AGE),
+        production,
     ));
 }
 

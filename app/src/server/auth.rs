@@ -38,23 +38,25 @@ pub fn cookie_value(headers: &http::HeaderMap, name: &str) -> Option<String> {
         .filter(|v| !v.is_empty())
 }
 
+/// `Set-Cookie` value for every cookie of this site: the whole site, `HttpOnly`,
+/// `SameSite=Lax`, and `Secure` in production. Without `max_age` it ends with the browser.
+pub fn site_cookie(name: &str, value: &str, max_age: Option<i64>, production: bool) -> String {
+    let max_age = max_age
+        .map(|s| format!("; Max-Age={s}"))
+        .unwrap_or_default();
+    let secure = if production { "; Secure" } else { "" };
+    format!("{name}={value}; Path=/; HttpOnly; SameSite=Lax{max_age}{secure}")
+}
+
 /// `Set-Cookie` value for a session token. No `Max-Age`: it ends with the browser,
 /// and the server ends it sooner (idle and absolute limits).
 pub fn session_cookie(token: &str, production: bool) -> String {
-    let secure = if production { "; Secure" } else { "" };
-    format!(
-        "{}={token}; Path=/; HttpOnly; SameSite=Lax{secure}",
-        cookie_name(production)
-    )
+    site_cookie(cookie_name(production), token, None, production)
 }
 
 /// `Set-Cookie` value that removes the session cookie.
 pub fn clear_session_cookie(production: bool) -> String {
-    let secure = if production { "; Secure" } else { "" };
-    format!(
-        "{}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure}",
-        cookie_name(production)
-    )
+    site_cookie(cookie_name(production), "", Some(0), production)
 }
 
 /// The request's session at any stage, from inside a server function or page.

@@ -19,17 +19,18 @@ pub fn cookie_name(production: bool) -> &'static str {
 }
 
 pub fn cookie(token: &str, production: bool) -> String {
-    let secure = if production { "; Secure" } else { "" };
-    format!(
-        "{}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={KEPT_FOR_SECONDS}{secure}",
-        cookie_name(production)
+    super::auth::site_cookie(
+        cookie_name(production),
+        token,
+        Some(KEPT_FOR_SECONDS),
+        production,
     )
 }
 
 /// Keeps a browser's refused form: `shown` is the error as the address carries it,
-/// `full` the error with what was typed. One per browser; older ones are forgotten.
+/// `full` the error with what was typed. One per browser; [`find`] never returns one
+/// older than [`KEPT_FOR_SECONDS`], and the job runner deletes them.
 pub async fn keep(db: &Db, browser_id: &str, shown: &str, full: &str) -> Result<(), sqlx::Error> {
-    let t = now();
     sqlx::query(
         "insert into form_error (browser_id, shown, full_error, created_at) values ($1, $2, $3, $4)
          on conflict (browser_id) do update set
@@ -38,14 +39,10 @@ pub async fn keep(db: &Db, browser_id: &str, shown: &str, full: &str) -> Result<
     .bind(browser_id)
     .bind(shown)
     .bind(full)
-    .bind(t)
+    .bind(now())
     .execute(&db.pool)
-    .await?;
-    sqlx::query("delete from form_error where created_at < $1")
-        .bind(t - KEPT_FOR_SECONDS)
-        .execute(&db.pool)
-        .await?;
-    Ok(())
+    .await
+    .map(|_| ())
 }
 
 /// The full error for the error an address shows, if this browser kept it lately.

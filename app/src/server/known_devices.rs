@@ -4,7 +4,7 @@
 
 use leptos::prelude::*;
 
-use super::auth::{cookie_value, set_cookie};
+use super::auth::{cookie_value, set_cookie, site_cookie};
 use super::db::now;
 use super::sessions::{new_token, session_id_for};
 use super::Db;
@@ -19,14 +19,6 @@ pub fn cookie_name(production: bool) -> &'static str {
     } else {
         "rph_device"
     }
-}
-
-fn device_cookie(token: &str, production: bool) -> String {
-    let secure = if production { "; Secure" } else { "" };
-    format!(
-        "{}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={KNOWN_FOR_SECONDS}{secure}",
-        cookie_name(production)
-    )
 }
 
 fn token_of_this_browser(production: bool) -> Option<String> {
@@ -86,7 +78,12 @@ pub async fn remember_this_browser(
         .bind(t - KNOWN_FOR_SECONDS)
         .execute(&db.pool)
         .await?;
-    set_cookie(&device_cookie(&token, production));
+    set_cookie(&site_cookie(
+        cookie_name(production),
+        &token,
+        Some(KNOWN_FOR_SECONDS),
+        production,
+    ));
     Ok(())
 }
 

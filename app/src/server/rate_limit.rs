@@ -61,13 +61,7 @@ pub async fn hit(db: &Db, bucket: &str, limit: Limit) -> Result<bool, sqlx::Erro
     .bind(t - limit.window_seconds)
     .fetch_one(&db.pool)
     .await?;
-    // Windows are at most a day long; forget older ones now and then.
-    if t % 64 == 0 {
-        sqlx::query("delete from rate_limit where window_start < $1")
-            .bind(t - 24 * 60 * 60)
-            .execute(&db.pool)
-            .await?;
-    }
+    // Old windows are deleted by the job runner (`jobs::purge_expired`).
     Ok(row.try_get::<i64, _>("hits")? <= limit.max)
 }
 
