@@ -25,12 +25,12 @@ pub async fn my_access_log() -> Result<Vec<AccessEntryView>, AppError> {
 
 #[cfg(feature = "ssr")]
 async fn my_access_log_inner() -> Result<Vec<AccessEntryView>, AppError> {
-    use crate::server::auth::require_signed_in;
+    use crate::server::principal::Principal;
     use crate::server::{access_log, state::app_state};
 
-    let current = require_signed_in()?;
+    let principal = Principal::current().await?;
     let state = app_state()?;
-    let entries = access_log::entries_about(&state.db, current.session.account_id).await?;
+    let entries = access_log::entries_about(&state.db, principal.account_id).await?;
     Ok(entries
         .into_iter()
         .map(|e| AccessEntryView {

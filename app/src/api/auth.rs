@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use crate::domain::capability::Kind;
 use crate::domain::identity::{AccountKind, Role};
 use crate::error::AppError;
 
@@ -14,6 +15,8 @@ pub struct AccountView {
     pub kind: AccountKind,
     pub second_factor: bool,
     pub memberships: Vec<MembershipView>,
+    /// The kinds of work they may do somewhere: which pages "my account" links to.
+    pub may: Vec<Kind>,
     /// Minutes an unused session lasts.
     pub idle_minutes: i64,
 }
@@ -213,16 +216,17 @@ pub async fn logout_everywhere() -> Result<(), AppError> {
 
 #[cfg(feature = "ssr")]
 async fn logout_everywhere_inner() -> Result<(), AppError> {
-    use crate::server::auth::{clear_session_cookie, require_signed_in, set_cookie};
+    use crate::server::auth::{clear_session_cookie, set_cookie};
+    use crate::server::principal::Principal;
     use crate::server::{known_devices, sessions, state::app_state};
 
-    let current = require_signed_in()?;
+    let principal = Principal::current().await?;
     let state = app_state()?;
-    let ended = sessions::end_all_for_account(&state.db, current.session.account_id).await?;
-    known_devices::forget_all(&state.db, current.session.account_id).await?;
+    let ended = sessions::end_all_for_account(&state.db, principal.account_id).await?;
+    known_devices::forget_all(&state.db, principal.account_id).await?;
     set_cookie(&clear_session_cookie(state.site.production));
     tracing::info!(
-        account_id = current.session.account_id,
+        account_id = principal.account_id,
         ended,
         "logged out everywhere"
     );
@@ -238,12 +242,12 @@ pub async fn my_account() -> Result<AccountView, AppError> {
 
 #[cfg(feature = "ssr")]
 async fn my_account_inner() -> Result<AccountView, AppError> {
-    use crate::server::auth::require_signed_in;
+    use crate::server::principal::Principal;
     use crate::server::{accounts, sessions, state::app_state};
 
-    let current = require_signed_in()?;
+    let principal = Principal::current().await?;
     let state = app_state()?;
-    let summary = accounts::summary(&state.db, current.session.account_id)
+    let summary = accounts::summary(&state.db, principal.account_id)
         .await?
         .ok_or(AppError::Unauthenticated)?;
     Ok(AccountView {
@@ -256,6 +260,15 @@ async fn my_account_inner() -> Result<AccountView, AppError> {
             .into_iter()
             .map(|(service, role)| MembershipView { service, role })
             .collect(),
+        may: [
+            Kind::ManageStaff,
+            Kind::WorkBoard,
+            Kind::HostRoom,
+            Kind::CoAssess,
+        ]
+        .into_iter()
+        .filter(|kind| principal.anywhere(*kind))
+        .collect(),
         idle_minutes: sessions::idle_limit_seconds(summary.kind) / 60,
     })
 }
@@ -272,15 +285,15 @@ pub async fn confirm_identity(password: String, code: String) -> Result<(), AppE
 
 #[cfg(feature = "ssr")]
 async fn confirm_identity_inner(password: String, code: String) -> Result<(), AppError> {
-    use crate::server::auth::require_signed_in;
     use crate::server::passwords::{self, Password};
+    use crate::server::principal::Principal;
     use crate::server::rate_limit::{self, CODE_PER_ACCOUNT};
     use crate::server::{accounts, second_factor, sessions, state::app_state};
 
-    let current = require_signed_in()?;
+    let principal = Principal::current().await?;
     let state = app_state()?;
     let db = &state.db;
-    let account_id = current.session.account_id;
+    let account_id = principal.account_id;
     let buckets = [(
         format!("second-factor:account:{account_id}"),
         CODE_PER_ACCOUNT,
@@ -301,7 +314,7 @@ async fn confirm_identity_inner(password: String, code: String) -> Result<(), Ap
         return Err(AppError::IdentityNotConfirmed);
     }
     rate_limit::forgive(db, &buckets).await?;
-    sessions::mark_reauthenticated(db, &current.session.session_id).await?;
+    sessions::mark_reauthenticated(db, &principal.session_id).await?;
     tracing::info!(
         account_id,
         "identity confirmed to replace the second factor"

@@ -3,62 +3,51 @@
 use crate::api::board_types::*;
 use crate::api::board_views as views;
 use crate::domain::access::{AccessAction, DataKind};
+use crate::domain::capability::{Capability, Kind, ServiceId};
 use crate::domain::clock::format_oslo;
-use crate::domain::identity::{AccountKind, Role};
 use crate::domain::referral::{Format, Mode};
 use crate::domain::triage::decision::{clean_text, TextProblem};
 use crate::domain::triage::state::COLUMNS;
 use crate::domain::triage::{Decision, State};
 use crate::error::{AppError, FieldError, FieldProblem};
 use crate::i18n::{detect_lang, texts, Lang};
-use crate::server::auth::require_signed_in;
 use crate::server::db::now;
+use crate::server::principal::Principal;
 use crate::server::state::{app_state, AppState};
 use crate::server::triage::{self, actions, detail, BoardFilter, Refusal};
 use crate::server::{access_log, accounts, emails, services, sessions, staff};
 
-/// A member of staff acting in a service, in a role.
+/// A member of staff acting in one service.
 struct Staff {
     account_id: i64,
     service_id: i64,
-    role: Role,
+    principal: Principal,
 }
 
 impl Staff {
-    fn works_the_board(&self) -> bool {
-        matches!(self.role, Role::Intake | Role::Lead)
+    fn in_service(principal: Principal, service: ServiceId) -> Staff {
+        Staff {
+            account_id: principal.account_id,
+            service_id: service.0,
+            principal,
+        }
+    }
+
+    /// Whether they may do this kind of thing in this service.
+    fn may(&self, kind: Kind) -> bool {
+        self.principal.may(kind.at(ServiceId(self.service_id)))
     }
 
     fn actor(&self) -> access_log::Actor {
-        access_log::Actor {
-            account_id: self.account_id,
-            role: self.role.as_str().to_owned(),
-            service_id: Some(self.service_id),
-        }
+        self.principal.actor(ServiceId(self.service_id))
     }
 }
 
-fn staff_session() -> Result<i64, AppError> {
-    let session = require_signed_in()?;
-    if session.session.kind != AccountKind::Staff {
-        return Err(AppError::Forbidden);
-    }
-    Ok(session.session.account_id)
-}
-
-/// The signed-in member of staff's first service where they work the board.
-async fn board_worker(state: &AppState) -> Result<Staff, AppError> {
-    let account_id = staff_session()?;
-    staff::memberships(&state.db, account_id)
-        .await?
-        .into_iter()
-        .find(|(_, role)| matches!(role, Role::Intake | Role::Lead))
-        .map(|(service_id, role)| Staff {
-            account_id,
-            service_id,
-            role,
-        })
-        .ok_or(AppError::Forbidden)
+/// The signed-in member of staff at the first service whose board they work.
+async fn board_worker() -> Result<Staff, AppError> {
+    let principal = Principal::current().await?;
+    let service = principal.first_service(Kind::WorkBoard)?;
+    Ok(Staff::in_service(principal, service))
 }
 
 /// The signed-in member of staff in the service a referral belongs to, with the
@@ -69,25 +58,18 @@ async fn staff_for(
     reference: &str,
     guest_ok: bool,
 ) -> Result<(Staff, i64, i64), AppError> {
-    let account_id = staff_session()?;
+    let principal = Principal::current().await?;
     let referral_id = detail::id_by_reference(&state.db, reference.trim())
         .await?
         .ok_or(AppError::NotFound)?;
     let (service_id, subject) = detail::owner(&state.db, referral_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let role = staff::role_in(&state.db, account_id, service_id)
-        .await?
-        .ok_or(AppError::Forbidden)?;
-    let who = Staff {
-        account_id,
-        service_id,
-        role,
-    };
-    let allowed = who.works_the_board()
+    let who = Staff::in_service(principal, ServiceId(service_id));
+    let allowed = who.may(Kind::WorkBoard)
         || (guest_ok
-            && role == Role::SpecialistGuest
-            && actions::is_shared_with(&state.db, referral_id, account_id).await?);
+            && who.may(Kind::CoAssess)
+            && actions::is_shared_with(&state.db, referral_id, who.account_id).await?);
     if !allowed {
         return Err(AppError::Forbidden);
     }
@@ -211,15 +193,14 @@ const SEARCH_MAX_CHARS: usize = 100;
 
 pub async fn filter(query: BoardQuery) -> Result<(), AppError> {
     let state = app_state()?;
-    board_worker(&state).await?;
-    let session = require_signed_in()?;
+    let who = board_worker().await?;
     let search: Option<String> = query
         .q
         .as_deref()
         .map(str::trim)
         .filter(|q| !q.is_empty())
         .map(|q| q.chars().take(SEARCH_MAX_CHARS).collect());
-    sessions::set_board_search(&state.db, &session.session.session_id, search.as_deref()).await?;
+    sessions::set_board_search(&state.db, &who.principal.session_id, search.as_deref()).await?;
     let pairs: Vec<String> = [
         ("municipality", &query.municipality),
         ("state", &query.state),
@@ -256,10 +237,9 @@ fn url_encode(text: &str) -> String {
 
 pub async fn board(mut query: BoardQuery) -> Result<BoardView, AppError> {
     let state = app_state()?;
-    let who = board_worker(&state).await?;
-    let session = require_signed_in()?;
+    let who = board_worker().await?;
     if query.q.is_none() {
-        query.q = sessions::board_search(&state.db, &session.session.session_id).await?;
+        query.q = sessions::board_search(&state.db, &who.principal.session_id).await?;
     }
     let lang = detect_lang();
     let t = texts(lang);
@@ -312,7 +292,7 @@ pub async fn board(mut query: BoardQuery) -> Result<BoardView, AppError> {
             .iter()
             .map(|m| (m.key().to_owned(), t.referral.mode(*m).to_owned()))
             .collect(),
-        is_lead: who.role == Role::Lead,
+        is_lead: who.may(Kind::OverrideClaim),
         search: query.q.clone().unwrap_or_default(),
         updated: format_oslo(at),
     })
@@ -352,7 +332,7 @@ pub async fn open(reference: String) -> Result<ReferralView, AppError> {
             .map(|e| views::event(e, lang)),
     );
     let guests = detail::guests(&state.db, detail.service_id, referral_id).await?;
-    let as_guest = !who.works_the_board();
+    let as_guest = !who.may(Kind::WorkBoard);
     Ok(ReferralView {
         person: views::person(&detail, &card, lang),
         help_areas: detail
@@ -392,7 +372,7 @@ pub async fn open(reference: String) -> Result<ReferralView, AppError> {
         },
         card,
         as_guest,
-        is_lead: who.role == Role::Lead,
+        is_lead: who.may(Kind::OverrideClaim),
     })
 }
 
@@ -412,7 +392,7 @@ pub async fn release(reference: String) -> Result<(), AppError> {
         who.service_id,
         referral_id,
         who.account_id,
-        who.role == Role::Lead,
+        who.may(Kind::OverrideClaim),
     )
     .await?
     .map_err(refused)
@@ -518,9 +498,9 @@ pub async fn share(reference: String, guest: String) -> Result<(), AppError> {
     let (who, referral_id, subject) = staff_for(&state, &reference, false).await?;
     let guest_id = guest.trim().parse::<i64>().ok();
     let is_guest = match guest_id {
-        Some(id) => {
-            staff::role_in(&state.db, id, who.service_id).await? == Some(Role::SpecialistGuest)
-        }
+        Some(id) => staff::capabilities(&state.db, id)
+            .await?
+            .may(Capability::CoAssess(ServiceId(who.service_id))),
         None => false,
     };
     let (Some(guest_id), true) = (guest_id, is_guest) else {
@@ -541,7 +521,7 @@ pub async fn share(reference: String, guest: String) -> Result<(), AppError> {
 pub async fn assess(reference: String, assessment: String) -> Result<(), AppError> {
     let state = app_state()?;
     let (who, referral_id, subject) = staff_for(&state, &reference, true).await?;
-    if who.role != Role::SpecialistGuest {
+    if !who.may(Kind::CoAssess) {
         return Err(AppError::Forbidden);
     }
     let text = required_text("assessment", &assessment)?;
@@ -559,14 +539,11 @@ pub async fn assess(reference: String, assessment: String) -> Result<(), AppErro
 
 pub async fn shared() -> Result<Vec<CardView>, AppError> {
     let state = app_state()?;
-    let account_id = staff_session()?;
-    let is_guest = staff::memberships(&state.db, account_id)
-        .await?
-        .iter()
-        .any(|(_, role)| *role == Role::SpecialistGuest);
-    if !is_guest {
+    let principal = Principal::current().await?;
+    if !principal.anywhere(Kind::CoAssess) {
         return Err(AppError::Forbidden);
     }
+    let account_id = principal.account_id;
     let lang = detect_lang();
     let at = now();
     Ok(detail::shared_with(&state.db, account_id, at)

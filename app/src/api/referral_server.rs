@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 
 use crate::api::referral_types::*;
 use crate::domain::access::{AccessAction, DataKind};
+use crate::domain::capability::{Capability, ServiceId};
 use crate::domain::clock::{format_oslo_date, oslo_date};
 use crate::domain::identity::AccountKind;
 use crate::domain::questionnaire::score;
@@ -12,12 +13,13 @@ use crate::domain::referral::{
 };
 use crate::error::AppError;
 use crate::i18n::{detect_lang, texts, Lang};
-use crate::server::auth::{cookie_value, require_signed_in, set_cookie, site_cookie};
+use crate::server::auth::{cookie_value, set_cookie, site_cookie};
 use crate::server::db::now;
+use crate::server::principal::Principal;
 use crate::server::referrals::{self, DraftRecord, ScoredAnswers, Submission};
 use crate::server::services::{self, ServiceDetail};
 use crate::server::state::{app_state, AppState};
-use crate::server::{access_log, accounts, emails, staff, tokens};
+use crate::server::{access_log, accounts, emails, tokens};
 
 const DRAFT_MAX_AGE: i64 = 7 * 24 * 60 * 60;
 
@@ -59,34 +61,25 @@ async fn open_draft(state: &AppState, service: &ServiceDetail) -> Result<DraftRe
         .filter(|r| r.service_id == service.id && r.referral_id.is_none())
         .ok_or(AppError::NotFound)?;
     if let Some(staff_id) = record.created_by {
-        let session = require_signed_in()?;
-        if session.session.account_id != staff_id {
+        if Principal::current().await?.account_id != staff_id {
             return Err(AppError::Forbidden);
         }
     }
     Ok(record)
 }
 
-/// The person signed in (second factor done), if they are of this kind.
-fn signed_in(kind: AccountKind) -> Option<crate::server::auth::CurrentSession> {
-    require_signed_in().ok().filter(|s| s.session.kind == kind)
+/// The citizen signed in, if a citizen is.
+async fn signed_in_citizen() -> Result<Option<Principal>, AppError> {
+    Ok(Principal::optional()
+        .await?
+        .filter(|p| p.kind == AccountKind::Citizen))
 }
 
-/// The signed-in member of staff of this service who may register referrals, if any.
-async fn registering_staff(
-    state: &AppState,
-    service: &ServiceDetail,
-) -> Result<Option<(i64, String)>, AppError> {
-    let Some(session) = signed_in(AccountKind::Staff) else {
-        return Ok(None);
-    };
-    use crate::domain::identity::Role;
-    Ok(
-        staff::role_in(&state.db, session.session.account_id, service.id)
-            .await?
-            .filter(|r| matches!(r, Role::Intake | Role::Therapist | Role::Lead))
-            .map(|r| (session.session.account_id, r.as_str().to_owned())),
-    )
+/// The signed-in member of staff who may register referrals for this service, if any.
+async fn registering_staff(service: &ServiceDetail) -> Result<Option<Principal>, AppError> {
+    Ok(Principal::optional()
+        .await?
+        .filter(|p| p.may(Capability::RegisterReferral(ServiceId(service.id)))))
 }
 
 pub async fn service_page(slug: String) -> Result<ServiceInfo, AppError> {
@@ -108,7 +101,7 @@ pub async fn service_page(slug: String) -> Result<ServiceInfo, AppError> {
             }),
         None => false,
     };
-    let may_register = registering_staff(&state, &service).await?.is_some();
+    let may_register = registering_staff(&service).await?.is_some();
     Ok(ServiceInfo {
         slug: service.slug,
         name: service.name,
@@ -141,12 +134,12 @@ pub async fn start(slug: String, source: String) -> Result<(), AppError> {
     };
     let created_by = match on_behalf {
         Some(_) => {
-            require_signed_in()?;
+            Principal::current().await?;
             Some(
-                registering_staff(&state, &service)
+                registering_staff(&service)
                     .await?
                     .ok_or(AppError::Forbidden)?
-                    .0,
+                    .account_id,
             )
         }
         None => None,
@@ -349,14 +342,14 @@ async fn reusable_response(
     if record.draft.on_behalf.is_some() {
         return Ok(None);
     }
-    let Some(session) = signed_in(AccountKind::Citizen) else {
+    let Some(citizen) = signed_in_citizen().await? else {
         return Ok(None);
     };
     let Some(definition) = state.instruments.get(instrument) else {
         return Ok(None);
     };
     Ok(
-        referrals::latest_response(&state.db, session.session.account_id, instrument)
+        referrals::latest_response(&state.db, citizen.account_id, instrument)
             .await?
             .filter(|r| r.version == definition.version)
             .filter(|r| is_fresh(r.answered_at, now(), service.answer_reuse_days)),
@@ -489,7 +482,7 @@ pub async fn save_step(
 
 pub async fn reuse_answers(slug: String, instrument: String) -> Result<(), AppError> {
     let state = app_state()?;
-    require_signed_in()?;
+    Principal::current().await?;
     let service = service(&state, &slug).await?;
     let mut record = open_draft(&state, &service).await?;
     let step = Step::Questionnaire(instrument.clone());
@@ -578,8 +571,8 @@ async fn owner_account(
     name: &str,
 ) -> Result<Owner, AppError> {
     if draft.on_behalf.is_none() {
-        if let Some(session) = signed_in(AccountKind::Citizen) {
-            return Ok(Owner::SignedIn(session.session.account_id));
+        if let Some(citizen) = signed_in_citizen().await? {
+            return Ok(Owner::SignedIn(citizen.account_id));
         }
     }
     if let Some(id) = accounts::id_by_email(&state.db, email).await? {
@@ -598,6 +591,17 @@ pub async fn submit(slug: String) -> Result<(), AppError> {
     let state = app_state()?;
     let service = service(&state, &slug).await?;
     let record = open_draft(&state, &service).await?;
+    // A draft staff started is sent by them (`open_draft` checked), while they may
+    // still register referrals here.
+    let registrar = match record.created_by {
+        Some(_) => Some(
+            registering_staff(&service)
+                .await?
+                .ok_or(AppError::Forbidden)?
+                .actor(ServiceId(service.id)),
+        ),
+        None => None,
+    };
     let draft = &record.draft;
     if !draft.is_complete() {
         leptos_axum::redirect(&step_url(&slug, &draft.first_open_step()));
@@ -641,19 +645,11 @@ pub async fn submit(slug: String) -> Result<(), AppError> {
         },
     )
     .await?;
-    if let Some(staff_id) = registered_by {
+    if let Some(actor) = registrar {
         // Staff wrote a citizen's personal data: that goes in the person's access log.
-        let role = registering_staff(&state, &service)
-            .await?
-            .map(|(_, role)| role)
-            .unwrap_or_default();
         access_log::grant(
             &state.db,
-            &access_log::Actor {
-                account_id: staff_id,
-                role,
-                service_id: Some(service.id),
-            },
+            &actor,
             access_log::Access {
                 subject_account_id: account_id,
                 record_kind: "referral",
@@ -702,7 +698,7 @@ pub async fn receipt(slug: String) -> Result<Receipt, AppError> {
         .filter(|r| r.service_id == service.id)
         .ok_or(AppError::NotFound)?;
     if let Some(staff_id) = record.created_by {
-        if require_signed_in()?.session.account_id != staff_id {
+        if Principal::current().await?.account_id != staff_id {
             return Err(AppError::Forbidden);
         }
     }
@@ -719,43 +715,40 @@ pub async fn receipt(slug: String) -> Result<Receipt, AppError> {
 }
 
 pub async fn mine() -> Result<Vec<MyReferral>, AppError> {
-    let session = require_signed_in()?;
+    let principal = Principal::current().await?;
     let state = app_state()?;
     let t = texts(detect_lang());
     let b = t.board;
     let decisions =
-        crate::server::triage::detail::latest_decisions(&state.db, session.session.account_id)
-            .await?;
-    Ok(
-        referrals::for_account(&state.db, session.session.account_id)
-            .await?
-            .into_iter()
-            .map(|r| {
-                // The latest decision, in words; the staff's reason stays internal.
-                let decision = decisions
-                    .iter()
-                    .rev()
-                    .find(|(id, _, _)| *id == r.id)
-                    .and_then(|(_, key, at)| {
-                        crate::domain::triage::Decision::parse(key).map(|d| {
-                            b.your_decision
-                                .replace("{date}", &format_oslo_date(*at))
-                                .replace("{decision}", b.decision(d))
-                        })
-                    });
-                MyReferral {
-                    reference: r.reference,
-                    service_name: r.service_name,
-                    sent: format_oslo_date(r.submitted_at),
-                    status: match crate::domain::triage::State::parse(&r.status) {
-                        Some(state) => b.citizen_status(state).to_owned(),
-                        None => b.status_closed.to_owned(),
-                    },
-                    decision,
-                }
-            })
-            .collect(),
-    )
+        crate::server::triage::detail::latest_decisions(&state.db, principal.account_id).await?;
+    Ok(referrals::for_account(&state.db, principal.account_id)
+        .await?
+        .into_iter()
+        .map(|r| {
+            // The latest decision, in words; the staff's reason stays internal.
+            let decision = decisions
+                .iter()
+                .rev()
+                .find(|(id, _, _)| *id == r.id)
+                .and_then(|(_, key, at)| {
+                    crate::domain::triage::Decision::parse(key).map(|d| {
+                        b.your_decision
+                            .replace("{date}", &format_oslo_date(*at))
+                            .replace("{decision}", b.decision(d))
+                    })
+                });
+            MyReferral {
+                reference: r.reference,
+                service_name: r.service_name,
+                sent: format_oslo_date(r.submitted_at),
+                status: match crate::domain::triage::State::parse(&r.status) {
+                    Some(state) => b.citizen_status(state).to_owned(),
+                    None => b.status_closed.to_owned(),
+                },
+                decision,
+            }
+        })
+        .collect())
 }
 
 pub async fn confirm_owner(token: String) -> Result<(), AppError> {

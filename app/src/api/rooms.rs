@@ -58,31 +58,23 @@ pub async fn room_info(code: String) -> Result<RoomDetails, AppError> {
 #[cfg(feature = "ssr")]
 mod ssr {
     use super::*;
+    use crate::domain::capability::{Capability, Kind, ServiceId};
     use crate::domain::clock::format_oslo;
-    use crate::domain::identity::{AccountKind, Role};
     use crate::error::{FieldError, FieldProblem};
-    use crate::server::auth::require_signed_in;
+    use crate::server::principal::Principal;
     use crate::server::state::app_state;
-    use crate::server::{accounts, rooms, staff};
+    use crate::server::{accounts, rooms};
 
-    /// The signed-in therapist or lead and the service they run rooms in.
-    async fn room_leader(state: &crate::server::AppState) -> Result<(i64, i64), AppError> {
-        let session = require_signed_in()?;
-        if session.session.kind != AccountKind::Staff {
-            return Err(AppError::Forbidden);
-        }
-        let account_id = session.session.account_id;
-        staff::memberships(&state.db, account_id)
-            .await?
-            .into_iter()
-            .find(|(_, role)| matches!(role, Role::Therapist | Role::Lead))
-            .map(|(service_id, _)| (account_id, service_id))
-            .ok_or(AppError::Forbidden)
+    /// The signed-in member of staff and the first service whose rooms they host.
+    async fn room_leader() -> Result<(i64, i64), AppError> {
+        let principal = Principal::current().await?;
+        let service = principal.first_service(Kind::HostRoom)?;
+        Ok((principal.account_id, service.0))
     }
 
     pub async fn list() -> Result<Vec<RoomSummary>, AppError> {
         let state = app_state()?;
-        let (_, service_id) = room_leader(&state).await?;
+        let (_, service_id) = room_leader().await?;
         let mut attendance = rooms::attendance_of_service(&state.db, service_id).await?;
         let list = rooms::of_service(&state.db, service_id)
             .await?
@@ -110,7 +102,7 @@ mod ssr {
 
     pub async fn create(title: String) -> Result<String, AppError> {
         let state = app_state()?;
-        let (account_id, service_id) = room_leader(&state).await?;
+        let (account_id, service_id) = room_leader().await?;
         let Some(title) = crate::domain::room::clean_title(&title) else {
             return Err(AppError::Invalid {
                 errors: vec![FieldError {
@@ -128,19 +120,13 @@ mod ssr {
     }
 
     pub async fn info(code: String) -> Result<RoomDetails, AppError> {
-        let session = require_signed_in()?;
+        let principal = Principal::current().await?;
         let state = app_state()?;
         let room = rooms::by_code(&state.db, code.trim())
             .await?
             .ok_or(AppError::NotFound)?;
-        let account_id = session.session.account_id;
-        let host = session.session.kind == AccountKind::Staff
-            && staff::memberships(&state.db, account_id)
-                .await?
-                .iter()
-                .any(|(service, role)| {
-                    *service == room.service_id && matches!(role, Role::Therapist | Role::Lead)
-                });
+        let account_id = principal.account_id;
+        let host = principal.may(Capability::HostRoom(ServiceId(room.service_id)));
         let name = accounts::summary(&state.db, account_id)
             .await?
             .map(|a| a.display_name)

@@ -18,18 +18,16 @@ pub struct StaffView {
     pub is_me: bool,
 }
 
-/// The signed-in lead and the service they lead; `Forbidden` for anyone else.
+/// The signed-in member of staff and the first service whose staff they manage;
+/// `Forbidden` for anyone else.
 #[cfg(feature = "ssr")]
-async fn require_lead(
-    state: &crate::server::AppState,
-) -> Result<(crate::server::auth::CurrentSession, i64), AppError> {
-    use crate::server::auth::require_signed_in;
-    use crate::server::staff;
+async fn require_lead() -> Result<(crate::server::principal::Principal, i64), AppError> {
+    use crate::domain::capability::Kind;
+    use crate::server::principal::Principal;
 
-    let current = require_signed_in()?;
-    let services = staff::services_led_by(&state.db, current.session.account_id).await?;
-    let service_id = services.first().copied().ok_or(AppError::Forbidden)?;
-    Ok((current, service_id))
+    let principal = Principal::current().await?;
+    let service = principal.first_service(Kind::ManageStaff)?;
+    Ok((principal, service.0))
 }
 
 /// The staff of the lead's service. Leads only.
@@ -43,12 +41,12 @@ async fn list_staff_inner() -> Result<Vec<StaffView>, AppError> {
     use crate::server::{staff, state::app_state};
 
     let state = app_state()?;
-    let (current, service_id) = require_lead(&state).await?;
+    let (current, service_id) = require_lead().await?;
     Ok(staff::list(&state.db, service_id)
         .await?
         .into_iter()
         .map(|m| StaffView {
-            is_me: m.account_id == current.session.account_id,
+            is_me: m.account_id == current.account_id,
             account_id: m.account_id,
             name: m.name,
             email: m.email,
@@ -78,7 +76,7 @@ async fn invite_staff_inner(name: String, email: String, role: String) -> Result
     use crate::server::{emails, staff, state::app_state};
 
     let state = app_state()?;
-    let (current, service_id) = require_lead(&state).await?;
+    let (current, service_id) = require_lead().await?;
     let mut errors = Vec::new();
     let display_name = name.trim();
     if display_name.is_empty() {
@@ -119,7 +117,7 @@ async fn invite_staff_inner(name: String, email: String, role: String) -> Result
         return Err(AppError::Invalid { errors, values });
     };
     let mut buckets = vec![(
-        format!("invite:lead:{}", current.session.account_id),
+        format!("invite:lead:{}", current.account_id),
         INVITE_PER_LEAD,
     )];
     if let Some(ip) = client_ip() {
@@ -149,11 +147,7 @@ async fn invite_staff_inner(name: String, email: String, role: String) -> Result
             tracing::error!(error = ?error, "could not send the invitation");
             AppError::Unavailable
         })?;
-    tracing::info!(
-        lead = current.session.account_id,
-        account_id,
-        "staff invited"
-    );
+    tracing::info!(lead = current.account_id, account_id, "staff invited");
     Ok(())
 }
 
@@ -162,11 +156,11 @@ async fn invite_staff_inner(name: String, email: String, role: String) -> Result
 async fn require_managed(
     state: &crate::server::AppState,
     account_id: i64,
-) -> Result<(crate::server::auth::CurrentSession, i64), AppError> {
+) -> Result<(crate::server::principal::Principal, i64), AppError> {
     use crate::server::staff;
 
-    let (current, service_id) = require_lead(state).await?;
-    if account_id == current.session.account_id
+    let (current, service_id) = require_lead().await?;
+    if account_id == current.account_id
         || !staff::is_member(&state.db, account_id, service_id).await?
     {
         return Err(AppError::Forbidden);
@@ -200,7 +194,7 @@ async fn change_staff_role_inner(account_id: i64, role: String) -> Result<(), Ap
     staff::change_role(&state.db, account_id, service_id, role).await?;
     sessions::end_all_for_account(&state.db, account_id).await?;
     tracing::info!(
-        lead = current.session.account_id,
+        lead = current.account_id,
         account_id,
         role = role.as_str(),
         "role changed"
@@ -230,7 +224,7 @@ async fn deactivate_staff_inner(account_id: i64, confirm: String) -> Result<(), 
     staff::deactivate(&state.db, account_id).await?;
     let ended = sessions::end_all_for_account(&state.db, account_id).await?;
     tracing::info!(
-        lead = current.session.account_id,
+        lead = current.account_id,
         account_id,
         ended,
         "staff deactivated"
@@ -255,7 +249,7 @@ async fn reopen_staff_inner(account_id: i64) -> Result<(), AppError> {
     let (current, _) = require_managed(&state, account_id).await?;
     staff::reopen(&state.db, account_id).await?;
     tracing::info!(
-        lead = current.session.account_id,
+        lead = current.account_id,
         account_id,
         "staff access reopened"
     );

@@ -1,6 +1,7 @@
 //! Pure domain rules: no Leptos, no database, no I/O.
 
 pub mod access;
+pub mod capability;
 pub mod clock;
 pub mod identity;
 pub mod language;

@@ -8,6 +8,7 @@ use leptos_router::components::Redirect;
 use crate::api::auth::{my_account, AccountView, Logout, LogoutEverywhere};
 use crate::api::referral::my_referrals;
 use crate::api::referral_types::MyReferral;
+use crate::domain::capability::Kind;
 use crate::domain::identity::AccountKind;
 use crate::error::AppError;
 use crate::i18n::{role_label, use_texts, Texts};
@@ -81,25 +82,13 @@ fn account_details(
             {(account.kind == AccountKind::Citizen)
                 .then(|| view! { <p><a href="/account/access-log">{t.access_log_link}</a></p> })}
             {referrals.map(|list| my_referrals_view(t, list))}
-            {account
-                .memberships
-                .iter()
-                .any(|m| m.role == crate::domain::identity::Role::Lead)
+            {account.may.contains(&Kind::ManageStaff)
                 .then(|| view! { <p><a href="/admin/staff">{t.nav_staff}</a></p> })}
-            {account
-                .memberships
-                .iter()
-                .any(|m| matches!(m.role, crate::domain::identity::Role::Intake | crate::domain::identity::Role::Lead))
+            {account.may.contains(&Kind::WorkBoard)
                 .then(|| view! { <p><a href="/board">{t.board.nav_board}</a></p> })}
-            {account
-                .memberships
-                .iter()
-                .any(|m| matches!(m.role, crate::domain::identity::Role::Therapist | crate::domain::identity::Role::Lead))
+            {account.may.contains(&Kind::HostRoom)
                 .then(|| view! { <p><a href="/rooms">{t.rooms.nav}</a></p> })}
-            {account
-                .memberships
-                .iter()
-                .any(|m| m.role == crate::domain::identity::Role::SpecialistGuest)
+            {account.may.contains(&Kind::CoAssess)
                 .then(|| view! { <p><a href="/board/shared">{t.board.nav_shared}</a></p> })}
         </section>
         <div class="actions">

@@ -5,8 +5,6 @@ use std::net::IpAddr;
 use leptos::prelude::*;
 
 use super::sessions::LiveSession;
-use crate::domain::identity::SessionStage;
-use crate::error::AppError;
 
 /// The session of the request being served, put there by the request layer.
 #[derive(Clone, Debug)]
@@ -65,13 +63,6 @@ pub fn current_session() -> Option<CurrentSession> {
         .extensions
         .get::<CurrentSession>()
         .cloned()
-}
-
-/// The signed-in person (password and, for staff, second factor done), or `Unauthenticated`.
-pub fn require_signed_in() -> Result<CurrentSession, AppError> {
-    current_session()
-        .filter(|s| s.session.stage == SessionStage::Full)
-        .ok_or(AppError::Unauthenticated)
 }
 
 /// The address a request came from, as the request layer worked it out once: the

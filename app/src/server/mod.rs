@@ -13,6 +13,7 @@ pub mod jobs;
 pub mod known_devices;
 pub mod mail;
 pub mod passwords;
+pub mod principal;
 pub mod rate_limit;
 pub mod referrals;
 pub mod rooms;

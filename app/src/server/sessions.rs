@@ -71,7 +71,12 @@ pub async fn create(db: &Db, account_id: i64, stage: SessionStage) -> Result<Str
 /// Finds the live session for a cookie token, ending it if it has lapsed or its
 /// account is deactivated, and noting that it was used.
 pub async fn resolve(db: &Db, token: &str) -> Result<Option<LiveSession>, sqlx::Error> {
-    let session_id = session_id_for(token);
+    resolve_id(db, session_id_for(token)).await
+}
+
+/// `resolve` by the session's id, for what holds the id rather than the cookie (an
+/// open video call, which keeps its session alive).
+pub async fn resolve_id(db: &Db, session_id: String) -> Result<Option<LiveSession>, sqlx::Error> {
     let row = sqlx::query(
         "select s.account_id, s.stage, s.last_seen_at, s.expires_at, a.kind, a.deactivated_at
          from session s join account a on a.account_id = s.account_id
@@ -90,7 +95,10 @@ pub async fn resolve(db: &Db, token: &str) -> Result<Option<LiveSession>, sqlx::
     let expires: i64 = row.try_get("expires_at")?;
     let deactivated: Option<i64> = row.try_get("deactivated_at")?;
     if t >= expires || t - last_seen >= idle_limit_seconds(kind) || deactivated.is_some() {
-        end(db, token).await?;
+        sqlx::query("delete from session where session_id = $1")
+            .bind(&session_id)
+            .execute(&db.pool)
+            .await?;
         return Ok(None);
     }
     if t - last_seen >= TOUCH_EVERY_SECONDS {

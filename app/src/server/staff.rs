@@ -1,23 +1,12 @@
-//! Staff of a service: who leads where, the list a lead manages, invitations,
+//! Staff of a service: what each may do, the list a lead manages, invitations,
 //! role changes and deactivation.
 
 use sqlx::Row;
 
 use super::db::now;
 use super::Db;
+use crate::domain::capability::{Capabilities, Membership, ServiceId};
 use crate::domain::identity::Role;
-
-/// The services in which an account is lead.
-pub async fn services_led_by(db: &Db, account_id: i64) -> Result<Vec<i64>, sqlx::Error> {
-    let rows = sqlx::query(
-        "select m.service_id from membership m join account a on a.account_id = m.account_id
-         where m.account_id = $1 and m.role = 'lead' and a.deactivated_at is null",
-    )
-    .bind(account_id)
-    .fetch_all(&db.pool)
-    .await?;
-    rows.into_iter().map(|r| r.try_get("service_id")).collect()
-}
 
 /// A member of staff as the lead's list shows them.
 #[derive(Clone, Debug)]
@@ -139,28 +128,8 @@ pub async fn reopen(db: &Db, account_id: i64) -> Result<(), sqlx::Error> {
         .map(|_| ())
 }
 
-/// The account's role in a service, if it has one and is active.
-pub async fn role_in(
-    db: &Db,
-    account_id: i64,
-    service_id: i64,
-) -> Result<Option<crate::domain::identity::Role>, sqlx::Error> {
-    let row = sqlx::query(
-        "select m.role from membership m join account a on a.account_id = m.account_id
-         where m.account_id = $1 and m.service_id = $2 and a.deactivated_at is null",
-    )
-    .bind(account_id)
-    .bind(service_id)
-    .fetch_optional(&db.pool)
-    .await?;
-    Ok(row
-        .map(|r| r.try_get::<String, _>("role"))
-        .transpose()?
-        .and_then(|r| crate::domain::identity::Role::parse(&r)))
-}
-
-/// Every service an active account works in, with its role there, by service.
-pub async fn memberships(db: &Db, account_id: i64) -> Result<Vec<(i64, Role)>, sqlx::Error> {
+/// What an active account may do, from its roles in every service.
+pub async fn capabilities(db: &Db, account_id: i64) -> Result<Capabilities, sqlx::Error> {
     let rows = sqlx::query(
         "select m.service_id, m.role from membership m join account a on a.account_id = m.account_id
          where m.account_id = $1 and a.deactivated_at is null order by m.service_id",
@@ -168,11 +137,14 @@ pub async fn memberships(db: &Db, account_id: i64) -> Result<Vec<(i64, Role)>, s
     .bind(account_id)
     .fetch_all(&db.pool)
     .await?;
-    let mut out = Vec::new();
+    let mut memberships = Vec::new();
     for row in rows {
         if let Some(role) = Role::parse(&row.try_get::<String, _>("role")?) {
-            out.push((row.try_get("service_id")?, role));
+            memberships.push(Membership {
+                service: ServiceId(row.try_get("service_id")?),
+                role,
+            });
         }
     }
-    Ok(out)
+    Ok(Capabilities::new(memberships))
 }

@@ -4,48 +4,32 @@
 use std::convert::Infallible;
 use std::time::Duration;
 
-use axum::extract::{Request, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use futures::stream::{self, Stream};
 use tokio::sync::broadcast::error::RecvError;
 
-use app::domain::identity::{AccountKind, Role, SessionStage};
-use app::server::auth::CurrentSession;
+use app::domain::capability::Kind;
 use app::server::board_events::BoardChange;
-use app::server::{sessions, staff, AppState};
+use app::server::principal::Principal;
+use app::server::{sessions, AppState};
 
 /// How often an open stream checks that its session still stands (logout, deactivation).
 const SESSION_CHECK: Duration = Duration::from_secs(30);
 
-pub async fn board_events(State(state): State<AppState>, request: Request) -> Response {
-    let Some(current) = request.extensions().get::<CurrentSession>().cloned() else {
-        return StatusCode::UNAUTHORIZED.into_response();
-    };
-    let session = current.session;
-    if session.stage != SessionStage::Full {
-        return StatusCode::UNAUTHORIZED.into_response();
-    }
-    if session.kind != AccountKind::Staff {
-        return StatusCode::FORBIDDEN.into_response();
-    }
-    let services: Vec<i64> = match staff::memberships(&state.db, session.account_id).await {
-        Ok(list) => list
-            .into_iter()
-            .filter(|(_, role)| matches!(role, Role::Intake | Role::Lead))
-            .map(|(service, _)| service)
-            .collect(),
-        Err(error) => {
-            tracing::error!(error = ?error, "could not read memberships");
-            return StatusCode::SERVICE_UNAVAILABLE.into_response();
-        }
-    };
+pub async fn board_events(State(state): State<AppState>, principal: Principal) -> Response {
+    let services: Vec<i64> = principal
+        .services(Kind::WorkBoard)
+        .into_iter()
+        .map(|service| service.0)
+        .collect();
     if services.is_empty() {
         return StatusCode::FORBIDDEN.into_response();
     }
     let receiver = state.db.board.subscribe();
-    let stream = changes(state, session.session_id, services, receiver);
+    let stream = changes(state, principal.session_id, services, receiver);
     Sse::new(stream)
         .keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
         .into_response()

@@ -4,13 +4,13 @@
 use axum::extract::{Path, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::Extension;
 
 use app::domain::access::{AccessAction, DataKind};
-use app::domain::identity::{AccountKind, Role, SessionStage};
-use app::server::access_log::{self, Access, Actor};
-use app::server::auth::CurrentSession;
-use app::server::{fhir, referrals, staff, AppState};
+use app::domain::capability::{Capability, ServiceId};
+use app::domain::identity::AccountKind;
+use app::server::access_log::{self, Access};
+use app::server::principal::Principal;
+use app::server::{fhir, referrals, AppState};
 
 fn fhir_json(value: serde_json::Value) -> Response {
     (
@@ -20,26 +20,14 @@ fn fhir_json(value: serde_json::Value) -> Response {
         .into_response()
 }
 
-/// The signed-in member of staff (second factor done), or the status that refuses.
-fn staff_session(session: Option<Extension<CurrentSession>>) -> Result<CurrentSession, StatusCode> {
-    match session.map(|Extension(s)| s) {
-        Some(s)
-            if s.session.stage == SessionStage::Full && s.session.kind == AccountKind::Staff =>
-        {
-            Ok(s)
-        }
-        Some(s) if s.session.stage == SessionStage::Full => Err(StatusCode::FORBIDDEN),
-        _ => Err(StatusCode::UNAUTHORIZED),
-    }
-}
-
 pub async fn questionnaire(
     State(state): State<AppState>,
-    session: Option<Extension<CurrentSession>>,
+    principal: Principal,
     Path(id): Path<String>,
 ) -> Response {
-    if let Err(refused) = staff_session(session) {
-        return refused.into_response();
+    // The instruments themselves hold no personal data; they are for staff systems.
+    if principal.kind != AccountKind::Staff {
+        return StatusCode::FORBIDDEN.into_response();
     }
     match state.instruments.get(&id) {
         Some(d) => fhir_json(fhir::questionnaire(&state.site.public_url, &d)),
@@ -49,13 +37,12 @@ pub async fn questionnaire(
 
 pub async fn questionnaire_response(
     State(state): State<AppState>,
-    session: Option<Extension<CurrentSession>>,
+    principal: Principal,
     Path(id): Path<i64>,
 ) -> Response {
-    let session = match staff_session(session) {
-        Ok(s) => s,
-        Err(refused) => return refused.into_response(),
-    };
+    if principal.kind != AccountKind::Staff {
+        return StatusCode::FORBIDDEN.into_response();
+    }
     let result = async {
         let Some(response) = referrals::response_by_id(&state.db, id).await? else {
             return Ok(StatusCode::NOT_FOUND.into_response());
@@ -65,21 +52,16 @@ pub async fn questionnaire_response(
         let Some(service_id) = response.service_id else {
             return Ok(StatusCode::NOT_FOUND.into_response());
         };
-        let role = staff::role_in(&state.db, session.session.account_id, service_id).await?;
-        let Some(role) = role.filter(|r| matches!(r, Role::Intake | Role::Therapist | Role::Lead))
-        else {
+        let service = ServiceId(service_id);
+        if !principal.may(Capability::ExportAnswers(service)) {
             return Ok(StatusCode::NOT_FOUND.into_response());
-        };
+        }
         let Some(definition) = state.instruments.get(&response.instrument) else {
             return Ok(StatusCode::NOT_FOUND.into_response());
         };
         access_log::grant(
             &state.db,
-            &Actor {
-                account_id: session.session.account_id,
-                role: role.as_str().to_owned(),
-                service_id: Some(service_id),
-            },
+            &principal.actor(service),
             Access {
                 subject_account_id: response.account_id,
                 record_kind: "questionnaire_response",

@@ -12,9 +12,9 @@ use axum::Extension;
 use futures::{SinkExt, StreamExt};
 use tokio::sync::mpsc;
 
-use app::domain::identity::{AccountKind, Role, SessionStage};
-use app::server::auth::CurrentSession;
-use app::server::{accounts, rooms, sessions, staff, AppState};
+use app::domain::capability::{Capability, ServiceId};
+use app::server::principal::Principal;
+use app::server::{accounts, rooms, sessions, AppState};
 
 use crate::csrf::{is_same_origin, TrustedOrigins};
 use crate::sfu::room::Visitor;
@@ -86,7 +86,7 @@ pub async fn room_socket(
     State(state): State<AppState>,
     Extension(sfu): Extension<Sfu>,
     Extension(origins): Extension<TrustedOrigins>,
-    current: Option<Extension<CurrentSession>>,
+    principal: Option<Principal>,
     Path(code): Path<String>,
     headers: HeaderMap,
     upgrade: WebSocketUpgrade,
@@ -95,13 +95,9 @@ pub async fn room_socket(
     if !is_same_origin(&headers, &origins) {
         return StatusCode::FORBIDDEN.into_response();
     }
-    let Some(Extension(current)) = current else {
+    let Some(principal) = principal else {
         return StatusCode::UNAUTHORIZED.into_response();
     };
-    let session = current.session;
-    if session.stage != SessionStage::Full {
-        return StatusCode::UNAUTHORIZED.into_response();
-    }
     let room = match rooms::by_code(&state.db, &code).await {
         Ok(Some(room)) => room,
         Ok(None) => return StatusCode::NOT_FOUND.into_response(),
@@ -113,20 +109,8 @@ pub async fn room_socket(
     if room.ended_at.is_some() {
         return StatusCode::GONE.into_response();
     }
-    let host = if session.kind == AccountKind::Staff {
-        match staff::memberships(&state.db, session.account_id).await {
-            Ok(list) => list.iter().any(|(service, role)| {
-                *service == room.service_id && matches!(role, Role::Therapist | Role::Lead)
-            }),
-            Err(error) => {
-                tracing::error!(error = ?error, "could not read memberships");
-                return StatusCode::SERVICE_UNAVAILABLE.into_response();
-            }
-        }
-    } else {
-        false
-    };
-    let account_name = match accounts::summary(&state.db, session.account_id).await {
+    let host = principal.may(Capability::HostRoom(ServiceId(room.service_id)));
+    let account_name = match accounts::summary(&state.db, principal.account_id).await {
         Ok(Some(summary)) => summary.display_name,
         Ok(None) => return StatusCode::UNAUTHORIZED.into_response(),
         Err(error) => {
@@ -138,8 +122,8 @@ pub async fn room_socket(
         state,
         sfu,
         room_id: room.room_id,
-        account_id: session.account_id,
-        token: current.token,
+        account_id: principal.account_id,
+        session_id: principal.session_id,
         account_name,
         host,
     };
@@ -153,7 +137,8 @@ struct SeatRequest {
     sfu: Sfu,
     room_id: i64,
     account_id: i64,
-    token: String,
+    /// Checked (and kept alive) while the call lasts.
+    session_id: String,
     account_name: String,
     host: bool,
 }
@@ -223,7 +208,7 @@ async fn serve(socket: WebSocket, request: SeatRequest) {
                 }
             }
             _ = check.tick() => {
-                match sessions::resolve(&request.state.db, &request.token).await {
+                match sessions::resolve_id(&request.state.db, request.session_id.clone()).await {
                     Ok(Some(_)) => {}
                     Ok(None) => break,
                     Err(error) => tracing::warn!(error = ?error, "could not check a room's session"),

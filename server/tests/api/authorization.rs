@@ -1,6 +1,6 @@
-//! The authorisation matrix: every server function and page that returns personal
-//! data, called as every kind of person, allowed or refused as the table says.
-//! Each new server function adds its row here.
+//! The authorisation matrix: every server function, route and page that returns
+//! personal data, called as every kind of person, allowed or refused as the table says.
+//! Each new server function and route adds its row here (a test fails until it does).
 
 use crate::helpers::{location, TestApp, DEMO_CITIZEN, DEMO_INTAKE, DEMO_LEAD, DEMO_THERAPIST};
 use crate::on_both_backends;
@@ -194,6 +194,74 @@ const SERVER_FUNCTIONS: &[Row] = &[
     },
 ];
 
+/// Server functions anyone may call, signed in or not: each decides from what it is
+/// given (a draft cookie, an emailed token, the session at its stage), and its own
+/// tests say so. Every other server function has a row above.
+const OPEN_TO_ANYONE: &[&str] = &[
+    "/api/auth/login",
+    "/api/auth/logout",
+    "/api/auth/session",
+    // The password is done, the second factor not: the session at that stage.
+    "/api/auth/second-factor",
+    "/api/auth/second-factor/confirm",
+    "/api/account/register",
+    "/api/account/verify-email",
+    "/api/account/forgot-password",
+    "/api/account/reset-password",
+    "/api/staff/accept-invitation",
+    "/api/site/services",
+    // Self-referral works without an account; a draft is this browser's, by its cookie.
+    "/api/referral/service",
+    "/api/referral/step",
+    "/api/referral/save",
+    "/api/referral/later",
+    "/api/referral/resume",
+    "/api/referral/reuse",
+    "/api/referral/submit",
+    "/api/referral/receipt",
+    "/api/referral/follow",
+    "/api/referral/confirm",
+];
+
+/// A route outside the server functions and who may use it. `{response}` is replaced
+/// by the id of a questionnaire response sent to service X.
+struct RouteRow {
+    path: &'static str,
+    allowed: &'static [Who],
+    /// Opened as a WebSocket (allowed: 101 Switching Protocols).
+    socket: bool,
+}
+
+const ROUTES: &[RouteRow] = &[
+    // Live changes of the boards they work.
+    RouteRow {
+        path: "/board/events",
+        allowed: &[IntakeX, IntakeY, LeadX],
+        socket: false,
+    },
+    // Anyone signed in may open a room's socket (and then waits in its lobby).
+    RouteRow {
+        path: "/rooms/demo-kurs-i-mestring/socket",
+        allowed: EVERYONE_SIGNED_IN,
+        socket: true,
+    },
+    // The instruments hold no personal data; they are for staff systems.
+    RouteRow {
+        path: "/fhir/Questionnaire/phq9",
+        allowed: &[IntakeX, IntakeY, TherapistX, LeadX, SpecialistGuest],
+        socket: false,
+    },
+    // Someone's answers: staff of the service they were sent to, except guests.
+    RouteRow {
+        path: "/fhir/QuestionnaireResponse/{response}",
+        allowed: &[IntakeX, TherapistX, LeadX],
+        socket: false,
+    },
+];
+
+/// Routes anyone may use.
+const OPEN_ROUTES: &[&str] = &["/healthz", "/language/{code}"];
+
 /// Pages with personal data: who gets the page, and who is sent to the login.
 struct PageRow {
     path: &'static str,
@@ -341,6 +409,34 @@ on_both_backends! {
         }
     }
 
+    async fn every_route_allows_exactly_whom_the_matrix_says(app: TestApp) {
+        let clients = clients(&app).await;
+        let referral = crate::board::referral_in(&app, 1, "Kari Nordmann", "9901", 1, 0).await;
+        let response: i64 = sqlx::query("select questionnaire_response_id from questionnaire_response where referral_id = $1")
+            .bind(referral.id)
+            .fetch_one(&app.state.db.pool).await.unwrap().try_get(0).unwrap();
+        for row in ROUTES {
+            let path = row.path.replace("{response}", &response.to_string());
+            for (who, client) in &clients {
+                let mut request = client.get(app.url(&path)).header("origin", app.address.clone());
+                if row.socket {
+                    request = request
+                        .header("connection", "upgrade")
+                        .header("upgrade", "websocket")
+                        .header("sec-websocket-version", "13")
+                        .header("sec-websocket-key", "dGhlIHNhbXBsZSBub25jZQ==");
+                }
+                let status = request.send().await.unwrap().status().as_u16();
+                if row.allowed.contains(who) {
+                    let expected = if row.socket { 101 } else { 200 };
+                    assert_eq!(status, expected, "{who:?} must be allowed {path}");
+                } else {
+                    assert!(matches!(status, 401 | 403 | 404), "{who:?} must be refused {path} (got {status})");
+                }
+            }
+        }
+    }
+
     async fn a_citizen_sees_only_their_own_account(app: TestApp) {
         let clients = clients(&app).await;
         let (_, b) = clients.iter().find(|(w, _)| *w == CitizenB).unwrap();
@@ -349,4 +445,52 @@ on_both_backends! {
         let log: serde_json::Value = app.call(b, "/api/account/access-log", &[]).await.json().await.unwrap();
         assert_eq!(log, serde_json::json!([]));
     }
+}
+
+/// Every server function the application registers has a row in the matrix or is
+/// listed as open to anyone; so does every route the router adds.
+#[test]
+fn the_matrix_names_every_server_function_and_route() {
+    let mut missing: Vec<String> = leptos::server_fn::axum::server_fn_paths()
+        .map(|(path, _)| path.to_owned())
+        .filter(|path| {
+            !SERVER_FUNCTIONS.iter().any(|row| row.path == path)
+                && !OPEN_TO_ANYONE.contains(&path.as_str())
+        })
+        .collect();
+    let router = include_str!("../../src/startup.rs");
+    missing.extend(
+        router
+            .split(".route(\"")
+            .skip(1)
+            .filter_map(|rest| rest.split('"').next())
+            .filter(|path| {
+                !ROUTES.iter().any(|row| same_shape(row.path, path)) && !OPEN_ROUTES.contains(path)
+            })
+            .map(str::to_owned),
+    );
+    assert!(
+        missing.is_empty(),
+        "not in the authorisation matrix: {missing:?}"
+    );
+    let registered: Vec<&str> = leptos::server_fn::axum::server_fn_paths()
+        .map(|(path, _)| path)
+        .collect();
+    let gone: Vec<&str> = SERVER_FUNCTIONS
+        .iter()
+        .map(|row| row.path)
+        .chain(OPEN_TO_ANYONE.iter().copied())
+        .filter(|path| !registered.contains(path))
+        .collect();
+    assert!(
+        gone.is_empty(),
+        "listed, but no such server function: {gone:?}"
+    );
+}
+
+/// Whether a matrix path (with real values) fits a router path (with `{parameters}`).
+fn same_shape(concrete: &str, pattern: &str) -> bool {
+    let (a, b): (Vec<&str>, Vec<&str>) =
+        (concrete.split('/').collect(), pattern.split('/').collect());
+    a.len() == b.len() && a.iter().zip(&b).all(|(x, y)| x == y || y.starts_with('{'))
 }
