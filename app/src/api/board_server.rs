@@ -11,6 +11,7 @@ use crate::domain::triage::state::COLUMNS;
 use crate::domain::triage::{Decision, State};
 use crate::error::{AppError, FieldError, FieldProblem};
 use crate::i18n::{detect_lang, texts, Lang};
+use crate::server::access_log::{AccessGrant, Audited};
 use crate::server::db::now;
 use crate::server::principal::Principal;
 use crate::server::state::{app_state, AppState};
@@ -76,37 +77,41 @@ async fn staff_for(
     Ok((who, referral_id, subject))
 }
 
-async fn log_access(
+/// Begins the transaction for an access to a person's referral, with its entry in
+/// their access log: the access and the entry commit together or not at all.
+async fn audit(
     state: &AppState,
     who: &Staff,
     subject: i64,
     reference: &str,
     data_kind: DataKind,
     action: AccessAction,
-) -> Result<access_log::AccessGrant, AppError> {
-    Ok(access_log::grant(
-        &state.db,
-        &who.actor(),
-        access_log::Access {
-            subject_account_id: subject,
-            record_kind: "referral",
-            record_id: reference,
-            data_kind,
-            action,
-        },
-    )
-    .await?)
+) -> Result<(Audited, AccessGrant), AppError> {
+    let mut audited = access_log::begin(&state.db).await?;
+    let grant = audited
+        .grant(
+            &who.actor(),
+            access_log::Access {
+                subject_account_id: subject,
+                record_kind: "referral",
+                record_id: reference,
+                data_kind,
+                action,
+            },
+        )
+        .await?;
+    Ok((audited, grant))
 }
 
-/// Every change to a person's referral is in their access log.
-async fn log_change(
+/// A change to a person's referral, made in the transaction that logs it.
+async fn audited_change<T>(
     state: &AppState,
     who: &Staff,
-    subject: i64,
-    reference: &str,
+    (referral_id, subject, reference): (i64, i64, &str),
     data_kind: DataKind,
-) -> Result<(), AppError> {
-    log_access(
+    change: impl AsyncFnOnce(&mut Audited) -> actions::Outcome<T>,
+) -> Result<T, AppError> {
+    let (mut audited, _grant) = audit(
         state,
         who,
         subject,
@@ -114,8 +119,12 @@ async fn log_change(
         data_kind,
         AccessAction::Changed,
     )
-    .await
-    .map(|_| ())
+    .await?;
+    // A refused change leaves nothing behind, not even its entry.
+    let made = change(&mut audited).await?.map_err(refused)?;
+    audited.commit().await?;
+    actions::announce(&state.db, who.service_id, referral_id).await;
+    Ok(made)
 }
 
 /// "Choose one of these" for a field whose value is not among the choices.
@@ -301,7 +310,7 @@ pub async fn board(mut query: BoardQuery) -> Result<BoardView, AppError> {
 pub async fn open(reference: String) -> Result<ReferralView, AppError> {
     let state = app_state()?;
     let (who, referral_id, subject) = staff_for(&state, &reference, true).await?;
-    let grant = log_access(
+    let (mut audited, grant) = audit(
         &state,
         &who,
         subject,
@@ -310,14 +319,16 @@ pub async fn open(reference: String) -> Result<ReferralView, AppError> {
         AccessAction::Viewed,
     )
     .await?;
-    actions::record_opened(&state.db, referral_id, who.account_id).await?;
+    actions::record_opened(&mut audited, referral_id, who.account_id).await?;
     let lang = detect_lang();
     let t = texts(lang);
     let at = now();
-    let detail = detail::load(&state.db, &grant, referral_id, at)
+    let detail = detail::load(&mut audited, &grant, referral_id, at)
         .await?
         .ok_or(AppError::NotFound)?;
-    let responses = detail::responses(&state.db, &grant, referral_id).await?;
+    let responses = detail::responses(&mut audited, &grant, referral_id).await?;
+    let events = detail::timeline(&mut audited, &grant, referral_id).await?;
+    audited.commit().await?;
     let card = views::card(&state.instruments, &detail.card, who.account_id, at, lang);
     let mut timeline = vec![EventView {
         when: format_oslo(detail.card.submitted_at),
@@ -325,12 +336,7 @@ pub async fn open(reference: String) -> Result<ReferralView, AppError> {
         what: t.board.ev_submitted.to_owned(),
         text: None,
     }];
-    timeline.extend(
-        detail::timeline(&state.db, referral_id)
-            .await?
-            .iter()
-            .map(|e| views::event(e, lang)),
-    );
+    timeline.extend(events.iter().map(|e| views::event(e, lang)));
     let guests = detail::guests(&state.db, detail.service_id, referral_id).await?;
     let as_guest = !who.may(Kind::WorkBoard);
     Ok(ReferralView {
@@ -404,11 +410,15 @@ pub async fn move_to(reference: String, to: String) -> Result<(), AppError> {
     let Some(to) = State::parse(to.trim()) else {
         return Err(choose_one("to"));
     };
-    actions::move_to(&state.db, who.service_id, referral_id, who.account_id, to)
-        .await?
-        .map_err(refused)?;
-    log_change(&state, &who, subject, &reference, DataKind::Referral).await?;
-    Ok(())
+    let (service_id, me) = (who.service_id, who.account_id);
+    audited_change(
+        &state,
+        &who,
+        (referral_id, subject, &reference),
+        DataKind::Referral,
+        async |audited| actions::move_to(audited, service_id, referral_id, me, to).await,
+    )
+    .await
 }
 
 pub async fn decide(reference: String, decision: String, reason: String) -> Result<(), AppError> {
@@ -435,17 +445,25 @@ pub async fn decide(reference: String, decision: String, reason: String) -> Resu
             values: vec![("decision".into(), decision), ("reason".into(), reason)],
         });
     };
-    let made = actions::decide(
-        &state.db,
-        who.service_id,
-        referral_id,
-        who.account_id,
-        decision_kind,
-        &reason_text,
+    let (service_id, me) = (who.service_id, who.account_id);
+    let made = audited_change(
+        &state,
+        &who,
+        (referral_id, subject, &reference),
+        DataKind::Referral,
+        async |audited| {
+            actions::decide(
+                audited,
+                service_id,
+                referral_id,
+                me,
+                decision_kind,
+                &reason_text,
+            )
+            .await
+        },
     )
-    .await?
-    .map_err(refused)?;
-    log_change(&state, &who, subject, &reference, DataKind::Referral).await?;
+    .await?;
     tell_the_person(&state, &who, referral_id, made.account_id, &reference).await?;
     Ok(())
 }
@@ -481,16 +499,15 @@ pub async fn note(reference: String, note: String) -> Result<(), AppError> {
     let state = app_state()?;
     let (who, referral_id, subject) = staff_for(&state, &reference, false).await?;
     let text = required_text("note", &note)?;
-    log_change(&state, &who, subject, &reference, DataKind::Notes).await?;
-    actions::add_note(
-        &state.db,
-        who.service_id,
-        referral_id,
-        who.account_id,
-        &text,
+    let (service_id, me) = (who.service_id, who.account_id);
+    audited_change(
+        &state,
+        &who,
+        (referral_id, subject, &reference),
+        DataKind::Notes,
+        async |audited| actions::add_note(audited, service_id, referral_id, me, &text).await,
     )
-    .await?
-    .map_err(refused)
+    .await
 }
 
 pub async fn share(reference: String, guest: String) -> Result<(), AppError> {
@@ -506,16 +523,15 @@ pub async fn share(reference: String, guest: String) -> Result<(), AppError> {
     let (Some(guest_id), true) = (guest_id, is_guest) else {
         return Err(choose_one("guest"));
     };
-    log_change(&state, &who, subject, &reference, DataKind::Referral).await?;
-    actions::share(
-        &state.db,
-        who.service_id,
-        referral_id,
-        who.account_id,
-        guest_id,
+    let (service_id, me) = (who.service_id, who.account_id);
+    audited_change(
+        &state,
+        &who,
+        (referral_id, subject, &reference),
+        DataKind::Referral,
+        async |audited| actions::share(audited, service_id, referral_id, me, guest_id).await,
     )
-    .await?
-    .map_err(refused)
+    .await
 }
 
 pub async fn assess(reference: String, assessment: String) -> Result<(), AppError> {
@@ -525,16 +541,15 @@ pub async fn assess(reference: String, assessment: String) -> Result<(), AppErro
         return Err(AppError::Forbidden);
     }
     let text = required_text("assessment", &assessment)?;
-    log_change(&state, &who, subject, &reference, DataKind::Notes).await?;
-    actions::add_assessment(
-        &state.db,
-        who.service_id,
-        referral_id,
-        who.account_id,
-        &text,
+    let (service_id, me) = (who.service_id, who.account_id);
+    audited_change(
+        &state,
+        &who,
+        (referral_id, subject, &reference),
+        DataKind::Notes,
+        async |audited| actions::add_assessment(audited, service_id, referral_id, me, &text).await,
     )
-    .await?
-    .map_err(refused)
+    .await
 }
 
 pub async fn shared() -> Result<Vec<CardView>, AppError> {

@@ -628,38 +628,42 @@ pub async fn submit(slug: String) -> Result<(), AppError> {
     let owner_claim = matches!(owner, Owner::Named(_)).then(crate::server::sessions::new_token);
     let source = draft.on_behalf.unwrap_or(Source::SelfReferral);
     let registered_by = record.created_by;
-    let submitted = referrals::submit(
-        &state.db,
-        Submission {
-            draft_id: record.id,
-            service_id: service.id,
-            account_id,
-            draft,
-            answers,
-            source,
-            registered_by,
-            owner_claim_hash: owner_claim
-                .as_deref()
-                .map(crate::server::sessions::session_id_for),
-            lang: detect_lang(),
-        },
-    )
-    .await?;
-    if let Some(actor) = registrar {
-        // Staff wrote a citizen's personal data: that goes in the person's access log.
-        access_log::grant(
-            &state.db,
-            &actor,
-            access_log::Access {
-                subject_account_id: account_id,
-                record_kind: "referral",
-                record_id: &submitted.referral_id.to_string(),
-                data_kind: DataKind::Referral,
-                action: AccessAction::Changed,
-            },
-        )
-        .await?;
-    }
+    let submission = Submission {
+        draft_id: record.id,
+        service_id: service.id,
+        account_id,
+        draft,
+        answers,
+        source,
+        registered_by,
+        owner_claim_hash: owner_claim
+            .as_deref()
+            .map(crate::server::sessions::session_id_for),
+        lang: detect_lang(),
+    };
+    let submitted = match registrar {
+        None => referrals::submit(&state.db, submission).await?,
+        // Staff wrote a citizen's personal data: that goes in the person's access log,
+        // in the same transaction.
+        Some(actor) => {
+            let mut audited = access_log::begin(&state.db).await?;
+            let submitted = referrals::submit_in(audited.change(), submission).await?;
+            audited
+                .grant(
+                    &actor,
+                    access_log::Access {
+                        subject_account_id: account_id,
+                        record_kind: "referral",
+                        record_id: &submitted.referral_id.to_string(),
+                        data_kind: DataKind::Referral,
+                        action: AccessAction::Changed,
+                    },
+                )
+                .await?;
+            audited.commit().await?;
+            submitted
+        }
+    };
     // The receipt carries no health details: only the reference and how to follow it.
     let t = texts(detect_lang());
     let public_url = &state.site.public_url;

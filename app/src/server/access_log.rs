@@ -1,7 +1,9 @@
 //! The access log: every read or change of a citizen's personal data by staff.
 //!
-//! Repositories of personal data take an [`AccessGrant`], and the only way to get
-//! one is [`grant`], which writes the entry first: an access cannot forget its log.
+//! Reads and changes of personal data happen inside an [`Audited`] transaction: its
+//! [`Audited::grant`] writes the entry and hands out the [`AccessGrant`] that the
+//! repositories of personal data ask for, and the transaction commits only with an
+//! entry in it. The read or change and its entry commit together, or neither does.
 //! Entries are chained by HMAC-SHA-256 under a key that is a setting, not in the
 //! database, so a changed or removed entry is found by [`verify_chain`], and whoever
 //! can write the database cannot compute a new chain. Signed checkpoints (count and
@@ -74,11 +76,104 @@ pub struct Access<'a> {
     pub action: AccessAction,
 }
 
-/// Proof that an access was logged; required by every read of personal data.
+/// Proof that an access is logged in the transaction it is made in; required by every
+/// read of personal data. Only [`Audited::grant`] makes one.
 #[derive(Debug)]
 pub struct AccessGrant {
-    pub subject_account_id: i64,
-    pub entry_id: i64,
+    subject_account_id: i64,
+    entry_id: i64,
+    /// Which transaction wrote the entry.
+    audit: u64,
+}
+
+impl AccessGrant {
+    /// Whose data it lets be read.
+    pub fn subject(&self) -> i64 {
+        self.subject_account_id
+    }
+
+    /// The entry that records it.
+    pub fn entry_id(&self) -> i64 {
+        self.entry_id
+    }
+}
+
+/// Numbers each audited transaction, so a grant works only in its own.
+static AUDITS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+
+/// A write transaction that holds the access log's append lock. Reads of personal data
+/// in it need a grant it wrote ([`Audited::read`]); it commits only with at least one
+/// entry, so a read or change and its entry exist together or not at all.
+pub struct Audited {
+    tx: sqlx::Transaction<'static, sqlx::Any>,
+    key: ChainKey,
+    id: u64,
+    entries: u32,
+    _append: tokio::sync::MutexGuard<'static, ()>,
+}
+
+/// Begins an audited transaction.
+pub async fn begin(db: &Db) -> Result<Audited, sqlx::Error> {
+    let append = APPEND.lock().await;
+    let mut tx = db.begin_write().await?;
+    if db.backend == Backend::Postgres {
+        sqlx::query("select pg_advisory_xact_lock($1)")
+            .bind(ADVISORY_LOCK_KEY)
+            .execute(&mut *tx)
+            .await?;
+    }
+    Ok(Audited {
+        tx,
+        key: db.access_log_key.clone(),
+        id: AUDITS.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+        entries: 0,
+        _append: append,
+    })
+}
+
+impl Audited {
+    /// Writes the entry for an access and returns the grant that lets it happen.
+    #[tracing::instrument(skip_all, fields(actor = actor.account_id, subject = access.subject_account_id))]
+    pub async fn grant(
+        &mut self,
+        actor: &Actor,
+        access: Access<'_>,
+    ) -> Result<AccessGrant, sqlx::Error> {
+        let entry_id = append(&mut self.tx, &self.key, actor, &access).await?;
+        self.entries += 1;
+        Ok(AccessGrant {
+            subject_account_id: access.subject_account_id,
+            entry_id,
+            audit: self.id,
+        })
+    }
+
+    /// The connection, for reading what a grant of this transaction allows.
+    pub fn read(&mut self, grant: &AccessGrant) -> Result<&mut sqlx::AnyConnection, sqlx::Error> {
+        if grant.audit != self.id {
+            return Err(sqlx::Error::Protocol(
+                "a grant used outside the transaction that logged it".into(),
+            ));
+        }
+        Ok(&mut self.tx)
+    }
+
+    /// The connection, for a change whose entry is written in this transaction (before
+    /// or after it: a new record's id is known only once it is made).
+    pub fn change(&mut self) -> &mut sqlx::AnyConnection {
+        &mut self.tx
+    }
+
+    /// Commits the accesses and their entries; without an entry, nothing is committed.
+    pub async fn commit(self) -> Result<(), sqlx::Error> {
+        if self.entries == 0 {
+            self.tx.rollback().await?;
+            return Err(sqlx::Error::Protocol(
+                "an audited transaction without an access-log entry".into(),
+            ));
+        }
+        self.tx.commit().await
+    }
 }
 
 /// One process appends at a time (SQLite); PostgreSQL also takes an advisory lock,
@@ -130,17 +225,13 @@ pub fn entry_hash(
     }
 }
 
-/// Writes the entry for an access and returns the grant that lets it happen.
-#[tracing::instrument(skip_all, fields(actor = actor.account_id, subject = access.subject_account_id))]
-pub async fn grant(db: &Db, actor: &Actor, access: Access<'_>) -> Result<AccessGrant, sqlx::Error> {
-    let _guard = APPEND.lock().await;
-    let mut tx = db.begin_write().await?;
-    if db.backend == Backend::Postgres {
-        sqlx::query("select pg_advisory_xact_lock($1)")
-            .bind(ADVISORY_LOCK_KEY)
-            .execute(&mut *tx)
-            .await?;
-    }
+/// Appends one entry to the chain, inside a transaction that holds the append lock.
+async fn append(
+    tx: &mut sqlx::AnyConnection,
+    key: &ChainKey,
+    actor: &Actor,
+    access: &Access<'_>,
+) -> Result<i64, sqlx::Error> {
     let prev: String =
         sqlx::query("select hash from access_log order by access_log_id desc limit 1")
             .fetch_optional(&mut *tx)
@@ -150,7 +241,7 @@ pub async fn grant(db: &Db, actor: &Actor, access: Access<'_>) -> Result<AccessG
             .unwrap_or_else(|| GENESIS.to_owned());
     let at = now();
     let hash = entry_hash(
-        Some(&db.access_log_key),
+        Some(key),
         &prev,
         at,
         actor.account_id,
@@ -162,7 +253,7 @@ pub async fn grant(db: &Db, actor: &Actor, access: Access<'_>) -> Result<AccessG
         access.data_kind.as_str(),
         access.action.as_str(),
     );
-    let entry_id: i64 = sqlx::query(
+    sqlx::query(
         "insert into access_log (at, actor_account_id, actor_role, service_id, subject_account_id,
              record_kind, record_id, data_kind, action, prev_hash, hash, keyed)
          values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 1)
@@ -181,12 +272,7 @@ pub async fn grant(db: &Db, actor: &Actor, access: Access<'_>) -> Result<AccessG
     .bind(&hash)
     .fetch_one(&mut *tx)
     .await?
-    .try_get("access_log_id")?;
-    tx.commit().await?;
-    Ok(AccessGrant {
-        subject_account_id: access.subject_account_id,
-        entry_id,
-    })
+    .try_get("access_log_id")
 }
 
 /// The outcome of checking the chain.

@@ -183,6 +183,18 @@ const OPEN: &str = "('new', 'in_assessment', 'offered', 'active')";
 /// Sends a referral: stores it, the answers (as the person's, with the time), links it
 /// to an earlier open referral from the same person, and closes the draft. One transaction.
 pub async fn submit(db: &Db, s: Submission<'_>) -> Result<Submitted, sqlx::Error> {
+    let mut tx = db.begin_write().await?;
+    let submitted = submit_in(&mut tx, s).await?;
+    tx.commit().await?;
+    Ok(submitted)
+}
+
+/// `submit` inside a transaction the caller commits (staff registering a referral log
+/// it in the same transaction).
+pub async fn submit_in(
+    tx: &mut sqlx::AnyConnection,
+    s: Submission<'_>,
+) -> Result<Submitted, sqlx::Error> {
     let about = s
         .draft
         .about
@@ -229,7 +241,6 @@ pub async fn submit(db: &Db, s: Submission<'_>) -> Result<Submitted, sqlx::Error
         .map(|p| (p.format.key(), p.mode.key()))
         .unwrap_or(("either", "either"));
     let t = now();
-    let mut tx = db.begin_write().await?;
     // One round trip each: the referral (with its possible duplicate found inside the
     // insert), all answer sets, and closing the draft.
     let reference = new_reference();
@@ -312,7 +323,6 @@ pub async fn submit(db: &Db, s: Submission<'_>) -> Result<Submitted, sqlx::Error
         .bind(s.draft_id)
         .execute(&mut *tx)
         .await?;
-    tx.commit().await?;
     Ok(Submitted {
         referral_id,
         reference,
@@ -413,12 +423,32 @@ pub(crate) const RESPONSE: &str =
         r.service_id, q.instrument, q.version, q.answers, q.score, q.answered_at
      from questionnaire_response q left join referral r on r.referral_id = q.referral_id";
 
-pub async fn response_by_id(db: &Db, id: i64) -> Result<Option<StoredResponse>, sqlx::Error> {
+/// Where a stored answer set belongs, without reading the answers: (the service it was
+/// sent to, the person's account).
+pub async fn response_owner(db: &Db, id: i64) -> Result<Option<(Option<i64>, i64)>, sqlx::Error> {
+    sqlx::query(
+        "select r.service_id, q.account_id from questionnaire_response q
+         left join referral r on r.referral_id = q.referral_id
+         where q.questionnaire_response_id = $1",
+    )
+    .bind(id)
+    .fetch_optional(&db.pool)
+    .await?
+    .map(|row| Ok((row.try_get("service_id")?, row.try_get("account_id")?)))
+    .transpose()
+}
+
+/// A stored answer set, read under a grant of the access log.
+pub async fn response_by_id(
+    audited: &mut super::access_log::Audited,
+    grant: &super::access_log::AccessGrant,
+    id: i64,
+) -> Result<Option<StoredResponse>, sqlx::Error> {
     sqlx::query(&format!(
         "{RESPONSE} where q.questionnaire_response_id = $1"
     ))
     .bind(id)
-    .fetch_optional(&db.pool)
+    .fetch_optional(audited.read(grant)?)
     .await?
     .as_ref()
     .map(stored)

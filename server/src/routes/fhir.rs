@@ -44,33 +44,37 @@ pub async fn questionnaire_response(
         return StatusCode::FORBIDDEN.into_response();
     }
     let result = async {
-        let Some(response) = referrals::response_by_id(&state.db, id).await? else {
-            return Ok(StatusCode::NOT_FOUND.into_response());
-        };
         // Only staff of the service the answers were sent to; specialist guests see
         // only what is shared with them, which does not include this export.
-        let Some(service_id) = response.service_id else {
+        let Some((Some(service_id), subject)) = referrals::response_owner(&state.db, id).await?
+        else {
             return Ok(StatusCode::NOT_FOUND.into_response());
         };
         let service = ServiceId(service_id);
         if !principal.may(Capability::ExportAnswers(service)) {
             return Ok(StatusCode::NOT_FOUND.into_response());
         }
+        // The answers are read in the transaction that logs the export.
+        let mut audited = access_log::begin(&state.db).await?;
+        let grant = audited
+            .grant(
+                &principal.actor(service),
+                Access {
+                    subject_account_id: subject,
+                    record_kind: "questionnaire_response",
+                    record_id: &id.to_string(),
+                    data_kind: DataKind::QuestionnaireAnswers,
+                    action: AccessAction::Exported,
+                },
+            )
+            .await?;
+        let Some(response) = referrals::response_by_id(&mut audited, &grant, id).await? else {
+            return Ok(StatusCode::NOT_FOUND.into_response());
+        };
         let Some(definition) = state.instruments.get(&response.instrument) else {
             return Ok(StatusCode::NOT_FOUND.into_response());
         };
-        access_log::grant(
-            &state.db,
-            &principal.actor(service),
-            Access {
-                subject_account_id: response.account_id,
-                record_kind: "questionnaire_response",
-                record_id: &response.id.to_string(),
-                data_kind: DataKind::QuestionnaireAnswers,
-                action: AccessAction::Exported,
-            },
-        )
-        .await?;
+        audited.commit().await?;
         Ok::<_, sqlx::Error>(fhir_json(fhir::questionnaire_response(
             &state.site.public_url,
             &definition,

@@ -22,7 +22,7 @@ async fn intake_reads(app: &TestApp, subject: i64, what: DataKind) {
         role: "intake".into(),
         service_id: Some(1),
     };
-    access_log::grant(
+    log_one(
         &app.state.db,
         &actor,
         Access {
@@ -33,8 +33,14 @@ async fn intake_reads(app: &TestApp, subject: i64, what: DataKind) {
             action: AccessAction::Viewed,
         },
     )
-    .await
-    .unwrap();
+    .await;
+}
+
+/// One entry in a transaction of its own.
+async fn log_one(db: &app::server::Db, actor: &Actor, access: Access<'_>) {
+    let mut audited = access_log::begin(db).await.unwrap();
+    audited.grant(actor, access).await.unwrap();
+    audited.commit().await.unwrap();
 }
 
 /// Rewrites every entry's links as someone who can write the database but does not
@@ -121,7 +127,7 @@ on_both_backends! {
                     data_kind: DataKind::Referral,
                     action: AccessAction::Viewed,
                 };
-                access_log::grant(&db, &actor, access).await.unwrap();
+                log_one(&db, &actor, access).await;
             }));
         }
         for task in tasks {
@@ -214,6 +220,97 @@ on_both_backends! {
             ChainReport::Broken { reason, .. } => assert!(reason.contains("triggers"), "{reason}"),
             other => panic!("a dropped trigger went unnoticed: {other:?}"),
         }
+    }
+
+    async fn a_change_that_fails_leaves_no_entry_and_an_entry_that_fails_no_change(app: TestApp) {
+        let intake = app.signed_in(crate::helpers::DEMO_INTAKE).await;
+        let made = crate::board::referral_in(&app, 1, "Kari Nordmann", "9901", 1, 0).await;
+        let entries = || async {
+            app.count_where("access_log", &format!("record_id = '{}'", made.reference)).await
+        };
+        // The note cannot be written (a trigger refuses it): its entry must not stay.
+        let refuse_notes = match app.backend {
+            Backend::Sqlite => vec![
+                "create trigger refuse_notes before insert on referral_event when new.kind = 'note'
+                 begin select raise(abort, 'refused by the test'); end".to_owned(),
+            ],
+            Backend::Postgres => vec![
+                "create function refuse_notes() returns trigger language plpgsql as $$
+                 begin if new.kind = 'note' then raise exception 'refused by the test'; end if;
+                 return new; end $$".to_owned(),
+                "create trigger refuse_notes before insert on referral_event
+                 for each row execute function refuse_notes()".to_owned(),
+            ],
+        };
+        for sql in &refuse_notes {
+            app.execute(sql).await;
+        }
+        let status = app
+            .call(&intake, "/api/board/note", &[("reference", &made.reference), ("note", "Ringte.")])
+            .await
+            .status();
+        assert!(status.is_server_error(), "{status}");
+        assert_eq!(entries().await, 0, "an entry for a change that was never made");
+        // The entry cannot be written (the log refuses inserts): the change must not stay.
+        app.execute(match app.backend {
+            Backend::Sqlite => "drop trigger refuse_notes",
+            Backend::Postgres => "drop trigger refuse_notes on referral_event",
+        })
+        .await;
+        let refuse_entries = match app.backend {
+            Backend::Sqlite => vec![
+                "create trigger refuse_entries before insert on access_log
+                 begin select raise(abort, 'refused by the test'); end".to_owned(),
+            ],
+            Backend::Postgres => vec![
+                "create function refuse_entries() returns trigger language plpgsql as $$
+                 begin raise exception 'refused by the test'; end $$".to_owned(),
+                "create trigger refuse_entries before insert on access_log
+                 for each row execute function refuse_entries()".to_owned(),
+            ],
+        };
+        for sql in &refuse_entries {
+            app.execute(sql).await;
+        }
+        let status = app
+            .call(&intake, "/api/board/note", &[("reference", &made.reference), ("note", "Ringte.")])
+            .await
+            .status();
+        assert!(status.is_server_error(), "{status}");
+        assert_eq!(
+            app.count_where("referral_event", &format!("referral_id = {} and kind = 'note'", made.id)).await,
+            0,
+            "a change without its entry"
+        );
+    }
+
+    async fn a_grant_reads_only_in_the_transaction_that_logged_it(app: TestApp) {
+        let made = crate::board::referral_in(&app, 1, "Kari Nordmann", "9901", 1, 0).await;
+        let actor = Actor { account_id: id_of(&app, "inntak@demo.example").await, role: "intake".into(), service_id: Some(1) };
+        let access = || Access {
+            subject_account_id: 1,
+            record_kind: "referral",
+            record_id: "x",
+            data_kind: DataKind::Referral,
+            action: AccessAction::Viewed,
+        };
+        let mut first = access_log::begin(&app.state.db).await.unwrap();
+        let old = first.grant(&actor, access()).await.unwrap();
+        first.commit().await.unwrap();
+        let mut second = access_log::begin(&app.state.db).await.unwrap();
+        let _new = second.grant(&actor, access()).await.unwrap();
+        let read = app::server::triage::detail::load(&mut second, &old, made.id, now()).await;
+        assert!(read.is_err(), "an old grant read in a new transaction");
+        // And a transaction without an entry commits nothing.
+        drop(second);
+        let mut bare = access_log::begin(&app.state.db).await.unwrap();
+        sqlx::query("update referral set name = 'Endret' where referral_id = $1")
+            .bind(made.id)
+            .execute(bare.change())
+            .await
+            .unwrap();
+        assert!(bare.commit().await.is_err());
+        assert_eq!(app.count_where("referral", "name = 'Endret'").await, 0);
     }
 
     async fn a_citizen_sees_who_looked_at_their_data_and_nobody_elses(app: TestApp) {

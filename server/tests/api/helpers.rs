@@ -224,6 +224,10 @@ impl TestApp {
             .try_get::<i64, _>("n")
             .expect("count is a number")
     }
+
+    pub async fn count_where(&self, table: &str, condition: &str) -> i64 {
+        self.count(&format!("{table} where {condition}")).await
+    }
 }
 
 /// The `Location` of a redirect.

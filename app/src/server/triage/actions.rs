@@ -5,6 +5,7 @@
 use sqlx::Row;
 
 use crate::domain::triage::{Decision, State, TransitionError, CLAIM_LAPSE_SECONDS};
+use crate::server::access_log::Audited;
 use crate::server::board_events::BoardChange;
 use crate::server::db::now;
 use crate::server::Db;
@@ -24,7 +25,7 @@ pub enum Refusal {
 
 pub type Outcome<T> = Result<Result<T, Refusal>, sqlx::Error>;
 
-type Tx = sqlx::Transaction<'static, sqlx::Any>;
+type Tx = sqlx::AnyConnection;
 
 /// An event on the referral's timeline.
 pub struct Event<'a> {
@@ -92,7 +93,7 @@ async fn current(
     )
     .bind(referral_id)
     .bind(service_id)
-    .fetch_optional(&mut **tx)
+    .fetch_optional(&mut *tx)
     .await?
     else {
         return Ok(None);
@@ -123,7 +124,7 @@ async fn holder_name(tx: &mut Tx, referral_id: i64) -> Result<String, sqlx::Erro
          where r.referral_id = $1",
     )
     .bind(referral_id)
-    .fetch_optional(&mut **tx)
+    .fetch_optional(&mut *tx)
     .await?
     .map(|r| r.try_get("display_name"))
     .transpose()?
@@ -152,7 +153,7 @@ async fn take_claim(
     .bind(referral_id)
     .bind(service_id)
     .bind(at - CLAIM_LAPSE_SECONDS)
-    .execute(&mut **tx)
+    .execute(&mut *tx)
     .await?
     .rows_affected();
     if taken == 0 {
@@ -160,12 +161,13 @@ async fn take_claim(
     }
     let new = before.holder != Some(me);
     if new {
-        record(&mut **tx, referral_id, Some(me), at, Event::new("claimed")).await?;
+        record(&mut *tx, referral_id, Some(me), at, Event::new("claimed")).await?;
     }
     Ok(Ok((before, new)))
 }
 
-async fn announce(db: &Db, service_id: i64, referral_id: i64) {
+/// Tells open boards of the service that a referral changed: after the change commits.
+pub async fn announce(db: &Db, service_id: i64, referral_id: i64) {
     db.board
         .publish(
             &db.pool,
@@ -230,7 +232,7 @@ pub async fn release(
 async fn display_name(tx: &mut Tx, account_id: i64) -> Result<String, sqlx::Error> {
     sqlx::query("select display_name from account where account_id = $1")
         .bind(account_id)
-        .fetch_one(&mut **tx)
+        .fetch_one(&mut *tx)
         .await?
         .try_get("display_name")
 }
@@ -247,35 +249,33 @@ async fn set_state(tx: &mut Tx, referral_id: i64, to: State, at: i64) -> Result<
     .bind(outcome)
     .bind(at)
     .bind(referral_id)
-    .execute(&mut **tx)
+    .execute(&mut *tx)
     .await
     .map(|_| ())
 }
 
 /// Moves a referral to another state, if the state machine allows it. Moving claims it.
 pub async fn move_to(
-    db: &Db,
+    audited: &mut Audited,
     service_id: i64,
     referral_id: i64,
     me: i64,
     to: State,
 ) -> Outcome<()> {
     let at = now();
-    let mut tx = db.begin_write().await?;
-    let before = match take_claim(&mut tx, service_id, referral_id, me, at).await? {
+    let tx = audited.change();
+    let before = match take_claim(tx, service_id, referral_id, me, at).await? {
         Ok((before, _)) => before,
         Err(refusal) => return Ok(Err(refusal)),
     };
     if let Err(error) = before.state.transition(to) {
         return Ok(Err(Refusal::Transition(error)));
     }
-    set_state(&mut tx, referral_id, to, at).await?;
+    set_state(tx, referral_id, to, at).await?;
     let mut event = Event::new("moved");
     event.from_state = Some(before.state.key());
     event.to_state = Some(to.key());
     record(&mut *tx, referral_id, Some(me), at, event).await?;
-    tx.commit().await?;
-    announce(db, service_id, referral_id).await;
     Ok(Ok(()))
 }
 
@@ -290,7 +290,7 @@ pub struct DecisionMade {
 /// Records a decision with its reason, moves the referral to where the decision leaves
 /// it, and keeps an offer as its own record. Deciding claims it.
 pub async fn decide(
-    db: &Db,
+    audited: &mut Audited,
     service_id: i64,
     referral_id: i64,
     me: i64,
@@ -298,8 +298,8 @@ pub async fn decide(
     reason: &str,
 ) -> Outcome<DecisionMade> {
     let at = now();
-    let mut tx = db.begin_write().await?;
-    let before = match take_claim(&mut tx, service_id, referral_id, me, at).await? {
+    let tx = audited.change();
+    let before = match take_claim(tx, service_id, referral_id, me, at).await? {
         Ok((before, _)) => before,
         Err(refusal) => return Ok(Err(refusal)),
     };
@@ -338,7 +338,7 @@ pub async fn decide(
         .await?;
     }
     let to = decision.resulting_state();
-    set_state(&mut tx, referral_id, to, at).await?;
+    set_state(tx, referral_id, to, at).await?;
     let mut event = Event::new("decision");
     event.from_state = Some(before.state.key());
     event.to_state = Some(to.key());
@@ -349,8 +349,6 @@ pub async fn decide(
         if joint { ":joint" } else { "" }
     ));
     record(&mut *tx, referral_id, Some(me), at, event).await?;
-    tx.commit().await?;
-    announce(db, service_id, referral_id).await;
     Ok(Ok(DecisionMade {
         account_id: before.account_id,
         joint,
@@ -360,28 +358,36 @@ pub async fn decide(
 
 /// Adds an internal note (anyone of the service may; notes do not need the claim).
 pub async fn add_note(
-    db: &Db,
+    audited: &mut Audited,
     service_id: i64,
     referral_id: i64,
     me: i64,
     body: &str,
 ) -> Outcome<()> {
-    add_text(db, service_id, referral_id, me, "note", body).await
+    add_text(audited.change(), service_id, referral_id, me, "note", body).await
 }
 
 /// A specialist guest's assessment of a shared referral.
 pub async fn add_assessment(
-    db: &Db,
+    audited: &mut Audited,
     service_id: i64,
     referral_id: i64,
     me: i64,
     body: &str,
 ) -> Outcome<()> {
-    add_text(db, service_id, referral_id, me, "assessment", body).await
+    add_text(
+        audited.change(),
+        service_id,
+        referral_id,
+        me,
+        "assessment",
+        body,
+    )
+    .await
 }
 
 async fn add_text(
-    db: &Db,
+    tx: &mut Tx,
     service_id: i64,
     referral_id: i64,
     me: i64,
@@ -389,29 +395,26 @@ async fn add_text(
     body: &str,
 ) -> Outcome<()> {
     let at = now();
-    let mut tx = db.begin_write().await?;
-    if current(&mut tx, service_id, referral_id, at)
-        .await?
-        .is_none()
-    {
+    if current(tx, service_id, referral_id, at).await?.is_none() {
         return Ok(Err(Refusal::NotFound));
     }
     let mut event = Event::new(kind);
     event.body = Some(body);
     record(&mut *tx, referral_id, Some(me), at, event).await?;
-    tx.commit().await?;
-    announce(db, service_id, referral_id).await;
     Ok(Ok(()))
 }
 
 /// Shares a referral with a specialist guest of the service for joint assessment.
-pub async fn share(db: &Db, service_id: i64, referral_id: i64, me: i64, guest: i64) -> Outcome<()> {
+pub async fn share(
+    audited: &mut Audited,
+    service_id: i64,
+    referral_id: i64,
+    me: i64,
+    guest: i64,
+) -> Outcome<()> {
     let at = now();
-    let mut tx = db.begin_write().await?;
-    if current(&mut tx, service_id, referral_id, at)
-        .await?
-        .is_none()
-    {
+    let tx = audited.change();
+    if current(tx, service_id, referral_id, at).await?.is_none() {
         return Ok(Err(Refusal::NotFound));
     }
     let added = sqlx::query(
@@ -427,11 +430,9 @@ pub async fn share(db: &Db, service_id: i64, referral_id: i64, me: i64, guest: i
     .rows_affected();
     if added > 0 {
         let mut event = Event::new("shared");
-        event.detail = Some(display_name(&mut tx, guest).await?);
+        event.detail = Some(display_name(tx, guest).await?);
         record(&mut *tx, referral_id, Some(me), at, event).await?;
     }
-    tx.commit().await?;
-    announce(db, service_id, referral_id).await;
     Ok(Ok(()))
 }
 
@@ -447,8 +448,14 @@ pub async fn is_shared_with(db: &Db, referral_id: i64, guest: i64) -> Result<boo
     .is_some())
 }
 
-/// Puts "opened by" on the timeline, once per person per half hour.
-pub async fn record_opened(db: &Db, referral_id: i64, me: i64) -> Result<(), sqlx::Error> {
+/// Puts "opened by" on the timeline, once per person per half hour, in the
+/// transaction that logs the opening.
+pub async fn record_opened(
+    audited: &mut Audited,
+    referral_id: i64,
+    me: i64,
+) -> Result<(), sqlx::Error> {
+    let tx = audited.change();
     let at = now();
     let recent = sqlx::query(
         "select 1 as one from referral_event
@@ -457,11 +464,11 @@ pub async fn record_opened(db: &Db, referral_id: i64, me: i64) -> Result<(), sql
     .bind(referral_id)
     .bind(me)
     .bind(at - CLAIM_LAPSE_SECONDS)
-    .fetch_optional(&db.pool)
+    .fetch_optional(&mut *tx)
     .await?
     .is_some();
     if !recent {
-        record(&db.pool, referral_id, Some(me), at, Event::new("opened")).await?;
+        record(&mut *tx, referral_id, Some(me), at, Event::new("opened")).await?;
     }
     Ok(())
 }

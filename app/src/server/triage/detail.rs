@@ -4,6 +4,7 @@ use sqlx::Row;
 
 use super::board::{card, CardRow, CARD_COLUMNS, CARD_FROM};
 use crate::domain::referral::{About, Help, Preferences};
+use crate::server::access_log::{AccessGrant, Audited};
 use crate::server::referrals::{stored, StoredResponse, RESPONSE};
 use crate::server::Db;
 
@@ -59,8 +60,8 @@ pub async fn id_by_reference(db: &Db, reference: &str) -> Result<Option<i64>, sq
 }
 
 pub async fn load(
-    db: &Db,
-    _grant: &crate::server::access_log::AccessGrant,
+    audited: &mut Audited,
+    grant: &AccessGrant,
     referral_id: i64,
     now: i64,
 ) -> Result<Option<ReferralDetail>, sqlx::Error> {
@@ -72,7 +73,7 @@ pub async fn load(
          where r.referral_id = $1"
     ))
     .bind(referral_id)
-    .fetch_optional(&db.pool)
+    .fetch_optional(audited.read(grant)?)
     .await?
     else {
         return Ok(None);
@@ -93,30 +94,34 @@ pub async fn load(
 
 /// The answers sent with the referral, in the order they were asked.
 pub async fn responses(
-    db: &Db,
-    _grant: &crate::server::access_log::AccessGrant,
+    audited: &mut Audited,
+    grant: &AccessGrant,
     referral_id: i64,
 ) -> Result<Vec<StoredResponse>, sqlx::Error> {
     sqlx::query(&format!(
         "{RESPONSE} where q.referral_id = $1 order by q.questionnaire_response_id"
     ))
     .bind(referral_id)
-    .fetch_all(&db.pool)
+    .fetch_all(audited.read(grant)?)
     .await?
     .iter()
     .map(stored)
     .collect()
 }
 
-/// The timeline, oldest first.
-pub async fn timeline(db: &Db, referral_id: i64) -> Result<Vec<EventRow>, sqlx::Error> {
+/// The timeline, oldest first (its notes and assessments are personal data).
+pub async fn timeline(
+    audited: &mut Audited,
+    grant: &AccessGrant,
+    referral_id: i64,
+) -> Result<Vec<EventRow>, sqlx::Error> {
     sqlx::query(
         "select e.at, a.display_name, e.kind, e.from_state, e.to_state, e.body, e.detail
          from referral_event e left join account a on a.account_id = e.actor_account_id
          where e.referral_id = $1 order by e.at, e.referral_event_id",
     )
     .bind(referral_id)
-    .fetch_all(&db.pool)
+    .fetch_all(audited.read(grant)?)
     .await?
     .iter()
     .map(|r| {
