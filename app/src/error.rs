@@ -4,61 +4,8 @@ use serde::{Deserialize, Serialize};
 use server_fn::codec::JsonEncoding;
 use server_fn::error::{FromServerFnError, ServerFnErrorErr};
 
-use crate::domain::password::PasswordProblem;
+use crate::domain::field::{FieldError, FieldProblem};
 use crate::i18n::Texts;
-
-/// What is wrong with one form field.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub enum FieldProblem {
-    Required,
-    TooLong,
-    EmailInvalid,
-    EmailTaken,
-    Password(PasswordProblem),
-    NationalIdLength,
-    NationalIdDate,
-    NationalIdCheck,
-    TooYoung,
-    PhoneInvalid,
-    /// The chosen municipality is not served by this service.
-    NotServed,
-    ConsentMissing,
-    ChooseOne,
-    ChooseAtLeastOne,
-    Unanswered,
-}
-
-impl FieldProblem {
-    pub fn message(self, t: &'static Texts) -> &'static str {
-        match self {
-            FieldProblem::Required => t.problem_required,
-            FieldProblem::TooLong => t.problem_too_long,
-            FieldProblem::EmailInvalid => t.problem_email,
-            FieldProblem::EmailTaken => t.problem_email_taken,
-            FieldProblem::Password(PasswordProblem::TooShort) => t.problem_password_short,
-            FieldProblem::Password(PasswordProblem::TooLong) => t.problem_password_long,
-            FieldProblem::Password(PasswordProblem::TooCommon) => t.problem_password_common,
-            FieldProblem::Password(PasswordProblem::LikeEmail) => t.problem_password_email,
-            FieldProblem::NationalIdLength => t.problem_national_id_length,
-            FieldProblem::NationalIdDate => t.problem_national_id_date,
-            FieldProblem::NationalIdCheck => t.problem_national_id_check,
-            FieldProblem::TooYoung => t.problem_too_young,
-            FieldProblem::PhoneInvalid => t.problem_phone,
-            FieldProblem::NotServed => t.problem_not_served,
-            FieldProblem::ConsentMissing => t.problem_consent,
-            FieldProblem::ChooseOne => t.problem_choose_one,
-            FieldProblem::ChooseAtLeastOne => t.problem_choose_at_least_one,
-            FieldProblem::Unanswered => t.problem_unanswered,
-        }
-    }
-}
-
-/// A problem with a named field.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct FieldError {
-    pub field: String,
-    pub problem: FieldProblem,
-}
 
 /// What went wrong, as far as the person on the other end needs to know.
 /// Internal causes are logged on the server and never carried here.

@@ -217,7 +217,7 @@ impl Settings {
                 );
                 String::new()
             }
-            None => app::server::access_log::DEVELOPMENT_KEY.to_owned(),
+            None => app::server::digest::DEVELOPMENT_KEY.to_owned(),
         };
 
         let draft_retention_days = match get("RPH_DRAFT_RETENTION_DAYS").map(str::parse::<i64>) {

@@ -14,7 +14,7 @@ use base64::Engine as _;
 use leptos::server_fn::error::FromServerFnError;
 
 use app::error::AppError;
-use app::server::auth::cookie_value;
+use app::server::cookies::cookie_value;
 use app::server::sessions::{new_token, session_id_for};
 use app::server::{form_errors, AppState};
 

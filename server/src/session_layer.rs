@@ -4,7 +4,8 @@ use axum::extract::{Request, State};
 use axum::middleware::Next;
 use axum::response::Response;
 
-use app::server::auth::{cookie_name, cookie_value, CurrentSession};
+use app::server::auth::CurrentSession;
+use app::server::cookies::{cookie_name, cookie_value};
 use app::server::{sessions, AppState};
 
 use crate::security::is_static_asset;

@@ -196,7 +196,8 @@ async fn second_factor_inner(code: String) -> Result<(), AppError> {
 /// Ends this session. Anyone may call it; without a session it only clears the cookie.
 #[server(prefix = "/api", endpoint = "auth/logout")]
 pub async fn logout() -> Result<(), AppError> {
-    use crate::server::auth::{clear_session_cookie, current_session, set_cookie};
+    use crate::server::auth::current_session;
+    use crate::server::cookies::{clear_session_cookie, set_cookie};
     use crate::server::{sessions, state::app_state};
 
     let state = app_state()?;
@@ -216,7 +217,7 @@ pub async fn logout_everywhere() -> Result<(), AppError> {
 
 #[cfg(feature = "ssr")]
 async fn logout_everywhere_inner() -> Result<(), AppError> {
-    use crate::server::auth::{clear_session_cookie, set_cookie};
+    use crate::server::cookies::{clear_session_cookie, set_cookie};
     use crate::server::principal::Principal;
     use crate::server::{known_devices, sessions, state::app_state};
 

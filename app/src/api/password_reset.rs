@@ -84,8 +84,8 @@ pub(crate) async fn set_password_with_link(
     token: &str,
     password: String,
 ) -> Result<i64, AppError> {
+    use crate::domain::field::{FieldError, FieldProblem};
     use crate::domain::password::check_new_password;
-    use crate::error::{FieldError, FieldProblem};
     use crate::server::accounts;
     use crate::server::passwords::{self, Password};
     use crate::server::tokens;

@@ -13,7 +13,7 @@ use crate::domain::referral::{
 };
 use crate::error::AppError;
 use crate::i18n::{detect_lang, texts, Lang};
-use crate::server::auth::{cookie_value, set_cookie, site_cookie};
+use crate::server::cookies::{cookie_value, set_cookie, site_cookie};
 use crate::server::db::now;
 use crate::server::principal::Principal;
 use crate::server::referrals::{self, DraftRecord, ScoredAnswers, Submission};
@@ -124,9 +124,9 @@ pub async fn start(slug: String, source: String) -> Result<(), AppError> {
             Source::from_key(key)
                 .filter(|s| *s != Source::SelfReferral)
                 .ok_or(AppError::Invalid {
-                    errors: vec![crate::error::FieldError {
+                    errors: vec![crate::domain::field::FieldError {
                         field: "source".into(),
-                        problem: crate::error::FieldProblem::ChooseOne,
+                        problem: crate::domain::field::FieldProblem::ChooseOne,
                     }],
                     values: Vec::new(),
                 })?,

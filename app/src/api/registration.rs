@@ -16,9 +16,9 @@ pub async fn register(name: String, email: String, password: String) -> Result<(
 
 #[cfg(feature = "ssr")]
 async fn register_inner(name: String, email: String, password: String) -> Result<(), AppError> {
+    use crate::domain::field::{FieldError, FieldProblem};
     use crate::domain::identity::normalise_email;
     use crate::domain::password::check_new_password;
-    use crate::error::{FieldError, FieldProblem};
     use crate::i18n::{detect_lang, texts};
     use crate::server::auth::client_ip;
     use crate::server::passwords::{self, Password};

@@ -60,7 +60,7 @@ mod ssr {
     use super::*;
     use crate::domain::capability::{Capability, Kind, ServiceId};
     use crate::domain::clock::format_oslo;
-    use crate::error::{FieldError, FieldProblem};
+    use crate::domain::field::{FieldError, FieldProblem};
     use crate::server::principal::Principal;
     use crate::server::state::app_state;
     use crate::server::{accounts, rooms};

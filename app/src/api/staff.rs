@@ -67,8 +67,8 @@ pub async fn invite_staff(name: String, email: String, role: String) -> Result<(
 
 #[cfg(feature = "ssr")]
 async fn invite_staff_inner(name: String, email: String, role: String) -> Result<(), AppError> {
+    use crate::domain::field::{FieldError, FieldProblem};
     use crate::domain::identity::normalise_email;
-    use crate::error::{FieldError, FieldProblem};
     use crate::i18n::{detect_lang, texts};
     use crate::server::auth::client_ip;
     use crate::server::rate_limit::{self, INVITE_PER_ADDRESS, INVITE_PER_LEAD};
@@ -179,7 +179,7 @@ pub async fn change_staff_role(account_id: i64, role: String) -> Result<(), AppE
 
 #[cfg(feature = "ssr")]
 async fn change_staff_role_inner(account_id: i64, role: String) -> Result<(), AppError> {
-    use crate::error::{FieldError, FieldProblem};
+    use crate::domain::field::{FieldError, FieldProblem};
     use crate::server::{sessions, staff, state::app_state};
 
     let state = app_state()?;

@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 
 use crate::error::AppError;
-use crate::i18n::use_texts;
+use crate::i18n::{problem_label, use_texts};
 
 /// Shows the error of the last submission, if any.
 #[component]
@@ -28,8 +28,8 @@ pub fn ErrorSummary(
                                         .iter()
                                         .map(|f| {
                                                 let text = match labels.iter().find(|(name, _)| *name == f.field) {
-                                                    Some((_, label)) => format!("{label}: {}", f.problem.message(t)),
-                                                    None => f.problem.message(t).to_owned(),
+                                                    Some((_, label)) => format!("{label}: {}", problem_label(t, f.problem)),
+                                                    None => problem_label(t, f.problem).to_owned(),
                                                 };
                                                 view! {
                                                     <li>

@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 
 use crate::error::AppError;
-use crate::i18n::use_texts;
+use crate::i18n::{problem_label, use_texts};
 
 /// One input (or text area) with its label, an optional hint, and the problem the last
 /// submission had with it, tied together for screen readers.
@@ -45,7 +45,7 @@ pub fn Field(
             {hint.map(|h| view! { <p class="hint" id=hint_id.clone()>{h}</p> })}
             {
                 let error_id = error_id.clone();
-                move || problem().map(|p| view! { <p class="field-error" id=error_id.clone()>{p.message(t)}</p> })
+                move || problem().map(|p| view! { <p class="field-error" id=error_id.clone()>{problem_label(t, p)}</p> })
             }
             {match rows {
                 Some(rows) => view! {

@@ -5,8 +5,9 @@
 use leptos::prelude::*;
 
 use super::field::described_by;
-use crate::error::{AppError, FieldProblem};
-use crate::i18n::use_texts;
+use crate::domain::field::FieldProblem;
+use crate::error::AppError;
+use crate::i18n::{problem_label, use_texts};
 
 fn problem_of(
     error: Signal<Option<AppError>>,
@@ -104,7 +105,7 @@ pub fn TextInput(
         <div class="field" class:invalid=move || problem().is_some()>
             <label for=id.clone()>{label}</label>
             {hint.map(|h| view! { <p class="hint" id=hint_id.clone()>{h}</p> })}
-            {move || problem().map(|p| view! { <p class="field-error" id=error_id.clone()>{p.message(t)}</p> })}
+            {move || problem().map(|p| view! { <p class="field-error" id=error_id.clone()>{problem_label(t, p)}</p> })}
             {control}
         </div>
     }
@@ -171,7 +172,7 @@ pub fn Choices(
         >
             <legend class=legend_class>{legend}</legend>
             {hint.map(|h| view! { <p class="hint" id=hint_id.clone()>{h}</p> })}
-            {move || problem().map(|p| view! { <p class="field-error" id=error_id.clone()>{p.message(t)}</p> })}
+            {move || problem().map(|p| view! { <p class="field-error" id=error_id.clone()>{problem_label(t, p)}</p> })}
             {inputs}
         </fieldset>
     }

@@ -3,6 +3,7 @@
 pub mod access;
 pub mod capability;
 pub mod clock;
+pub mod field;
 pub mod identity;
 pub mod language;
 pub mod national_id;

@@ -207,6 +207,35 @@ pub fn texts(lang: Lang) -> &'static Texts {
     }
 }
 
+/// What is wrong with a form field, in words.
+pub fn problem_label(
+    t: &'static Texts,
+    problem: crate::domain::field::FieldProblem,
+) -> &'static str {
+    use crate::domain::field::FieldProblem;
+    use crate::domain::password::PasswordProblem;
+    match problem {
+        FieldProblem::Required => t.problem_required,
+        FieldProblem::TooLong => t.problem_too_long,
+        FieldProblem::EmailInvalid => t.problem_email,
+        FieldProblem::EmailTaken => t.problem_email_taken,
+        FieldProblem::Password(PasswordProblem::TooShort) => t.problem_password_short,
+        FieldProblem::Password(PasswordProblem::TooLong) => t.problem_password_long,
+        FieldProblem::Password(PasswordProblem::TooCommon) => t.problem_password_common,
+        FieldProblem::Password(PasswordProblem::LikeEmail) => t.problem_password_email,
+        FieldProblem::NationalIdLength => t.problem_national_id_length,
+        FieldProblem::NationalIdDate => t.problem_national_id_date,
+        FieldProblem::NationalIdCheck => t.problem_national_id_check,
+        FieldProblem::TooYoung => t.problem_too_young,
+        FieldProblem::PhoneInvalid => t.problem_phone,
+        FieldProblem::NotServed => t.problem_not_served,
+        FieldProblem::ConsentMissing => t.problem_consent,
+        FieldProblem::ChooseOne => t.problem_choose_one,
+        FieldProblem::ChooseAtLeastOne => t.problem_choose_at_least_one,
+        FieldProblem::Unanswered => t.problem_unanswered,
+    }
+}
+
 /// A role's name in the interface.
 pub fn role_label(t: &'static Texts, role: crate::domain::identity::Role) -> &'static str {
     use crate::domain::identity::Role;
@@ -278,7 +307,7 @@ pub fn detect_lang() -> Lang {
 /// The language a request asks for: the remembered choice first, then the browser's.
 #[cfg(feature = "ssr")]
 pub fn lang_from_headers(headers: &http::HeaderMap) -> Lang {
-    let from_cookie = crate::server::auth::cookie_value(headers, LANG_COOKIE)
+    let from_cookie = crate::server::cookies::cookie_value(headers, LANG_COOKIE)
         .and_then(|value| Lang::from_code(&value));
     from_cookie.unwrap_or_else(|| {
         headers

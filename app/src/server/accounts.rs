@@ -4,7 +4,7 @@ use sha2::{Digest, Sha256};
 use sqlx::Row;
 
 use super::db::now;
-use super::sessions::hex;
+use super::digest::hex;
 use super::Db;
 use crate::domain::identity::{AccountKind, Role};
 

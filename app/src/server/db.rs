@@ -45,7 +45,7 @@ pub struct Db {
     /// Changes on the triage board, for every open board.
     pub board: super::board_events::BoardEvents,
     /// The key of the access log's chain: a setting, never stored in the database.
-    pub access_log_key: super::access_log::ChainKey,
+    pub access_log_key: super::digest::ChainKey,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -110,13 +110,13 @@ impl Db {
             pool,
             backend,
             board,
-            access_log_key: super::access_log::ChainKey::development(),
+            access_log_key: super::digest::ChainKey::development(),
         })
     }
 
     /// The same pool with the access log keyed by `key` (the production setting).
     pub fn with_access_log_key(mut self, key: &[u8]) -> Db {
-        self.access_log_key = super::access_log::ChainKey::new(key);
+        self.access_log_key = super::digest::ChainKey::new(key);
         self
     }
 

@@ -19,7 +19,7 @@ pub fn cookie_name(production: bool) -> &'static str {
 }
 
 pub fn cookie(token: &str, production: bool) -> String {
-    super::auth::site_cookie(
+    super::cookies::site_cookie(
         cookie_name(production),
         token,
         Some(KEPT_FOR_SECONDS),

@@ -4,7 +4,7 @@
 
 use leptos::prelude::*;
 
-use super::auth::{cookie_value, set_cookie, site_cookie};
+use super::cookies::{cookie_value, set_cookie, site_cookie};
 use super::db::now;
 use super::sessions::{new_token, session_id_for};
 use super::Db;

@@ -47,7 +47,7 @@ pub fn new_code() -> String {
     use rand::RngCore as _;
     let mut bytes = [0u8; 16];
     rand::rngs::OsRng.fill_bytes(&mut bytes);
-    super::sessions::hex(&bytes)
+    super::digest::hex(&bytes)
 }
 
 /// Creates a room with a fresh unguessable code.

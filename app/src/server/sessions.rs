@@ -4,6 +4,7 @@ use sha2::{Digest, Sha256};
 use sqlx::Row;
 
 use super::db::now;
+use super::digest::hex;
 use super::Db;
 use crate::domain::identity::{AccountKind, SessionStage};
 
@@ -44,10 +45,6 @@ pub fn new_token() -> String {
 /// The database key for a cookie token.
 pub fn session_id_for(token: &str) -> String {
     hex(&Sha256::digest(token.as_bytes()))
-}
-
-pub fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// Starts a session and returns the token for the cookie.
@@ -159,7 +156,7 @@ pub async fn replace(
         end(db, old).await?;
     }
     let token = create(db, account_id, stage).await?;
-    super::auth::set_cookie(&super::auth::session_cookie(&token, production));
+    super::cookies::set_cookie(&super::cookies::session_cookie(&token, production));
     Ok(())
 }
 

@@ -27,7 +27,6 @@ use super::downlink::{Change, Downlink};
 use super::feedback::{self, Feedback};
 use super::forward::{self, Publication, PublicationId, Rewrite, Sink};
 use super::ports::PortLease;
-use super::room::RoomInput;
 use super::signal::{Candidate, ParticipantId, ServerMessage};
 use super::stats::TaskGuard;
 use super::Shared;
@@ -106,11 +105,23 @@ impl PeerConnectionEventHandler for Handler {
     }
 }
 
+/// What a peer task tells its room.
+pub enum PeerReport {
+    /// The participant's camera or microphone arrived.
+    Published {
+        from: ParticipantId,
+        publication: Arc<Publication>,
+    },
+    /// The connection failed for good.
+    Failed { from: ParticipantId },
+}
+
 /// Everything a peer task needs from its room.
 pub struct PeerContext {
     pub shared: Arc<Shared>,
     pub me: ParticipantId,
-    pub room: mpsc::UnboundedSender<RoomInput>,
+    /// Hands a report to the room (never blocks).
+    pub report: Box<dyn Fn(PeerReport) + Send + Sync>,
     pub out: mpsc::Sender<ServerMessage>,
 }
 
@@ -329,7 +340,7 @@ impl Peer {
                     self.start_forwarding().await;
                 }
                 RTCPeerConnectionState::Failed => {
-                    let _ = self.context.room.send(RoomInput::PeerFailed {
+                    (self.context.report)(PeerReport::Failed {
                         from: self.context.me,
                     });
                 }
@@ -429,7 +440,7 @@ impl Peer {
             Arc::clone(&publication),
             TaskGuard::task(&shared.stats),
         ));
-        let _ = self.context.room.send(RoomInput::Published {
+        (self.context.report)(PeerReport::Published {
             from: self.context.me,
             publication,
         });

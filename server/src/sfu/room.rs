@@ -8,7 +8,7 @@ use std::sync::Arc;
 use tokio::sync::{mpsc, oneshot};
 
 use super::forward::{Publication, PublicationId};
-use super::peer::{self, PeerCommand, PeerContext, PeerHandle};
+use super::peer::{self, PeerCommand, PeerContext, PeerHandle, PeerReport};
 use super::signal::{ClientMessage, Farewell, Member, ParticipantId, ServerMessage, Waiting};
 use super::{Shared, TaskGuard};
 
@@ -42,16 +42,9 @@ pub enum RoomInput {
         message: ClientMessage,
     },
     /// The socket closed.
-    Gone {
-        from: ParticipantId,
-    },
-    Published {
-        from: ParticipantId,
-        publication: Arc<Publication>,
-    },
-    PeerFailed {
-        from: ParticipantId,
-    },
+    Gone { from: ParticipantId },
+    /// What a participant's connection reports.
+    Peer(PeerReport),
 }
 
 enum Presence {
@@ -156,8 +149,12 @@ impl Room {
             }
             RoomInput::Message { from, message } => return self.message(from, message).await,
             RoomInput::Gone { from } => self.remove(from, None).await,
-            RoomInput::PeerFailed { from } => self.remove(from, Some(Farewell::Dropped)).await,
-            RoomInput::Published { from, publication } => self.published(from, publication),
+            RoomInput::Peer(PeerReport::Failed { from }) => {
+                self.remove(from, Some(Farewell::Dropped)).await
+            }
+            RoomInput::Peer(PeerReport::Published { from, publication }) => {
+                self.published(from, publication)
+            }
         }
         true
     }
@@ -325,7 +322,12 @@ impl Room {
         let context = PeerContext {
             shared: Arc::clone(&self.shared),
             me: id,
-            room: self.inputs.clone(),
+            report: {
+                let inputs = self.inputs.clone();
+                Box::new(move |report| {
+                    let _ = inputs.send(RoomInput::Peer(report));
+                })
+            },
             out: participant.out.clone(),
         };
         let peer = match peer::start(context).await {

@@ -2,8 +2,9 @@
 //! verified by a command, and readable by the citizen it is about.
 
 use app::domain::access::{AccessAction, DataKind};
-use app::server::access_log::{self, Access, Actor, ChainKey, ChainReport};
+use app::server::access_log::{self, Access, Actor, ChainReport};
 use app::server::db::now;
+use app::server::digest::ChainKey;
 use app::server::Backend;
 
 use crate::helpers::{location, TestApp};

@@ -28,3 +28,4 @@ mod second_factor;
 mod seeding;
 mod shutdown;
 mod staff;
+mod structure;

@@ -6,10 +6,10 @@
 use std::collections::BTreeMap;
 
 use super::{About, ContactWay, DayPart, Draft, Format, Help, HelpArea, Mode, Preferences, Step};
+use crate::domain::field::{FieldError, FieldProblem};
 use crate::domain::identity::normalise_email;
 use crate::domain::national_id::{NationalId, NationalIdProblem};
 use crate::domain::questionnaire::{Answer, Definition};
-use crate::error::{FieldError, FieldProblem};
 
 /// A form's fields by name.
 pub type FormValues = BTreeMap<String, String>;

@@ -1,7 +1,7 @@
 use super::*;
+use crate::domain::field::FieldProblem;
 use crate::domain::national_id::check_digits_for;
 use crate::domain::questionnaire::Definition;
-use crate::error::FieldProblem;
 
 fn valid_id(ddmmyy: &str) -> String {
     (100..500)
@@ -52,7 +52,9 @@ fn about_form(national_id: &str) -> FormValues {
     ])
 }
 
-fn problems(result: Result<(), Vec<crate::error::FieldError>>) -> Vec<(String, FieldProblem)> {
+fn problems(
+    result: Result<(), Vec<crate::domain::field::FieldError>>,
+) -> Vec<(String, FieldProblem)> {
     result
         .unwrap_err()
         .into_iter()

@@ -15,7 +15,7 @@ use crate::api::board::{
 use crate::api::board_types::{AnswerSetView, ReferralView};
 use crate::components::{ErrorSummary, Field};
 use crate::error::AppError;
-use crate::i18n::{use_texts, Texts};
+use crate::i18n::{problem_label, use_texts, Texts};
 
 #[derive(Clone, Copy)]
 struct Forms {
@@ -187,7 +187,7 @@ fn referral_view(
                         <input type="hidden" name="reference" value=reference/>
                         <fieldset id="field-decision" class="field" class:invalid=move || problem().is_some()>
                             <legend>{b.decision_label}</legend>
-                            {move || problem().map(|p| view! { <p class="field-error">{p.message(t)}</p> })}
+                            {move || problem().map(|p| view! { <p class="field-error">{problem_label(t, p)}</p> })}
                             {decisions
                                 .into_iter()
                                 .map(|(key, label)| {

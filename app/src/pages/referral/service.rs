@@ -98,7 +98,7 @@ fn OnBehalfSource(#[prop(into)] error: Signal<Option<AppError>>) -> impl IntoVie
     view! {
         <fieldset class="field choices" id="field-source" tabindex="-1" class:invalid=move || problem().is_some()>
             <legend>{r.on_behalf_source}</legend>
-            {move || problem().map(|p| view! { <p class="field-error">{p.message(t)}</p> })}
+            {move || problem().map(|p| view! { <p class="field-error">{crate::i18n::problem_label(t, p)}</p> })}
             {[("phone", r.source_phone), ("paper", r.source_paper), ("gp_letter", r.source_gp_letter)]
                 .into_iter()
                 .map(|(value, label)| {

@@ -6,9 +6,10 @@ use leptos::prelude::*;
 use crate::api::referral::SubmitReferral;
 use crate::api::referral_types::StepPage;
 use crate::components::{Choices, TextInput};
+use crate::domain::field::FieldProblem;
 use crate::domain::national_id::{NationalId, NationalIdProblem};
 use crate::domain::referral::{ContactWay, DayPart, HelpArea};
-use crate::error::{AppError, FieldProblem};
+use crate::error::AppError;
 use crate::i18n::Texts;
 
 fn value(page: &StepPage, name: &str) -> String {
@@ -140,7 +141,7 @@ pub fn about_fields(
         />
         <div class="field" class:invalid=move || municipality_problem().is_some()>
             <label for="field-municipality">{r.field_municipality}</label>
-            {move || municipality_problem().map(|p| view! { <p class="field-error" id="field-municipality-error">{p.message(t)}</p> })}
+            {move || municipality_problem().map(|p| view! { <p class="field-error" id="field-municipality-error">{crate::i18n::problem_label(t, p)}</p> })}
             <select
                 id="field-municipality"
                 name="fields[municipality]"
