@@ -10,7 +10,7 @@
 
 use std::time::{Duration, Instant};
 
-use app::server::triage::{actions, board, BoardFilter};
+use app::server::board::{actions, columns, BoardFilter};
 use app::server::Db;
 use sqlx::Row as _;
 
@@ -93,7 +93,7 @@ async fn time_loads(
     let mut samples = Vec::with_capacity(LOADS);
     for _ in 0..LOADS {
         let started = Instant::now();
-        let data = board::load(db, service, filter, staff, app::server::db::now()).await?;
+        let data = columns::load(db, service, filter, staff, app::server::db::now()).await?;
         samples.push(started.elapsed());
         anyhow::ensure!(data.stats.waiting > 0, "the board has waiting referrals");
     }
@@ -132,7 +132,7 @@ async fn measure(db: Db, service: i64, staff: i64) -> anyhow::Result<Figures> {
                 break;
             }
         }
-        board::load(
+        columns::load(
             &db,
             service,
             &BoardFilter::default(),

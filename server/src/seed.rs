@@ -398,7 +398,7 @@ mod tests {
         assert_eq!(data.referral.len(), 6);
         for r in &data.referral {
             assert!(
-                app::domain::triage::State::parse(&r.state).is_some(),
+                app::domain::board::State::parse(&r.state).is_some(),
                 "{}",
                 r.reference
             );

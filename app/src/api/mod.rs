@@ -1,15 +1,12 @@
-//! Server functions, one module per area. Each checks who is asking first,
-//! then calls one plain function and maps its error.
+//! Server functions, one module per area, each in one shape: `mod.rs` holds the
+//! `#[server]` functions (what the browser calls), `types.rs` what crosses the wire,
+//! and `ssr.rs` the work, server only: who is asking first, then the repositories.
 
 pub mod access_log;
 pub mod auth;
 pub mod board;
-pub mod board_types;
-#[cfg(feature = "ssr")]
-mod board_views;
 pub mod password_reset;
 pub mod referral;
-pub mod referral_types;
 pub mod registration;
 pub mod rooms;
 pub mod site;

@@ -1,6 +1,7 @@
 //! Pure domain rules: no Leptos, no database, no I/O.
 
 pub mod access;
+pub mod board;
 pub mod capability;
 pub mod clock;
 pub mod field;
@@ -11,4 +12,3 @@ pub mod password;
 pub mod questionnaire;
 pub mod referral;
 pub mod room;
-pub mod triage;

@@ -4,7 +4,8 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::Redirect;
 
-use crate::api::access_log::{my_access_log, AccessEntryView};
+use crate::api::access_log::my_access_log;
+use crate::api::access_log::types::AccessEntryView;
 use crate::domain::clock::format_oslo;
 use crate::error::AppError;
 use crate::i18n::{action_label, data_kind_label, role_label, use_texts, Texts};

@@ -5,9 +5,10 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::Redirect;
 
-use crate::api::auth::{my_account, AccountView, Logout, LogoutEverywhere};
+use crate::api::auth::types::AccountView;
+use crate::api::auth::{my_account, Logout, LogoutEverywhere};
 use crate::api::referral::my_referrals;
-use crate::api::referral_types::MyReferral;
+use crate::api::referral::types::MyReferral;
 use crate::domain::capability::Kind;
 use crate::domain::identity::AccountKind;
 use crate::error::AppError;

@@ -3,7 +3,8 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use crate::api::site::{list_services, ServiceSummary};
+use crate::api::site::list_services;
+use crate::api::site::types::ServiceSummary;
 use crate::i18n::{use_texts, Texts};
 
 #[component]

@@ -5,7 +5,8 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::Redirect;
 
-use crate::api::auth::{begin_second_factor, ConfirmIdentity, ConfirmSecondFactor, EnrolmentView};
+use crate::api::auth::types::EnrolmentView;
+use crate::api::auth::{begin_second_factor, ConfirmIdentity, ConfirmSecondFactor};
 use crate::components::ErrorSummary;
 use crate::error::AppError;
 use crate::i18n::{use_texts, Texts};

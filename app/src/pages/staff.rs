@@ -6,9 +6,9 @@ use leptos_meta::Title;
 use leptos_router::components::Redirect;
 use leptos_router::hooks::use_query_map;
 
+use crate::api::staff::types::StaffView;
 use crate::api::staff::{
     list_staff, AcceptInvitation, ChangeStaffRole, DeactivateStaff, InviteStaff, ReopenStaff,
-    StaffView,
 };
 use crate::components::{ErrorSummary, Field, LinkToken, NewPasswordField};
 use crate::domain::identity::Role;

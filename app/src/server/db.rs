@@ -43,7 +43,7 @@ pub struct Db {
     pub pool: AnyPool,
     pub backend: Backend,
     /// Changes on the triage board, for every open board.
-    pub board: super::board_events::BoardEvents,
+    pub board: super::board::events::BoardEvents,
     /// The key of the access log's chain: a setting, never stored in the database.
     pub access_log_key: super::digest::ChainKey,
 }
@@ -105,7 +105,7 @@ impl Db {
             Backend::Postgres => pool_options.max_connections(16).connect_with(options).await,
         }
         .map_err(DbError::Connect)?;
-        let board = super::board_events::BoardEvents::new(backend, &url);
+        let board = super::board::events::BoardEvents::new(backend, &url);
         Ok(Db {
             pool,
             backend,

@@ -3,7 +3,7 @@
 pub mod access_log;
 pub mod accounts;
 pub mod auth;
-pub mod board_events;
+pub mod board;
 pub mod cookies;
 pub mod db;
 pub mod digest;
@@ -26,7 +26,6 @@ pub mod staff;
 pub mod state;
 pub mod tokens;
 pub mod totp;
-pub mod triage;
 
 pub use db::{Backend, Db};
 pub use mail::{Mailer, OutgoingMail};

@@ -5,6 +5,7 @@ use sqlx::Row;
 use super::db::now;
 use super::sessions::{new_token, session_id_for};
 use super::Db;
+use crate::error::AppError;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Purpose {
@@ -85,4 +86,48 @@ pub async fn peek(db: &Db, purpose: Purpose, token: &str) -> Result<Option<i64>,
     .fetch_optional(&db.pool)
     .await?;
     row.map(|r| r.try_get("account_id")).transpose()
+}
+
+/// Sets the password of the account an emailed link belongs to (a reset or an
+/// invitation) and uses the link up. The password is checked first, so a weak one
+/// leaves the link usable.
+pub async fn set_password_with_link(
+    db: &Db,
+    purpose: Purpose,
+    token: &str,
+    password: String,
+) -> Result<i64, AppError> {
+    use crate::domain::field::{FieldError, FieldProblem};
+    use crate::domain::password::check_new_password;
+    use crate::server::accounts;
+    use crate::server::passwords::{self, Password};
+
+    let account_id = peek(db, purpose, token)
+        .await?
+        .ok_or(AppError::LinkInvalid)?;
+    let email = accounts::email_of(db, account_id)
+        .await?
+        .unwrap_or_default();
+    let problem = if password.is_empty() {
+        Some(FieldProblem::Required)
+    } else {
+        check_new_password(&password, &email, passwords::is_common)
+            .err()
+            .map(FieldProblem::Password)
+    };
+    if let Some(problem) = problem {
+        return Err(AppError::Invalid {
+            errors: vec![FieldError {
+                field: "password".into(),
+                problem,
+            }],
+            values: Vec::new(),
+        });
+    }
+    let hash = passwords::hash(Password::new(password)).await?;
+    let account_id = consume(db, purpose, token)
+        .await?
+        .ok_or(AppError::LinkInvalid)?;
+    accounts::set_password(db, account_id, &hash).await?;
+    Ok(account_id)
 }

@@ -12,7 +12,7 @@ use futures::stream::{self, Stream};
 use tokio::sync::broadcast::error::RecvError;
 
 use app::domain::capability::Kind;
-use app::server::board_events::BoardChange;
+use app::server::board::events::BoardChange;
 use app::server::principal::Principal;
 use app::server::{sessions, AppState};
 

@@ -300,7 +300,7 @@ on_both_backends! {
         first.commit().await.unwrap();
         let mut second = access_log::begin(&app.state.db).await.unwrap();
         let _new = second.grant(&actor, access()).await.unwrap();
-        let read = app::server::triage::detail::load(&mut second, &old, made.id, now()).await;
+        let read = app::server::board::detail::load(&mut second, &old, made.id, now()).await;
         assert!(read.is_err(), "an old grant read in a new transaction");
         // And a transaction without an entry commits nothing.
         drop(second);

@@ -146,7 +146,7 @@ pub struct BoardTexts {
     pub mail_decision_body: &'static str,
 }
 
-use crate::domain::triage::{Decision, Outcome, State};
+use crate::domain::board::{Decision, Outcome, State};
 
 impl BoardTexts {
     pub fn column(&self, column: &str) -> &'static str {

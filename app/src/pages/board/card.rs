@@ -5,8 +5,8 @@
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 
+use crate::api::board::types::{CardView, ClaimView};
 use crate::api::board::{ClaimReferral, MoveReferral, ReleaseReferral};
-use crate::api::board_types::{CardView, ClaimView};
 use crate::i18n::Texts;
 
 /// The actions a card's forms dispatch; the board fetches again after each.

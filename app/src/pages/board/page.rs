@@ -9,8 +9,8 @@ use leptos_router::hooks::use_query_map;
 
 use super::card::{card_view, CardActions};
 use super::live;
+use crate::api::board::types::{BoardQuery, BoardView, Choice};
 use crate::api::board::{load_board, ClaimReferral, FilterBoard, MoveReferral, ReleaseReferral};
-use crate::api::board_types::{BoardQuery, BoardView, Choice};
 use crate::components::ErrorSummary;
 use crate::error::AppError;
 use crate::i18n::{use_texts, Texts};

@@ -8,11 +8,11 @@ use leptos_router::components::Redirect;
 use leptos_router::hooks::use_params_map;
 
 use super::card::{claim_line, work_forms, CardActions};
+use crate::api::board::types::{AnswerSetView, ReferralView};
 use crate::api::board::{
     open_referral, AddAssessment, AddNote, ClaimReferral, DecideReferral, MoveReferral,
     ReleaseReferral, ShareReferral,
 };
-use crate::api::board_types::{AnswerSetView, ReferralView};
 use crate::components::{ErrorSummary, Field};
 use crate::error::AppError;
 use crate::i18n::{problem_label, use_texts, Texts};

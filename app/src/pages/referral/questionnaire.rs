@@ -3,8 +3,8 @@
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 
+use crate::api::referral::types::StepPage;
 use crate::api::referral::ReuseAnswers;
-use crate::api::referral_types::StepPage;
 use crate::components::Choices;
 use crate::error::AppError;
 use crate::i18n::Texts;

@@ -5,8 +5,8 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
+use crate::api::referral::types::ServiceInfo;
 use crate::api::referral::{service_page, StartReferral};
-use crate::api::referral_types::ServiceInfo;
 use crate::components::ErrorSummary;
 use crate::error::AppError;
 use crate::i18n::{use_texts, Texts};

@@ -10,8 +10,8 @@ use super::step_forms::{
     about_fields, consent_fields, help_fields, preferences_fields, review_view,
 };
 use super::{draft_missing, Progress, RiskNotice};
+use crate::api::referral::types::StepPage;
 use crate::api::referral::{referral_step, SaveReferralStep};
-use crate::api::referral_types::StepPage;
 use crate::components::ErrorSummary;
 use crate::error::AppError;
 use crate::i18n::{use_texts, Texts};

@@ -3,8 +3,8 @@
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 
+use crate::api::referral::types::StepPage;
 use crate::api::referral::SubmitReferral;
-use crate::api::referral_types::StepPage;
 use crate::components::{Choices, TextInput};
 use crate::domain::field::FieldProblem;
 use crate::domain::national_id::{NationalId, NationalIdProblem};

@@ -5,7 +5,8 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::Redirect;
 
-use crate::api::rooms::{list_rooms, CreateRoom, RoomSummary};
+use crate::api::rooms::types::RoomSummary;
+use crate::api::rooms::{list_rooms, CreateRoom};
 use crate::components::{ErrorSummary, Field};
 use crate::error::AppError;
 use crate::i18n::{use_texts, Texts};

@@ -8,7 +8,8 @@ use leptos_meta::Title;
 use leptos_router::components::Redirect;
 use leptos_router::hooks::use_params_map;
 
-use crate::api::rooms::{room_info, RoomDetails};
+use crate::api::rooms::room_info;
+use crate::api::rooms::types::RoomDetails;
 use crate::error::AppError;
 use crate::i18n::{use_texts, Texts};
 

@@ -2,7 +2,7 @@
 
 use sqlx::Row;
 
-use super::board::{card, CardRow, CARD_COLUMNS, CARD_FROM};
+use super::columns::{card, CardRow, CARD_COLUMNS, CARD_FROM};
 use crate::domain::referral::{About, Help, Preferences};
 use crate::server::access_log::{AccessGrant, Audited};
 use crate::server::referrals::{stored, StoredResponse, RESPONSE};

@@ -4,9 +4,9 @@
 
 use sqlx::Row;
 
-use crate::domain::triage::{Decision, State, TransitionError, CLAIM_LAPSE_SECONDS};
+use crate::domain::board::{Decision, State, TransitionError, CLAIM_LAPSE_SECONDS};
 use crate::server::access_log::Audited;
-use crate::server::board_events::BoardChange;
+use crate::server::board::events::BoardChange;
 use crate::server::db::now;
 use crate::server::Db;
 
@@ -106,7 +106,7 @@ async fn current(
         row.try_get::<Option<i64>, _>("claimed_by")?,
         row.try_get::<Option<i64>, _>("claimed_at")?,
     ) {
-        (Some(id), Some(claimed_at)) if crate::domain::triage::claim_is_live(claimed_at, at) => {
+        (Some(id), Some(claimed_at)) if crate::domain::board::claim_is_live(claimed_at, at) => {
             Some(id)
         }
         _ => None,

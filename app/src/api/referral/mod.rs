@@ -8,8 +8,13 @@ use std::collections::BTreeMap;
 
 use leptos::prelude::*;
 
-use super::referral_types::{MyReferral, Receipt, ServiceInfo, StepPage};
 use crate::error::AppError;
+
+pub mod types;
+use types::{MyReferral, Receipt, ServiceInfo, StepPage};
+
+#[cfg(feature = "ssr")]
+mod ssr;
 
 /// The public page of a service. Anyone may read it.
 #[server(prefix = "/api", endpoint = "referral/service")]
@@ -100,7 +105,3 @@ pub async fn follow_referral(token: String, password: String) -> Result<(), AppE
         .await
         .map_err(AppError::respond)
 }
-
-#[cfg(feature = "ssr")]
-#[path = "referral_server.rs"]
-mod ssr;

@@ -10,8 +10,15 @@
 
 use leptos::prelude::*;
 
-use super::board_types::{BoardQuery, BoardView, CardView, ReferralView};
 use crate::error::AppError;
+
+pub mod types;
+use types::{BoardQuery, BoardView, CardView, ReferralView};
+
+#[cfg(feature = "ssr")]
+mod ssr;
+#[cfg(feature = "ssr")]
+mod views;
 
 /// The board of the signed-in member of staff's service.
 #[server(prefix = "/api", endpoint = "board/load")]
@@ -114,7 +121,3 @@ pub async fn add_assessment(
 pub async fn shared_with_me() -> Result<Vec<CardView>, AppError> {
     ssr::shared().await.map_err(AppError::respond)
 }
-
-#[cfg(feature = "ssr")]
-#[path = "board_server.rs"]
-mod ssr;

@@ -3,10 +3,10 @@
 
 use sqlx::Row;
 
+use crate::domain::board::rules::days_between;
+use crate::domain::board::state::COLUMNS;
+use crate::domain::board::{State, WaitStats, CLAIM_LAPSE_SECONDS};
 use crate::domain::referral::{Format, Mode};
-use crate::domain::triage::board::days_between;
-use crate::domain::triage::state::COLUMNS;
-use crate::domain::triage::{State, WaitStats, CLAIM_LAPSE_SECONDS};
 use crate::server::Db;
 
 /// At most this many cards per column; the count says how many there are.
@@ -169,7 +169,7 @@ pub(crate) fn card(r: &sqlx::any::AnyRow, now: i64) -> Result<CardRow, sqlx::Err
     let claimed_at: Option<i64> = r.try_get("claimed_at")?;
     let claimed_name: Option<String> = r.try_get("claimed_name")?;
     let claimed_by = match (claimed_by, claimed_at, claimed_name) {
-        (Some(id), Some(at), Some(name)) if crate::domain::triage::claim_is_live(at, now) => {
+        (Some(id), Some(at), Some(name)) if crate::domain::board::claim_is_live(at, now) => {
             Some((id, name))
         }
         _ => None,

@@ -2,8 +2,9 @@
 //! (claims, moves, decisions, notes, sharing), and a referral opened in full.
 
 pub mod actions;
-pub mod board;
+pub mod columns;
 pub mod detail;
+pub mod events;
 
 pub use actions::Refusal;
-pub use board::{BoardData, BoardFilter, CardRow, COLUMN_LIMIT};
+pub use columns::{BoardData, BoardFilter, CardRow, COLUMN_LIMIT};

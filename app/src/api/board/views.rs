@@ -1,18 +1,18 @@
 //! Rows of the board and of an opened referral, turned into what the page shows, in
 //! the reader's language.
 
-use crate::api::board_types::*;
+use super::types::*;
+use crate::domain::board::rules::days_between;
+use crate::domain::board::{short_name, Decision, State};
 use crate::domain::clock::{format_oslo, format_oslo_date, oslo_date};
 use crate::domain::national_id::NationalId;
 use crate::domain::questionnaire::{Answer, Definition};
 use crate::domain::referral::{Format, Mode};
-use crate::domain::triage::board::days_between;
-use crate::domain::triage::{short_name, Decision, State};
 use crate::i18n::{texts, Lang};
+use crate::server::board::detail::{EventRow, ReferralDetail};
+use crate::server::board::CardRow;
 use crate::server::instruments::Instruments;
 use crate::server::referrals::StoredResponse;
-use crate::server::triage::detail::{EventRow, ReferralDetail};
-use crate::server::triage::CardRow;
 
 fn band_label(definition: &Definition, band: &str, lang: Lang) -> Option<String> {
     definition

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::api::referral_types::*;
+use super::types::*;
 use crate::domain::access::{AccessAction, DataKind};
 use crate::domain::capability::{Capability, ServiceId};
 use crate::domain::clock::{format_oslo_date, oslo_date};
@@ -724,7 +724,7 @@ pub async fn mine() -> Result<Vec<MyReferral>, AppError> {
     let t = texts(detect_lang());
     let b = t.board;
     let decisions =
-        crate::server::triage::detail::latest_decisions(&state.db, principal.account_id).await?;
+        crate::server::board::detail::latest_decisions(&state.db, principal.account_id).await?;
     Ok(referrals::for_account(&state.db, principal.account_id)
         .await?
         .into_iter()
@@ -735,7 +735,7 @@ pub async fn mine() -> Result<Vec<MyReferral>, AppError> {
                 .rev()
                 .find(|(id, _, _)| *id == r.id)
                 .and_then(|(_, key, at)| {
-                    crate::domain::triage::Decision::parse(key).map(|d| {
+                    crate::domain::board::Decision::parse(key).map(|d| {
                         b.your_decision
                             .replace("{date}", &format_oslo_date(*at))
                             .replace("{decision}", b.decision(d))
@@ -745,7 +745,7 @@ pub async fn mine() -> Result<Vec<MyReferral>, AppError> {
                 reference: r.reference,
                 service_name: r.service_name,
                 sent: format_oslo_date(r.submitted_at),
-                status: match crate::domain::triage::State::parse(&r.status) {
+                status: match crate::domain::board::State::parse(&r.status) {
                     Some(state) => b.citizen_status(state).to_owned(),
                     None => b.status_closed.to_owned(),
                 },
@@ -768,7 +768,7 @@ pub async fn confirm_owner(token: String) -> Result<(), AppError> {
 
 pub async fn follow(token: String, password: String) -> Result<(), AppError> {
     // Whoever holds the emailed link may set the password, once.
-    use crate::api::password_reset::set_password_with_link;
+    use crate::server::tokens::set_password_with_link;
     let state = app_state()?;
     let account_id =
         set_password_with_link(&state.db, tokens::Purpose::Invitation, &token, password).await?;

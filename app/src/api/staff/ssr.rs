@@ -1,26 +1,11 @@
-//! The lead's staff administration: list, invite, change role, close and reopen access; and
-//! accepting an invitation.
+//! The work behind the staff server functions: who is asking, then the repositories.
 
-use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
-
+use super::types::*;
 use crate::domain::identity::Role;
 use crate::error::AppError;
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct StaffView {
-    pub account_id: i64,
-    pub name: String,
-    pub email: String,
-    pub role: Role,
-    pub invited: bool,
-    pub deactivated: bool,
-    pub is_me: bool,
-}
-
 /// The signed-in member of staff and the first service whose staff they manage;
 /// `Forbidden` for anyone else.
-#[cfg(feature = "ssr")]
 async fn require_lead() -> Result<(crate::server::principal::Principal, i64), AppError> {
     use crate::domain::capability::Kind;
     use crate::server::principal::Principal;
@@ -30,14 +15,7 @@ async fn require_lead() -> Result<(crate::server::principal::Principal, i64), Ap
     Ok((principal, service.0))
 }
 
-/// The staff of the lead's service. Leads only.
-#[server(prefix = "/api", endpoint = "staff/list")]
 pub async fn list_staff() -> Result<Vec<StaffView>, AppError> {
-    list_staff_inner().await.map_err(AppError::respond)
-}
-
-#[cfg(feature = "ssr")]
-async fn list_staff_inner() -> Result<Vec<StaffView>, AppError> {
     use crate::server::{staff, state::app_state};
 
     let state = app_state()?;
@@ -57,16 +35,7 @@ async fn list_staff_inner() -> Result<Vec<StaffView>, AppError> {
         .collect())
 }
 
-/// Invites a member of staff to the lead's service by email. Leads only.
-#[server(prefix = "/api", endpoint = "staff/invite")]
 pub async fn invite_staff(name: String, email: String, role: String) -> Result<(), AppError> {
-    invite_staff_inner(name, email, role)
-        .await
-        .map_err(AppError::respond)
-}
-
-#[cfg(feature = "ssr")]
-async fn invite_staff_inner(name: String, email: String, role: String) -> Result<(), AppError> {
     use crate::domain::field::{FieldError, FieldProblem};
     use crate::domain::identity::normalise_email;
     use crate::i18n::{detect_lang, texts};
@@ -152,7 +121,6 @@ async fn invite_staff_inner(name: String, email: String, role: String) -> Result
 }
 
 /// The target must be staff of the lead's own service, and not the lead.
-#[cfg(feature = "ssr")]
 async fn require_managed(
     state: &crate::server::AppState,
     account_id: i64,
@@ -168,17 +136,7 @@ async fn require_managed(
     Ok((current, service_id))
 }
 
-/// Changes a member of staff's role; their sessions end, so the new role takes
-/// effect at once. Leads only, for their own service.
-#[server(prefix = "/api", endpoint = "staff/role")]
 pub async fn change_staff_role(account_id: i64, role: String) -> Result<(), AppError> {
-    change_staff_role_inner(account_id, role)
-        .await
-        .map_err(AppError::respond)
-}
-
-#[cfg(feature = "ssr")]
-async fn change_staff_role_inner(account_id: i64, role: String) -> Result<(), AppError> {
     use crate::domain::field::{FieldError, FieldProblem};
     use crate::server::{sessions, staff, state::app_state};
 
@@ -202,18 +160,7 @@ async fn change_staff_role_inner(account_id: i64, role: String) -> Result<(), Ap
     Ok(())
 }
 
-/// Closes a member of staff's access; every session of theirs ends at once. Only as
-/// the second step, after the lead has seen what it does (`confirm` is `yes`); a lead
-/// can reopen it. Leads only, for their own service.
-#[server(prefix = "/api", endpoint = "staff/deactivate")]
 pub async fn deactivate_staff(account_id: i64, confirm: String) -> Result<(), AppError> {
-    deactivate_staff_inner(account_id, confirm)
-        .await
-        .map_err(AppError::respond)
-}
-
-#[cfg(feature = "ssr")]
-async fn deactivate_staff_inner(account_id: i64, confirm: String) -> Result<(), AppError> {
     use crate::server::{sessions, staff, state::app_state};
 
     let state = app_state()?;
@@ -232,17 +179,7 @@ async fn deactivate_staff_inner(account_id: i64, confirm: String) -> Result<(), 
     Ok(())
 }
 
-/// Opens a closed access again (their old sessions stay ended; they log in anew).
-/// Leads only, for their own service.
-#[server(prefix = "/api", endpoint = "staff/reopen")]
 pub async fn reopen_staff(account_id: i64) -> Result<(), AppError> {
-    reopen_staff_inner(account_id)
-        .await
-        .map_err(AppError::respond)
-}
-
-#[cfg(feature = "ssr")]
-async fn reopen_staff_inner(account_id: i64) -> Result<(), AppError> {
     use crate::server::{staff, state::app_state};
 
     let state = app_state()?;
@@ -256,18 +193,9 @@ async fn reopen_staff_inner(account_id: i64) -> Result<(), AppError> {
     Ok(())
 }
 
-/// Accepts an invitation by choosing a password. Anyone holding the link may use it, once.
-#[server(prefix = "/api", endpoint = "staff/accept-invitation")]
 pub async fn accept_invitation(token: String, password: String) -> Result<(), AppError> {
-    accept_invitation_inner(token, password)
-        .await
-        .map_err(AppError::respond)
-}
-
-#[cfg(feature = "ssr")]
-async fn accept_invitation_inner(token: String, password: String) -> Result<(), AppError> {
-    use crate::api::password_reset::set_password_with_link;
     use crate::server::state::app_state;
+    use crate::server::tokens::set_password_with_link;
     use crate::server::tokens::Purpose;
 
     let state = app_state()?;

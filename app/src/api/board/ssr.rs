@@ -1,22 +1,22 @@
 //! The server side of the board functions: who may do what, then the repository.
 
-use crate::api::board_types::*;
-use crate::api::board_views as views;
+use super::types::*;
+use super::views;
 use crate::domain::access::{AccessAction, DataKind};
+use crate::domain::board::decision::{clean_text, TextProblem};
+use crate::domain::board::state::COLUMNS;
+use crate::domain::board::{Decision, State};
 use crate::domain::capability::{Capability, Kind, ServiceId};
 use crate::domain::clock::format_oslo;
 use crate::domain::field::{FieldError, FieldProblem};
 use crate::domain::referral::{Format, Mode};
-use crate::domain::triage::decision::{clean_text, TextProblem};
-use crate::domain::triage::state::COLUMNS;
-use crate::domain::triage::{Decision, State};
 use crate::error::AppError;
 use crate::i18n::{detect_lang, texts, Lang};
 use crate::server::access_log::{AccessGrant, Audited};
+use crate::server::board::{self, actions, detail, BoardFilter, Refusal};
 use crate::server::db::now;
 use crate::server::principal::Principal;
 use crate::server::state::{app_state, AppState};
-use crate::server::triage::{self, actions, detail, BoardFilter, Refusal};
 use crate::server::{access_log, accounts, emails, services, sessions, staff};
 
 /// A member of staff acting in one service.
@@ -254,7 +254,7 @@ pub async fn board(mut query: BoardQuery) -> Result<BoardView, AppError> {
     let lang = detect_lang();
     let t = texts(lang);
     let at = now();
-    let data = triage::board::load(
+    let data = board::columns::load(
         &state.db,
         who.service_id,
         &filter_of(&query),

@@ -1,21 +1,8 @@
-//! Citizens create an account and confirm their email address.
-
-use leptos::prelude::*;
+//! The work behind the registration server functions: who is asking, then the repositories.
 
 use crate::error::AppError;
 
-/// Creates a citizen account and emails a confirmation link. Anyone may call this:
-/// rate limits come first, and an address that already has an account gets the same
-/// answer here (its owner gets an email instead), so nothing reveals who is registered.
-#[server(prefix = "/api", endpoint = "account/register")]
 pub async fn register(name: String, email: String, password: String) -> Result<(), AppError> {
-    register_inner(name, email, password)
-        .await
-        .map_err(AppError::respond)
-}
-
-#[cfg(feature = "ssr")]
-async fn register_inner(name: String, email: String, password: String) -> Result<(), AppError> {
     use crate::domain::field::{FieldError, FieldProblem};
     use crate::domain::identity::normalise_email;
     use crate::domain::password::check_new_password;
@@ -99,15 +86,7 @@ async fn register_inner(name: String, email: String, password: String) -> Result
     Ok(())
 }
 
-/// Confirms an email address with the token from the emailed link. Anyone holding
-/// the link may use it, once.
-#[server(prefix = "/api", endpoint = "account/verify-email")]
 pub async fn verify_email(token: String) -> Result<(), AppError> {
-    verify_email_inner(token).await.map_err(AppError::respond)
-}
-
-#[cfg(feature = "ssr")]
-async fn verify_email_inner(token: String) -> Result<(), AppError> {
     use crate::server::tokens::{self, Purpose};
     use crate::server::{accounts, state::app_state};
 

@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use tokio::sync::broadcast;
 
-use super::Backend;
+use crate::server::Backend;
 
 const CHANNEL: &str = "rph_board";
 

@@ -1,43 +1,11 @@
-//! Logging in and out, the second factor, and "my account".
+//! The work behind the auth server functions: who is asking, then the repositories.
 
-use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
-
+use super::types::*;
 use crate::domain::capability::Kind;
-use crate::domain::identity::{AccountKind, Role};
+use crate::domain::identity::AccountKind;
 use crate::error::AppError;
 
-/// The signed-in person's own account, as "my account" shows it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AccountView {
-    pub display_name: String,
-    pub email: String,
-    pub kind: AccountKind,
-    pub second_factor: bool,
-    pub memberships: Vec<MembershipView>,
-    /// The kinds of work they may do somewhere: which pages "my account" links to.
-    pub may: Vec<Kind>,
-    /// Minutes an unused session lasts.
-    pub idle_minutes: i64,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct MembershipView {
-    pub service: String,
-    pub role: Role,
-}
-
-/// Checks email and password. Citizens are then signed in; staff go on to the
-/// second factor. Anyone may call this, so the rate limits are checked first.
-#[server(prefix = "/api", endpoint = "auth/login")]
 pub async fn login(email: String, password: String) -> Result<(), AppError> {
-    login_inner(email, password)
-        .await
-        .map_err(AppError::respond)
-}
-
-#[cfg(feature = "ssr")]
-async fn login_inner(email: String, password: String) -> Result<(), AppError> {
     use crate::domain::identity::{normalise_email, SessionStage};
     use crate::server::auth::{client_ip, current_session};
     use crate::server::passwords::{self, Password};
@@ -118,7 +86,6 @@ async fn login_inner(email: String, password: String) -> Result<(), AppError> {
 /// signed in to the account before has its own count; any other is counted by account
 /// and address, by address, and with every other new browser of the account, so an
 /// attacker can hold back their own attempts and other new browsers, never the owner's.
-#[cfg(feature = "ssr")]
 fn login_buckets(
     account: &str,
     address: Option<std::net::IpAddr>,
@@ -146,15 +113,7 @@ fn login_buckets(
     buckets
 }
 
-/// Completes a staff login with a code from the authenticator app or a recovery code.
-/// Only a session that has just given the right password may call this.
-#[server(prefix = "/api", endpoint = "auth/second-factor")]
 pub async fn second_factor(code: String) -> Result<(), AppError> {
-    second_factor_inner(code).await.map_err(AppError::respond)
-}
-
-#[cfg(feature = "ssr")]
-async fn second_factor_inner(code: String) -> Result<(), AppError> {
     use crate::domain::identity::SessionStage;
     use crate::server::auth::current_session;
     use crate::server::rate_limit::{self, CODE_PER_ACCOUNT};
@@ -193,30 +152,7 @@ async fn second_factor_inner(code: String) -> Result<(), AppError> {
     Ok(())
 }
 
-/// Ends this session. Anyone may call it; without a session it only clears the cookie.
-#[server(prefix = "/api", endpoint = "auth/logout")]
-pub async fn logout() -> Result<(), AppError> {
-    use crate::server::auth::current_session;
-    use crate::server::cookies::{clear_session_cookie, set_cookie};
-    use crate::server::{sessions, state::app_state};
-
-    let state = app_state()?;
-    if let Some(current) = current_session() {
-        sessions::end(&state.db, &current.token).await?;
-    }
-    set_cookie(&clear_session_cookie(state.site.production));
-    leptos_axum::redirect("/");
-    Ok(())
-}
-
-/// Ends every session of the signed-in person, on every device.
-#[server(prefix = "/api", endpoint = "auth/logout-everywhere")]
 pub async fn logout_everywhere() -> Result<(), AppError> {
-    logout_everywhere_inner().await.map_err(AppError::respond)
-}
-
-#[cfg(feature = "ssr")]
-async fn logout_everywhere_inner() -> Result<(), AppError> {
     use crate::server::cookies::{clear_session_cookie, set_cookie};
     use crate::server::principal::Principal;
     use crate::server::{known_devices, sessions, state::app_state};
@@ -235,14 +171,7 @@ async fn logout_everywhere_inner() -> Result<(), AppError> {
     Ok(())
 }
 
-/// The signed-in person's own account.
-#[server(prefix = "/api", endpoint = "auth/me")]
 pub async fn my_account() -> Result<AccountView, AppError> {
-    my_account_inner().await.map_err(AppError::respond)
-}
-
-#[cfg(feature = "ssr")]
-async fn my_account_inner() -> Result<AccountView, AppError> {
     use crate::server::principal::Principal;
     use crate::server::{accounts, sessions, state::app_state};
 
@@ -274,18 +203,7 @@ async fn my_account_inner() -> Result<AccountView, AppError> {
     })
 }
 
-/// Confirms, for a signed-in person, that it is still them: their password and a
-/// current code (or a recovery code). For the next ten minutes this session may
-/// replace the second factor.
-#[server(prefix = "/api", endpoint = "auth/confirm-identity")]
 pub async fn confirm_identity(password: String, code: String) -> Result<(), AppError> {
-    confirm_identity_inner(password, code)
-        .await
-        .map_err(AppError::respond)
-}
-
-#[cfg(feature = "ssr")]
-async fn confirm_identity_inner(password: String, code: String) -> Result<(), AppError> {
     use crate::server::passwords::{self, Password};
     use crate::server::principal::Principal;
     use crate::server::rate_limit::{self, CODE_PER_ACCOUNT};
@@ -324,24 +242,8 @@ async fn confirm_identity_inner(password: String, code: String) -> Result<(), Ap
     Ok(())
 }
 
-/// The enrolment page's content, shown once.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct EnrolmentView {
-    pub secret: String,
-    pub qr_svg_data_uri: String,
-    pub recovery_codes: Vec<String>,
-}
-
-/// Starts enrolment in the second factor. A signed-in person may call it, and so
-/// may staff who have given their password but have no second factor yet.
-#[server(prefix = "/api", endpoint = "auth/second-factor/begin")]
-pub async fn begin_second_factor() -> Result<EnrolmentView, AppError> {
-    begin_second_factor_inner().await.map_err(AppError::respond)
-}
-
 /// The session allowed to enrol: fully signed in, or half-way for staff with no
 /// second factor yet.
-#[cfg(feature = "ssr")]
 async fn enrolling_session(
     state: &crate::server::AppState,
 ) -> Result<crate::server::auth::CurrentSession, AppError> {
@@ -369,8 +271,7 @@ async fn enrolling_session(
     }
 }
 
-#[cfg(feature = "ssr")]
-async fn begin_second_factor_inner() -> Result<EnrolmentView, AppError> {
+pub async fn begin_second_factor() -> Result<EnrolmentView, AppError> {
     use crate::server::{accounts, second_factor, state::app_state};
 
     let state = app_state()?;
@@ -388,17 +289,7 @@ async fn begin_second_factor_inner() -> Result<EnrolmentView, AppError> {
     })
 }
 
-/// Confirms enrolment with a code from the app; a half-way staff session becomes a
-/// full one (with a new id).
-#[server(prefix = "/api", endpoint = "auth/second-factor/confirm")]
 pub async fn confirm_second_factor(code: String) -> Result<(), AppError> {
-    confirm_second_factor_inner(code)
-        .await
-        .map_err(AppError::respond)
-}
-
-#[cfg(feature = "ssr")]
-async fn confirm_second_factor_inner(code: String) -> Result<(), AppError> {
     use crate::domain::identity::SessionStage;
     use crate::server::rate_limit::{self, CODE_PER_ACCOUNT};
     use crate::server::{known_devices, second_factor, sessions, state::app_state};
@@ -432,14 +323,4 @@ async fn confirm_second_factor_inner(code: String) -> Result<(), AppError> {
     tracing::info!(account_id, "second factor enrolled");
     leptos_axum::redirect("/account");
     Ok(())
-}
-
-/// Seconds until the caller's session lapses if unused, or `None` without one.
-/// Anyone may ask about their own session; asking counts as activity.
-#[server(prefix = "/api", endpoint = "auth/session")]
-pub async fn session_status() -> Result<Option<i64>, AppError> {
-    use crate::server::auth::current_session;
-    use crate::server::db::now;
-
-    Ok(current_session().map(|s| (s.session.idle_deadline - now()).max(0)))
 }
