@@ -8,7 +8,7 @@ use anyhow::Context as _;
 use axum::routing::get;
 use axum::Router;
 use leptos::prelude::*;
-use leptos_axum::{generate_route_list, LeptosRoutes};
+use leptos_axum::{generate_route_list, AxumRouteListing, LeptosRoutes};
 use tokio::net::TcpListener;
 use tower_http::trace::TraceLayer;
 
@@ -196,6 +196,16 @@ pub async fn migrate(db: &Db) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The app's routes, worked out once per process. Working them out runs the app with
+/// resource loading switched off by a flag that is global to the process (leptos's
+/// `SuppressResourceLoad`): a page being rendered meanwhile by another server in the
+/// process (the tests run a hundred) would have a resource that never loads.
+fn route_list() -> Vec<AxumRouteListing> {
+    static ROUTES: std::sync::LazyLock<Vec<AxumRouteListing>> =
+        std::sync::LazyLock::new(|| generate_route_list(App));
+    ROUTES.clone()
+}
+
 /// The whole HTTP surface: health, language switch, Leptos pages and server
 /// functions, static files, and the layers every response passes through.
 pub fn app(
@@ -205,7 +215,7 @@ pub fn app(
     proxies: TrustedProxies,
     sfu: Sfu,
 ) -> Router {
-    let routes = generate_route_list(App);
+    let routes = route_list();
     let context = {
         let state = state.clone();
         move || {

@@ -145,24 +145,14 @@ impl TestApp {
         self.get_with(&self.client, path).await
     }
 
-    /// A page request from a given browser. A server-rendered page that has not
-    /// answered in 20 s is asked for once more, as a person would reload: now and
-    /// then, with a hundred test servers in one process, a page render stalls
-    /// (see the README's known problems).
+    /// A page request from a given browser.
     pub async fn get_with(&self, client: &reqwest::Client, path: &str) -> reqwest::Response {
-        let request = || {
-            client
-                .get(self.url(path))
-                .header("accept", "text/html,application/xhtml+xml")
-                .send()
-        };
-        match request().await {
-            Err(error) if error.is_timeout() => {
-                eprintln!("{path} timed out; asking once more");
-                request().await.expect("request sent")
-            }
-            other => other.expect("request sent"),
-        }
+        client
+            .get(self.url(path))
+            .header("accept", "text/html,application/xhtml+xml")
+            .send()
+            .await
+            .unwrap_or_else(|error| panic!("GET {path}: {error:?}"))
     }
 
     /// A second browser: its own cookie jar, same server.

@@ -327,3 +327,59 @@ async fn a_request_the_server_cannot_read_is_the_askers_fault_not_a_server_error
         "What was sent is too large. Shorten it and try again."
     );
 }
+
+/// A page whose data loads in a resource renders in full while other servers start in
+/// the same process. Building the route list runs the app with resource loading
+/// suppressed by a process-wide flag (leptos_router's `SuppressResourceLoad`); a
+/// resource that first ran meanwhile, in any server, waited for ever: the README's
+/// "a page now and then never finishes rendering". The list is now built once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_page_renders_in_full_while_other_servers_start() {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::Arc;
+
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let client = reqwest::Client::builder()
+        .timeout(std::time::Duration::from_secs(5))
+        .build()
+        .unwrap();
+    let stop = Arc::new(AtomicBool::new(false));
+    let pages = {
+        let stop = Arc::clone(&stop);
+        let url = app.url("/");
+        tokio::spawn(async move {
+            let (mut answered, mut stalled) = (0, 0);
+            while !stop.load(Ordering::Relaxed) {
+                let requests = (0..6).map(|_| {
+                    let client = client.clone();
+                    let url = url.clone();
+                    async move {
+                        let response = client.get(url).header("accept", "text/html").send().await?;
+                        response.text().await
+                    }
+                });
+                for result in futures::future::join_all(requests).await {
+                    match result {
+                        Ok(html) if html.contains("</html>") => answered += 1,
+                        _ => stalled += 1,
+                    }
+                }
+            }
+            (answered, stalled)
+        })
+    };
+    for _ in 0..8 {
+        TestApp::spawn(Backend::Sqlite).await;
+    }
+    // Requests that began during the last start have had time to finish (or stall).
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    stop.store(true, Ordering::Relaxed);
+    let (answered, stalled) = pages.await.unwrap();
+    assert!(answered > 0);
+    assert_eq!(
+        stalled,
+        0,
+        "{stalled} of {} pages never finished",
+        answered + stalled
+    );
+}
