@@ -40,7 +40,8 @@ pub struct Access<'a> {
 }
 
 /// Proof that an access is logged in the transaction it is made in; required by every
-/// read of personal data. Only [`Audited::grant`] makes one.
+/// read of personal data, which reads only the data of the person it names. Only
+/// [`Audited::grant`] makes one.
 #[derive(Debug)]
 pub struct AccessGrant {
     subject_account_id: i64,

@@ -445,9 +445,10 @@ pub async fn response_by_id(
     id: i64,
 ) -> Result<Option<StoredResponse>, sqlx::Error> {
     sqlx::query(&format!(
-        "{RESPONSE} where q.questionnaire_response_id = $1"
+        "{RESPONSE} where q.questionnaire_response_id = $1 and q.account_id = $2"
     ))
     .bind(id)
+    .bind(grant.subject())
     .fetch_optional(audited.read(grant)?)
     .await?
     .as_ref()

@@ -299,9 +299,14 @@ on_both_backends! {
         let old = first.grant(&actor, access()).await.unwrap();
         first.commit().await.unwrap();
         let mut second = access_log::begin(&app.state.db).await.unwrap();
-        let _new = second.grant(&actor, access()).await.unwrap();
+        let someone_else = second.grant(&actor, access()).await.unwrap();
         let read = app::server::board::detail::load(&mut second, &old, made.id, now()).await;
         assert!(read.is_err(), "an old grant read in a new transaction");
+        // A grant reads only the data of the person it names.
+        let read = app::server::board::detail::load(&mut second, &someone_else, made.id, now()).await;
+        assert!(read.unwrap().is_none(), "a grant for someone else read this referral");
+        let answers = app::server::board::detail::responses(&mut second, &someone_else, made.id).await;
+        assert!(answers.unwrap().is_empty(), "a grant for someone else read these answers");
         // And a transaction without an entry commits nothing.
         drop(second);
         let mut bare = access_log::begin(&app.state.db).await.unwrap();

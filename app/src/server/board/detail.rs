@@ -70,9 +70,10 @@ pub async fn load(
             reg.display_name as registered_name
          {CARD_FROM}
          left join account reg on reg.account_id = r.registered_by
-         where r.referral_id = $1"
+         where r.referral_id = $1 and r.account_id = $2"
     ))
     .bind(referral_id)
+    .bind(grant.subject())
     .fetch_optional(audited.read(grant)?)
     .await?
     else {
@@ -99,9 +100,11 @@ pub async fn responses(
     referral_id: i64,
 ) -> Result<Vec<StoredResponse>, sqlx::Error> {
     sqlx::query(&format!(
-        "{RESPONSE} where q.referral_id = $1 order by q.questionnaire_response_id"
+        "{RESPONSE} where q.referral_id = $1 and q.account_id = $2
+         order by q.questionnaire_response_id"
     ))
     .bind(referral_id)
+    .bind(grant.subject())
     .fetch_all(audited.read(grant)?)
     .await?
     .iter()
@@ -118,9 +121,12 @@ pub async fn timeline(
     sqlx::query(
         "select e.at, a.display_name, e.kind, e.from_state, e.to_state, e.body, e.detail
          from referral_event e left join account a on a.account_id = e.actor_account_id
-         where e.referral_id = $1 order by e.at, e.referral_event_id",
+         where e.referral_id = $1
+           and e.referral_id in (select referral_id from referral where account_id = $2)
+         order by e.at, e.referral_event_id",
     )
     .bind(referral_id)
+    .bind(grant.subject())
     .fetch_all(audited.read(grant)?)
     .await?
     .iter()
