@@ -45,7 +45,6 @@ pub struct Access<'a> {
 #[derive(Debug)]
 pub struct AccessGrant {
     subject_account_id: i64,
-    entry_id: i64,
     /// Which transaction wrote the entry.
     audit: u64,
 }
@@ -54,11 +53,6 @@ impl AccessGrant {
     /// Whose data it lets be read.
     pub fn subject(&self) -> i64 {
         self.subject_account_id
-    }
-
-    /// The entry that records it.
-    pub fn entry_id(&self) -> i64 {
-        self.entry_id
     }
 }
 
@@ -103,11 +97,10 @@ impl Audited {
         actor: &Actor,
         access: Access<'_>,
     ) -> Result<AccessGrant, sqlx::Error> {
-        let entry_id = append(&mut self.tx, &self.key, actor, &access).await?;
+        append(&mut self.tx, &self.key, actor, &access).await?;
         self.entries += 1;
         Ok(AccessGrant {
             subject_account_id: access.subject_account_id,
-            entry_id,
             audit: self.id,
         })
     }

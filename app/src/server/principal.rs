@@ -66,15 +66,6 @@ impl Principal {
         self.capabilities.may(capability)
     }
 
-    /// `Forbidden` unless they may do this.
-    pub fn require(&self, capability: Capability) -> Result<(), AppError> {
-        if self.may(capability) {
-            Ok(())
-        } else {
-            Err(AppError::Forbidden)
-        }
-    }
-
     /// The first service (by id) where they may do this kind of thing, or `Forbidden`:
     /// for the pages that serve one service at a time.
     pub fn first_service(&self, kind: Kind) -> Result<ServiceId, AppError> {
