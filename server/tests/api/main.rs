@@ -26,6 +26,7 @@ mod rooms;
 mod rooms_under_stress;
 mod second_factor;
 mod seeding;
+mod serving;
 mod shutdown;
 mod staff;
 mod structure;
