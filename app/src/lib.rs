@@ -16,7 +16,7 @@ use leptos_meta::{provide_meta_context, MetaTags, Title};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 
-use components::Layout;
+use components::{IslandScripts, Layout};
 use pages::access_log::AccessLogPage;
 use pages::account::AccountPage;
 use pages::board::{BoardPage, ReferralPage, SharedPage};
@@ -36,7 +36,7 @@ use pages::{home::HomePage, not_found::NotFoundPage};
 pub const OUTPUT_NAME: &str = "rph";
 
 /// The HTML document around the application, rendered on the server only.
-pub fn shell(options: LeptosOptions) -> impl IntoView {
+pub fn shell(_options: LeptosOptions) -> impl IntoView {
     let lang = i18n::detect_lang();
     view! {
         <!DOCTYPE html>
@@ -45,9 +45,9 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <meta name="color-scheme" content="light"/>
-                <link rel="stylesheet" href=format!("/pkg/{OUTPUT_NAME}.css")/>
-                <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
-                <HydrationScripts options/>
+                <link rel="stylesheet" href=asset_url(&format!("{OUTPUT_NAME}.css"))/>
+                <link rel="icon" href=asset_url("favicon.svg") type="image/svg+xml"/>
+                <IslandScripts/>
                 <MetaTags/>
             </head>
             <body>
@@ -55,6 +55,17 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             </body>
         </html>
     }
+}
+
+/// The address of one of the site's own files: on the server its published name,
+/// which carries a hash of its contents and is cached for a year.
+pub fn asset_url(name: &str) -> String {
+    #[cfg(feature = "ssr")]
+    {
+        server::assets::asset_url(name)
+    }
+    #[cfg(not(feature = "ssr"))]
+    format!("/pkg/{name}")
 }
 
 /// A page title as the document carries it. On the server the title is written into

@@ -12,6 +12,7 @@ use leptos_axum::{generate_route_list, AxumRouteListing, LeptosRoutes};
 use tokio::net::TcpListener;
 use tower_http::trace::TraceLayer;
 
+use app::server::assets::Assets;
 use app::server::state::SiteSettings;
 use app::server::{AppState, Db, Mailer};
 use app::{shell, App, OUTPUT_NAME};
@@ -23,7 +24,7 @@ use crate::csrf::{refuse_cross_site, TrustedOrigins};
 use crate::form_errors::keep_typed_values_out_of_addresses;
 use crate::routes::{
     board_events::board_events, fhir, health::healthz, language::set_language,
-    room_socket::room_socket,
+    room_socket::room_socket, site_files::site_files,
 };
 use crate::security::{add_security_headers, PageNonce, SecurityHeaders};
 use crate::seed::{self, DemoLogin};
@@ -97,6 +98,7 @@ impl Application {
                 production: settings.is_production(),
                 draft_retention_days: settings.draft_retention_days,
                 access_log_checkpoints: settings.access_log_checkpoints.clone(),
+                assets: Assets::load(&settings.site_root.join("pkg")),
             }),
             instruments: Arc::new(instruments),
             leptos_options,
@@ -254,6 +256,10 @@ pub fn app(
         .route("/rooms/{code}/socket", get(room_socket))
         .route("/fhir/Questionnaire/{id}", get(fhir::questionnaire))
         .route("/fhir/QuestionnaireResponse/{id}", get(fhir::questionnaire_response))
+        .nest_service(
+            "/pkg",
+            site_files(&std::path::Path::new(options.site_root.as_ref()).join("pkg")),
+        )
         .leptos_routes_with_context(&state, routes, context.clone(), {
             let options = options.clone();
             move || shell(options.clone())

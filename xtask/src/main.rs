@@ -9,6 +9,8 @@ use std::process::{Command, ExitCode};
 
 use anyhow::{bail, Context, Result};
 
+mod publish;
+
 const OUTPUT_NAME: &str = "rph";
 
 const USAGE: &str = "usage: cargo xtask <command> [--release]
@@ -17,7 +19,8 @@ commands:
   build       build the browser bundle, stylesheet and server
   site        build only the browser bundle and stylesheet
   serve       build, then run the server (demo data, SQLite under data/)
-  paths       print the server binary and site directory for scripts";
+  paths       print the server binary and site directory for scripts
+  budget      check the built browser bundle against the page-weight budget";
 
 struct Paths {
     workspace: PathBuf,
@@ -87,6 +90,7 @@ fn main() -> ExitCode {
             build_server(&paths, release)?;
             serve(&paths, release)
         }
+        Some("budget") => check_budget(&paths, release),
         Some("paths") => {
             println!("server={}", paths.server_binary(release).display());
             println!("site={}", paths.site(release).display());
@@ -173,6 +177,10 @@ fn build_site(paths: &Paths, release: bool) -> Result<()> {
 
     let site = paths.site(release);
     let pkg = site.join("pkg");
+    // Published names carry a hash: start afresh so old ones do not pile up.
+    if pkg.exists() {
+        std::fs::remove_dir_all(&pkg).with_context(|| format!("clearing {}", pkg.display()))?;
+    }
     std::fs::create_dir_all(&pkg).with_context(|| format!("creating {}", pkg.display()))?;
     wasm_bindgen_cli_support::Bindgen::new()
         .input_path(&wasm)
@@ -194,6 +202,21 @@ fn build_site(paths: &Paths, release: bool) -> Result<()> {
     )
     .context("copying style/main.css")?;
     copy_dir(&paths.workspace.join("public"), &site)?;
+    let js = pkg.join(format!("{OUTPUT_NAME}.js"));
+    let css = pkg.join(format!("{OUTPUT_NAME}.css"));
+    let room = site.join("room.js");
+    let icon = site.join("favicon.svg");
+    publish::publish(
+        &pkg,
+        &[
+            (&format!("{OUTPUT_NAME}.js"), &js),
+            (&format!("{OUTPUT_NAME}_bg.wasm"), &wasm_out),
+            (&format!("{OUTPUT_NAME}.css"), &css),
+            ("room.js", &room),
+            ("favicon.svg", &icon),
+        ],
+        release,
+    )?;
     let size = std::fs::metadata(&wasm_out).map(|m| m.len()).unwrap_or(0);
     eprintln!(
         "xtask: site ready in {} (wasm {} bytes)",
@@ -242,6 +265,42 @@ fn optimise_wasm(wasm: &Path) -> Result<()> {
         .context("running wasm-opt")?;
     if !status.success() {
         bail!("wasm-opt failed");
+    }
+    Ok(())
+}
+
+/// The most JavaScript and WebAssembly, gzipped, a citizen page may download
+/// (issue 12). Every page with islands loads the one bundle; other pages load none.
+const BUDGET_GZIP_BYTES: u64 = 150_000;
+
+/// Fails when the built bundle (its gzip copies, as served) is over the budget.
+fn check_budget(paths: &Paths, release: bool) -> Result<()> {
+    if !release {
+        bail!("the budget is for the release build: cargo xtask budget --release");
+    }
+    let pkg = paths.site(true).join("pkg");
+    let mut total = 0;
+    for name in [
+        format!("{OUTPUT_NAME}.js"),
+        format!("{OUTPUT_NAME}_bg.wasm"),
+    ] {
+        let gz = pkg.join(format!("{name}.gz"));
+        let size = std::fs::metadata(&gz)
+            .with_context(|| {
+                format!(
+                    "{} is missing: run cargo xtask site --release",
+                    gz.display()
+                )
+            })?
+            .len();
+        eprintln!("xtask: {name}: {size} bytes gzipped");
+        total += size;
+    }
+    eprintln!(
+        "xtask: a page with islands downloads {total} bytes gzipped (budget {BUDGET_GZIP_BYTES})"
+    );
+    if total > BUDGET_GZIP_BYTES {
+        bail!("the browser bundle is over its budget: {total} > {BUDGET_GZIP_BYTES} bytes gzipped");
     }
     Ok(())
 }

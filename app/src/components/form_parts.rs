@@ -3,24 +3,15 @@
 //! links to. Each piece shows the problem the last submission had with it.
 
 use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
 
 use super::field::described_by;
-use crate::domain::field::FieldProblem;
+use crate::domain::field::{FieldCheck, FieldProblem};
 use crate::error::AppError;
 use crate::i18n::{problem_label, use_texts};
 
-fn problem_of(
-    error: Signal<Option<AppError>>,
-    name: &'static str,
-) -> impl Fn() -> Option<FieldProblem> + Copy {
-    move || error.get().and_then(|e| e.field_problem(name))
-}
-
-/// A check the browser runs when a field is left (hydrated only); the server
-/// always checks again.
-pub type Check = fn(&str) -> Option<FieldProblem>;
-
-/// A text input (or textarea when `rows` is given).
+/// A text input (or textarea when `rows` is given). With a `check`, it is an island:
+/// the browser checks the value while it is typed; the server always checks again.
 #[component]
 pub fn TextInput(
     name: &'static str,
@@ -31,81 +22,165 @@ pub fn TextInput(
     #[prop(optional)] inputmode: Option<&'static str>,
     #[prop(optional)] hint: Option<&'static str>,
     #[prop(optional)] rows: Option<u32>,
-    #[prop(optional)] check: Option<Check>,
+    #[prop(optional)] check: Option<FieldCheck>,
     /// Check while typing once the value has this many characters (not only after a
     /// problem was shown): the identity number, which is complete at 11 digits.
     #[prop(optional)]
     check_at_length: Option<usize>,
     #[prop(into)] error: Signal<Option<AppError>>,
 ) -> impl IntoView {
+    let field = TextField {
+        name: name.to_owned(),
+        label: label.to_owned(),
+        value,
+        kind: kind.to_owned(),
+        autocomplete: autocomplete.map(str::to_owned),
+        inputmode: inputmode.map(str::to_owned),
+        hint: hint.map(str::to_owned),
+        rows,
+    };
+    let submitted = error.get_untracked().and_then(|e| e.field_problem(name));
     let t = use_texts();
-    let id = format!("field-{name}");
-    let hint_id = format!("{id}-hint");
-    let error_id = format!("{id}-error");
-    let submitted = problem_of(error, name);
-    // The browser's own verdict while typing, which stands over the server's until the
-    // server answers again. Checked while typing, never when the field is left: a
-    // message appearing then would move what the person is about to tap.
+    // The words for every problem this input can show: the browser bundle carries no
+    // translations.
+    let labels: Vec<(FieldProblem, String)> = check
+        .map(FieldCheck::problems)
+        .unwrap_or_default()
+        .iter()
+        .copied()
+        .chain(submitted)
+        .map(|p| (p, problem_label(t, p).to_owned()))
+        .collect();
+    match check {
+        Some(check) => {
+            view! { <CheckedInput field check check_at_length submitted labels/> }.into_any()
+        }
+        None => text_input_view(
+            field,
+            Signal::stored(submitted),
+            labels,
+            None,
+            NodeRef::new(),
+        )
+        .into_any(),
+    }
+}
+
+/// What a text input shows; it crosses to the browser for a checked input.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct TextField {
+    name: String,
+    label: String,
+    value: String,
+    kind: String,
+    autocomplete: Option<String>,
+    inputmode: Option<String>,
+    hint: Option<String>,
+    rows: Option<u32>,
+}
+
+/// A text input whose value the browser checks while it is typed.
+#[island]
+fn CheckedInput(
+    field: TextField,
+    check: FieldCheck,
+    check_at_length: Option<usize>,
+    submitted: Option<FieldProblem>,
+    labels: Vec<(FieldProblem, String)>,
+) -> impl IntoView {
+    // The browser's own verdict while typing, which stands over the server's. Checked
+    // while typing, never when the field is left: a message appearing then would move
+    // what the person is about to tap.
     let local = RwSignal::new(None::<Option<FieldProblem>>);
-    Effect::new(move |_| {
-        error.track();
-        local.set(None);
-    });
-    let problem = move || match local.get() {
-        Some(verdict) => verdict,
-        None => submitted(),
-    };
-    let described_by = {
-        let (hint_id, error_id) = (hint_id.clone(), error_id.clone());
-        move || described_by(&hint_id, hint.is_some(), &error_id, problem().is_some())
-    };
-    let on_input = move |ev: leptos::ev::Event| {
-        let Some(check) = check else { return };
-        let value = event_target_value(&ev);
+    let problem = Signal::derive(move || local.get().unwrap_or(submitted));
+    let on_input = Callback::new(move |value: String| {
         let complete = check_at_length
             .is_some_and(|n| value.chars().filter(|c| !c.is_whitespace()).count() >= n);
-        if problem().is_some() || complete {
+        if problem.get_untracked().is_some() || complete {
             local.set(Some(if value.trim().is_empty() {
                 None
             } else {
-                check(&value)
+                check.problem(&value)
             }));
         }
+    });
+    // Someone may type before the bundle has arrived: check what they typed on waking
+    // (an unchanged value keeps the server's verdict, which may be one the browser
+    // cannot make, such as an age limit).
+    let input = NodeRef::<leptos::html::Input>::new();
+    let rendered = field.value.clone();
+    Effect::new(move |_| {
+        if let Some(input) = input.get() {
+            let typed = input.value();
+            if typed != rendered {
+                on_input.run(typed);
+            }
+        }
+    });
+    text_input_view(field, problem, labels, Some(on_input), input)
+}
+
+fn text_input_view(
+    field: TextField,
+    problem: Signal<Option<FieldProblem>>,
+    labels: Vec<(FieldProblem, String)>,
+    on_input: Option<Callback<String>>,
+    input: NodeRef<leptos::html::Input>,
+) -> impl IntoView {
+    let label_of = move |p: FieldProblem| {
+        labels
+            .iter()
+            .find(|(q, _)| *q == p)
+            .map(|(_, label)| label.clone())
+            .unwrap_or_default()
     };
-    let input_name = format!("fields[{name}]");
-    let control = match rows {
+    let id = format!("field-{}", field.name);
+    let hint_id = format!("{id}-hint");
+    let error_id = format!("{id}-error");
+    let has_hint = field.hint.is_some();
+    let described_by = {
+        let (hint_id, error_id) = (hint_id.clone(), error_id.clone());
+        move || described_by(&hint_id, has_hint, &error_id, problem.get().is_some())
+    };
+    let input_name = format!("fields[{}]", field.name);
+    let control = match field.rows {
         Some(rows) => view! {
             <textarea
                 id=id.clone()
                 name=input_name
                 rows=rows
-                aria-invalid=move || problem().map(|_| "true")
+                aria-invalid=move || problem.get().map(|_| "true")
                 aria-describedby=described_by
             >
-                {value}
+                {field.value}
             </textarea>
         }
         .into_any(),
         None => view! {
             <input
+                node_ref=input
                 id=id.clone()
                 name=input_name
-                type=kind
-                value=value
-                autocomplete=autocomplete
-                inputmode=inputmode
-                aria-invalid=move || problem().map(|_| "true")
+                type=field.kind
+                value=field.value
+                autocomplete=field.autocomplete
+                inputmode=field.inputmode
+                aria-invalid=move || problem.get().map(|_| "true")
                 aria-describedby=described_by
-                on:input=on_input
+                on:input=move |ev| {
+                    if let Some(on_input) = on_input {
+                        on_input.run(event_target_value(&ev));
+                    }
+                }
             />
         }
         .into_any(),
     };
     view! {
-        <div class="field" class:invalid=move || problem().is_some()>
-            <label for=id.clone()>{label}</label>
-            {hint.map(|h| view! { <p class="hint" id=hint_id.clone()>{h}</p> })}
-            {move || problem().map(|p| view! { <p class="field-error" id=error_id.clone()>{problem_label(t, p)}</p> })}
+        <div class="field" class:invalid=move || problem.get().is_some()>
+            <label for=id.clone()>{field.label}</label>
+            {field.hint.map(|h| view! { <p class="hint" id=hint_id.clone()>{h}</p> })}
+            {move || problem.get().map(|p| view! { <p class="field-error" id=error_id.clone()>{label_of(p)}</p> })}
             {control}
         </div>
     }

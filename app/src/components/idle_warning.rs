@@ -3,41 +3,61 @@
 
 use std::time::Duration;
 
-use leptos::form::ActionForm;
 use leptos::prelude::*;
-use leptos_router::hooks::use_location;
+use serde::{Deserialize, Serialize};
+use server_fn::ServerFn as _;
 
-use crate::api::auth::{session_status, Logout};
-use crate::i18n::use_texts;
+use crate::api::auth::Logout;
+use crate::i18n::Texts;
 
 /// How long before the end the warning shows.
 const WARN_BEFORE_SECONDS: i64 = 120;
 
-#[component]
-pub fn IdleWarning() -> impl IntoView {
-    let t = use_texts();
-    let location = use_location();
-    let (refresh, set_refresh) = signal(0u32);
-    // Browser only: asked again at every navigation (which is activity too).
-    let remaining = LocalResource::new(move || {
-        location.pathname.track();
-        refresh.track();
-        session_status()
-    });
+/// The warning's words, sent with it: the browser bundle carries no translations.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct IdleWords {
+    title: String,
+    text: String,
+    stay: String,
+    logout: String,
+}
+
+impl IdleWords {
+    pub fn new(t: &Texts) -> IdleWords {
+        IdleWords {
+            title: t.idle_title.to_owned(),
+            text: t.idle_text.to_owned(),
+            stay: t.idle_continue.to_owned(),
+            logout: t.logout.to_owned(),
+        }
+    }
+}
+
+/// An island: the page around it is rendered on the server, so every page load asks
+/// afresh (a load is activity too).
+#[island]
+pub fn IdleWarning(words: IdleWords) -> impl IntoView {
+    let words = StoredValue::new(words);
+    // Seconds left, asked at load and whenever the person chooses to stay (browser only).
+    let remaining = RwSignal::new(None::<i64>);
+    let ask = move || {
+        #[cfg(feature = "hydrate")]
+        leptos::task::spawn_local(async move { remaining.set(seconds_left().await) });
+    };
+    ask();
     let (warning, set_warning) = signal(false);
-    let logout = ServerAction::<Logout>::new();
 
     Effect::new(move |previous: Option<Vec<TimeoutHandle>>| {
         for handle in previous.into_iter().flatten() {
             handle.clear();
         }
         set_warning.set(false);
-        let Some(Ok(Some(seconds))) = remaining.get() else {
+        let Some(seconds) = remaining.get() else {
             return Vec::new();
         };
         // In a video room the open call keeps the session alive (its socket counts as
         // activity): a course session must not end in the login page.
-        if location.pathname.get_untracked().starts_with("/rooms/") {
+        if in_room() {
             return Vec::new();
         }
         let mut handles = Vec::new();
@@ -65,22 +85,66 @@ pub fn IdleWarning() -> impl IntoView {
     view! {
         <Show when=move || warning.get()>
             <div class="idle-warning" role="alertdialog" aria-labelledby="idle-title" aria-describedby="idle-text">
-                <h2 id="idle-title">{t.idle_title}</h2>
-                <p id="idle-text">{t.idle_text}</p>
+                <h2 id="idle-title">{words.read_value().title.clone()}</h2>
+                <p id="idle-text">{words.read_value().text.clone()}</p>
                 <div class="actions">
                     <button
                         type="button"
                         class="button"
                         autofocus
-                        on:click=move |_| set_refresh.update(|n| *n += 1)
+                        on:click=move |_| ask()
                     >
-                        {t.idle_continue}
+                        {words.read_value().stay.clone()}
                     </button>
-                    <ActionForm action=logout>
-                        <button type="submit" class="button secondary">{t.logout}</button>
-                    </ActionForm>
+                    // A plain form: logging out ends in a full page load anyway.
+                    <form method="post" action=Logout::url()>
+                        <button type="submit" class="button secondary">{words.read_value().logout.clone()}</button>
+                    </form>
                 </div>
             </div>
         </Show>
     }
+}
+
+/// Asks the server how long the session has left (`session_status`), with a plain
+/// `fetch`: the server-function client would add more to the bundle than the rest of
+/// this island. `None` without a session or an answer.
+#[cfg(feature = "hydrate")]
+async fn seconds_left() -> Option<i64> {
+    use wasm_bindgen::JsCast as _;
+    use wasm_bindgen_futures::JsFuture;
+
+    let init = web_sys::RequestInit::new();
+    init.set_method("POST");
+    let headers = web_sys::Headers::new().ok()?;
+    headers.set("Accept", "application/json").ok()?;
+    init.set_headers(&headers);
+    let url = crate::api::auth::SessionStatus::url();
+    let window = web_sys::window()?;
+    let response: web_sys::Response = JsFuture::from(window.fetch_with_str_and_init(url, &init))
+        .await
+        .ok()?
+        .dyn_into()
+        .ok()?;
+    if !response.ok() {
+        return None;
+    }
+    let body = JsFuture::from(response.text().ok()?)
+        .await
+        .ok()?
+        .as_string()?;
+    // The answer is a JSON number, or `null` without a session.
+    body.trim().parse().ok()
+}
+
+/// Whether this page is a video room.
+fn in_room() -> bool {
+    #[cfg(feature = "hydrate")]
+    {
+        web_sys::window()
+            .and_then(|w| w.location().pathname().ok())
+            .is_some_and(|path| path.starts_with("/rooms/"))
+    }
+    #[cfg(not(feature = "hydrate"))]
+    false
 }

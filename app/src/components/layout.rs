@@ -2,6 +2,7 @@
 
 use leptos::prelude::*;
 
+use super::idle_warning::IdleWords;
 use super::{CrisisBox, IdleWarning, LanguageSwitch};
 use crate::i18n::use_texts;
 
@@ -23,7 +24,8 @@ pub fn Layout(children: Children) -> impl IntoView {
         </header>
         <div class="page">
             <main id="main" tabindex="-1">{children()}</main>
-            <IdleWarning/>
+            // Only a signed-in person has a session to lose; other pages stay free of code.
+            {signed_in().then(|| view! { <IdleWarning words=IdleWords::new(t)/> })}
             <CrisisBox/>
         </div>
         <footer class="site-footer">
@@ -31,4 +33,19 @@ pub fn Layout(children: Children) -> impl IntoView {
             <p>{t.footer_open_source}</p>
         </footer>
     }
+}
+
+/// Whether the request carries a session cookie (it may have lapsed: the island asks).
+fn signed_in() -> bool {
+    #[cfg(feature = "ssr")]
+    {
+        use_context::<http::request::Parts>().is_some_and(|parts| {
+            [true, false].into_iter().any(|production| {
+                let name = crate::server::cookies::cookie_name(production);
+                crate::server::cookies::cookie_value(&parts.headers, name).is_some()
+            })
+        })
+    }
+    #[cfg(not(feature = "ssr"))]
+    false
 }

@@ -271,9 +271,10 @@ pub fn action_label(
     }
 }
 
-/// The language of the page being rendered, provided once by `App`.
+/// The language of the page being rendered, provided once by `App`. In the browser
+/// there is no context from the server: `<html lang>` says it.
 pub fn use_lang() -> Lang {
-    use_context::<Lang>().unwrap_or_default()
+    use_context::<Lang>().unwrap_or_else(detect_lang)
 }
 
 /// The strings of the page being rendered.

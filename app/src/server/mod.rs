@@ -2,6 +2,7 @@
 
 pub mod access_log;
 pub mod accounts;
+pub mod assets;
 pub mod auth;
 pub mod board;
 pub mod cookies;

@@ -27,6 +27,8 @@ pub struct SiteSettings {
     pub draft_retention_days: i64,
     /// The file the access log's signed checkpoints are appended to.
     pub access_log_checkpoints: std::path::PathBuf,
+    /// The published names of the site's own files.
+    pub assets: super::assets::Assets,
 }
 
 impl axum::extract::FromRef<AppState> for LeptosOptions {

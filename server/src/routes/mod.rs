@@ -5,3 +5,4 @@ pub mod fhir;
 pub mod health;
 pub mod language;
 pub mod room_socket;
+pub mod site_files;

@@ -1,70 +1,79 @@
 //! Keeping an open board current: the server tells of every change (server-sent
-//! events) and the board fetches again. Without JavaScript there is a refresh link.
+//! events), and the board's part of the page is fetched again and put in place.
+//! Without JavaScript there is a refresh link.
 
 use leptos::prelude::*;
 
-/// A counter that goes up whenever the server says something changed.
-pub fn changes() -> ReadSignal<u32> {
-    let (count, set_count) = signal(0u32);
+/// The ids of the elements whose contents a change replaces: the figures, the time of
+/// the last update and the columns (not the filters, which may be half filled in).
+pub const LIVE_REGIONS: [&str; 3] = ["board-stats", "board-updated", "board-columns"];
+
+/// An island with nothing to show: it listens for changes while the board is open.
+#[island]
+pub fn LiveBoard() -> impl IntoView {
     #[cfg(feature = "hydrate")]
-    {
-        use wasm_bindgen::closure::Closure;
-        use wasm_bindgen::JsCast;
+    Effect::new(move |_| listen());
+}
 
-        Effect::new(move |_| {
-            let Ok(source) = web_sys::EventSource::new("/board/events") else {
-                return;
-            };
-            let on_change = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |_| {
-                remember_focus();
-                set_count.update(|n| *n += 1);
-            });
-            let _ = source
-                .add_event_listener_with_callback("change", on_change.as_ref().unchecked_ref());
-            on_change.forget();
-            let source = send_wrapper::SendWrapper::new(source);
-            on_cleanup(move || source.close());
+/// Opens the event stream; each change fetches the page again (the address keeps the
+/// filters) and swaps in its board, then gives the focus back to where it was.
+#[cfg(feature = "hydrate")]
+fn listen() {
+    use wasm_bindgen::closure::Closure;
+    use wasm_bindgen::JsCast;
+
+    let Ok(source) = web_sys::EventSource::new("/board/events") else {
+        return;
+    };
+    let on_change = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |_| {
+        wasm_bindgen_futures::spawn_local(async {
+            if let Err(error) = redraw().await {
+                leptos::logging::warn!("the board could not be brought up to date: {error:?}");
+            }
         });
+    });
+    let _ = source.add_event_listener_with_callback("change", on_change.as_ref().unchecked_ref());
+    on_change.forget();
+    let source = send_wrapper::SendWrapper::new(source);
+    on_cleanup(move || source.close());
+}
+
+#[cfg(feature = "hydrate")]
+async fn redraw() -> Result<(), wasm_bindgen::JsValue> {
+    use wasm_bindgen::JsCast;
+    use wasm_bindgen_futures::JsFuture;
+
+    let window = web_sys::window().ok_or("no window")?;
+    let document = window.document().ok_or("no document")?;
+    let address = window.location().href()?;
+    let response: web_sys::Response = JsFuture::from(window.fetch_with_str(&address))
+        .await?
+        .dyn_into()?;
+    if !response.ok() {
+        return Err(format!("status {}", response.status()).into());
     }
-    #[cfg(not(feature = "hydrate"))]
-    let _ = set_count;
-    count
-}
-
-#[cfg(feature = "hydrate")]
-thread_local! {
-    static FOCUSED: std::cell::RefCell<Option<String>> = const { std::cell::RefCell::new(None) };
-}
-
-/// The id of the focused element, so a redrawn board can give the focus back.
-#[cfg(feature = "hydrate")]
-fn remember_focus() {
-    let id = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.active_element())
+    let html = JsFuture::from(response.text()?)
+        .await?
+        .as_string()
+        .unwrap_or_default();
+    let fresh =
+        web_sys::DomParser::new()?.parse_from_string(&html, web_sys::SupportedType::TextHtml)?;
+    let focused = document
+        .active_element()
         .map(|e| e.id())
         .filter(|id| !id.is_empty());
-    FOCUSED.with(|f| *f.borrow_mut() = id);
-}
-
-/// Once the redrawn board is in the page, puts the focus back where it was.
-pub fn after_redraw() {
-    #[cfg(feature = "hydrate")]
-    request_animation_frame(restore_focus);
-}
-
-#[cfg(feature = "hydrate")]
-fn restore_focus() {
-    {
-        use wasm_bindgen::JsCast;
-        if let Some(id) = FOCUSED.with(|f| f.borrow_mut().take()) {
-            if let Some(element) = web_sys::window()
-                .and_then(|w| w.document())
-                .and_then(|d| d.get_element_by_id(&id))
-                .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
-            {
-                let _ = element.focus();
-            }
+    for id in LIVE_REGIONS {
+        if let (Some(new), Some(shown)) =
+            (fresh.get_element_by_id(id), document.get_element_by_id(id))
+        {
+            shown.set_inner_html(&new.inner_html());
         }
     }
+    if let Some(element) = focused
+        .and_then(|id| document.get_element_by_id(&id))
+        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+    {
+        let _ = element.focus();
+    }
+    Ok(())
 }

@@ -8,7 +8,7 @@ use leptos_router::components::Redirect;
 use leptos_router::hooks::use_query_map;
 
 use super::card::{card_view, CardActions};
-use super::live;
+use super::live::{LiveBoard, LIVE_REGIONS};
 use crate::api::board::types::{BoardQuery, BoardView, Choice};
 use crate::api::board::{load_board, ClaimReferral, FilterBoard, MoveReferral, ReleaseReferral};
 use crate::components::ErrorSummary;
@@ -40,7 +40,6 @@ pub fn BoardPage() -> impl IntoView {
         moving: ServerAction::<MoveReferral>::new(),
     };
     let filter = ServerAction::<FilterBoard>::new();
-    let changes = live::changes();
     let board = Resource::new(
         move || {
             (
@@ -49,7 +48,6 @@ pub fn BoardPage() -> impl IntoView {
                 actions.release.version().get(),
                 actions.moving.version().get(),
                 filter.version().get(),
-                changes.get(),
             )
         },
         |(query, ..)| load_board(query),
@@ -70,13 +68,12 @@ pub fn BoardPage() -> impl IntoView {
             <h1>{t.board.title}</h1>
             <p>{t.board.intro}</p>
             <ErrorSummary error/>
+            <LiveBoard/>
             <Transition fallback=move || view! { <p>{t.loading}</p> }>
                 {move || Suspend::new(async move {
                     match board.await {
                         Ok(view) => {
-                            let shown = board_view(t, view, board_query(), actions, filter);
-                            live::after_redraw();
-                            shown.into_any()
+                            board_view(t, view, board_query(), actions, filter).into_any()
                         }
                         Err(AppError::Unauthenticated) => view! { <Redirect path="/login"/> }.into_any(),
                         Err(error) => view! { <p class="notice" role="alert">{error.message(t)}</p> }.into_any(),
@@ -170,17 +167,17 @@ fn board_view(
         .cloned()
         .collect::<Vec<_>>();
     view! {
-        <section class="board-stats" aria-label=b.stats_label>
+        <section class="board-stats" id=LIVE_REGIONS[0] aria-label=b.stats_label>
             <p><strong class="stat">{view.waiting}</strong> " " {b.stat_waiting}</p>
             <p>{b.stat_median} ": " <strong class="stat">{view.median_days.clone().unwrap_or_else(|| "–".into())}</strong></p>
             <p>{b.stat_longest} ": " <strong class="stat">{view.longest_days.clone().unwrap_or_else(|| "–".into())}</strong></p>
         </section>
         {filters(t, view.clone(), query.clone(), filter)}
-        <p class="live-note">
+        <p class="live-note" id=LIVE_REGIONS[1]>
             {b.live} " " {b.updated.replace("{time}", &view.updated)} ". "
             <a href="" rel="external">{b.refresh}</a>
         </p>
-        <div class="board">
+        <div class="board" id=LIVE_REGIONS[2]>
             {columns
                 .into_iter()
                 .map(|column| {

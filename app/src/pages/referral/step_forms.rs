@@ -3,14 +3,13 @@
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 
-use crate::api::referral::types::StepPage;
+use crate::api::referral::types::{MunicipalityView, StepPage};
 use crate::api::referral::SubmitReferral;
 use crate::components::{Choices, TextInput};
-use crate::domain::field::FieldProblem;
-use crate::domain::national_id::{NationalId, NationalIdProblem};
+use crate::domain::field::FieldCheck;
 use crate::domain::referral::{ContactWay, DayPart, HelpArea};
 use crate::error::AppError;
-use crate::i18n::Texts;
+use crate::i18n::{problem_label, Texts};
 
 fn value(page: &StepPage, name: &str) -> String {
     page.value(name).unwrap_or_default().to_owned()
@@ -54,43 +53,34 @@ pub fn consent_fields(
     }
 }
 
-fn national_id_check(value: &str) -> Option<FieldProblem> {
-    match NationalId::parse(value) {
-        Ok(_) => None,
-        Err(NationalIdProblem::Length) => Some(FieldProblem::NationalIdLength),
-        Err(NationalIdProblem::Date) => Some(FieldProblem::NationalIdDate),
-        Err(NationalIdProblem::CheckDigits) => Some(FieldProblem::NationalIdCheck),
-    }
+/// The municipality field's words, sent with it: the bundle carries no translations.
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
+struct MunicipalityWords {
+    label: String,
+    choose: String,
+    elsewhere: String,
+    elsewhere_none: String,
 }
 
-fn phone_check(value: &str) -> Option<FieldProblem> {
-    (!crate::domain::referral::is_phone_number(value)).then_some(FieldProblem::PhoneInvalid)
-}
-
-fn email_check(value: &str) -> Option<FieldProblem> {
-    crate::domain::identity::normalise_email(value)
-        .is_none()
-        .then_some(FieldProblem::EmailInvalid)
-}
-
-pub fn about_fields(
-    t: &'static Texts,
-    page: &StepPage,
-    error: Signal<Option<AppError>>,
+/// The municipality the person lives in. An island: when the chosen one is served by
+/// another service, it says whom to contact at once (the server says it too).
+#[island]
+fn MunicipalityField(
+    municipalities: Vec<MunicipalityView>,
+    selected: String,
+    /// What was wrong with the last choice, in words.
+    problem: Option<String>,
+    words: MunicipalityWords,
 ) -> impl IntoView {
-    let r = t.referral;
-    let selected = RwSignal::new(value(page, "municipality"));
-    let municipalities = page.municipalities.clone();
+    let words = StoredValue::new(words);
     let options = municipalities
         .iter()
         .map(|m| {
-            let number = m.number.clone();
-            let is_selected = selected.get_untracked() == number;
-            view! { <option value=number selected=is_selected>{m.name.clone()}</option> }
+            let is_selected = selected == m.number;
+            view! { <option value=m.number.clone() selected=is_selected>{m.name.clone()}</option> }
         })
         .collect_view();
-    let municipality_problem = move || error.get().and_then(|e| e.field_problem("municipality"));
-    // When the chosen municipality is served by someone else, say whom to contact.
+    let selected = RwSignal::new(selected);
     let elsewhere = move || {
         let number = selected.get();
         let m = municipalities.iter().find(|m| m.number == number)?;
@@ -100,15 +90,53 @@ pub fn about_fields(
         Some(match m.elsewhere.first() {
             Some((slug, name)) => view! {
                 <p class="notice" id="field-municipality-elsewhere">
-                    {r.elsewhere} " " <a href=format!("/services/{slug}")>{name.clone()}</a> "."
+                    {words.read_value().elsewhere.clone()} " "
+                    <a href=format!("/services/{slug}")>{name.clone()}</a> "."
                 </p>
             }
             .into_any(),
-            None => {
-                view! { <p class="notice" id="field-municipality-elsewhere">{r.elsewhere_none}</p> }
-                    .into_any()
+            None => view! {
+                <p class="notice" id="field-municipality-elsewhere">
+                    {words.read_value().elsewhere_none.clone()}
+                </p>
             }
+            .into_any(),
         })
+    };
+    view! {
+        <div class="field" class:invalid=problem.is_some()>
+            <label for="field-municipality">{words.read_value().label.clone()}</label>
+            {problem.clone().map(|p| view! { <p class="field-error" id="field-municipality-error">{p}</p> })}
+            <select
+                id="field-municipality"
+                name="fields[municipality]"
+                aria-invalid=problem.as_ref().map(|_| "true")
+                aria-describedby=problem.as_ref().map(|_| "field-municipality-error")
+                on:change=move |ev| selected.set(event_target_value(&ev))
+            >
+                <option value="">{words.read_value().choose.clone()}</option>
+                {options}
+            </select>
+            {elsewhere}
+        </div>
+    }
+}
+
+pub fn about_fields(
+    t: &'static Texts,
+    page: &StepPage,
+    error: Signal<Option<AppError>>,
+) -> impl IntoView {
+    let r = t.referral;
+    let municipality_problem = error
+        .get_untracked()
+        .and_then(|e| e.field_problem("municipality"))
+        .map(|p| problem_label(t, p).to_owned());
+    let municipality_words = MunicipalityWords {
+        label: r.field_municipality.to_owned(),
+        choose: r.choose_municipality.to_owned(),
+        elsewhere: r.elsewhere.to_owned(),
+        elsewhere_none: r.elsewhere_none.to_owned(),
     };
     let ways: Vec<(String, String)> = ContactWay::ALL
         .iter()
@@ -135,25 +163,16 @@ pub fn about_fields(
             value=value(page, "national_id")
             inputmode="numeric"
             autocomplete="off"
-            check=national_id_check
+            check=FieldCheck::NationalId
             check_at_length=11
             error
         />
-        <div class="field" class:invalid=move || municipality_problem().is_some()>
-            <label for="field-municipality">{r.field_municipality}</label>
-            {move || municipality_problem().map(|p| view! { <p class="field-error" id="field-municipality-error">{crate::i18n::problem_label(t, p)}</p> })}
-            <select
-                id="field-municipality"
-                name="fields[municipality]"
-                aria-invalid=move || municipality_problem().map(|_| "true")
-                aria-describedby=move || municipality_problem().map(|_| "field-municipality-error")
-                on:change=move |ev| selected.set(event_target_value(&ev))
-            >
-                <option value="">{r.choose_municipality}</option>
-                {options}
-            </select>
-            {elsewhere}
-        </div>
+        <MunicipalityField
+            municipalities=page.municipalities.clone()
+            selected=value(page, "municipality")
+            problem=municipality_problem
+            words=municipality_words
+        />
         <TextInput
             name="phone"
             label=r.field_phone
@@ -161,7 +180,7 @@ pub fn about_fields(
             value=value(page, "phone")
             autocomplete="tel"
             inputmode="tel"
-            check=phone_check
+            check=FieldCheck::Phone
             error
         />
         <TextInput
@@ -172,7 +191,7 @@ pub fn about_fields(
             value=value(page, "email")
             autocomplete="email"
             inputmode="email"
-            check=email_check
+            check=FieldCheck::Email
             error
         />
         <Choices name="contact_ways" legend=r.contact_ways.to_owned() options=ways selected=ways_ticked multiple=true error/>

@@ -106,6 +106,6 @@ fn room_frame(t: &'static Texts, room: RoomDetails) -> impl IntoView {
             </section>
             <section id="room-gone" class="room-gone" hidden=true></section>
         </div>
-        <script type="module" src="/room.js"></script>
+        <script type="module" src=crate::asset_url("room.js")></script>
     }
 }
