@@ -9,32 +9,16 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { createHmac } from 'node:crypto';
+import { base, chromiumArgs, executablePath, staffLogIn, startDraft } from './common.mjs';
 
-const base = process.env.BASE_URL ?? 'http://127.0.0.1:3200';
 const { default: lighthouse } = await import(pathToFileURL(join(process.env.LIGHTHOUSE, 'core/index.js')).href);
-const INTAKE = { email: 'inntak@demo.example', password: 'demo-passord-inntak', secret: 'RNISVMI5G2VPSGCTX55SIUQYM54KT6VN' };
-
-function totp(secretBase32, at = Date.now()) {
-  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
-  let bits = '';
-  for (const c of secretBase32) bits += alphabet.indexOf(c).toString(2).padStart(5, '0');
-  const bytes = Buffer.from(bits.match(/.{8}/g).map((b) => parseInt(b, 2)));
-  const counter = Buffer.alloc(8);
-  counter.writeBigUInt64BE(BigInt(Math.floor(at / 1000 / 30)));
-  const hash = createHmac('sha1', bytes).update(counter).digest();
-  const offset = hash[19] & 0xf;
-  return ((hash.readUInt32BE(offset) & 0x7fffffff) % 1_000_000).toString().padStart(6, '0');
-}
 
 const port = 9333;
 // The browser's default profile, so Lighthouse's pages share the prepared cookies.
 const context = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'rph-lh-')), {
-  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+  executablePath,
   locale: 'nb-NO',
-  args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync',
-    `--remote-debugging-port=${port}`],
+  args: [...chromiumArgs, `--remote-debugging-port=${port}`],
 });
 const page = await context.newPage();
 
@@ -55,20 +39,9 @@ async function audit(name, path) {
 
 await audit('home', '/');
 await audit('service page', '/services/demo');
-await page.goto(base + '/services/demo');
-await page.getByRole('button', { name: 'Start henvisningen' }).click();
-await page.getByLabel('Ja, jeg samtykker').check();
-await page.getByRole('button', { name: 'Lagre og gå videre' }).click();
-await page.waitForURL(/about$/);
+await startDraft(page, true);
 await audit('referral step 2 (about you)', '/services/demo/refer/about');
-await page.goto(base + '/login');
-await page.getByLabel('E-postadresse').fill(INTAKE.email);
-await page.getByLabel('Passord').fill(INTAKE.password);
-await page.getByRole('button', { name: 'Logg inn' }).click();
-await page.waitForURL(/login\/code$/);
-await page.getByLabel('Kode').fill(totp(INTAKE.secret));
-await page.getByRole('button', { name: 'Bekreft' }).click();
-await page.waitForURL(/account$/);
+await staffLogIn(page);
 await audit('board (staff)', '/board');
 await context.close();
 

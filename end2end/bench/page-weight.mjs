@@ -6,22 +6,7 @@
 //
 //   BASE_URL=http://127.0.0.1:3200 node end2end/bench/page-weight.mjs
 import { chromium } from '@playwright/test';
-import { createHmac } from 'node:crypto';
-
-const base = process.env.BASE_URL ?? 'http://127.0.0.1:3200';
-const INTAKE = { email: 'inntak@demo.example', password: 'demo-passord-inntak', secret: 'RNISVMI5G2VPSGCTX55SIUQYM54KT6VN' };
-
-function totp(secretBase32, at = Date.now()) {
-  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
-  let bits = '';
-  for (const c of secretBase32) bits += alphabet.indexOf(c).toString(2).padStart(5, '0');
-  const bytes = Buffer.from(bits.match(/.{8}/g).map((b) => parseInt(b, 2)));
-  const counter = Buffer.alloc(8);
-  counter.writeBigUInt64BE(BigInt(Math.floor(at / 1000 / 30)));
-  const hash = createHmac('sha1', bytes).update(counter).digest();
-  const offset = hash[19] & 0xf;
-  return ((hash.readUInt32BE(offset) & 0x7fffffff) % 1_000_000).toString().padStart(6, '0');
-}
+import { base, chromiumArgs, executablePath, staffLogIn, startDraft } from './common.mjs';
 
 /** What one visit moved over the network, and when the page was ready. */
 async function visit(page, cdp, path) {
@@ -61,51 +46,20 @@ async function throttled(context) {
   return { page, cdp };
 }
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-  args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-});
+const browser = await chromium.launch({ executablePath, args: chromiumArgs });
 
 /** Each page to measure, and how to get a browser there (a draft, a login). */
 const pages = [
   { name: 'home', path: '/' },
   { name: 'service page', path: '/services/demo' },
   { name: 'login', path: '/login' },
-  {
-    name: 'referral step 1 (consent)',
-    path: '/services/demo/refer/consent',
-    prepare: async (page) => {
-      await page.goto(base + '/services/demo');
-      await page.getByRole('button', { name: 'Start henvisningen' }).click();
-      await page.waitForURL(/consent$/);
-    },
-  },
+  { name: 'referral step 1 (consent)', path: '/services/demo/refer/consent', prepare: (page) => startDraft(page, false) },
   {
     name: 'referral step 2 (about you: instant checks)',
     path: '/services/demo/refer/about',
-    prepare: async (page) => {
-      await page.goto(base + '/services/demo');
-      await page.getByRole('button', { name: 'Start henvisningen' }).click();
-      await page.getByLabel('Ja, jeg samtykker').check();
-      await page.getByRole('button', { name: 'Lagre og gå videre' }).click();
-      await page.waitForURL(/about$/);
-    },
+    prepare: (page) => startDraft(page, true),
   },
-  {
-    name: 'board (staff)',
-    path: '/board',
-    prepare: async (page) => {
-      await page.goto(base + '/login');
-      await page.getByLabel('E-postadresse').fill(INTAKE.email);
-      await page.getByLabel('Passord').fill(INTAKE.password);
-      await page.getByRole('button', { name: 'Logg inn' }).click();
-      await page.waitForURL(/login\/code$/);
-      await page.getByLabel('Kode').fill(totp(INTAKE.secret));
-      await page.getByRole('button', { name: 'Bekreft' }).click();
-      await page.waitForURL(/account$/);
-    },
-  },
+  { name: 'board (staff)', path: '/board', prepare: staffLogIn },
 ];
 
 const kb = (n) => (n / 1024).toFixed(1);

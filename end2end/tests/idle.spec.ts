@@ -12,6 +12,8 @@ test('a signed-in person is warned before an idle session ends, and may stay', a
   await waitForHydration(page);
   await logIn(page, 'innbygger@demo.example', 'demo-passord-innbygger');
   await expect(page.getByRole('heading', { name: 'Kari Nordmann' })).toBeVisible();
+  // The warning's timers are set as the page wakes; the clock may only move after that.
+  await waitForHydration(page);
 
   const dialog = page.getByRole('alertdialog', { name: 'Du blir snart logget ut' });
   await page.clock.fastForward('50:00');

@@ -33,40 +33,26 @@ impl IdleWords {
     }
 }
 
-/// An island: the page around it is rendered on the server, so every page load asks
-/// afresh (a load is activity too).
+/// An island. The server says how long the session has left as it renders the page (a
+/// page load is activity too), so the timers are set as the island wakes, before the
+/// page is marked ready; choosing to stay asks the server again.
 #[island]
-pub fn IdleWarning(words: IdleWords) -> impl IntoView {
+pub fn IdleWarning(words: IdleWords, seconds: i64) -> impl IntoView {
     let words = StoredValue::new(words);
-    // Seconds left, asked at load and whenever the person chooses to stay (browser only).
-    let remaining = RwSignal::new(None::<i64>);
-    let ask = move || {
-        #[cfg(feature = "hydrate")]
-        leptos::task::spawn_local(async move { remaining.set(seconds_left().await) });
-    };
-    ask();
     let (warning, set_warning) = signal(false);
-
-    Effect::new(move |previous: Option<Vec<TimeoutHandle>>| {
-        for handle in previous.into_iter().flatten() {
-            handle.clear();
-        }
+    // The timers of the warning and of the end, replaced whenever the server answers.
+    let timers = StoredValue::new(Vec::<TimeoutHandle>::new());
+    let arm = move |seconds: Option<i64>| {
+        timers.update_value(|timers| timers.drain(..).for_each(|timer| timer.clear()));
         set_warning.set(false);
-        let Some(seconds) = remaining.get() else {
-            return Vec::new();
-        };
         // In a video room the open call keeps the session alive (its socket counts as
         // activity): a course session must not end in the login page.
-        if in_room() {
-            return Vec::new();
-        }
-        let mut handles = Vec::new();
+        let Some(seconds) = seconds.filter(|_| !in_room()) else {
+            return;
+        };
         let warn_in = (seconds - WARN_BEFORE_SECONDS).max(0) as u64;
-        if let Ok(handle) =
-            set_timeout_with_handle(move || set_warning.set(true), Duration::from_secs(warn_in))
-        {
-            handles.push(handle);
-        }
+        let warn =
+            set_timeout_with_handle(move || set_warning.set(true), Duration::from_secs(warn_in));
         let expire = move || {
             // A full load: the server has ended the session, and the page must show it.
             #[cfg(feature = "hydrate")]
@@ -74,13 +60,18 @@ pub fn IdleWarning(words: IdleWords) -> impl IntoView {
                 let _ = window.location().assign("/login");
             }
         };
-        if let Ok(handle) =
-            set_timeout_with_handle(expire, Duration::from_secs(seconds.max(0) as u64))
-        {
-            handles.push(handle);
-        }
-        handles
-    });
+        let end = set_timeout_with_handle(expire, Duration::from_secs(seconds.max(0) as u64));
+        timers.update_value(|timers| timers.extend(warn.into_iter().chain(end)));
+    };
+    #[cfg(feature = "hydrate")]
+    arm(Some(seconds));
+    #[cfg(not(feature = "hydrate"))]
+    let _ = (seconds, &arm);
+    let stay = move || {
+        set_warning.set(false);
+        #[cfg(feature = "hydrate")]
+        leptos::task::spawn_local(async move { arm(seconds_left().await) });
+    };
 
     view! {
         <Show when=move || warning.get()>
@@ -92,7 +83,7 @@ pub fn IdleWarning(words: IdleWords) -> impl IntoView {
                         type="button"
                         class="button"
                         autofocus
-                        on:click=move |_| ask()
+                        on:click=move |_| stay()
                     >
                         {words.read_value().stay.clone()}
                     </button>
@@ -106,7 +97,7 @@ pub fn IdleWarning(words: IdleWords) -> impl IntoView {
     }
 }
 
-/// Asks the server how long the session has left (`session_status`), with a plain
+/// Asks the server again how long the session has left (`session_status`), with a plain
 /// `fetch`: the server-function client would add more to the bundle than the rest of
 /// this island. `None` without a session or an answer.
 #[cfg(feature = "hydrate")]

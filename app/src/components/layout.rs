@@ -25,7 +25,7 @@ pub fn Layout(children: Children) -> impl IntoView {
         <div class="page">
             <main id="main" tabindex="-1">{children()}</main>
             // Only a signed-in person has a session to lose; other pages stay free of code.
-            {signed_in().then(|| view! { <IdleWarning words=IdleWords::new(t)/> })}
+            {session_seconds().map(|seconds| view! { <IdleWarning words=IdleWords::new(t) seconds/> })}
             <CrisisBox/>
         </div>
         <footer class="site-footer">
@@ -35,17 +35,13 @@ pub fn Layout(children: Children) -> impl IntoView {
     }
 }
 
-/// Whether the request carries a session cookie (it may have lapsed: the island asks).
-fn signed_in() -> bool {
+/// Seconds until this request's session lapses if unused, or `None` without one.
+fn session_seconds() -> Option<i64> {
     #[cfg(feature = "ssr")]
     {
-        use_context::<http::request::Parts>().is_some_and(|parts| {
-            [true, false].into_iter().any(|production| {
-                let name = crate::server::cookies::cookie_name(production);
-                crate::server::cookies::cookie_value(&parts.headers, name).is_some()
-            })
-        })
+        crate::server::auth::current_session()
+            .map(|s| (s.session.idle_deadline - crate::server::db::now()).max(0))
     }
     #[cfg(not(feature = "ssr"))]
-    false
+    None
 }
