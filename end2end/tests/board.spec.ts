@@ -29,7 +29,8 @@ test.describe('triage board', () => {
     await expect(card).toContainText('Kari N.');
     await expect(card).toContainText('PHQ-9: 9 – Milde plager');
     await expect(card).toContainText('risikosvar på PHQ-9, spørsmål 9: 1');
-    await expect(card).toContainText('Kurs i gruppe · På video');
+    // Staff's words, which tell the format and the place apart.
+    await expect(card).toContainText('Gruppe · Video');
     await expectAccessible();
 
     // Claim it from the card, then move it with the menu (no dragging needed).
@@ -47,6 +48,8 @@ test.describe('triage board', () => {
     if (hydrated) await waitForHydration(page);
     await expect(page.getByText(person.nationalId)).toBeVisible();
     await expect(page.getByRole('row', { name: /Risikosvar/ })).toHaveCount(1);
+    await expect(page.getByRole('term').filter({ hasText: 'Bostedskommune' })).toBeVisible();
+    await expect(page.getByText('Kommunen du bor i')).toHaveCount(0);
     await expectAccessible();
 
     // A decision without a reason is named, and the choice is kept.
@@ -56,7 +59,11 @@ test.describe('triage board', () => {
     await expect(page.getByLabel('Gruppekurs')).toBeChecked();
     await page.getByLabel('Begrunnelse').fill('Milde plager, ønsker kurs på video.');
     await page.getByRole('button', { name: 'Registrer beslutningen' }).click();
-    await expect(page.getByText('Beslutning: Gruppekurs')).toBeVisible();
+    // The decision panel says what was decided and why, not how to decide.
+    const decided = page.getByRole('region', { name: 'Beslutning', exact: true });
+    await expect(decided).toContainText('Beslutning: Gruppekurs');
+    await expect(decided).toContainText('Milde plager, ønsker kurs på video.');
+    await expect(decided).not.toContainText('Flytt henvisningen');
     await expect(page.getByRole('definition').filter({ hasText: 'Tilbud gitt' })).toBeVisible();
     await expect(page.getByText('E-post sendt til personen')).toBeVisible();
   });

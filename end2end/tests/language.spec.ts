@@ -1,4 +1,5 @@
 import { test, expect } from './fixtures';
+import { fillAbout, next, personFor } from './referral';
 
 test.describe('language', () => {
   test('the switch changes the language and it is remembered', async ({ page, visit, hydrated, expectAccessible }) => {
@@ -30,6 +31,34 @@ test.describe('language', () => {
     await page.getByRole('link', { name: 'English' }).click();
     await expect(page).toHaveURL(/\/finnes-ikke$/);
     await expect(page.getByRole('heading', { level: 1, name: 'Page not found' })).toBeVisible();
+  });
+
+  test('switching language on a referral step keeps what was typed there', async ({ page, visit, expectAccessible }, testInfo) => {
+    const person = personFor(testInfo.project.name, 11);
+    await visit('/services/demo');
+    await page.getByRole('button', { name: 'Start henvisningen' }).click();
+    await page.getByLabel('Ja, jeg samtykker').check();
+    await next(page, /about$/);
+    await page.getByLabel('Fullt navn').fill('Kari Språkbytte');
+    await page.getByLabel('Mobilnummer').fill('912 34 567');
+    await page.getByLabel('SMS').check();
+
+    await page.getByRole('navigation', { name: 'Språk' }).getByRole('button', { name: 'Nynorsk' }).click();
+    await expect(page.locator('html')).toHaveAttribute('lang', 'nn');
+    await expect(page).toHaveURL(/\/refer\/about$/);
+    await expect(page.getByLabel('Fullt namn')).toHaveValue('Kari Språkbytte');
+    await expect(page.getByLabel('Mobilnummer')).toHaveValue('912 34 567');
+    await expect(page.getByLabel('SMS')).toBeChecked();
+    // Nothing was sent with "next", so nothing is called a mistake yet.
+    await expect(page.getByRole('alert')).toHaveCount(0);
+    await expect(page.getByRole('button', { name: 'Nynorsk' })).toHaveAttribute('aria-current', 'true');
+    await expectAccessible();
+
+    // And back, finishing the step in bokmål.
+    await page.getByRole('navigation', { name: 'Språk' }).getByRole('button', { name: 'Bokmål' }).click();
+    await expect(page.locator('html')).toHaveAttribute('lang', 'nb');
+    await fillAbout(page, person);
+    await next(page, /help$/);
   });
 
   test.describe('with an English browser', () => {

@@ -86,10 +86,8 @@ test.describe('self-referral', () => {
     if (hydrated) await waitForHydration(page);
     await page.getByLabel('Velg et passord').fill('et langt og godt passord');
     await page.getByRole('button', { name: 'Ta kontoen i bruk' }).click();
-    await expect(page).toHaveURL(/\/login/);
-    await page.getByLabel('E-postadresse').fill(person.email);
-    await page.getByLabel('Passord').fill('et langt og godt passord');
-    await page.getByRole('button', { name: 'Logg inn' }).click();
+    // Signed in at once: My page, without typing the address again.
+    await expect(page).toHaveURL(/\/account$/);
     await expect(page.getByRole('heading', { name: 'Henvisningene dine' })).toBeVisible();
     await expect(page.getByText(reference)).toBeVisible();
   });
@@ -136,8 +134,11 @@ test.describe('self-referral', () => {
     await next(page, /about$/);
     await fillAbout(page, person);
     await next(page, /help$/);
+    // Half of this step (no area ticked yet), not sent with "next": "continue later"
+    // keeps it as typed.
+    await page.getByLabel('Fortell gjerne kort hva du strever med (valgfritt)').fill('Sover dårlig om natta.');
 
-    await page.getByRole('link', { name: 'Lagre og fortsett senere' }).click();
+    await page.getByRole('button', { name: 'Lagre og fortsett senere' }).click();
     await expect(page.getByRole('heading', { level: 1, name: 'Fortsett senere' })).toBeVisible();
     await page.getByLabel('E-postadresse').fill(person.email);
     await page.getByRole('button', { name: 'Send meg lenken' }).click();
@@ -153,6 +154,8 @@ test.describe('self-referral', () => {
       await laptop.getByRole('button', { name: 'Fortsett' }).click();
       await expect(laptop).toHaveURL(/\/refer\/help$/);
       await expect(laptop.getByText('Steg 3 av 8')).toBeVisible();
+      await expect(laptop.getByLabel('Fortell gjerne kort hva du strever med (valgfritt)')).toHaveValue('Sover dårlig om natta.');
+      await expect(laptop.getByRole('alert')).toHaveCount(0);
       // What was saved on the phone is there.
       await laptop.goto('/services/demo/refer/about');
       await expect(laptop.getByLabel('Fullt navn')).toHaveValue('Kari Nordmann');
@@ -265,7 +268,7 @@ for (const [lang, w] of Object.entries(words)) {
     await expect(page.getByText(w.step)).toBeVisible();
     await expect(page.getByRole('heading', { level: 1, name: w.consent })).toBeVisible();
     await page.getByLabel(w.yes).check();
-    await page.getByRole('button', { name: w.next }).click();
+    await page.getByRole('button', { name: w.next, exact: true }).click();
     await expect(page.getByRole('heading', { level: 1, name: w.about })).toBeVisible();
     await expect(page.getByLabel(w.name)).toBeVisible();
     await expectAccessible();

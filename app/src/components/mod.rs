@@ -1,5 +1,6 @@
 //! Pieces of the page shared by every route.
 
+pub mod copy_link;
 pub mod crisis_box;
 pub mod error_summary;
 pub mod field;
@@ -9,7 +10,10 @@ pub mod island_scripts;
 pub mod language_switch;
 pub mod layout;
 pub mod link_form;
+pub mod login_first;
+pub mod work_links;
 
+pub use copy_link::{CopyLink, CopyWords};
 pub use crisis_box::CrisisBox;
 pub use error_summary::ErrorSummary;
 pub use field::Field;
@@ -19,3 +23,5 @@ pub use island_scripts::IslandScripts;
 pub use language_switch::LanguageSwitch;
 pub use layout::Layout;
 pub use link_form::{LinkToken, NewPasswordField};
+pub use login_first::LoginFirst;
+pub use work_links::{not_for_you, work_links};

@@ -9,6 +9,7 @@ pub mod identity;
 pub mod language;
 pub mod national_id;
 pub mod password;
+pub mod path;
 pub mod questionnaire;
 pub mod referral;
 pub mod room;

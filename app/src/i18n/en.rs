@@ -166,6 +166,8 @@ pub static TEXTS: Texts = Texts {
     mail_invite_body: "Hello,\n\nYou have been invited to join Rask psykisk helsehjelp as a member of staff. Open this link within seven days to choose a password:\n\n{link}\n\nRask psykisk helsehjelp\n",
 
     error_forbidden: "You do not have access to this.",
+    not_for_you: "This page is not part of your work.",
+    your_work_is_here: "Your work is here:",
 
     idle_title: "You will soon be logged out",
     idle_text: "To protect your information, we log you out after a while without activity.",

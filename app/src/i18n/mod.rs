@@ -170,6 +170,9 @@ pub struct Texts {
     pub mail_invite_subject: &'static str,
     pub mail_invite_body: &'static str,
     pub error_forbidden: &'static str,
+    /// A signed-in person on a page their role does not include.
+    pub not_for_you: &'static str,
+    pub your_work_is_here: &'static str,
     pub idle_title: &'static str,
     pub idle_text: &'static str,
     pub idle_continue: &'static str,

@@ -166,6 +166,8 @@ pub static TEXTS: Texts = Texts {
     mail_invite_body: "Hei!\n\nDu er invitert som ansatt i Rask psykisk helsehjelp. Åpne denne lenken innen sju dager for å velge passord:\n\n{link}\n\nHilsen Rask psykisk helsehjelp\n",
 
     error_forbidden: "Du har ikke tilgang til dette.",
+    not_for_you: "Denne siden hører ikke til arbeidet ditt.",
+    your_work_is_here: "Arbeidet ditt finner du her:",
 
     idle_title: "Du blir snart logget ut",
     idle_text: "For å verne opplysningene dine logger vi deg ut etter en stund uten aktivitet.",

@@ -166,6 +166,8 @@ pub static TEXTS: Texts = Texts {
     mail_invite_body: "Hei!\n\nDu er invitert som tilsett i Rask psykisk helsehjelp. Opne denne lenkja innan sju dagar for å velje passord:\n\n{link}\n\nHelsing Rask psykisk helsehjelp\n",
 
     error_forbidden: "Du har ikkje tilgang til dette.",
+    not_for_you: "Denne sida høyrer ikkje til arbeidet ditt.",
+    your_work_is_here: "Arbeidet ditt finn du her:",
 
     idle_title: "Du blir snart logga ut",
     idle_text: "For å verne opplysningane dine loggar vi deg ut etter ei stund utan aktivitet.",

@@ -1,8 +1,9 @@
 //! The citizen's page listing every access to their data by staff.
 
 use leptos::prelude::*;
+
+use crate::components::LoginFirst;
 use leptos_meta::Title;
-use leptos_router::components::Redirect;
 
 use crate::api::access_log::my_access_log;
 use crate::api::access_log::types::AccessEntryView;
@@ -23,7 +24,7 @@ pub fn AccessLogPage() -> impl IntoView {
                 match entries.await {
                     Ok(list) if list.is_empty() => view! { <p>{t.access_log_empty}</p> }.into_any(),
                     Ok(list) => entry_table(t, list).into_any(),
-                    Err(AppError::Unauthenticated) => view! { <Redirect path="/login"/> }.into_any(),
+                    Err(AppError::Unauthenticated) => view! { <LoginFirst/> }.into_any(),
                     Err(error) => view! { <p class="notice" role="alert">{error.message(t)}</p> }.into_any(),
                 }
             })}

@@ -3,13 +3,12 @@
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::components::Redirect;
 
 use crate::api::auth::types::AccountView;
 use crate::api::auth::{my_account, Logout, LogoutEverywhere};
 use crate::api::referral::my_referrals;
 use crate::api::referral::types::MyReferral;
-use crate::domain::capability::Kind;
+use crate::components::{work_links, LoginFirst};
 use crate::domain::identity::AccountKind;
 use crate::error::AppError;
 use crate::i18n::{role_label, use_texts, Texts};
@@ -38,7 +37,7 @@ pub fn AccountPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match account.await {
                     Ok((account, referrals)) => account_details(t, account, referrals).into_any(),
-                    Err(AppError::Unauthenticated) => view! { <Redirect path="/login"/> }.into_any(),
+                    Err(AppError::Unauthenticated) => view! { <LoginFirst/> }.into_any(),
                     Err(error) => view! { <p class="notice" role="alert">{error.message(t)}</p> }.into_any(),
                 }
             })}
@@ -83,14 +82,7 @@ fn account_details(
             {(account.kind == AccountKind::Citizen)
                 .then(|| view! { <p><a href="/account/access-log">{t.access_log_link}</a></p> })}
             {referrals.map(|list| my_referrals_view(t, list))}
-            {account.may.contains(&Kind::ManageStaff)
-                .then(|| view! { <p><a href="/admin/staff">{t.nav_staff}</a></p> })}
-            {account.may.contains(&Kind::WorkBoard)
-                .then(|| view! { <p><a href="/board">{t.board.nav_board}</a></p> })}
-            {account.may.contains(&Kind::HostRoom)
-                .then(|| view! { <p><a href="/rooms">{t.rooms.nav}</a></p> })}
-            {account.may.contains(&Kind::CoAssess)
-                .then(|| view! { <p><a href="/board/shared">{t.board.nav_shared}</a></p> })}
+            {work_links(t, &account.may)}
         </section>
         <div class="actions">
             <ActionForm action=logout>

@@ -24,6 +24,7 @@ pub fn LoginPage() -> impl IntoView {
     let verified = move || query.read().get("verified").is_some();
     let reset = move || query.read().get("reset").is_some();
     let invited = move || query.read().get("invited").is_some();
+    let next = query.read_untracked().get("next").unwrap_or_default();
     view! {
         <Title text=format!("{} – {}", t.login_title, t.product_name)/>
         <h1>{t.login_title}</h1>
@@ -33,6 +34,7 @@ pub fn LoginPage() -> impl IntoView {
         <p>{t.login_intro}</p>
         <ErrorSummary error/>
         <ActionForm action attr:class="form">
+            <input type="hidden" name="next" value=next/>
             <div class="field">
                 <label for="email">{t.field_email}</label>
                 <input
@@ -64,6 +66,10 @@ pub fn SecondFactorPage() -> impl IntoView {
     let t = use_texts();
     let action = ServerAction::<SecondFactor>::new();
     let error = Signal::derive(move || action.value().get().and_then(Result::err));
+    let next = use_query_map()
+        .read_untracked()
+        .get("next")
+        .unwrap_or_default();
     view! {
         <Title text=format!("{} – {}", t.code_title, t.product_name)/>
         <h1>{t.code_title}</h1>
@@ -74,6 +80,7 @@ pub fn SecondFactorPage() -> impl IntoView {
                 .then(|| view! { <p><a href="/login">{t.login_title}</a></p> })
         }}
         <ActionForm action attr:class="form">
+            <input type="hidden" name="next" value=next/>
             <div class="field">
                 <label for="code">{t.field_code}</label>
                 <input

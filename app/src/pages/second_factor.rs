@@ -3,11 +3,11 @@
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::components::Redirect;
 
 use crate::api::auth::types::EnrolmentView;
 use crate::api::auth::{begin_second_factor, ConfirmIdentity, ConfirmSecondFactor};
 use crate::components::ErrorSummary;
+use crate::components::LoginFirst;
 use crate::error::AppError;
 use crate::i18n::{use_texts, Texts};
 
@@ -34,7 +34,7 @@ pub fn SecondFactorSetupPage() -> impl IntoView {
                 match enrolment.await {
                     Ok(e) => view! { {steps(t, e)} {confirm_form(t, action)} }.into_any(),
                     Err(AppError::ConfirmIdentity) => identity_form(t, confirm_identity).into_any(),
-                    Err(AppError::Unauthenticated) => view! { <Redirect path="/login"/> }.into_any(),
+                    Err(AppError::Unauthenticated) => view! { <LoginFirst/> }.into_any(),
                     Err(error) => view! { <p class="notice" role="alert">{error.message(t)}</p> }.into_any(),
                 }
             })}

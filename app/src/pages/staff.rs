@@ -3,13 +3,13 @@
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::components::Redirect;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::staff::types::StaffView;
 use crate::api::staff::{
     list_staff, AcceptInvitation, ChangeStaffRole, DeactivateStaff, InviteStaff, ReopenStaff,
 };
+use crate::components::{not_for_you, LoginFirst};
 use crate::components::{ErrorSummary, Field, LinkToken, NewPasswordField};
 use crate::domain::identity::Role;
 use crate::error::AppError;
@@ -83,7 +83,8 @@ pub fn StaffAdminPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match staff.await {
                     Ok(list) => staff_table(t, list, actions, closing()).into_any(),
-                    Err(AppError::Unauthenticated) => view! { <Redirect path="/login"/> }.into_any(),
+                    Err(AppError::Unauthenticated) => view! { <LoginFirst/> }.into_any(),
+                    Err(AppError::Forbidden) => not_for_you(t).await.into_any(),
                     Err(error) => view! { <p class="notice" role="alert">{error.message(t)}</p> }.into_any(),
                 }
             })}

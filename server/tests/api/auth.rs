@@ -369,3 +369,77 @@ async fn a_forwarded_header_from_anyone_else_is_ignored() {
     .await;
     assert_eq!(outcome(&response), "limited");
 }
+
+/// A page that needs a login sends the person to it naming itself, and the login (and
+/// the code, for staff) return there. Only paths on this site are followed: anything
+/// else lands on My page. Before, everyone landed on My page.
+#[tokio::test]
+async fn a_login_returns_to_the_page_asked_for_on_this_site_only() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let response = app
+        .get_with(&app.new_client(), "/rooms/abc-def?join=1")
+        .await;
+    assert_eq!(location(&response), "/login?next=/rooms/abc-def%3Fjoin%3D1");
+
+    let with_next = |next: &'static str| {
+        [
+            ("email", CITIZEN.0),
+            ("password", CITIZEN.1),
+            ("next", next),
+        ]
+    };
+    let response = app
+        .post_form_with(
+            &app.new_client(),
+            "/api/auth/login",
+            "/login",
+            &with_next("/account/access-log"),
+        )
+        .await;
+    assert_eq!(
+        location(&response),
+        "/account/access-log",
+        "{:?}",
+        form_error(&response)
+    );
+    for elsewhere in [
+        "//evil.example/",
+        "https://evil.example/",
+        "/\\evil.example",
+        "",
+    ] {
+        let response = app
+            .post_form_with(
+                &app.new_client(),
+                "/api/auth/login",
+                "/login",
+                &with_next(elsewhere),
+            )
+            .await;
+        assert_eq!(location(&response), "/account", "{elsewhere}");
+    }
+
+    let staff = app.new_client();
+    let response = app
+        .post_form_with(
+            &staff,
+            "/api/auth/login",
+            "/login",
+            &[
+                ("email", INTAKE.0),
+                ("password", INTAKE.1),
+                ("next", "/board"),
+            ],
+        )
+        .await;
+    assert_eq!(location(&response), "/login/code?next=/board");
+    let response = app
+        .post_form_with(
+            &staff,
+            "/api/auth/second-factor",
+            "/login/code?next=/board",
+            &[("code", &totp_now(INTAKE_TOTP)), ("next", "/board")],
+        )
+        .await;
+    assert_eq!(location(&response), "/board", "{:?}", form_error(&response));
+}

@@ -274,7 +274,10 @@ on_both_backends! {
         // The email became an account, which the link lets them take into use.
         let token = mail[0].token_in("/referral/follow?token=").expect("a link to follow the referral");
         let response = app.post_form_with(&client, "/api/referral/follow", "/referral/follow", &[("token", &token), ("password", "et langt og godt passord")]).await;
-        assert_eq!(location(&response), "/login?verified=1", "{:?}", form_error(&response));
+        // Choosing the password signs them in: no second typing of the address.
+        assert_eq!(location(&response), "/account", "{:?}", form_error(&response));
+        let mine: serde_json::Value = app.call(&client, "/api/referral/mine", &[]).await.json().await.unwrap();
+        assert_eq!(mine[0]["reference"], reference.as_str());
         let me = app.signed_in(("kari@example.no", "et langt og godt passord", None)).await;
         let mine: serde_json::Value = app.call(&me, "/api/referral/mine", &[]).await.json().await.unwrap();
         assert_eq!(mine[0]["reference"], reference.as_str());
@@ -362,6 +365,65 @@ on_both_backends! {
         let old = page(&app, &phone, "/services/demo/refer/about").await;
         assert!(old.contains("Vi fant ikke en påbegynt henvisning"));
     }
+}
+
+/// "Continue later" is the step form's second button: it keeps what is on the page,
+/// finished (the step is done) or half done (kept as typed), before asking for the
+/// address. It was a plain link that dropped the step.
+#[tokio::test]
+async fn continuing_later_keeps_what_is_on_the_page_finished_or_not() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let client = app.new_client();
+    start(&app, &client, "").await;
+    let later = |fields: &[(&str, &str)]| {
+        let mut all = fields.to_vec();
+        all.push(("_later", "yes"));
+        all.iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect::<Vec<_>>()
+    };
+    // Consent given and "later" chosen: the step counts as done.
+    let fields = later(&[("consent", "yes")]);
+    let refs: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let response = save(&app, &client, "consent", &refs).await;
+    assert_eq!(
+        location(&response),
+        "/services/demo/later",
+        "{:?}",
+        form_error(&response)
+    );
+    // Half of "about", no email yet: kept as typed, without an error.
+    let fields = later(&[
+        ("name", "Kari Halvveis"),
+        ("national_id", &fnr("150590", 7)),
+        ("municipality", "9901"),
+        ("phone", "912 34 567"),
+    ]);
+    let refs: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let response = save(&app, &client, "about", &refs).await;
+    assert_eq!(
+        location(&response),
+        "/services/demo/later",
+        "{:?}",
+        form_error(&response)
+    );
+
+    let about = page(&app, &client, "/services/demo/refer/about").await;
+    assert!(
+        about.contains("Steg 2 av 8"),
+        "consent was saved: the draft is at step 2"
+    );
+    assert!(about.contains("Kari Halvveis") && about.contains("912 34 567"));
+    assert!(
+        !about.contains("error-summary"),
+        "no errors until the person sends the step"
+    );
 }
 
 #[tokio::test]

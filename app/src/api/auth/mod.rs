@@ -12,16 +12,25 @@ mod ssr;
 
 /// Checks email and password. Citizens are then signed in; staff go on to the
 /// second factor. Anyone may call this, so the rate limits are checked first.
+/// `next` is the page to return to once signed in (a path on this site).
 #[server(prefix = "/api", endpoint = "auth/login")]
-pub async fn login(email: String, password: String) -> Result<(), AppError> {
-    ssr::login(email, password).await.map_err(AppError::respond)
+pub async fn login(
+    email: String,
+    password: String,
+    #[server(default)] next: String,
+) -> Result<(), AppError> {
+    ssr::login(email, password, next)
+        .await
+        .map_err(AppError::respond)
 }
 
 /// Completes a staff login with a code from the authenticator app or a recovery code.
 /// Only a session that has just given the right password may call this.
 #[server(prefix = "/api", endpoint = "auth/second-factor")]
-pub async fn second_factor(code: String) -> Result<(), AppError> {
-    ssr::second_factor(code).await.map_err(AppError::respond)
+pub async fn second_factor(code: String, #[server(default)] next: String) -> Result<(), AppError> {
+    ssr::second_factor(code, next)
+        .await
+        .map_err(AppError::respond)
 }
 
 /// Ends this session. Anyone may call it; without a session it only clears the cookie.

@@ -5,7 +5,16 @@ use crate::domain::capability::Kind;
 use crate::domain::identity::AccountKind;
 use crate::error::AppError;
 
-pub async fn login(email: String, password: String) -> Result<(), AppError> {
+/// Where to go once signed in: the page asked for, if it is on this site, else My page.
+fn return_to(next: &str) -> String {
+    if crate::domain::path::is_local_path(next) {
+        next.to_owned()
+    } else {
+        "/account".to_owned()
+    }
+}
+
+pub async fn login(email: String, password: String, next: String) -> Result<(), AppError> {
     use crate::domain::identity::{normalise_email, SessionStage};
     use crate::server::auth::{client_ip, current_session};
     use crate::server::passwords::{self, Password};
@@ -72,13 +81,17 @@ pub async fn login(email: String, password: String) -> Result<(), AppError> {
         stage = stage.as_str(),
         "logged in"
     );
-    let next = match (needs_code, record.totp_secret.is_some()) {
-        (false, _) => "/account",
-        (true, true) => "/login/code",
+    let to = match (needs_code, record.totp_secret.is_some()) {
+        (false, _) => return_to(&next),
+        (true, true) if crate::domain::path::is_local_path(&next) => format!(
+            "/login/code?next={}",
+            crate::domain::path::encode_query_value(&next)
+        ),
+        (true, true) => "/login/code".to_owned(),
         // Production staff without a second factor must enrol before anything else.
-        (true, false) => "/account/second-factor",
+        (true, false) => "/account/second-factor".to_owned(),
     };
-    leptos_axum::redirect(next);
+    leptos_axum::redirect(&to);
     Ok(())
 }
 
@@ -113,7 +126,7 @@ fn login_buckets(
     buckets
 }
 
-pub async fn second_factor(code: String) -> Result<(), AppError> {
+pub async fn second_factor(code: String, next: String) -> Result<(), AppError> {
     use crate::domain::identity::SessionStage;
     use crate::server::auth::current_session;
     use crate::server::rate_limit::{self, CODE_PER_ACCOUNT};
@@ -148,7 +161,7 @@ pub async fn second_factor(code: String) -> Result<(), AppError> {
     .await?;
     known_devices::remember_this_browser(db, account_id, state.site.production).await?;
     tracing::info!(account_id, "second factor accepted");
-    leptos_axum::redirect("/account");
+    leptos_axum::redirect(&return_to(&next));
     Ok(())
 }
 

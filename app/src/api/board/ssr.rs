@@ -296,11 +296,11 @@ pub async fn board(mut query: BoardQuery) -> Result<BoardView, AppError> {
         bands: band_choices(&state, lang),
         formats: Format::ALL
             .iter()
-            .map(|f| (f.key().to_owned(), t.referral.format(*f).to_owned()))
+            .map(|f| (f.key().to_owned(), t.board.format(*f).to_owned()))
             .collect(),
         modes: Mode::ALL
             .iter()
-            .map(|m| (m.key().to_owned(), t.referral.mode(*m).to_owned()))
+            .map(|m| (m.key().to_owned(), t.board.mode(*m).to_owned()))
             .collect(),
         is_lead: who.may(Kind::OverrideClaim),
         search: query.q.clone().unwrap_or_default(),
@@ -363,6 +363,11 @@ pub async fn open(reference: String) -> Result<ReferralView, AppError> {
             .map(|d| (d.key().to_owned(), t.board.decision(*d).to_owned()))
             .collect(),
         can_decide: !as_guest && detail.card.state == State::InAssessment,
+        decided: events
+            .iter()
+            .rev()
+            .find(|e| e.kind == "decision")
+            .map(|e| views::event(e, lang)),
         shared_with: guests
             .iter()
             .filter(|(_, _, shared)| *shared)

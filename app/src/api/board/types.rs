@@ -93,6 +93,8 @@ pub struct ReferralView {
     pub decisions: Vec<Choice>,
     /// A decision can be recorded now (the referral is in assessment).
     pub can_decide: bool,
+    /// The latest decision recorded, as the timeline says it.
+    pub decided: Option<EventView>,
     /// Guests it may be shared with: (account id, name).
     pub guests: Vec<Choice>,
     pub shared_with: Vec<String>,

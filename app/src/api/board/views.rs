@@ -109,7 +109,7 @@ pub fn card(instruments: &Instruments, row: &CardRow, me: i64, now: i64, lang: L
             .then(|| urgent_reason(instruments, row.urgent_reason.as_deref(), lang)),
         phq9: score_line(instruments, "phq9", &row.phq9, lang),
         gad7: score_line(instruments, "gad7", &row.gad7, lang),
-        preferences: format!("{} · {}", t.referral.format(format), t.referral.mode(mode)),
+        preferences: format!("{} · {}", b.format(format), b.mode(mode)),
         source: b.source(&row.source).to_owned(),
         duplicate: row
             .duplicate_of
@@ -278,19 +278,19 @@ pub fn person(detail: &ReferralDetail, card: &CardView, lang: Lang) -> Vec<Choic
         (r.field_name.to_owned(), a.name.clone()),
         (r.field_national_id.to_owned(), a.national_id.clone()),
         (b.field_age.to_owned(), card.age.clone().unwrap_or_default()),
-        (r.field_municipality.to_owned(), card.municipality.clone()),
+        (b.field_municipality.to_owned(), card.municipality.clone()),
         (r.field_phone.to_owned(), a.phone.clone()),
         (r.field_email.to_owned(), a.email.clone()),
         (
-            r.contact_ways.to_owned(),
+            b.field_contact_ways.to_owned(),
             join(a.contact_ways.iter().map(|w| r.contact_way(*w)).collect()),
         ),
         (
-            r.contact_times.to_owned(),
+            b.field_contact_times.to_owned(),
             join(a.contact_times.iter().map(|p| r.day_part(*p)).collect()),
         ),
         (
-            r.interpreter.to_owned(),
+            b.field_interpreter.to_owned(),
             match &a.interpreter {
                 Some(language) => b.interpreter_needed.replace("{language}", language),
                 None => b.interpreter_none.to_owned(),
@@ -309,16 +309,16 @@ pub fn person(detail: &ReferralDetail, card: &CardView, lang: Lang) -> Vec<Choic
 }
 
 pub fn preferences(detail: &ReferralDetail, lang: Lang) -> Vec<Choice> {
-    let r = texts(lang).referral;
+    let (r, b) = (texts(lang).referral, texts(lang).board);
     detail
         .preferences
         .as_ref()
         .map(|p| {
             vec![
-                (r.format.to_owned(), r.format(p.format).to_owned()),
-                (r.mode.to_owned(), r.mode(p.mode).to_owned()),
+                (b.field_format.to_owned(), b.format(p.format).to_owned()),
+                (b.field_mode.to_owned(), b.mode(p.mode).to_owned()),
                 (
-                    r.times.to_owned(),
+                    b.field_times.to_owned(),
                     p.times
                         .iter()
                         .map(|d| r.day_part(*d))

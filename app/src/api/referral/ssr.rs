@@ -13,7 +13,7 @@ use crate::domain::referral::{
 };
 use crate::error::AppError;
 use crate::i18n::{detect_lang, texts, Lang};
-use crate::server::cookies::{cookie_value, set_cookie, site_cookie};
+use crate::server::cookies::{cookie_value, lang_cookie, set_cookie, site_cookie};
 use crate::server::db::now;
 use crate::server::principal::Principal;
 use crate::server::referrals::{self, DraftRecord, ScoredAnswers, Submission};
@@ -423,18 +423,55 @@ pub async fn step_page(slug: String, step: String) -> Result<StepPage, AppError>
     })
 }
 
+/// What the person asked for when they sent a step's form.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Intent {
+    /// "Next" (or Enter): check the step and go on.
+    Next,
+    /// "Continue later": keep what is on the page and ask where to send the link.
+    Later,
+    /// A language in the header: keep what is on the page and show it again in that
+    /// language.
+    Language(Lang),
+}
+
+impl Intent {
+    fn of(fields: &BTreeMap<String, String>) -> Intent {
+        if let Some(lang) = fields.get("_lang").and_then(|c| Lang::from_code(c)) {
+            Intent::Language(lang)
+        } else if fields.get("_later").is_some_and(|v| v == "yes") {
+            Intent::Later
+        } else {
+            Intent::Next
+        }
+    }
+}
+
 pub async fn save_step(
     slug: String,
     step: String,
     fields: BTreeMap<String, String>,
 ) -> Result<(), AppError> {
     let state = app_state()?;
-    let service = service(&state, &slug).await?;
-    let mut record = open_draft(&state, &service).await?;
-    let step = Step::from_slug(&step).ok_or(AppError::NotFound)?;
-    if !record.draft.may_open(&step) || step == Step::Review {
-        return Err(AppError::NotFound);
+    let intent = Intent::of(&fields);
+    if let Intent::Language(lang) = intent {
+        // The choice holds even when there is nothing to keep (an expired draft).
+        set_cookie(&lang_cookie(lang, state.site.production));
     }
+    let service = service(&state, &slug).await?;
+    let found = open_draft(&state, &service).await;
+    let step_slug = step;
+    let step = Step::from_slug(&step_slug).ok_or(AppError::NotFound)?;
+    let mut record = match found {
+        Ok(record) if record.draft.may_open(&step) && step != Step::Review => record,
+        // A language switch on a page without a step to keep shows that page again.
+        _ if matches!(intent, Intent::Language(_)) => {
+            leptos_axum::redirect(&format!("/services/{slug}/refer/{step_slug}"));
+            return Ok(());
+        }
+        Ok(_) => return Err(AppError::NotFound),
+        Err(error) => return Err(error),
+    };
     let back_to_review = fields.get("_return").is_some_and(|v| v == "review");
     let form: FormValues = fields
         .into_iter()
@@ -456,7 +493,23 @@ pub async fn save_step(
         municipality: &served,
         definition: definition.as_deref(),
     };
-    match referral::apply(&mut record.draft, &step, &form, &context) {
+    let outcome = referral::apply(&mut record.draft, &step, &form, &context);
+    if intent != Intent::Next {
+        // Leaving the step another way keeps what is on the page, finished or not,
+        // without naming mistakes: the person fixes them when they go on.
+        record.draft.pending = outcome
+            .is_err()
+            .then(|| (step.slug(), referral::kept_for_step(&step, &form)));
+        referrals::save_draft(&state.db, record.id, &record.draft).await?;
+        let to = match intent {
+            Intent::Later => format!("/services/{slug}/later"),
+            _ if back_to_review => format!("{}?from=review", step_url(&slug, &step)),
+            _ => step_url(&slug, &step),
+        };
+        leptos_axum::redirect(&to);
+        return Ok(());
+    }
+    match outcome {
         Ok(()) => {
             record.draft.pending = None;
             referrals::save_draft(&state.db, record.id, &record.draft).await?;
@@ -773,6 +826,32 @@ pub async fn follow(token: String, password: String) -> Result<(), AppError> {
     let account_id =
         set_password_with_link(&state.db, tokens::Purpose::Invitation, &token, password).await?;
     tracing::info!(account_id, "referral follower set a password");
-    leptos_axum::redirect("/login?verified=1");
+    // Holding the emailed link and choosing the password is as good as a login, for a
+    // citizen without a second factor: sign them in and show their referral. Anyone
+    // else logs in as usual.
+    let record = match accounts::email_of(&state.db, account_id).await? {
+        Some(email) => accounts::find_for_login(&state.db, &email).await?,
+        None => None,
+    };
+    match record {
+        Some(r) if r.kind == AccountKind::Citizen && r.totp_secret.is_none() => {
+            use crate::domain::identity::SessionStage;
+            use crate::server::auth::current_session;
+            use crate::server::{known_devices, sessions};
+            let production = state.site.production;
+            let old = current_session().map(|c| c.token);
+            sessions::replace(
+                &state.db,
+                old.as_deref(),
+                account_id,
+                SessionStage::Full,
+                production,
+            )
+            .await?;
+            known_devices::remember_this_browser(&state.db, account_id, production).await?;
+            leptos_axum::redirect("/account");
+        }
+        _ => leptos_axum::redirect("/login?verified=1"),
+    }
     Ok(())
 }

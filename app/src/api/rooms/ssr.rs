@@ -35,6 +35,7 @@ pub async fn list() -> Result<Vec<RoomSummary>, AppError> {
                     left: a.left_at.map(format_oslo),
                 })
                 .collect(),
+            link: format!("{}/rooms/{}", state.site.public_url, room.code),
             code: room.code,
             title: room.title,
             created: format_oslo(room.created_at),

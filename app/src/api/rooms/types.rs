@@ -6,6 +6,8 @@ use serde::{Deserialize, Serialize};
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct RoomSummary {
     pub code: String,
+    /// The room's full address, to send to the participants.
+    pub link: String,
     pub title: String,
     pub created: String,
     pub ended: bool,

@@ -81,6 +81,21 @@ pub struct BoardTexts {
     pub section_share: &'static str,
     pub state_now: &'static str,
     pub field_age: &'static str,
+    /// Staff's words for what the person told about themselves and wants: short,
+    /// and never the question the person was asked.
+    pub field_municipality: &'static str,
+    pub field_contact_ways: &'static str,
+    pub field_contact_times: &'static str,
+    pub field_interpreter: &'static str,
+    pub field_format: &'static str,
+    pub field_mode: &'static str,
+    pub field_times: &'static str,
+    pub format_group: &'static str,
+    pub format_individual: &'static str,
+    pub format_either: &'static str,
+    pub mode_video: &'static str,
+    pub mode_in_person: &'static str,
+    pub mode_either: &'static str,
     pub field_submitted: &'static str,
     pub field_registered_by: &'static str,
     pub interpreter_none: &'static str,
@@ -147,8 +162,25 @@ pub struct BoardTexts {
 }
 
 use crate::domain::board::{Decision, Outcome, State};
+use crate::domain::referral::{Format, Mode};
 
 impl BoardTexts {
+    pub fn format(&self, format: Format) -> &'static str {
+        match format {
+            Format::Group => self.format_group,
+            Format::Individual => self.format_individual,
+            Format::Either => self.format_either,
+        }
+    }
+
+    pub fn mode(&self, mode: Mode) -> &'static str {
+        match mode {
+            Mode::Video => self.mode_video,
+            Mode::InPerson => self.mode_in_person,
+            Mode::Either => self.mode_either,
+        }
+    }
+
     pub fn column(&self, column: &str) -> &'static str {
         match column {
             "new" => self.column_new,
@@ -214,6 +246,24 @@ impl BoardTexts {
             State::Offered => self.status_offered,
             State::Active => self.status_active,
             State::Closed(_) => self.status_closed,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A card says "format · place": the two must never read the same ("Begge deler
+    /// passer · Begge deler passer" did).
+    #[test]
+    fn staff_words_tell_format_and_place_apart_in_every_language() {
+        for t in [&NB, &NN, &EN] {
+            for format in Format::ALL {
+                for mode in Mode::ALL {
+                    assert_ne!(t.format(format), t.mode(mode));
+                }
+            }
         }
     }
 }

@@ -13,6 +13,8 @@ pub static EN: RoomTexts = RoomTexts {
     empty: "No rooms yet.",
     open: "Open {title}",
     share_hint: "Link to share",
+    share_copy: "Copy the link",
+    share_copied: "The link is copied.",
     ended: "Ended",
     created: "Created {when}",
     attendance: "Attendance",

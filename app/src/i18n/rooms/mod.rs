@@ -21,6 +21,8 @@ pub struct RoomTexts {
     pub empty: &'static str,
     pub open: &'static str,
     pub share_hint: &'static str,
+    pub share_copy: &'static str,
+    pub share_copied: &'static str,
     pub ended: &'static str,
     pub created: &'static str,
     pub attendance: &'static str,

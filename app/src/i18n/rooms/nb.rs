@@ -13,6 +13,8 @@ pub static NB: RoomTexts = RoomTexts {
     empty: "Ingen rom ennå.",
     open: "Åpne {title}",
     share_hint: "Lenke å dele",
+    share_copy: "Kopier lenken",
+    share_copied: "Lenken er kopiert.",
     ended: "Avsluttet",
     created: "Laget {when}",
     attendance: "Oppmøte",

@@ -13,6 +13,8 @@ pub static NN: RoomTexts = RoomTexts {
     empty: "Ingen rom enno.",
     open: "Opna {title}",
     share_hint: "Lenkje å dela",
+    share_copy: "Kopier lenkja",
+    share_copied: "Lenkja er kopiert.",
     ended: "Avslutta",
     created: "Laga {when}",
     attendance: "Oppmøte",

@@ -4,7 +4,6 @@
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::components::Redirect;
 use leptos_router::hooks::use_query_map;
 
 use super::card::{card_view, CardActions};
@@ -12,6 +11,7 @@ use super::live::{LiveBoard, LIVE_REGIONS};
 use crate::api::board::types::{BoardQuery, BoardView, Choice};
 use crate::api::board::{load_board, ClaimReferral, FilterBoard, MoveReferral, ReleaseReferral};
 use crate::components::ErrorSummary;
+use crate::components::{not_for_you, LoginFirst};
 use crate::error::AppError;
 use crate::i18n::{use_texts, Texts};
 
@@ -75,7 +75,8 @@ pub fn BoardPage() -> impl IntoView {
                         Ok(view) => {
                             board_view(t, view, board_query(), actions, filter).into_any()
                         }
-                        Err(AppError::Unauthenticated) => view! { <Redirect path="/login"/> }.into_any(),
+                        Err(AppError::Unauthenticated) => view! { <LoginFirst/> }.into_any(),
+                        Err(AppError::Forbidden) => not_for_you(t).await.into_any(),
                         Err(error) => view! { <p class="notice" role="alert">{error.message(t)}</p> }.into_any(),
                     }
                 })}

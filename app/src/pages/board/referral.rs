@@ -4,7 +4,6 @@
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::components::Redirect;
 use leptos_router::hooks::use_params_map;
 
 use super::card::{claim_line, work_forms, CardActions};
@@ -13,6 +12,7 @@ use crate::api::board::{
     open_referral, AddAssessment, AddNote, ClaimReferral, DecideReferral, MoveReferral,
     ReleaseReferral, ShareReferral,
 };
+use crate::components::{not_for_you, LoginFirst};
 use crate::components::{ErrorSummary, Field};
 use crate::error::AppError;
 use crate::i18n::{problem_label, use_texts, Texts};
@@ -97,7 +97,8 @@ pub fn ReferralPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match referral.await {
                     Ok(view) => referral_view(t, view, forms, error).into_any(),
-                    Err(AppError::Unauthenticated) => view! { <Redirect path="/login"/> }.into_any(),
+                    Err(AppError::Unauthenticated) => view! { <LoginFirst/> }.into_any(),
+                    Err(AppError::Forbidden) => not_for_you(t).await.into_any(),
                     Err(error) => view! { <p class="notice" role="alert">{error.message(t)}</p> }.into_any(),
                 }
             })}
@@ -209,6 +210,21 @@ fn referral_view(
                         <Field name="reason" label=b.reason_label rows=4 keep=true error/>
                         <button type="submit" class="button">{b.decide_submit}</button>
                     </ActionForm>
+                </section>
+            }
+            .into_any()
+        } else if let Some(decided) = view.decided.clone() {
+            // Made: say what, by whom, when and why, not how to make one.
+            let by = decided
+                .who
+                .map(|who| format!("{who}, {}", decided.when))
+                .unwrap_or(decided.when);
+            view! {
+                <section aria-labelledby="decision-heading">
+                    <h2 id="decision-heading">{b.section_decision}</h2>
+                    <p class="decided"><strong>{decided.what}</strong></p>
+                    <p class="hint">{by}</p>
+                    {decided.text.map(|reason| view! { <p class="reason">{reason}</p> })}
                 </section>
             }
             .into_any()

@@ -1,8 +1,9 @@
 //! A specialist guest's page: only the referrals shared with them.
 
 use leptos::prelude::*;
+
+use crate::components::{not_for_you, LoginFirst};
 use leptos_meta::Title;
-use leptos_router::components::Redirect;
 
 use super::card::card_view;
 use crate::api::board::shared_with_me;
@@ -27,7 +28,8 @@ pub fn SharedPage() -> impl IntoView {
                         </ol>
                     }
                     .into_any(),
-                    Err(AppError::Unauthenticated) => view! { <Redirect path="/login"/> }.into_any(),
+                    Err(AppError::Unauthenticated) => view! { <LoginFirst/> }.into_any(),
+                    Err(AppError::Forbidden) => not_for_you(t).await.into_any(),
                     Err(error) => view! { <p class="notice" role="alert">{error.message(t)}</p> }.into_any(),
                 }
             })}

@@ -12,9 +12,11 @@ use super::step_forms::{
 use super::{draft_missing, Progress, RiskNotice};
 use crate::api::referral::types::StepPage;
 use crate::api::referral::{referral_step, SaveReferralStep};
+use crate::components::language_switch::KEPT_FORM;
 use crate::components::ErrorSummary;
 use crate::error::AppError;
 use crate::i18n::{use_texts, Texts};
+use server_fn::ServerFn as _;
 
 #[component]
 pub fn ReferralStepPage() -> impl IntoView {
@@ -51,13 +53,20 @@ pub fn ReferralStepPage() -> impl IntoView {
                             <h1>{p.title}</h1>
                             <p class="notice">{t.error_invalid}</p>
                             <p><a class="button" href=href>{t.referral.continue_draft}</a></p>
+                            {language_only_form(key())}
                         }
                             .into_any()
                     }
                     Err(AppError::NotFound) | Err(AppError::Forbidden) => {
-                        draft_missing(&key().0).into_any()
+                        view! { {draft_missing(&key().0)} {language_only_form(key())} }.into_any()
                     }
-                    Err(error) => view! { <p class="notice" role="alert">{error.message(t)}</p> }.into_any(),
+                    Err(error) => {
+                        view! {
+                            <p class="notice" role="alert">{error.message(t)}</p>
+                            {language_only_form(key())}
+                        }
+                            .into_any()
+                    }
                 }
             })}
         </Suspense>
@@ -74,7 +83,19 @@ fn step_view(t: &'static Texts, page: StepPage, from_review: bool) -> impl IntoV
         .previous
         .as_ref()
         .map(|p| format!("/services/{}/refer/{p}", page.slug));
-    let later = format!("/services/{}/later", page.slug);
+    // "Continue later" saves what is on the page first: on a step with a form it is
+    // that form's second button (after "next", so Enter still goes on).
+    let later = if is_review {
+        let href = format!("/services/{}/later", page.slug);
+        view! { <a href=href>{r.save_later}</a> }.into_any()
+    } else {
+        view! {
+            <button type="submit" form=KEPT_FORM name="fields[_later]" value="yes" class="link-button">
+                {r.save_later}
+            </button>
+        }
+        .into_any()
+    };
     let body = if is_review {
         review_view(t, &page).into_any()
     } else {
@@ -87,7 +108,7 @@ fn step_view(t: &'static Texts, page: StepPage, from_review: bool) -> impl IntoV
         };
         let (slug, step) = (page.slug.clone(), page.step.clone());
         view! {
-            <ActionForm action=save attr:class="form" attr:novalidate=true>
+            <ActionForm action=save attr:id=KEPT_FORM attr:class="form" attr:novalidate=true>
                 <input type="hidden" name="slug" value=slug/>
                 <input type="hidden" name="step" value=step/>
                 {from_review.then(|| view! { <input type="hidden" name="fields[_return]" value="review"/> })}
@@ -120,8 +141,19 @@ fn step_view(t: &'static Texts, page: StepPage, from_review: bool) -> impl IntoV
         {body}
         <p class="step-links">
             {back.map(|href| view! { <a href=href>{r.back}</a> })}
-            <a href=later>{r.save_later}</a>
+            {later}
         </p>
+    }
+}
+
+/// The header's language buttons belong to `KEPT_FORM`; a step page without a step to
+/// show still has one, with nothing to keep, so the buttons always switch.
+fn language_only_form((slug, step): (String, String)) -> impl IntoView {
+    view! {
+        <form id=KEPT_FORM method="post" action=SaveReferralStep::url() hidden>
+            <input type="hidden" name="slug" value=slug/>
+            <input type="hidden" name="step" value=step/>
+        </form>
     }
 }
 

@@ -3,10 +3,10 @@
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::components::Redirect;
 
 use crate::api::rooms::types::RoomSummary;
 use crate::api::rooms::{list_rooms, CreateRoom};
+use crate::components::{not_for_you, CopyLink, CopyWords, LoginFirst};
 use crate::components::{ErrorSummary, Field};
 use crate::error::AppError;
 use crate::i18n::{use_texts, Texts};
@@ -41,7 +41,8 @@ pub fn RoomsPage() -> impl IntoView {
                             </ul>
                         }
                         .into_any(),
-                        Err(AppError::Unauthenticated) => view! { <Redirect path="/login"/> }.into_any(),
+                        Err(AppError::Unauthenticated) => view! { <LoginFirst/> }.into_any(),
+                        Err(AppError::Forbidden) => not_for_you(t).await.into_any(),
                         Err(error) => view! { <p class="notice" role="alert">{error.message(t)}</p> }.into_any(),
                     }
                 })}
@@ -69,10 +70,11 @@ fn room_item(t: &'static Texts, room: RoomSummary) -> impl IntoView {
                         // A full page load: the room's own script starts with the page.
                         <a class="button" href=path.clone() rel="external">{open}</a>
                     </p>
-                    <div class="field">
-                        <label for=link_id.clone()>{t.rooms.share_hint}</label>
-                        <input id=link_id readonly=true value=path/>
-                    </div>
+                    <CopyLink id=link_id.clone() link=room.link.clone() words=CopyWords {
+                        label: t.rooms.share_hint.to_owned(),
+                        copy: t.rooms.share_copy.to_owned(),
+                        copied: t.rooms.share_copied.to_owned(),
+                    }/>
                 }
             })}
             <details>

@@ -4,8 +4,9 @@
 //! starts once the page has hydrated and fills those places.
 
 use leptos::prelude::*;
+
+use crate::components::LoginFirst;
 use leptos_meta::Title;
-use leptos_router::components::Redirect;
 use leptos_router::hooks::use_params_map;
 
 use crate::api::rooms::room_info;
@@ -32,7 +33,7 @@ pub fn RoomPage() -> impl IntoView {
                     }
                     .into_any(),
                     Ok(room) => room_frame(t, room).into_any(),
-                    Err(AppError::Unauthenticated) => view! { <Redirect path="/login"/> }.into_any(),
+                    Err(AppError::Unauthenticated) => view! { <LoginFirst/> }.into_any(),
                     Err(AppError::NotFound) => view! {
                         <h1>{t.rooms.title}</h1>
                         <p class="notice" role="alert">{t.rooms.not_found}</p>
