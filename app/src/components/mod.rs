@@ -13,7 +13,7 @@ pub mod link_form;
 pub mod login_first;
 pub mod work_links;
 
-pub use copy_link::{CopyLink, CopyWords};
+pub use copy_link::{CopyLink, CopyLinkScript};
 pub use crisis_box::CrisisBox;
 pub use error_summary::ErrorSummary;
 pub use field::Field;

@@ -6,8 +6,7 @@ use leptos_meta::Title;
 
 use crate::api::rooms::types::RoomSummary;
 use crate::api::rooms::{list_rooms, CreateRoom};
-use crate::components::{not_for_you, CopyLink, CopyWords, LoginFirst};
-use crate::components::{ErrorSummary, Field};
+use crate::components::{not_for_you, CopyLink, CopyLinkScript, ErrorSummary, Field, LoginFirst};
 use crate::error::AppError;
 use crate::i18n::{use_texts, Texts};
 
@@ -39,6 +38,7 @@ pub fn RoomsPage() -> impl IntoView {
                             <ul class="rooms">
                                 {list.into_iter().map(|room| room_item(t, room)).collect_view()}
                             </ul>
+                            <CopyLinkScript/>
                         }
                         .into_any(),
                         Err(AppError::Unauthenticated) => view! { <LoginFirst/> }.into_any(),
@@ -70,11 +70,13 @@ fn room_item(t: &'static Texts, room: RoomSummary) -> impl IntoView {
                         // A full page load: the room's own script starts with the page.
                         <a class="button" href=path.clone() rel="external">{open}</a>
                     </p>
-                    <CopyLink id=link_id.clone() link=room.link.clone() words=CopyWords {
-                        label: t.rooms.share_hint.to_owned(),
-                        copy: t.rooms.share_copy.to_owned(),
-                        copied: t.rooms.share_copied.to_owned(),
-                    }/>
+                    <CopyLink
+                        id=link_id.clone()
+                        link=room.link.clone()
+                        label=t.rooms.share_hint
+                        copy=t.rooms.share_copy
+                        copied=t.rooms.share_copied
+                    />
                 }
             })}
             <details>
