@@ -103,12 +103,29 @@ test.describe('self-referral', () => {
     await page.getByLabel('Nedstemthet eller depresjon').check();
     await next(page, /questionnaire-phq9$/);
     for (let i = 1; i <= 8; i++) await answer(page, i, 'Mer enn halvparten av dagene');
+    // As soon as a risk answer is ticked, before anything is sent (no script needed):
+    // the message, and the way to send the referral now; the highest answer speaks
+    // more directly.
+    const sendNow = page.getByRole('button', { name: 'Send henvisningen nå' });
+    await expect(sendNow).toBeHidden();
+    await answer(page, 9, 'Nesten hver dag');
+    await expect(page.getByRole('region', { name: 'Vi vil at du skal få hjelp nå' })).toBeVisible();
+    await expect(page.getByRole('region', { name: 'Takk for at du svarte ærlig' })).toBeHidden();
+    await expect(sendNow).toBeVisible();
     await answer(page, 9, 'Flere dager');
+    const instant = page.getByRole('region', { name: 'Takk for at du svarte ærlig' });
+    await expect(instant).toBeVisible();
+    await expect(instant).toContainText('Tjenesten ser ingenting før henvisningen er sendt');
+    await expect(page.getByRole('region', { name: 'Vi vil at du skal få hjelp nå' })).toBeHidden();
+    await expectAccessible();
     await next(page, /questionnaire-gad7$/);
 
-    // On the very next page: what to do now, and the numbers to call.
+    // On the next page: plainly, nothing is sent yet; what to do now, the numbers to
+    // call, and sending it now without the remaining steps.
     const notice = page.getByRole('region', { name: 'Takk for at du svarte ærlig' });
     await expect(notice).toBeVisible();
+    await expect(notice).toContainText('Tjenesten ser ingenting av henvisningen før den er sendt');
+    await expect(notice.getByRole('button', { name: 'Send henvisningen nå' })).toBeVisible();
     await expect(notice.getByRole('link', { name: '113' })).toHaveAttribute('href', 'tel:113');
     await expect(notice.getByRole('link', { name: '116 123' })).toHaveAttribute('href', 'tel:116123');
     await expectAccessible();
@@ -124,6 +141,23 @@ test.describe('self-referral', () => {
     await expect(page.getByRole('heading', { level: 1, name: 'Takk, henvisningen er sendt' })).toBeVisible();
     await expect(page.getByText('ser vi på henvisningen din så raskt vi kan')).toBeVisible();
     await expectAccessible();
+  });
+
+  test('after the highest risk answer the referral is sent at once, without the remaining steps', async ({ page, visit }, testInfo) => {
+    const person = personFor(testInfo.project.name, 12);
+    await visit('/services/demo');
+    await page.getByRole('button', { name: 'Start henvisningen' }).click();
+    await page.getByLabel('Ja, jeg samtykker').check();
+    await next(page, /about$/);
+    await fillAbout(page, person);
+    await next(page, /help$/);
+    await page.getByLabel('Nedstemthet eller depresjon').check();
+    await next(page, /questionnaire-phq9$/);
+    for (let i = 1; i <= 8; i++) await answer(page, i, 'Flere dager');
+    await answer(page, 9, 'Nesten hver dag');
+    await page.getByRole('button', { name: 'Send henvisningen nå' }).click();
+    await expect(page.getByRole('heading', { level: 1, name: 'Takk, henvisningen er sendt' })).toBeVisible();
+    await expect(page.getByRole('region', { name: 'Takk for at du svarte ærlig' })).toContainText('Henvisningen er sendt');
   });
 
   test('a person leaves and continues from the emailed link on another device', async ({ page, browser, visit, hydrated }, testInfo) => {
@@ -188,6 +222,9 @@ test.describe('self-referral', () => {
     await next(page, null);
     const summary = page.getByRole('alert');
     await expect(summary).toContainText('Noe av det du skrev må rettes');
+    // The summary has the focus and is on the screen, with and without JavaScript.
+    await expect(summary).toBeFocused();
+    await expect(summary).toBeInViewport();
     await expect(summary.getByRole('link', { name: /^Fødselsnummer eller D-nummer: Nummeret stemmer ikke/ })).toHaveAttribute('href', '#field-national_id');
     await expect(summary.getByRole('link', { name: /^Når passer det best at vi tar kontakt\?: Velg minst ett/ })).toBeVisible();
     await expect(page.getByLabel('Mobilnummer')).toHaveAttribute('aria-invalid', 'true');
@@ -201,6 +238,8 @@ test.describe('self-referral', () => {
 
     await fillAbout(page, person);
     await next(page, /help$/);
+    // A new step starts at its heading.
+    await expect(page.getByRole('heading', { level: 1, name: 'Hva du ønsker hjelp med' })).toBeFocused();
     await next(page, null);
     await expect(page.getByRole('alert')).toContainText('Velg minst ett alternativ.');
     await page.getByLabel('Angst eller uro').check();

@@ -17,7 +17,15 @@ pub fn ErrorSummary(
     move || {
         error.get().map(|e| {
             view! {
-                <div class="error-summary" role="alert" aria-labelledby="error-summary-heading">
+                // Focused as the page loads (after every failed submission, with or
+                // without JavaScript, the page is loaded again): read out, and in view.
+                <div
+                    class="error-summary"
+                    role="alert"
+                    aria-labelledby="error-summary-heading"
+                    tabindex="-1"
+                    autofocus
+                >
                     <h2 id="error-summary-heading">{t.error_summary_heading}</h2>
                     <p>{e.describe(t)}</p>
                     {match &e {

@@ -200,6 +200,9 @@ pub fn Choices(
     #[prop(optional)] multiple: bool,
     #[prop(optional)] hint: Option<&'static str>,
     #[prop(optional)] legend_class: Option<&'static str>,
+    /// A mark for some values (`data-risk` on their inputs), for the stylesheet.
+    #[prop(optional)]
+    marks: Vec<(String, &'static str)>,
     #[prop(into)] error: Signal<Option<AppError>>,
 ) -> impl IntoView {
     let t = use_texts();
@@ -220,6 +223,7 @@ pub fn Choices(
         .map(|(i, (value, label))| {
             let input_id = format!("{id}-{i}");
             let checked = selected.contains(&value);
+            let mark = marks.iter().find(|(v, _)| *v == value).map(|(_, m)| *m);
             let (input_name, input_value, kind) = if multiple {
                 (format!("fields[{value}]"), "on".to_owned(), "checkbox")
             } else {
@@ -227,7 +231,14 @@ pub fn Choices(
             };
             view! {
                 <div class="choice">
-                    <input id=input_id.clone() type=kind name=input_name value=input_value checked=checked/>
+                    <input
+                        id=input_id.clone()
+                        type=kind
+                        name=input_name
+                        value=input_value
+                        checked=checked
+                        data-risk=mark
+                    />
                     <label for=input_id>{label}</label>
                 </div>
             }

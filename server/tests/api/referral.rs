@@ -426,6 +426,95 @@ async fn continuing_later_keeps_what_is_on_the_page_finished_or_not() {
     );
 }
 
+/// After a risk answer the referral can be sent at once, from the questionnaire's page
+/// or a later one, without the remaining steps; never without a risk answer.
+#[tokio::test]
+async fn after_a_risk_answer_the_referral_can_be_sent_now_without_the_remaining_steps() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let answers_before = app.count("questionnaire_response").await;
+    let to_phq9 = |client: reqwest::Client, n: usize| {
+        let app = &app;
+        async move {
+            start(app, &client, "").await;
+            expect_next(app, &client, "consent", &[("consent", "yes")], "about").await;
+            let id = fnr("150590", 20 + n);
+            let email = format!("now{n}@example.no");
+            expect_next(
+                app,
+                &client,
+                "about",
+                &[
+                    ("name", "Kari Nå"),
+                    ("national_id", &id),
+                    ("municipality", "9901"),
+                    ("phone", "912 34 567"),
+                    ("email", &email),
+                    ("contact_sms", "on"),
+                    ("time_morning", "on"),
+                    ("interpreter", "no"),
+                ],
+                "help",
+            )
+            .await;
+            expect_next(
+                app,
+                &client,
+                "help",
+                &[("area_low_mood", "on")],
+                "questionnaire-phq9",
+            )
+            .await;
+            client
+        }
+    };
+    let phq9 = |item_9: &'static str| {
+        let mut fields: Vec<(String, &str)> = (1..=8).map(|i| (format!("item_{i}"), "1")).collect();
+        fields.push(("item_9".into(), item_9));
+        fields.push(("_send".into(), "yes"));
+        fields
+    };
+
+    // Without a risk answer "send now" is only "next".
+    let calm = to_phq9(app.new_client(), 0).await;
+    let fields = phq9("0");
+    let refs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), *v)).collect();
+    assert_eq!(
+        location(&save(&app, &calm, "questionnaire-phq9", &refs).await),
+        "/services/demo/refer/questionnaire-gad7"
+    );
+    let early = app
+        .post_form_with(
+            &calm,
+            "/api/referral/submit",
+            "/services/demo/refer/questionnaire-gad7",
+            &[("slug", "demo"), ("early", "yes")],
+        )
+        .await;
+    assert_eq!(
+        location(&early),
+        "/services/demo/refer/questionnaire-gad7",
+        "not sent"
+    );
+
+    // With one, from the questionnaire's page: sent, with the one instrument answered.
+    let client = to_phq9(app.new_client(), 1).await;
+    let fields = phq9("3");
+    let refs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), *v)).collect();
+    let response = save(&app, &client, "questionnaire-phq9", &refs).await;
+    assert_eq!(
+        location(&response),
+        "/services/demo/received",
+        "{:?}",
+        form_error(&response)
+    );
+    let id = latest_referral(&app).await;
+    assert_eq!(referral_field::<i64>(&app, id, "urgent").await, 1);
+    assert_eq!(
+        app.count("questionnaire_response").await,
+        answers_before + 1
+    );
+}
+
 #[tokio::test]
 async fn wrong_input_is_named_and_kept_on_the_server_not_in_the_address() {
     let app = TestApp::spawn(Backend::Sqlite).await;

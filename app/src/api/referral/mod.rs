@@ -73,10 +73,16 @@ pub async fn resume_referral(token: String) -> Result<(), AppError> {
     ssr::resume(token).await.map_err(AppError::respond)
 }
 
-/// Sends the referral.
+/// Sends the referral. `early` ("yes"), after a risk answer: now, without the
+/// remaining steps.
 #[server(prefix = "/api", endpoint = "referral/submit")]
-pub async fn submit_referral(slug: String) -> Result<(), AppError> {
-    ssr::submit(slug).await.map_err(AppError::respond)
+pub async fn submit_referral(
+    slug: String,
+    #[server(default)] early: String,
+) -> Result<(), AppError> {
+    ssr::submit(slug, early == "yes")
+        .await
+        .map_err(AppError::respond)
 }
 
 /// The receipt for the referral this browser just sent.

@@ -9,7 +9,7 @@ use crate::domain::clock::{format_oslo_date, oslo_date};
 use crate::domain::identity::AccountKind;
 use crate::domain::questionnaire::score;
 use crate::domain::referral::{
-    self, is_fresh, Draft, FormValues, MunicipalityCheck, Source, Step, StepContext,
+    self, is_fresh, Draft, FormValues, MunicipalityCheck, RiskLevel, Source, Step, StepContext,
 };
 use crate::error::AppError;
 use crate::i18n::{detect_lang, texts, Lang};
@@ -204,17 +204,32 @@ fn instrument_view(lang: Lang, d: &crate::domain::questionnaire::Definition) -> 
         items: d
             .items
             .iter()
-            .map(|item| ItemView {
-                id: item.id.clone(),
-                text: item.text.get(lang).to_owned(),
-                options: d
-                    .options_of(item)
-                    .iter()
-                    .map(|o| OptionView {
-                        value: o.value.to_string(),
-                        label: o.label.get(lang).to_owned(),
-                    })
-                    .collect(),
+            .map(|item| {
+                let options = d.options_of(item);
+                let top = options.iter().map(|o| o.value).max();
+                ItemView {
+                    id: item.id.clone(),
+                    text: item.text.get(lang).to_owned(),
+                    options: options
+                        .iter()
+                        .map(|o| OptionView {
+                            value: o.value.to_string(),
+                            label: o.label.get(lang).to_owned(),
+                        })
+                        .collect(),
+                    risk_answers: options
+                        .iter()
+                        .filter(|o| item.risk_above.is_some_and(|t| o.value > t))
+                        .map(|o| {
+                            let level = if Some(o.value) == top {
+                                RiskLevel::High
+                            } else {
+                                RiskLevel::Risk
+                            };
+                            (o.value.to_string(), level)
+                        })
+                        .collect(),
+                }
             })
             .collect(),
     }
@@ -386,7 +401,7 @@ pub async fn step_page(slug: String, step: String) -> Result<StepPage, AppError>
             }),
         _ => None,
     };
-    let risk = draft.has_risk(&|id| state.instruments.get(id));
+    let risk = draft.risk_level(&|id| state.instruments.get(id));
     Ok(StepPage {
         service_name: service.name.clone(),
         slug: service.slug.clone(),
@@ -415,6 +430,7 @@ pub async fn step_page(slug: String, step: String) -> Result<StepPage, AppError>
         },
         municipalities,
         risk,
+        send_early: step != Step::Review && !draft.is_complete() && draft.may_send_early(risk),
         on_behalf: draft.on_behalf.is_some(),
         previous: position
             .and_then(|p| p.checked_sub(1))
@@ -433,6 +449,9 @@ enum Intent {
     /// A language in the header: keep what is on the page and show it again in that
     /// language.
     Language(Lang),
+    /// "Send the referral now", offered with a risk answer: save the step and send
+    /// without the remaining steps.
+    SendNow,
 }
 
 impl Intent {
@@ -441,6 +460,8 @@ impl Intent {
             Intent::Language(lang)
         } else if fields.get("_later").is_some_and(|v| v == "yes") {
             Intent::Later
+        } else if fields.get("_send").is_some_and(|v| v == "yes") {
+            Intent::SendNow
         } else {
             Intent::Next
         }
@@ -494,7 +515,7 @@ pub async fn save_step(
         definition: definition.as_deref(),
     };
     let outcome = referral::apply(&mut record.draft, &step, &form, &context);
-    if intent != Intent::Next {
+    if !matches!(intent, Intent::Next | Intent::SendNow) {
         // Leaving the step another way keeps what is on the page, finished or not,
         // without naming mistakes: the person fixes them when they go on.
         record.draft.pending = outcome
@@ -513,6 +534,9 @@ pub async fn save_step(
         Ok(()) => {
             record.draft.pending = None;
             referrals::save_draft(&state.db, record.id, &record.draft).await?;
+            if intent == Intent::SendNow {
+                return submit(slug, true).await;
+            }
             let next = if back_to_review && record.draft.is_complete() {
                 Step::Review
             } else {
@@ -640,7 +664,9 @@ async fn owner_account(
     }
 }
 
-pub async fn submit(slug: String) -> Result<(), AppError> {
+/// Sends the draft. `early`: after a risk answer, without the remaining steps (only
+/// the instruments answered are scored and stored).
+pub async fn submit(slug: String, early: bool) -> Result<(), AppError> {
     let state = app_state()?;
     let service = service(&state, &slug).await?;
     let record = open_draft(&state, &service).await?;
@@ -656,13 +682,19 @@ pub async fn submit(slug: String) -> Result<(), AppError> {
         None => None,
     };
     let draft = &record.draft;
-    if !draft.is_complete() {
+    let early = early
+        && !draft.is_complete()
+        && draft.may_send_early(draft.risk_level(&|id| state.instruments.get(id)));
+    if !draft.is_complete() && !early {
         leptos_axum::redirect(&step_url(&slug, &draft.first_open_step()));
         return Ok(());
     }
     let about = draft.about.as_ref().ok_or(AppError::Internal)?;
     let mut answers = Vec::new();
     for id in draft.instruments() {
+        if early && !draft.answers.contains_key(id) {
+            continue;
+        }
         let definition = state.instruments.get(id).ok_or(AppError::Internal)?;
         let given = draft.answers.get(id).cloned().unwrap_or_default();
         let scored = score(&definition, &given).map_err(|e| {

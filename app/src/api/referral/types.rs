@@ -26,6 +26,9 @@ pub struct ItemView {
     pub id: String,
     pub text: String,
     pub options: Vec<OptionView>,
+    /// The answers that are risk answers, each with how strongly the crisis message
+    /// speaks when it is chosen (the page shows it at once, by its stylesheet).
+    pub risk_answers: Vec<(String, crate::domain::referral::RiskLevel)>,
 }
 
 /// An instrument in one language.
@@ -84,8 +87,10 @@ pub struct StepPage {
     /// Which items allow "not applicable".
     pub not_applicable: Vec<String>,
     pub municipalities: Vec<MunicipalityView>,
-    /// A risk answer has been given: show the calm crisis message.
-    pub risk: bool,
+    /// A risk answer has been given: show the crisis message, this strongly.
+    pub risk: Option<crate::domain::referral::RiskLevel>,
+    /// The referral may be sent now, without the remaining steps (after a risk answer).
+    pub send_early: bool,
     pub review: Vec<ReviewSection>,
     pub on_behalf: bool,
     /// The step before, for the "back" link.

@@ -215,6 +215,16 @@ impl Source {
     }
 }
 
+/// How strongly the crisis message speaks after risk answers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum RiskLevel {
+    /// A risk answer (PHQ-9 item 9 above 0): calm, with the numbers to call.
+    Risk,
+    /// The highest risk answer, or a risk answer with a total in the highest band:
+    /// direct, 113 first.
+    High,
+}
+
 /// Everything entered so far. Saved on the server after every step.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Draft {
@@ -304,6 +314,56 @@ impl Draft {
         steps.push(Step::Preferences);
         steps.push(Step::Review);
         steps
+    }
+
+    /// How strongly the crisis message must speak after the answers so far: `None`
+    /// without a risk answer; `High` when a risk answer is at the top of its scale
+    /// (PHQ-9 item 9: "nearly every day"), or comes with a total in the instrument's
+    /// highest band.
+    pub fn risk_level(
+        &self,
+        definitions: &dyn Fn(&str) -> Option<std::sync::Arc<super::questionnaire::Definition>>,
+    ) -> Option<RiskLevel> {
+        let mut level = None;
+        for (id, answers) in &self.answers {
+            let Some(definition) = definitions(id) else {
+                continue;
+            };
+            let risky: Vec<&super::questionnaire::Item> = definition
+                .items
+                .iter()
+                .filter(|item| {
+                    matches!(
+                        (item.risk_above, answers.get(&item.id)),
+                        (Some(threshold), Some(Answer::Value(v))) if *v > threshold
+                    )
+                })
+                .collect();
+            if risky.is_empty() {
+                continue;
+            }
+            level = Some(RiskLevel::Risk);
+            let at_top = risky.iter().any(|item| {
+                let top = definition
+                    .option_set(&item.options)
+                    .and_then(|set| set.options.iter().map(|o| o.value).max());
+                matches!((answers.get(&item.id), top), (Some(Answer::Value(v)), Some(top)) if *v >= top)
+            });
+            let highest_band = definition.bands.iter().max_by_key(|b| b.min).map(|b| &b.id);
+            let band = super::questionnaire::score(&definition, answers)
+                .ok()
+                .and_then(|s| s.band);
+            if at_top || (highest_band.is_some() && band.as_ref() == highest_band) {
+                return Some(RiskLevel::High);
+            }
+        }
+        level
+    }
+
+    /// After a risk answer the referral may be sent at once, without the remaining
+    /// steps, once there is a way to reach the person (consent and their details).
+    pub fn may_send_early(&self, risk: Option<RiskLevel>) -> bool {
+        risk.is_some() && self.consent && self.about.is_some()
     }
 
     /// Whether any answer so far is a risk answer (PHQ-9 item 9 above 0), by the

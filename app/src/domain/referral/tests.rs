@@ -337,3 +337,65 @@ fn a_refused_step_keeps_only_its_own_fields_within_their_limits() {
         .sum();
     assert!(size < 20_000, "{size} bytes kept");
 }
+
+fn phq9() -> std::sync::Arc<Definition> {
+    std::sync::Arc::new(
+        toml::from_str(include_str!("../../../../seeds/questionnaires/phq9.toml")).expect("parses"),
+    )
+}
+
+/// PHQ-9 answers: items 1–8 all `rest`, item 9 `item_9`.
+fn draft_with_phq9(rest: i32, item_9: i32) -> Draft {
+    let mut answers: BTreeMap<String, Answer> = (1..=8)
+        .map(|i| (i.to_string(), Answer::Value(rest)))
+        .collect();
+    answers.insert("9".into(), Answer::Value(item_9));
+    let mut draft = Draft::default();
+    draft.answers.insert("phq9".into(), answers);
+    draft
+}
+
+#[test]
+fn the_crisis_message_speaks_more_directly_after_the_highest_risk_answers() {
+    let definitions = |id: &str| (id == "phq9").then(phq9);
+    assert_eq!(draft_with_phq9(1, 0).risk_level(&definitions), None);
+    assert_eq!(
+        draft_with_phq9(1, 1).risk_level(&definitions),
+        Some(RiskLevel::Risk)
+    );
+    assert_eq!(
+        draft_with_phq9(0, 2).risk_level(&definitions),
+        Some(RiskLevel::Risk)
+    );
+    // Item 9 at "nearly every day".
+    assert_eq!(
+        draft_with_phq9(0, 3).risk_level(&definitions),
+        Some(RiskLevel::High)
+    );
+    // A mild risk answer with a total in the severe band (20 or more): 8 × 3 + 1.
+    assert_eq!(
+        draft_with_phq9(3, 1).risk_level(&definitions),
+        Some(RiskLevel::High)
+    );
+}
+
+#[test]
+fn a_referral_may_be_sent_early_only_after_a_risk_answer_and_with_a_way_to_reach_the_person() {
+    let definitions = |id: &str| (id == "phq9").then(phq9);
+    let mut draft = draft_with_phq9(1, 1);
+    let risk = draft.risk_level(&definitions);
+    assert!(!draft.may_send_early(risk), "no consent and no details yet");
+    draft.consent = true;
+    draft.about = Some(About {
+        name: "Kari".into(),
+        national_id: "15059012345".into(),
+        municipality: "9901".into(),
+        phone: "91234567".into(),
+        email: "kari@example.no".into(),
+        contact_ways: vec![ContactWay::Sms],
+        contact_times: vec![DayPart::Morning],
+        interpreter: None,
+    });
+    assert!(draft.may_send_early(risk));
+    assert!(!draft.may_send_early(None), "never without a risk answer");
+}

@@ -70,6 +70,14 @@ pub struct ReferralTexts {
     pub licence: &'static str,
     pub risk_heading: &'static str,
     pub risk_text: &'static str,
+    pub risk_heading_high: &'static str,
+    pub risk_text_high: &'static str,
+    /// Shown on the questionnaire's page as soon as a risk answer is chosen.
+    pub risk_instant_text: &'static str,
+    pub risk_instant_text_high: &'static str,
+    /// On the receipt, once it is sent.
+    pub risk_text_sent: &'static str,
+    pub risk_send_now: &'static str,
     pub format: &'static str,
     pub format_group: &'static str,
     pub format_individual: &'static str,

@@ -11,6 +11,7 @@ use crate::api::referral::{
     referral_receipt, ConfirmReferral, ContinueLater, FollowReferral, ResumeReferral,
 };
 use crate::components::{ErrorSummary, Field, LinkToken, NewPasswordField};
+use crate::domain::referral::RiskLevel;
 use crate::error::AppError;
 use crate::i18n::use_texts;
 
@@ -36,7 +37,7 @@ pub fn ReceiptPage() -> impl IntoView {
                             {r.receipt_reference} " " <strong data-reference="">{receipt.reference}</strong>
                         </p>
                         {receipt.urgent.then(|| view! { <p>{r.receipt_urgent}</p> })}
-                        {(receipt.urgent && !receipt.on_behalf).then(|| view! { <RiskNotice/> })}
+                        {(receipt.urgent && !receipt.on_behalf).then(|| view! { <RiskNotice level=RiskLevel::Risk sent=true send_now=None/> })}
                         <section aria-labelledby="next-heading">
                             <h2 id="next-heading">{r.receipt_next_heading}</h2>
                             <p>{r.receipt_next}</p>

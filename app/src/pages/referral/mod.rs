@@ -15,22 +15,58 @@ pub use step::ReferralStepPage;
 
 use leptos::prelude::*;
 
+use server_fn::ServerFn as _;
+
+use crate::api::referral::SubmitReferral;
+use crate::domain::referral::RiskLevel;
 use crate::i18n::use_texts;
 
-/// A calm message after a risk answer, with what to do now. It never blocks the referral.
+/// The crisis message after a risk answer, with the numbers to call. It never blocks
+/// the referral: where it may, it offers to send it now, without the remaining steps.
+/// `instant`: the words for the questionnaire's own page, before it is saved.
 #[component]
-pub fn RiskNotice() -> impl IntoView {
+pub fn RiskNotice(
+    level: RiskLevel,
+    #[prop(optional)] instant: bool,
+    /// The words for the receipt: it is sent.
+    #[prop(optional)]
+    sent: bool,
+    /// The service whose draft may be sent at once from here.
+    send_now: Option<String>,
+) -> impl IntoView {
     let t = use_texts();
     let r = t.referral;
+    let (heading, text) = match (level, instant) {
+        _ if sent => (r.risk_heading, r.risk_text_sent),
+        (RiskLevel::Risk, false) => (r.risk_heading, r.risk_text),
+        (RiskLevel::High, false) => (r.risk_heading_high, r.risk_text_high),
+        (RiskLevel::Risk, true) => (r.risk_heading, r.risk_instant_text),
+        (RiskLevel::High, true) => (r.risk_heading_high, r.risk_instant_text_high),
+    };
+    let (class, heading_id) = match level {
+        RiskLevel::Risk => ("notice risk", "risk-heading"),
+        RiskLevel::High => ("notice risk high", "risk-heading-high"),
+    };
+    let phones = view! {
+        <li>{t.crisis_emergency} " " <a href="tel:113" class="phone">"113"</a></li>
+        <li>{t.crisis_out_of_hours} " " <a href="tel:116117" class="phone">"116 117"</a></li>
+        <li>{t.crisis_helpline} " " <a href="tel:116123" class="phone">"116 123"</a></li>
+    };
+    let send = send_now.map(|slug| {
+        view! {
+            <form method="post" action=SubmitReferral::url()>
+                <input type="hidden" name="slug" value=slug/>
+                <input type="hidden" name="early" value="yes"/>
+                <button type="submit" class="button">{r.risk_send_now}</button>
+            </form>
+        }
+    });
     view! {
-        <section class="notice risk" aria-labelledby="risk-heading">
-            <h2 id="risk-heading">{r.risk_heading}</h2>
-            <p>{r.risk_text}</p>
-            <ul class="plain phones">
-                <li>{t.crisis_emergency} " " <a href="tel:113" class="phone">"113"</a></li>
-                <li>{t.crisis_out_of_hours} " " <a href="tel:116117" class="phone">"116 117"</a></li>
-                <li>{t.crisis_helpline} " " <a href="tel:116123" class="phone">"116 123"</a></li>
-            </ul>
+        <section class=class aria-labelledby=heading_id>
+            <h2 id=heading_id>{heading}</h2>
+            <p>{text}</p>
+            <ul class="plain phones">{phones}</ul>
+            {send}
         </section>
     }
 }

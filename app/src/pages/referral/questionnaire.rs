@@ -3,9 +3,11 @@
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 
+use super::RiskNotice;
 use crate::api::referral::types::StepPage;
 use crate::api::referral::ReuseAnswers;
 use crate::components::Choices;
+use crate::domain::referral::RiskLevel;
 use crate::error::AppError;
 use crate::i18n::Texts;
 
@@ -36,15 +38,39 @@ pub fn questionnaire_form(
                 .value(&name)
                 .map(|v| vec![v.to_owned()])
                 .unwrap_or_default();
-            view! {
+            let marks: Vec<(String, &'static str)> = item
+                .risk_answers
+                .iter()
+                .map(|(value, level)| (value.clone(), risk_mark(*level)))
+                .collect();
+            let choices = view! {
                 <Choices
                     name=name
                     legend=format!("{}. {}", i + 1, item.text)
                     options=options
                     selected=selected
                     legend_class="item-text"
+                    marks=marks
                     error
                 />
+            };
+            if item.risk_answers.is_empty() {
+                choices.into_any()
+            } else {
+                // The crisis message for each level, shown by the stylesheet as soon
+                // as a risk answer is ticked: no script, and before anything is sent.
+                view! {
+                    <div class="risk-item">
+                        {choices}
+                        <div class="risk-now risk">
+                            <RiskNotice level=RiskLevel::Risk instant=true send_now=None/>
+                        </div>
+                        <div class="risk-now high">
+                            <RiskNotice level=RiskLevel::High instant=true send_now=None/>
+                        </div>
+                    </div>
+                }
+                .into_any()
             }
         })
         .collect_view();
@@ -73,4 +99,12 @@ pub fn reuse_offer(t: &'static Texts, page: &StepPage) -> Option<impl IntoView> 
             </ActionForm>
         </section>
     })
+}
+
+/// The `data-risk` value the stylesheet knows a level by.
+fn risk_mark(level: RiskLevel) -> &'static str {
+    match level {
+        RiskLevel::Risk => "risk",
+        RiskLevel::High => "high",
+    }
 }

@@ -107,6 +107,10 @@ fn step_view(t: &'static Texts, page: StepPage, from_review: bool) -> impl IntoV
             _ => questionnaire_form(t, &page, error).into_any(),
         };
         let (slug, step) = (page.slug.clone(), page.step.clone());
+        let asks_risk = page
+            .instrument
+            .as_ref()
+            .is_some_and(|i| i.items.iter().any(|item| !item.risk_answers.is_empty()));
         view! {
             <ActionForm action=save attr:id=KEPT_FORM attr:class="form" attr:novalidate=true>
                 <input type="hidden" name="slug" value=slug/>
@@ -115,6 +119,12 @@ fn step_view(t: &'static Texts, page: StepPage, from_review: bool) -> impl IntoV
                 {fields}
                 <div class="actions">
                     <button type="submit" class="button">{r.next}</button>
+                    // Shown by the stylesheet as soon as a risk answer is ticked.
+                    {asks_risk.then(|| view! {
+                        <button type="submit" class="button secondary send-now" name="fields[_send]" value="yes">
+                            {r.risk_send_now}
+                        </button>
+                    })}
                 </div>
             </ActionForm>
         }
@@ -126,7 +136,10 @@ fn step_view(t: &'static Texts, page: StepPage, from_review: bool) -> impl IntoV
     let banner = page
         .on_behalf
         .then(|| view! { <p class="notice">{r.on_behalf_banner}</p> });
-    let risk = page.risk.then(|| view! { <RiskNotice/> });
+    let send_now = page.send_early.then(|| page.slug.clone());
+    let risk = page
+        .risk
+        .map(|level| view! { <RiskNotice level send_now=send_now.clone()/> });
     let reuse = reuse_offer(t, &page);
     let labels = field_labels(t, &page);
     view! {
@@ -134,7 +147,9 @@ fn step_view(t: &'static Texts, page: StepPage, from_review: bool) -> impl IntoV
         <p class="service-name">{service_name}</p>
         <Progress position total/>
         {banner}
-        <h1>{title}</h1>
+        // A new step starts at its heading; after a failed submission the summary of
+        // what to fix takes the focus instead.
+        <h1 tabindex="-1" autofocus=move || error.get().is_none()>{title}</h1>
         {risk}
         {reuse}
         <ErrorSummary error labels/>
