@@ -21,6 +21,7 @@ use pages::access_log::AccessLogPage;
 use pages::account::AccountPage;
 use pages::board::{BoardPage, ReferralPage, SharedPage};
 use pages::login::{LoginPage, SecondFactorPage};
+use pages::my_referral::MyReferralPage;
 use pages::password_reset::{ForgotPasswordPage, ForgotPasswordSentPage, ResetPasswordPage};
 use pages::referral::{
     ConfirmReferralPage, FollowReferralPage, LaterPage, LaterSentPage, ReceiptPage,
@@ -110,6 +111,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/login/code") view=SecondFactorPage/>
                     <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async/>
                     <Route path=path!("/account/access-log") view=AccessLogPage ssr=SsrMode::Async/>
+                    <Route path=path!("/account/referrals/:reference") view=MyReferralPage ssr=SsrMode::Async/>
                     <Route path=path!("/account/second-factor") view=SecondFactorSetupPage ssr=SsrMode::Async/>
                     <Route path=path!("/register") view=RegisterPage/>
                     <Route path=path!("/register/sent") view=RegisterSentPage/>

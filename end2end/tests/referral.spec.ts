@@ -89,7 +89,20 @@ test.describe('self-referral', () => {
     // Signed in at once: My page, without typing the address again.
     await expect(page).toHaveURL(/\/account$/);
     await expect(page.getByRole('heading', { name: 'Henvisningene dine' })).toBeVisible();
-    await expect(page.getByText(reference)).toBeVisible();
+    await expect(page.locator('strong').filter({ hasText: reference })).toBeVisible();
+
+    // They open it and withdraw it, as the service page promises: a box to tick first.
+    await page.getByRole('link', { name: `Se henvisningen ${reference}` }).click();
+    await expect(page.getByRole('heading', { level: 1, name: `Henvisning ${reference}` })).toBeVisible();
+    await expect(page.getByRole('definition').filter({ hasText: 'Mottatt, venter på vurdering' })).toBeVisible();
+    await expectAccessible();
+    await page.getByRole('button', { name: 'Trekk henvisningen' }).click();
+    await expect(page.getByRole('alert')).toContainText('Kryss av for å bekrefte');
+    await page.getByLabel('Ja, jeg vil trekke henvisningen').check();
+    await page.getByRole('button', { name: 'Trekk henvisningen' }).click();
+    await expect(page).toHaveURL(/\/account\?withdrawn=1$/);
+    await expect(page.getByRole('status')).toContainText('Henvisningen er trukket');
+    await expect(page.getByRole('listitem').filter({ hasText: reference })).toContainText('Trukket');
   });
 
   test('a risk answer shows a calm message at once and never blocks the referral', async ({ page, visit, expectAccessible }, testInfo) => {

@@ -22,6 +22,8 @@ pub enum FieldProblem {
     /// The chosen municipality is not served by this service.
     NotServed,
     ConsentMissing,
+    /// A box that confirms a step that cannot be undone was not ticked.
+    ConfirmMissing,
     ChooseOne,
     ChooseAtLeastOne,
     Unanswered,

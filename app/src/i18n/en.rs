@@ -180,6 +180,7 @@ pub static TEXTS: Texts = Texts {
     problem_phone: "Enter a phone number with 8 digits, or with a country code (+).",
     problem_not_served: "This service does not cover the municipality you chose. See below whom to contact.",
     problem_consent: "You need to answer yes for us to receive your referral.",
+    problem_confirm: "Tick the box to confirm.",
     problem_choose_one: "Choose one of the options.",
     problem_choose_at_least_one: "Choose at least one option.",
     problem_unanswered: "Answer this question.",

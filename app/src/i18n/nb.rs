@@ -180,6 +180,7 @@ pub static TEXTS: Texts = Texts {
     problem_phone: "Skriv et telefonnummer med 8 siffer, eller med landskode (+).",
     problem_not_served: "Denne tjenesten gjelder ikke kommunen du har valgt. Se under hvem du kan kontakte.",
     problem_consent: "Du må svare ja for at vi kan ta imot henvisningen.",
+    problem_confirm: "Kryss av for å bekrefte.",
     problem_choose_one: "Velg ett av alternativene.",
     problem_choose_at_least_one: "Velg minst ett alternativ.",
     problem_unanswered: "Svar på dette spørsmålet.",

@@ -180,6 +180,7 @@ pub static TEXTS: Texts = Texts {
     problem_phone: "Skriv eit telefonnummer med 8 siffer, eller med landskode (+).",
     problem_not_served: "Denne tenesta gjeld ikkje kommunen du har valt. Sjå nedanfor kven du kan kontakte.",
     problem_consent: "Du må svare ja for at vi kan ta imot tilvisinga.",
+    problem_confirm: "Kryss av for å stadfeste.",
     problem_choose_one: "Vel eitt av alternativa.",
     problem_choose_at_least_one: "Vel minst eitt alternativ.",
     problem_unanswered: "Svar på dette spørsmålet.",

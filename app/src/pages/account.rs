@@ -3,6 +3,7 @@
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
 
 use crate::api::auth::types::AccountView;
 use crate::api::auth::{my_account, Logout, LogoutEverywhere};
@@ -30,9 +31,11 @@ pub fn AccountPage() -> impl IntoView {
             Ok::<_, AppError>((account, referrals))
         },
     );
+    let withdrawn = use_query_map().read_untracked().get("withdrawn").is_some();
     view! {
         <Title text=format!("{} – {}", t.account_title, t.product_name)/>
         <h1>{t.account_title}</h1>
+        {withdrawn.then(|| view! { <p class="success" role="status">{t.referral.withdrawn_notice}</p> })}
         <Suspense fallback=move || view! { <p>{t.loading}</p> }>
             {move || Suspend::new(async move {
                 match account.await {
@@ -106,9 +109,14 @@ fn my_referrals_view(t: &'static Texts, list: Result<Vec<MyReferral>, AppError>)
                     .into_iter()
                     .map(|m| view! {
                         <li>
-                            <strong>{m.reference}</strong> " – " {m.service_name} <br/>
+                            <strong>{m.reference.clone()}</strong> " – " {m.service_name} <br/>
                             {r.sent_on} " " {m.sent} ". " {m.status}
                             {m.decision.map(|d| view! { <br/> {d} })}
+                            <br/>
+                            <a href=format!("/account/referrals/{}", m.reference)>
+                                {r.my_referral_open}
+                                <span class="visually-hidden">" " {m.reference.clone()}</span>
+                            </a>
                         </li>
                     })
                     .collect_view()}

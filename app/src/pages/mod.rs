@@ -5,6 +5,7 @@ pub mod account;
 pub mod board;
 pub mod home;
 pub mod login;
+pub mod my_referral;
 pub mod not_found;
 pub mod password_reset;
 pub mod referral;

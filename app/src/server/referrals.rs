@@ -338,6 +338,8 @@ pub struct ReferralSummary {
     pub reference: String,
     pub service_name: String,
     pub status: String,
+    /// Why it was closed, when it is.
+    pub outcome: Option<String>,
     pub urgent: bool,
     pub duplicate_of: Option<i64>,
     pub source: String,
@@ -350,6 +352,7 @@ fn summary(r: &sqlx::any::AnyRow) -> Result<ReferralSummary, sqlx::Error> {
         reference: r.try_get("reference")?,
         service_name: r.try_get("service_name")?,
         status: r.try_get("status")?,
+        outcome: r.try_get("outcome")?,
         urgent: r.try_get::<i64, _>("urgent")? != 0,
         duplicate_of: r.try_get("duplicate_of")?,
         source: r.try_get("source")?,
@@ -358,7 +361,7 @@ fn summary(r: &sqlx::any::AnyRow) -> Result<ReferralSummary, sqlx::Error> {
 }
 
 const SUMMARY: &str =
-    "select r.referral_id, r.reference, s.name as service_name, r.status, r.urgent,
+    "select r.referral_id, r.reference, s.name as service_name, r.status, r.outcome, r.urgent,
         r.duplicate_of, r.source, r.submitted_at
      from referral r join service s on s.service_id = r.service_id";
 

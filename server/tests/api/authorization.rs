@@ -86,6 +86,12 @@ const SERVER_FUNCTIONS: &[Row] = &[
         fields: &[],
         allowed: EVERYONE_SIGNED_IN,
     },
+    // `{own_referral}`: a fresh referral of citizen A's.
+    Row {
+        path: "/api/referral/withdraw",
+        fields: &[("reference", "{own_referral}"), ("confirm", "yes")],
+        allowed: &[CitizenA],
+    },
     // Registering a referral on someone's behalf: staff of the service who meet people.
     Row {
         path: "/api/referral/start",
@@ -367,6 +373,17 @@ on_both_backends! {
                 let referral = crate::board::referral_in(&app, 1, "Kari Nordmann", "9901", 1, 0).await;
                 let assessed = crate::board::referral_in(&app, 1, "Kari Nordmann", "9901", 1, 0).await;
                 app.execute(&format!("update referral set status = 'in_assessment' where referral_id = {}", assessed.id)).await;
+                let own = if row.fields.iter().any(|(_, v)| v.contains("{own_referral}")) {
+                    let own = crate::board::referral_in(&app, 1, "Kari Nordmann", "9901", 1, 0).await;
+                    app.execute(&format!(
+                        "update referral set account_id = (select account_id from account where email = '{}') where referral_id = {}",
+                        DEMO_CITIZEN.0, own.id
+                    ))
+                    .await;
+                    own.reference
+                } else {
+                    String::new()
+                };
                 let fields: Vec<(&str, String)> = row
                     .fields
                     .iter()
@@ -374,6 +391,7 @@ on_both_backends! {
                         let v = v
                             .replace("{target}", &target)
                             .replace("{referral}", &referral.reference)
+                            .replace("{own_referral}", &own)
                             .replace("{assessed}", &assessed.reference)
                             .replace("{guest}", &guest.to_string());
                         (*k, v)

@@ -367,6 +367,119 @@ on_both_backends! {
     }
 }
 
+/// The person opens their referral from My page and withdraws it, ticking a box to say
+/// they mean it: closed as withdrawn, on the timeline, out of the board's waiting count;
+/// once only, and only their own.
+#[tokio::test]
+async fn a_person_withdraws_their_own_referral_once_and_it_leaves_the_waiting_count() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let client = app.new_client();
+    let person = Person {
+        national_id: fnr("150590", 30),
+        email: "trekk@example.no",
+        item_9: "0",
+        areas: &["sleep"],
+    };
+    let id = refer(&app, &client, &person).await;
+    let reference: String = referral_field(&app, id, "reference").await;
+    let mail = app.mail_to("trekk@example.no");
+    let token = mail[0]
+        .token_in("/referral/follow?token=")
+        .expect("a link to follow the referral");
+    app.post_form_with(
+        &client,
+        "/api/referral/follow",
+        "/referral/follow",
+        &[("token", &token), ("password", "et langt og godt passord")],
+    )
+    .await;
+    let page_html = page(&app, &client, &format!("/account/referrals/{reference}")).await;
+    assert!(page_html.contains("Trekk henvisningen"), "{page_html}");
+
+    let intake = app.signed_in(DEMO_INTAKE).await;
+    let waiting = |board: serde_json::Value| board["waiting"].as_i64().unwrap();
+    let before = waiting(
+        app.call(&intake, "/api/board/load", &[])
+            .await
+            .json()
+            .await
+            .unwrap(),
+    );
+
+    let from = format!("/account/referrals/{reference}");
+    let unticked = app
+        .post_form_with(
+            &client,
+            "/api/referral/withdraw",
+            &from,
+            &[("reference", &reference)],
+        )
+        .await;
+    assert!(
+        form_error(&unticked).is_some_and(|e| e.contains("ConfirmMissing")),
+        "{:?}",
+        form_error(&unticked)
+    );
+    let someone_else = app
+        .post_form_with(
+            &app.signed_in(crate::helpers::DEMO_CITIZEN).await,
+            "/api/referral/withdraw",
+            &from,
+            &[("reference", &reference), ("confirm", "yes")],
+        )
+        .await;
+    assert!(form_error(&someone_else).is_some_and(|e| e.contains("Forbidden")));
+    assert_eq!(referral_field::<String>(&app, id, "status").await, "new");
+
+    let done = app
+        .post_form_with(
+            &client,
+            "/api/referral/withdraw",
+            &from,
+            &[("reference", &reference), ("confirm", "yes")],
+        )
+        .await;
+    assert_eq!(
+        location(&done),
+        "/account?withdrawn=1",
+        "{:?}",
+        form_error(&done)
+    );
+    assert_eq!(referral_field::<String>(&app, id, "status").await, "closed");
+    assert_eq!(
+        referral_field::<Option<String>>(&app, id, "outcome")
+            .await
+            .as_deref(),
+        Some("withdrawn")
+    );
+    assert_eq!(
+        app.count_where(
+            "referral_event",
+            &format!("referral_id = {id} and kind = 'withdrawn'")
+        )
+        .await,
+        1
+    );
+    let after = waiting(
+        app.call(&intake, "/api/board/load", &[])
+            .await
+            .json()
+            .await
+            .unwrap(),
+    );
+    assert_eq!(after, before - 1);
+    let again = app
+        .post_form_with(
+            &client,
+            "/api/referral/withdraw",
+            &from,
+            &[("reference", &reference), ("confirm", "yes")],
+        )
+        .await;
+    assert!(form_error(&again).is_some_and(|e| e.contains("NotNow")));
+    assert!(page(&app, &client, "/account").await.contains("Trukket"));
+}
+
 /// "Continue later" is the step form's second button: it keeps what is on the page,
 /// finished (the step is done) or half done (kept as typed), before asking for the
 /// address. It was a plain link that dropped the step.

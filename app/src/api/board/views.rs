@@ -257,6 +257,7 @@ pub fn event(row: &EventRow, lang: Lang) -> EventView {
             .replace("{name}", row.detail.as_deref().unwrap_or_default()),
         "assessment" => b.ev_assessment.to_owned(),
         "message" => b.ev_message.to_owned(),
+        "withdrawn" => b.ev_withdrawn.to_owned(),
         other => other.to_owned(),
     };
     EventView {

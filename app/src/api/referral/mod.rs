@@ -97,6 +97,18 @@ pub async fn my_referrals() -> Result<Vec<MyReferral>, AppError> {
     ssr::mine().await.map_err(AppError::respond)
 }
 
+/// The signed-in person withdraws their own referral; `confirm` ("yes") is the box
+/// they tick to say they mean it.
+#[server(prefix = "/api", endpoint = "referral/withdraw")]
+pub async fn withdraw_referral(
+    reference: String,
+    #[server(default)] confirm: String,
+) -> Result<(), AppError> {
+    ssr::withdraw(reference, confirm == "yes")
+        .await
+        .map_err(AppError::respond)
+}
+
 /// Confirms, from the receipt email's link, that a referral naming the address of an
 /// existing account is that account holder's. Whoever holds the link may, once.
 #[server(prefix = "/api", endpoint = "referral/confirm")]

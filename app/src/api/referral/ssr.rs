@@ -803,6 +803,34 @@ pub async fn receipt(slug: String) -> Result<Receipt, AppError> {
     })
 }
 
+pub async fn withdraw(reference: String, confirmed: bool) -> Result<(), AppError> {
+    use crate::domain::field::{FieldError, FieldProblem};
+    use crate::server::board::actions::{self, Refusal};
+
+    let principal = Principal::current().await?;
+    if !confirmed {
+        return Err(AppError::Invalid {
+            errors: vec![FieldError {
+                field: "confirm".into(),
+                problem: FieldProblem::ConfirmMissing,
+            }],
+            values: Vec::new(),
+        });
+    }
+    let state = app_state()?;
+    match actions::withdraw(&state.db, &reference, principal.account_id).await? {
+        Ok((service_id, referral_id)) => {
+            actions::announce(&state.db, service_id, referral_id).await;
+            tracing::info!(account_id = principal.account_id, "referral withdrawn");
+            leptos_axum::redirect("/account?withdrawn=1");
+            Ok(())
+        }
+        // Someone else's, or none: the same answer, so it tells nothing.
+        Err(Refusal::NotFound) => Err(AppError::Forbidden),
+        Err(_) => Err(AppError::NotNow),
+    }
+}
+
 pub async fn mine() -> Result<Vec<MyReferral>, AppError> {
     let principal = Principal::current().await?;
     let state = app_state()?;
@@ -814,6 +842,8 @@ pub async fn mine() -> Result<Vec<MyReferral>, AppError> {
         .await?
         .into_iter()
         .map(|r| {
+            let stored_state =
+                crate::domain::board::State::from_stored(&r.status, r.outcome.as_deref());
             // The latest decision, in words; the staff's reason stays internal.
             let decision = decisions
                 .iter()
@@ -830,11 +860,12 @@ pub async fn mine() -> Result<Vec<MyReferral>, AppError> {
                 reference: r.reference,
                 service_name: r.service_name,
                 sent: format_oslo_date(r.submitted_at),
-                status: match crate::domain::board::State::parse(&r.status) {
+                status: match stored_state {
                     Some(state) => b.citizen_status(state).to_owned(),
                     None => b.status_closed.to_owned(),
                 },
                 decision,
+                open: stored_state.is_some_and(|s| s.is_open()),
             }
         })
         .collect())

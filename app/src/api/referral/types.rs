@@ -125,4 +125,6 @@ pub struct MyReferral {
     pub status: String,
     /// The latest decision in words, if one was made.
     pub decision: Option<String>,
+    /// Still open: the person may withdraw it.
+    pub open: bool,
 }

@@ -11,15 +11,18 @@ pub enum Outcome {
     ReferredGp,
     Declined,
     NoContact,
+    /// The person withdrew it themselves (from My page); staff never choose it.
+    Withdrawn,
 }
 
 impl Outcome {
-    pub const ALL: [Outcome; 5] = [
+    pub const ALL: [Outcome; 6] = [
         Outcome::Completed,
         Outcome::ReferredSpecialist,
         Outcome::ReferredGp,
         Outcome::Declined,
         Outcome::NoContact,
+        Outcome::Withdrawn,
     ];
 
     pub fn key(self) -> &'static str {
@@ -29,6 +32,7 @@ impl Outcome {
             Outcome::ReferredGp => "referred_gp",
             Outcome::Declined => "declined",
             Outcome::NoContact => "no_contact",
+            Outcome::Withdrawn => "withdrawn",
         }
     }
 
@@ -153,6 +157,17 @@ impl State {
         }
     }
 
+    /// The person withdraws their referral: from any open state, never from a closed
+    /// one. Not among `next_states`, which are staff's moves.
+    pub fn withdraw(self) -> Result<State, TransitionError> {
+        let to = State::Closed(Outcome::Withdrawn);
+        if self.is_open() {
+            Ok(to)
+        } else {
+            Err(TransitionError { from: self, to })
+        }
+    }
+
     /// The move, or why not.
     pub fn transition(self, to: State) -> Result<State, TransitionError> {
         if self.next_states().contains(&to) {
@@ -166,6 +181,24 @@ impl State {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_person_may_withdraw_an_open_referral_but_staff_never_choose_it() {
+        for open in [
+            State::New,
+            State::InAssessment,
+            State::Offered,
+            State::Active,
+        ] {
+            assert_eq!(open.withdraw(), Ok(State::Closed(Outcome::Withdrawn)));
+            assert!(!open
+                .next_states()
+                .contains(&State::Closed(Outcome::Withdrawn)));
+        }
+        assert!(State::Closed(Outcome::Declined).withdraw().is_err());
+        assert!(State::Closed(Outcome::Withdrawn).withdraw().is_err());
+        assert_eq!(Outcome::parse("withdrawn"), Some(Outcome::Withdrawn));
+    }
 
     fn all_states() -> Vec<State> {
         let mut all = vec![

@@ -23,6 +23,7 @@ pub struct BoardTexts {
     pub outcome_referred_gp: &'static str,
     pub outcome_declined: &'static str,
     pub outcome_no_contact: &'static str,
+    pub outcome_withdrawn: &'static str,
     pub closed_as: &'static str,
     pub stats_label: &'static str,
     pub stat_waiting: &'static str,
@@ -123,6 +124,7 @@ pub struct BoardTexts {
     pub ev_joint: &'static str,
     pub ev_shared: &'static str,
     pub ev_assessment: &'static str,
+    pub ev_withdrawn: &'static str,
     pub ev_message: &'static str,
     pub note_label: &'static str,
     pub note_submit: &'static str,
@@ -156,6 +158,7 @@ pub struct BoardTexts {
     pub status_offered: &'static str,
     pub status_active: &'static str,
     pub status_closed: &'static str,
+    pub status_withdrawn: &'static str,
     pub your_decision: &'static str,
     pub mail_decision_subject: &'static str,
     pub mail_decision_body: &'static str,
@@ -198,6 +201,7 @@ impl BoardTexts {
             Outcome::ReferredGp => self.outcome_referred_gp,
             Outcome::Declined => self.outcome_declined,
             Outcome::NoContact => self.outcome_no_contact,
+            Outcome::Withdrawn => self.outcome_withdrawn,
         }
     }
 
@@ -245,6 +249,7 @@ impl BoardTexts {
             State::InAssessment => self.status_in_assessment,
             State::Offered => self.status_offered,
             State::Active => self.status_active,
+            State::Closed(Outcome::Withdrawn) => self.status_withdrawn,
             State::Closed(_) => self.status_closed,
         }
     }

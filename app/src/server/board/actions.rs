@@ -179,6 +179,46 @@ pub async fn announce(db: &Db, service_id: i64, referral_id: i64) {
         .await;
 }
 
+/// The person withdraws their own referral (by its reference): closed as withdrawn,
+/// any claim let go, on the timeline. Returns the service and the referral, for the
+/// boards to be told. Someone else's referral is `NotFound`, as if it did not exist.
+pub async fn withdraw(db: &Db, reference: &str, account_id: i64) -> Outcome<(i64, i64)> {
+    let at = now();
+    let mut tx = db.pool.begin().await?;
+    let Some(row) = sqlx::query(
+        "select referral_id, service_id, status, outcome from referral
+         where reference = $1 and account_id = $2",
+    )
+    .bind(reference)
+    .bind(account_id)
+    .fetch_optional(&mut *tx)
+    .await?
+    else {
+        return Ok(Err(Refusal::NotFound));
+    };
+    let referral_id: i64 = row.try_get("referral_id")?;
+    let service_id: i64 = row.try_get("service_id")?;
+    let status: String = row.try_get("status")?;
+    let outcome: Option<String> = row.try_get("outcome")?;
+    let before = State::from_stored(&status, outcome.as_deref())
+        .ok_or_else(|| sqlx::Error::Decode(format!("unknown referral state {status}").into()))?;
+    let to = match before.withdraw() {
+        Ok(to) => to,
+        Err(error) => return Ok(Err(Refusal::Transition(error))),
+    };
+    set_state(&mut tx, referral_id, to, at).await?;
+    sqlx::query("update referral set claimed_by = null, claimed_at = null where referral_id = $1")
+        .bind(referral_id)
+        .execute(&mut *tx)
+        .await?;
+    let mut event = Event::new("withdrawn");
+    event.from_state = Some(before.key());
+    event.to_state = Some(to.key());
+    record(&mut *tx, referral_id, Some(account_id), at, event).await?;
+    tx.commit().await?;
+    Ok(Ok((service_id, referral_id)))
+}
+
 /// Claims a referral for `me`: "I am working on this".
 pub async fn claim(db: &Db, service_id: i64, referral_id: i64, me: i64) -> Outcome<()> {
     let mut tx = db.begin_write().await?;
