@@ -310,6 +310,17 @@ pub fn detect_lang() -> Lang {
     Lang::default()
 }
 
+/// `Set-Cookie` value that remembers the chosen interface language for a year.
+#[cfg(feature = "ssr")]
+pub fn lang_cookie(lang: Lang, production: bool) -> String {
+    crate::server::cookies::site_cookie(
+        LANG_COOKIE,
+        lang.code(),
+        Some(365 * 24 * 60 * 60),
+        production,
+    )
+}
+
 /// The language a request asks for: the remembered choice first, then the browser's.
 #[cfg(feature = "ssr")]
 pub fn lang_from_headers(headers: &http::HeaderMap) -> Lang {

@@ -45,16 +45,6 @@ pub fn clear_session_cookie(production: bool) -> String {
     site_cookie(cookie_name(production), "", Some(0), production)
 }
 
-/// `Set-Cookie` value that remembers the chosen interface language for a year.
-pub fn lang_cookie(lang: crate::i18n::Lang, production: bool) -> String {
-    site_cookie(
-        crate::i18n::LANG_COOKIE,
-        lang.code(),
-        Some(365 * 24 * 60 * 60),
-        production,
-    )
-}
-
 /// Adds a `Set-Cookie` header to the response being built.
 pub fn set_cookie(value: &str) {
     if let (Some(response), Ok(value)) = (

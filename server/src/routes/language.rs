@@ -6,8 +6,7 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
 use app::domain::path::is_local_path;
-use app::i18n::Lang;
-use app::server::cookies::lang_cookie;
+use app::i18n::{lang_cookie, Lang};
 use app::server::AppState;
 
 #[derive(Deserialize)]

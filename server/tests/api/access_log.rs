@@ -339,7 +339,11 @@ on_both_backends! {
 #[tokio::test]
 async fn the_access_log_page_needs_a_login() {
     let app = TestApp::spawn(Backend::Sqlite).await;
-    assert_eq!(location(&app.get("/account/access-log").await), "/login");
+    // And comes back to it afterwards.
+    assert_eq!(
+        location(&app.get("/account/access-log").await),
+        "/login?next=/account/access-log"
+    );
 }
 
 #[test]

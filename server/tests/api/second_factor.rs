@@ -210,7 +210,7 @@ async fn staff_with_a_second_factor_cannot_enrol_again_half_way() {
     // Password given, code not: replacing the second factor must not be possible.
     assert_eq!(
         location(&browser.get("/account/second-factor").await),
-        "/login"
+        "/login?next=/account/second-factor"
     );
     let attempt = browser
         .post(

@@ -12,8 +12,8 @@ use crate::domain::referral::{
     self, is_fresh, Draft, FormValues, MunicipalityCheck, RiskLevel, Source, Step, StepContext,
 };
 use crate::error::AppError;
-use crate::i18n::{detect_lang, texts, Lang};
-use crate::server::cookies::{cookie_value, lang_cookie, set_cookie, site_cookie};
+use crate::i18n::{detect_lang, lang_cookie, texts, Lang};
+use crate::server::cookies::{cookie_value, set_cookie, site_cookie};
 use crate::server::db::now;
 use crate::server::principal::Principal;
 use crate::server::referrals::{self, DraftRecord, ScoredAnswers, Submission};
