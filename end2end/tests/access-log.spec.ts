@@ -13,7 +13,11 @@ test('a citizen finds who has looked at their data from their page', async ({ pa
   await expectAccessible();
 });
 
-test('the access log is not shown without a login', async ({ page, visit }) => {
+test('the access log is not shown without a login, and the login comes back to it', async ({ page, visit }) => {
   await visit('/account/access-log');
-  await expect(page).toHaveURL(/\/login$/);
+  await expect(page).toHaveURL(/\/login\?next=\/account\/access-log$/);
+  await page.getByLabel('E-postadresse').fill('innbygger@demo.example');
+  await page.getByLabel('Passord').fill('demo-passord-innbygger');
+  await page.getByRole('button', { name: 'Logg inn' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Hvem har sett opplysningene mine' })).toBeVisible();
 });

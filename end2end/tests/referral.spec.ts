@@ -115,6 +115,8 @@ test.describe('self-referral', () => {
     await next(page, /help$/);
     await page.getByLabel('Nedstemthet eller depresjon').check();
     await next(page, /questionnaire-phq9$/);
+    // The instrument's English copyright line is marked as English.
+    await expect(page.locator('.licence [lang="en"]')).toContainText('Pfizer');
     for (let i = 1; i <= 8; i++) await answer(page, i, 'Mer enn halvparten av dagene');
     // As soon as a risk answer is ticked, before anything is sent (no script needed):
     // the message, and the way to send the referral now; the highest answer speaks

@@ -158,7 +158,8 @@ fn answers(t: &'static Texts, set: AnswerSetView, index: usize) -> AnyView {
                     </tbody>
                 </table>
             </div>
-            <p class="licence">{set.licence}</p>
+            // The instruments' copyright lines are in English (see the questionnaire page).
+            <p class="licence" lang="en">{set.licence}</p>
         </section>
     }
     .into_any()

@@ -77,7 +77,11 @@ pub fn questionnaire_form(
     view! {
         <p class="instructions">{instrument.instructions.clone()}</p>
         {items}
-        <p class="licence"><small>{r.licence} " " {instrument.licence.clone()}</small></p>
+        // The instruments' own copyright lines are in English, whatever the page's
+        // language: a screen reader must read them as English.
+        <p class="licence">
+            <small>{r.licence} " " <span lang="en">{instrument.licence.clone()}</span></small>
+        </p>
     }
     .into_any()
 }
