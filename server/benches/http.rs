@@ -47,10 +47,10 @@ async fn main() -> anyhow::Result<()> {
     let dir = std::env::temp_dir().join(format!("rph-bench-http-{}", std::process::id()));
     std::fs::create_dir_all(&dir)?;
 
-    let product = product(&dir, &site_root).await?;
+    let (product, db) = product(&dir, &site_root).await?;
     let home_html = reqwest::get(format!("{product}/")).await?.text().await?;
     let css = published_name(&site_root, "rph.css")?;
-    let bare = bare_axum(&site_root, home_html.clone()).await?;
+    let bare = bare_axum(&site_root, db, home_html.clone()).await?;
     let bare_html = reqwest::get(format!("{bare}/")).await?.text().await?;
     anyhow::ensure!(bare_html == home_html, "the baseline answers another page");
 
@@ -79,8 +79,8 @@ async fn main() -> anyhow::Result<()> {
 }
 
 /// The real application (`Application::build`, as `main` builds it) on SQLite with the
-/// demo service, on a free port. Returns its address.
-async fn product(dir: &Path, site_root: &Path) -> anyhow::Result<String> {
+/// demo service, on a free port. Returns its address and its database pool.
+async fn product(dir: &Path, site_root: &Path) -> anyhow::Result<(String, app::server::Db)> {
     let vars: Vec<(String, String)> = vec![
         ("RPH_BIND".into(), "127.0.0.1:0".into()),
         ("RPH_TRUSTED_PROXIES".into(), "127.0.0.1".into()),
@@ -101,19 +101,15 @@ async fn product(dir: &Path, site_root: &Path) -> anyhow::Result<String> {
     let application = Application::build(Settings::from_vars(vars)?).await?;
     let address = format!("http://{}", application.address());
     let db = application.state().db.clone();
-    BASELINE_DB.set(db).ok();
     tokio::spawn(application.run_until(std::future::pending()));
-    Ok(address)
+    Ok((address, db))
 }
-
-static BASELINE_DB: std::sync::OnceLock<app::server::Db> = std::sync::OnceLock::new();
 
 /// Bare axum: `ServeDir` on the same folder, and a handler that runs the home page's
 /// query on the product's own pool and answers with the product's HTML.
-async fn bare_axum(site_root: &Path, html: String) -> anyhow::Result<String> {
-    async fn home(State(html): State<Arc<str>>) -> Html<String> {
-        let db = BASELINE_DB.get().expect("the product started first");
-        let services = app::server::services::list_public(db)
+async fn bare_axum(site_root: &Path, db: app::server::Db, html: String) -> anyhow::Result<String> {
+    async fn home(State((db, html)): State<(app::server::Db, Arc<str>)>) -> Html<String> {
+        let services = app::server::services::list_public(&db)
             .await
             .expect("services");
         assert!(!services.is_empty(), "the demo service is listed");
@@ -122,7 +118,7 @@ async fn bare_axum(site_root: &Path, html: String) -> anyhow::Result<String> {
     let router = Router::new()
         .route("/", get(home))
         .nest_service("/pkg", ServeDir::new(site_root.join("pkg")))
-        .with_state(Arc::<str>::from(html));
+        .with_state((db, Arc::<str>::from(html)));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let address = format!("http://{}", listener.local_addr()?);
     tokio::spawn(async move { axum::serve(without_delay(listener), router).await });

@@ -34,3 +34,20 @@ pub fn client_ip() -> Option<IpAddr> {
         .get::<ClientAddress>()
         .map(|address| address.0)
 }
+
+/// Starts a new session for the account in this browser, ending the one it had (a
+/// new id at every login and change of privilege: an old or planted cookie is worth
+/// nothing). A full session also marks the browser as one the account has used.
+pub async fn sign_in(
+    db: &super::Db,
+    old_token: Option<&str>,
+    account_id: i64,
+    stage: crate::domain::identity::SessionStage,
+    production: bool,
+) -> Result<(), sqlx::Error> {
+    super::sessions::replace(db, old_token, account_id, stage, production).await?;
+    if stage == crate::domain::identity::SessionStage::Full {
+        super::known_devices::remember_this_browser(db, account_id, production).await?;
+    }
+    Ok(())
+}

@@ -16,9 +16,10 @@ fn return_to(next: &str) -> String {
 
 pub async fn login(email: String, password: String, next: String) -> Result<(), AppError> {
     use crate::domain::identity::{normalise_email, SessionStage};
+    use crate::server::auth::sign_in;
     use crate::server::auth::{client_ip, current_session};
     use crate::server::passwords::{self, Password};
-    use crate::server::{accounts, known_devices, rate_limit, sessions, state::app_state};
+    use crate::server::{accounts, known_devices, rate_limit, state::app_state};
 
     let state = app_state()?;
     let db = &state.db;
@@ -65,17 +66,7 @@ pub async fn login(email: String, password: String, next: String) -> Result<(), 
     };
     // A new session id at every login: an old or planted cookie is worth nothing.
     let old = current_session().map(|c| c.token);
-    sessions::replace(
-        db,
-        old.as_deref(),
-        record.account_id,
-        stage,
-        state.site.production,
-    )
-    .await?;
-    if stage == SessionStage::Full {
-        known_devices::remember_this_browser(db, record.account_id, production).await?;
-    }
+    sign_in(db, old.as_deref(), record.account_id, stage, production).await?;
     tracing::info!(
         account_id = record.account_id,
         stage = stage.as_str(),
@@ -129,8 +120,9 @@ fn login_buckets(
 pub async fn second_factor(code: String, next: String) -> Result<(), AppError> {
     use crate::domain::identity::SessionStage;
     use crate::server::auth::current_session;
+    use crate::server::auth::sign_in;
     use crate::server::rate_limit::{self, CODE_PER_ACCOUNT};
-    use crate::server::{known_devices, second_factor, sessions, state::app_state};
+    use crate::server::{second_factor, state::app_state};
 
     let current = current_session()
         .filter(|s| s.session.stage == SessionStage::Password)
@@ -151,7 +143,7 @@ pub async fn second_factor(code: String, next: String) -> Result<(), AppError> {
     }
     rate_limit::forgive(db, &buckets).await?;
     // A new session id at the change of privilege.
-    sessions::replace(
+    sign_in(
         db,
         Some(&current.token),
         account_id,
@@ -159,7 +151,6 @@ pub async fn second_factor(code: String, next: String) -> Result<(), AppError> {
         state.site.production,
     )
     .await?;
-    known_devices::remember_this_browser(db, account_id, state.site.production).await?;
     tracing::info!(account_id, "second factor accepted");
     leptos_axum::redirect(&return_to(&next));
     Ok(())
@@ -304,8 +295,9 @@ pub async fn begin_second_factor() -> Result<EnrolmentView, AppError> {
 
 pub async fn confirm_second_factor(code: String) -> Result<(), AppError> {
     use crate::domain::identity::SessionStage;
+    use crate::server::auth::sign_in;
     use crate::server::rate_limit::{self, CODE_PER_ACCOUNT};
-    use crate::server::{known_devices, second_factor, sessions, state::app_state};
+    use crate::server::{second_factor, state::app_state};
 
     let state = app_state()?;
     let current = enrolling_session(&state).await?;
@@ -323,7 +315,7 @@ pub async fn confirm_second_factor(code: String) -> Result<(), AppError> {
     rate_limit::forgive(&state.db, &buckets).await?;
     if current.session.stage == SessionStage::Password {
         let production = state.site.production;
-        sessions::replace(
+        sign_in(
             &state.db,
             Some(&current.token),
             account_id,
@@ -331,7 +323,6 @@ pub async fn confirm_second_factor(code: String) -> Result<(), AppError> {
             production,
         )
         .await?;
-        known_devices::remember_this_browser(&state.db, account_id, production).await?;
     }
     tracing::info!(account_id, "second factor enrolled");
     leptos_axum::redirect("/account");

@@ -899,19 +899,16 @@ pub async fn follow(token: String, password: String) -> Result<(), AppError> {
     match record {
         Some(r) if r.kind == AccountKind::Citizen && r.totp_secret.is_none() => {
             use crate::domain::identity::SessionStage;
-            use crate::server::auth::current_session;
-            use crate::server::{known_devices, sessions};
-            let production = state.site.production;
+            use crate::server::auth::{current_session, sign_in};
             let old = current_session().map(|c| c.token);
-            sessions::replace(
+            sign_in(
                 &state.db,
                 old.as_deref(),
                 account_id,
                 SessionStage::Full,
-                production,
+                state.site.production,
             )
             .await?;
-            known_devices::remember_this_browser(&state.db, account_id, production).await?;
             leptos_axum::redirect("/account");
         }
         _ => leptos_axum::redirect("/login?verified=1"),

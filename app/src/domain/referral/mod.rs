@@ -366,24 +366,6 @@ impl Draft {
         risk.is_some() && self.consent && self.about.is_some()
     }
 
-    /// Whether any answer so far is a risk answer (PHQ-9 item 9 above 0), by the
-    /// instruments' own risk thresholds.
-    pub fn has_risk(
-        &self,
-        definitions: &dyn Fn(&str) -> Option<std::sync::Arc<super::questionnaire::Definition>>,
-    ) -> bool {
-        self.answers.iter().any(|(id, answers)| {
-            definitions(id).is_some_and(|d| {
-                d.items.iter().any(|item| {
-                    matches!(
-                        (item.risk_above, answers.get(&item.id)),
-                        (Some(threshold), Some(Answer::Value(v))) if *v > threshold
-                    )
-                })
-            })
-        })
-    }
-
     /// Whether a step has been filled in.
     pub fn is_done(&self, step: &Step) -> bool {
         match step {
