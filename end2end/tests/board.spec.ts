@@ -1,5 +1,6 @@
 import { test, expect, waitForHydration } from './fixtures';
 import { INTAKE, LEAD, referWithRiskAnswer, staffLogIn } from './board';
+import { mailTo } from './mail';
 import { personFor } from './referral';
 
 test.describe('triage board', () => {
@@ -31,6 +32,9 @@ test.describe('triage board', () => {
     await expect(card).toContainText('risikosvar på PHQ-9, spørsmål 9: 1');
     // Staff's words, which tell the format and the place apart.
     await expect(card).toContainText('Gruppe · Video');
+    // Nobody has opened it yet: the card says for how long, the board says so on top.
+    await expect(card).toContainText(/Uåpnet i \d+ min/);
+    await expect(page.getByRole('status').filter({ hasText: 'venter uåpnet' })).toBeVisible();
     await expectAccessible();
 
     // Claim it from the card, then move it with the menu (no dragging needed).
@@ -92,6 +96,36 @@ test.describe('triage board', () => {
     await expect(
       watcher.getByRole('region', { name: /^Under vurdering/ }).getByRole('article').filter({ hasText: reference }),
     ).toBeVisible({ timeout: 2_000 });
+    await other.close();
+  });
+
+  test('an urgent referral is told to an open board at once, waits "unopened" until someone opens it, and intake gets an email', async ({ page, browser, hydrated }, testInfo) => {
+    test.skip(!hydrated || testInfo.project.name !== 'hydrated-desktop', 'live updates need JavaScript; one project is enough');
+    const other = await browser.newContext({ locale: 'nb-NO' });
+    const watcher = await other.newPage();
+    await staffLogIn(watcher, true, LEAD);
+    await watcher.goto('/board');
+    await waitForHydration(watcher);
+    const mailsBefore = mailTo(INTAKE.email).length;
+
+    // Nobody reloads: the new card, the marker and the tab's title come by themselves.
+    const reference = await referWithRiskAnswer(page, true, personFor(testInfo.project.name, 7));
+    const card = watcher.getByRole('article').filter({ hasText: reference });
+    await expect(card).toContainText('Uåpnet i 0 min', { timeout: 2_000 });
+    await expect(watcher.getByRole('status').filter({ hasText: 'venter uåpnet' })).toBeVisible();
+    await expect(watcher).toHaveTitle(/^⚠ Inntakstavle/);
+    // Intake is emailed within the minute, with nothing about the person.
+    await expect.poll(() => mailTo(INTAKE.email).length, { timeout: 5_000 }).toBeGreaterThan(mailsBefore);
+    const alert = mailTo(INTAKE.email).find((m) => m.body.includes('venter på tavla'));
+    expect(alert?.body).not.toContain('Kari');
+    expect(alert?.body).not.toContain(reference);
+
+    // Once someone opens it, no board says it waits unopened.
+    await staffLogIn(page, true, INTAKE);
+    await page.goto(`/board/${reference}`);
+    await expect(page.getByRole('heading', { level: 1, name: `Henvisning ${reference}` })).toBeVisible();
+    await expect(card).not.toContainText('Uåpnet', { timeout: 2_000 });
+    await expect(card).toContainText('Haster');
     await other.close();
   });
 });

@@ -348,7 +348,9 @@ async fn load_demo_referrals(
         .await?;
         let at = now() - seed.days_ago * 86_400;
         sqlx::query(
-            "update referral set reference = $1, submitted_at = $2, changed_at = $2, status = $3
+            // Demo history: an urgent one's alert to intake went out when it came.
+            "update referral set reference = $1, submitted_at = $2, changed_at = $2, status = $3,
+                 alert_due_at = null
              where referral_id = $4",
         )
         .bind(&seed.reference)

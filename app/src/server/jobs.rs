@@ -19,15 +19,23 @@ pub enum Job {
     /// Appends a signed checkpoint of the access log (count and head) to a file
     /// outside the database and to the log.
     AccessLogCheckpoint,
+    /// Tells intake about urgent referrals whose alert is due and was not sent right
+    /// away (a failed send, or a server that stopped before it).
+    UrgentAlerts,
 }
 
 impl Job {
-    pub const ALL: [Job; 2] = [Job::PurgeExpired, Job::AccessLogCheckpoint];
+    pub const ALL: [Job; 3] = [
+        Job::PurgeExpired,
+        Job::AccessLogCheckpoint,
+        Job::UrgentAlerts,
+    ];
 
     pub fn name(self) -> &'static str {
         match self {
             Job::PurgeExpired => "purge_expired",
             Job::AccessLogCheckpoint => "access_log_checkpoint",
+            Job::UrgentAlerts => "urgent_alerts",
         }
     }
 
@@ -35,6 +43,7 @@ impl Job {
         match self {
             Job::PurgeExpired => 60 * 60,
             Job::AccessLogCheckpoint => 10 * 60,
+            Job::UrgentAlerts => 60,
         }
     }
 
@@ -42,6 +51,7 @@ impl Job {
         match self {
             Job::PurgeExpired => 10 * 60,
             Job::AccessLogCheckpoint => 5 * 60,
+            Job::UrgentAlerts => 60,
         }
     }
 }
@@ -142,6 +152,9 @@ async fn run(state: &AppState, job: Job, at: i64) -> Result<u64, String> {
                 .await
                 .map_err(|e| e.to_string())
         }
+        Job::UrgentAlerts => super::board::alerts::send_due(state, at)
+            .await
+            .map_err(|e| e.to_string()),
     }
 }
 

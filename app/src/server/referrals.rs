@@ -178,7 +178,7 @@ pub fn new_reference() -> String {
 }
 
 /// Statuses of a referral that is still open.
-const OPEN: &str = "('new', 'in_assessment', 'offered', 'active')";
+pub(crate) const OPEN: &str = "('new', 'in_assessment', 'offered', 'active')";
 
 /// Sends a referral: stores it, the answers (as the person's, with the time), links it
 /// to an earlier open referral from the same person, and closes the draft. One transaction.
@@ -248,13 +248,13 @@ pub async fn submit_in(
         "insert into referral (reference, service_id, account_id, national_id, name, details,
              source, registered_by, status, urgent, urgent_reason, duplicate_of, submitted_at,
              changed_at, municipality, format, mode, phq9_total, phq9_band, gad7_total, gad7_band,
-             lang, owner_claim_hash, owner_confirmed_at)
+             lang, owner_claim_hash, owner_confirmed_at, alert_due_at)
          values ($1, $2, $3, $4, $5, $6, $7, $8, 'new', $9, $10,
              (select referral_id from referral
               where national_id = $4 and service_id = $2 and status in {OPEN}
               order by submitted_at, referral_id limit 1),
              $11, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20,
-             case when $20 is null then $11 end)
+             case when $20 is null then $11 end, case when $9 = 1 then $11 end)
          returning referral_id, duplicate_of"
     ))
     .bind(&reference)

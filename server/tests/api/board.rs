@@ -12,9 +12,14 @@ use app::domain::referral::{
 use app::server::referrals::{self, ScoredAnswers, Submission};
 use sqlx::Row as _;
 
+use app::server::board::alerts;
+use app::server::db::now;
+use app::server::jobs::{self, Job};
+
 use crate::helpers::{TestApp, DEMO_CITIZEN, DEMO_INTAKE, DEMO_LEAD};
 use crate::on_both_backends;
-use crate::referral::fnr;
+use crate::referral::{fnr, refer, Person};
+use crate::retention::fresh_schedule;
 
 /// What a test referral is like.
 pub struct Made {
@@ -434,5 +439,95 @@ on_both_backends! {
         }
         assert!(seen.contains(&format!("data: {}", made.id)), "{seen}");
         assert!(started.elapsed() < Duration::from_secs(2));
+    }
+
+    async fn an_urgent_referral_alerts_intake_at_once_without_health_details(app: TestApp) {
+        let citizen = app.new_client();
+        let mut stream = app.signed_in(DEMO_LEAD).await.get(app.url("/board/events")).send().await.unwrap();
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        let person = Person { national_id: fnr("120388", 3), email: "hast@example.no", item_9: "2", areas: &["low_mood"] };
+        let id = refer(&app, &citizen, &person).await;
+        let mail = app.wait_for_mail_to(DEMO_INTAKE.0, 1).await;
+        assert_eq!(mail.len(), 1, "one alert to intake");
+        let alert = &mail[0];
+        assert!(alert.subject.starts_with("Hastehenvisning venter"), "{}", alert.subject);
+        assert!(alert.link_containing("/board").is_some(), "{}", alert.body);
+        let reference: String = sqlx::query("select reference from referral where referral_id = $1").bind(id).fetch_one(&app.state.db.pool).await.unwrap().try_get("reference").unwrap();
+        for detail in ["Kari", "Nordmann", &person.national_id, &reference, "PHQ", "hast@example.no"] {
+            assert!(!alert.body.contains(detail) && !alert.subject.contains(detail), "{detail} in {}", alert.body);
+        }
+        assert!(app.mail_to(DEMO_LEAD.0).is_empty(), "intake is told, not the lead");
+        // Open boards hear of the new referral at once.
+        let mut seen = String::new();
+        while !seen.contains(&format!("data: {id}")) {
+            let chunk = tokio::time::timeout(Duration::from_secs(2), stream.chunk()).await.expect("the new referral within 2 s").unwrap().unwrap();
+            seen.push_str(&String::from_utf8_lossy(&chunk));
+        }
+        // Sent once: nothing is left for the sweep.
+        assert_eq!(alerts::send_due(&app.state, now() + 3600).await.unwrap(), 0);
+        assert_eq!(app.mail_to(DEMO_INTAKE.0).len(), 1);
+
+        // A referral without a risk answer alerts nobody.
+        let calm = Person { national_id: fnr("120388", 4), email: "rolig@example.no", item_9: "0", areas: &["sleep"] };
+        refer(&app, &app.new_client(), &calm).await;
+        assert_eq!(alerts::send_due(&app.state, now() + 3600).await.unwrap(), 0);
+        assert_eq!(app.mail_to(DEMO_INTAKE.0).len(), 1);
+    }
+
+    async fn an_alert_not_sent_at_once_goes_with_the_next_sweep_and_only_once(app: TestApp) {
+        fresh_schedule(&app).await;
+        // Stored without the immediate pass, as if the server stopped right after.
+        let made = referral_in(&app, 1, "Una Haster", "9901", 1, 3).await;
+        let at = now();
+        // Another pass holds it: this one leaves it alone until the lease ends.
+        app.execute(&format!("update referral set alert_due_at = {} where referral_id = {}", at + 60, made.id)).await;
+        assert_eq!(alerts::send_due(&app.state, at).await.unwrap(), 0);
+        assert!(app.mail_to(DEMO_INTAKE.0).is_empty());
+        let ran = jobs::run_due(&app.state, at + 61).await.unwrap();
+        assert!(ran.contains(&(Job::UrgentAlerts, Ok(1))), "{ran:?}");
+        assert_eq!(app.mail_to(DEMO_INTAKE.0).len(), 1);
+        // Two passes at once send it once.
+        let second = referral_in(&app, 1, "Ola Haster", "9901", 1, 1).await;
+        let (a, b) = tokio::join!(alerts::send_due(&app.state, at + 62), alerts::send_due(&app.state, at + 62));
+        assert_eq!(a.unwrap() + b.unwrap(), 1);
+        assert_eq!(app.mail_to(DEMO_INTAKE.0).len(), 2);
+        let due: Option<i64> = sqlx::query("select alert_due_at from referral where referral_id = $1").bind(second.id).fetch_one(&app.state.db.pool).await.unwrap().try_get("alert_due_at").unwrap();
+        assert_eq!(due, None);
+    }
+
+    async fn the_board_shows_how_long_an_urgent_referral_has_waited_unopened(app: TestApp) {
+        let intake = app.signed_in(DEMO_INTAKE).await;
+        let lead = app.signed_in(DEMO_LEAD).await;
+        // The demo's own referrals have been seen to.
+        app.execute("insert into referral_event (referral_id, at, kind) select referral_id, submitted_at, 'opened' from referral").await;
+        let calm = referral_in(&app, 1, "Rolig Person", "9901", 1, 0).await;
+        let made = referral_in(&app, 1, "Una Haster", "9901", 1, 2).await;
+        app.execute(&format!("update referral set submitted_at = submitted_at - 14 * 60 where referral_id = {}", made.id)).await;
+        let all = board(&app, &lead, &[]).await;
+        let cards = column(&all, "new")["cards"].as_array().unwrap();
+        let urgent = cards.iter().find(|c| c["reference"] == made.reference.as_str()).unwrap();
+        assert_eq!(urgent["unopened"], "Uåpnet i 14 min");
+        let calm_card = cards.iter().find(|c| c["reference"] == calm.reference.as_str()).unwrap();
+        assert!(calm_card["unopened"].is_null());
+        assert_eq!(all["urgent_alert"], "En hastehenvisning venter uåpnet (14 min).");
+        // The board page says it too, above the columns and in the tab's title.
+        let page = app.get_with(&lead, "/board").await.text().await.unwrap();
+        assert!(page.contains("En hastehenvisning venter uåpnet (14 min)."), "{page}");
+        assert!(page.contains("<title>⚠ Inntakstavle"), "the title marks it");
+
+        let mut stream = lead.get(app.url("/board/events")).send().await.unwrap();
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        app.call(&intake, "/api/board/open", &[("reference", &made.reference)]).await;
+        // Every open board hears that it has been opened.
+        let mut seen = String::new();
+        while !seen.contains(&format!("data: {}", made.id)) {
+            let chunk = tokio::time::timeout(Duration::from_secs(2), stream.chunk()).await.expect("a change within 2 s").unwrap().unwrap();
+            seen.push_str(&String::from_utf8_lossy(&chunk));
+        }
+        let after = board(&app, &lead, &[]).await;
+        assert!(after["urgent_alert"].is_null(), "{}", after["urgent_alert"]);
+        let urgent = column(&after, "new")["cards"].as_array().unwrap().iter().find(|c| c["reference"] == made.reference.as_str()).unwrap().clone();
+        assert!(urgent["unopened"].is_null());
+        assert!(urgent["urgent"].as_str().unwrap().contains("PHQ-9"), "still urgent");
     }
 }

@@ -305,6 +305,7 @@ pub async fn board(mut query: BoardQuery) -> Result<BoardView, AppError> {
         is_lead: who.may(Kind::OverrideClaim),
         search: query.q.clone().unwrap_or_default(),
         updated: format_oslo(at),
+        urgent_alert: views::urgent_alert(&data.unopened_urgent, at, lang),
     })
 }
 
@@ -320,7 +321,7 @@ pub async fn open(reference: String) -> Result<ReferralView, AppError> {
         AccessAction::Viewed,
     )
     .await?;
-    actions::record_opened(&mut audited, referral_id, who.account_id).await?;
+    let first_opening = actions::record_opened(&mut audited, referral_id, who.account_id).await?;
     let lang = detect_lang();
     let t = texts(lang);
     let at = now();
@@ -330,6 +331,10 @@ pub async fn open(reference: String) -> Result<ReferralView, AppError> {
     let responses = detail::responses(&mut audited, &grant, referral_id).await?;
     let events = detail::timeline(&mut audited, &grant, referral_id).await?;
     audited.commit().await?;
+    if first_opening && detail.card.urgent {
+        // Every board stops showing it as waiting unopened.
+        actions::announce(&state.db, who.service_id, referral_id).await;
+    }
     let card = views::card(&state.instruments, &detail.card, who.account_id, at, lang);
     let mut timeline = vec![EventView {
         when: format_oslo(detail.card.submitted_at),

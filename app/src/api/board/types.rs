@@ -41,6 +41,8 @@ pub struct BoardView {
     pub search: String,
     /// When it was read, in Norwegian time.
     pub updated: String,
+    /// "2 urgent referrals are waiting unopened, the oldest for 14 min", when any are.
+    pub urgent_alert: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -62,6 +64,8 @@ pub struct CardView {
     pub state: String,
     /// "Urgent" with its reason, in words.
     pub urgent: Option<String>,
+    /// "Unopened for 14 min", while an urgent one waits for someone to open it.
+    pub unopened: Option<String>,
     pub phq9: String,
     pub gad7: String,
     pub preferences: String,

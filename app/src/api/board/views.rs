@@ -107,6 +107,10 @@ pub fn card(instruments: &Instruments, row: &CardRow, me: i64, now: i64, lang: L
         urgent: row
             .urgent
             .then(|| urgent_reason(instruments, row.urgent_reason.as_deref(), lang)),
+        unopened: row.unopened.then(|| {
+            b.unopened
+                .replace("{time}", &b.duration(now - row.submitted_at))
+        }),
         phq9: score_line(instruments, "phq9", &row.phq9, lang),
         gad7: score_line(instruments, "gad7", &row.gad7, lang),
         preferences: format!("{} · {}", b.format(format), b.mode(mode)),
@@ -127,6 +131,19 @@ pub fn card(instruments: &Instruments, row: &CardRow, me: i64, now: i64, lang: L
             .map(|s| (s.key(), b.state(s)))
             .collect(),
     }
+}
+
+/// The board's alert while urgent referrals wait for someone to open them.
+pub fn urgent_alert(unopened_since: &[i64], now: i64, lang: Lang) -> Option<String> {
+    let b = texts(lang).board;
+    let oldest = b.duration(now - unopened_since.iter().min()?);
+    Some(match unopened_since.len() {
+        1 => b.urgent_waiting_one.replace("{time}", &oldest),
+        n => b
+            .urgent_waiting_many
+            .replace("{n}", &n.to_string())
+            .replace("{time}", &oldest),
+    })
 }
 
 /// The answers to one instrument, item by item, with risk answers marked.

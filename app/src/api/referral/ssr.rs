@@ -749,6 +749,11 @@ pub async fn submit(slug: String, early: bool) -> Result<(), AppError> {
             submitted
         }
     };
+    // Open boards show it at once; an urgent one alerts intake by email too.
+    crate::server::board::actions::announce(&state.db, service.id, submitted.referral_id).await;
+    if submitted.urgent {
+        crate::server::board::alerts::send_soon(&state);
+    }
     // The receipt carries no health details: only the reference and how to follow it.
     let t = texts(detect_lang());
     let public_url = &state.site.public_url;

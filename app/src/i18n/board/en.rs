@@ -154,4 +154,12 @@ pub static EN: BoardTexts = BoardTexts {
     your_decision: "Decision {date}: {decision}",
     mail_decision_subject: "News about your referral",
     mail_decision_body: "There is news about your referral with reference {reference}. Log in to read it:",
+    mail_urgent_subject: "An urgent referral is waiting on the board",
+    mail_urgent_body: "An urgent referral to {service} is waiting on the board. Open the board:",
+    mail_urgent_no_details: "On purpose, this email says nothing about the person.",
+    unopened: "Unopened for {time}",
+    urgent_waiting_one: "An urgent referral is waiting unopened ({time}).",
+    urgent_waiting_many: "{n} urgent referrals are waiting unopened, the oldest for {time}.",
+    minutes: "{n} min",
+    hours_minutes: "{h} h {m} min",
 };

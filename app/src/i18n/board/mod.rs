@@ -162,6 +162,19 @@ pub struct BoardTexts {
     pub your_decision: &'static str,
     pub mail_decision_subject: &'static str,
     pub mail_decision_body: &'static str,
+    pub mail_urgent_subject: &'static str,
+    pub mail_urgent_body: &'static str,
+    pub mail_urgent_no_details: &'static str,
+    /// On an urgent card nobody has opened: "Unopened for {time}".
+    pub unopened: &'static str,
+    /// The board's alert: one urgent referral waits unopened, for {time}.
+    pub urgent_waiting_one: &'static str,
+    /// The board's alert: {n} wait unopened, the oldest for {time}.
+    pub urgent_waiting_many: &'static str,
+    /// "{n} min"
+    pub minutes: &'static str,
+    /// "{h} h {m} min"
+    pub hours_minutes: &'static str,
 }
 
 use crate::domain::board::{Decision, Outcome, State};
@@ -242,6 +255,20 @@ impl BoardTexts {
         }
     }
 
+    /// "12 min", "3 h 5 min", then days: how long something has waited.
+    pub fn duration(&self, seconds: i64) -> String {
+        let minutes = seconds.max(0) / 60;
+        if minutes < 60 {
+            self.minutes.replace("{n}", &minutes.to_string())
+        } else if minutes < 24 * 60 {
+            self.hours_minutes
+                .replace("{h}", &(minutes / 60).to_string())
+                .replace("{m}", &(minutes % 60).to_string())
+        } else {
+            self.days(minutes / (24 * 60))
+        }
+    }
+
     /// What the person sees as their referral's state.
     pub fn citizen_status(&self, state: State) -> &'static str {
         match state {
@@ -270,5 +297,15 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn durations_read_in_minutes_then_hours_then_days() {
+        assert_eq!(NB.duration(59), "0 min");
+        assert_eq!(NB.duration(14 * 60 + 5), "14 min");
+        assert_eq!(NB.duration(3 * 3600 + 5 * 60), "3 t 5 min");
+        assert_eq!(EN.duration(3 * 3600 + 5 * 60), "3 h 5 min");
+        assert_eq!(NB.duration(2 * 86400 + 3600), NB.days(2));
+        assert_eq!(NB.duration(-30), "0 min");
     }
 }

@@ -154,4 +154,12 @@ pub static NB: BoardTexts = BoardTexts {
     your_decision: "Beslutning {date}: {decision}",
     mail_decision_subject: "Nytt om henvisningen din",
     mail_decision_body: "Det er nytt om henvisningen din med referanse {reference}. Logg inn for å lese det:",
+    mail_urgent_subject: "Hastehenvisning venter på tavla",
+    mail_urgent_body: "En hastehenvisning til {service} venter på tavla. Åpne tavla:",
+    mail_urgent_no_details: "Denne e-posten sier med vilje ingenting om personen.",
+    unopened: "Uåpnet i {time}",
+    urgent_waiting_one: "En hastehenvisning venter uåpnet ({time}).",
+    urgent_waiting_many: "{n} hastehenvisninger venter uåpnet, den eldste i {time}.",
+    minutes: "{n} min",
+    hours_minutes: "{h} t {m} min",
 };

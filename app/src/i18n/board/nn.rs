@@ -154,4 +154,12 @@ pub static NN: BoardTexts = BoardTexts {
     your_decision: "Avgjerd {date}: {decision}",
     mail_decision_subject: "Nytt om tilvisinga di",
     mail_decision_body: "Det er nytt om tilvisinga di med referanse {reference}. Logg inn for å lese det:",
+    mail_urgent_subject: "Hastetilvising ventar på tavla",
+    mail_urgent_body: "Ei hastetilvising til {service} ventar på tavla. Opne tavla:",
+    mail_urgent_no_details: "Denne e-posten seier med vilje ingenting om personen.",
+    unopened: "Uopna i {time}",
+    urgent_waiting_one: "Ei hastetilvising ventar uopna ({time}).",
+    urgent_waiting_many: "{n} hastetilvisingar ventar uopna, den eldste i {time}.",
+    minutes: "{n} min",
+    hours_minutes: "{h} t {m} min",
 };

@@ -119,6 +119,7 @@ pub fn card_view(
                 <span class="reference">{card.reference.clone()}</span>
             </h3>
             {card.urgent.clone().map(|u| view! { <p class="urgent-flag"><span aria-hidden="true">"⚠ "</span>{u}</p> })}
+            {card.unopened.clone().map(|u| view! { <p class="unopened">{u}</p> })}
             <p class="facts-line">{facts.join(" · ")}</p>
             <p class="scores">{card.phq9.clone()}<br/>{card.gad7.clone()}</p>
             <p class="facts-line">{card.preferences.clone()} " · " {t.board.source} ": " {card.source.clone()}</p>

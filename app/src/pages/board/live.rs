@@ -6,7 +6,12 @@ use leptos::prelude::*;
 
 /// The ids of the elements whose contents a change replaces: the figures, the time of
 /// the last update and the columns (not the filters, which may be half filled in).
-pub const LIVE_REGIONS: [&str; 3] = ["board-stats", "board-updated", "board-columns"];
+pub const LIVE_REGIONS: [&str; 4] = [
+    "board-alert",
+    "board-stats",
+    "board-updated",
+    "board-columns",
+];
 
 /// An island with nothing to show: it listens for changes while the board is open.
 #[island]
@@ -62,6 +67,8 @@ async fn redraw() -> Result<(), wasm_bindgen::JsValue> {
         .active_element()
         .map(|e| e.id())
         .filter(|id| !id.is_empty());
+    // The tab's title says when urgent referrals wait, for a board open in the background.
+    document.set_title(&fresh.title());
     for id in LIVE_REGIONS {
         if let (Some(new), Some(shown)) =
             (fresh.get_element_by_id(id), document.get_element_by_id(id))

@@ -167,18 +167,29 @@ fn board_view(
         })
         .cloned()
         .collect::<Vec<_>>();
+    let title = match &view.urgent_alert {
+        Some(_) => format!("⚠ {} – {}", b.title, t.product_name),
+        None => format!("{} – {}", b.title, t.product_name),
+    };
     view! {
-        <section class="board-stats" id=LIVE_REGIONS[0] aria-label=b.stats_label>
+        <Title text=title/>
+        // Always there, so a screen reader announces what a live update puts in it.
+        <div id=LIVE_REGIONS[0] role="status">
+            {view.urgent_alert.clone().map(|alert| view! {
+                <p class="urgent-alert"><span aria-hidden="true">"⚠ "</span>{alert}</p>
+            })}
+        </div>
+        <section class="board-stats" id=LIVE_REGIONS[1] aria-label=b.stats_label>
             <p><strong class="stat">{view.waiting}</strong> " " {b.stat_waiting}</p>
             <p>{b.stat_median} ": " <strong class="stat">{view.median_days.clone().unwrap_or_else(|| "–".into())}</strong></p>
             <p>{b.stat_longest} ": " <strong class="stat">{view.longest_days.clone().unwrap_or_else(|| "–".into())}</strong></p>
         </section>
         {filters(t, view.clone(), query.clone(), filter)}
-        <p class="live-note" id=LIVE_REGIONS[1]>
+        <p class="live-note" id=LIVE_REGIONS[2]>
             {b.live} " " {b.updated.replace("{time}", &view.updated)} ". "
             <a href="" rel="external">{b.refresh}</a>
         </p>
-        <div class="board" id=LIVE_REGIONS[2]>
+        <div class="board" id=LIVE_REGIONS[3]>
             {columns
                 .into_iter()
                 .map(|column| {

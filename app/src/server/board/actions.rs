@@ -489,28 +489,29 @@ pub async fn is_shared_with(db: &Db, referral_id: i64, guest: i64) -> Result<boo
 }
 
 /// Puts "opened by" on the timeline, once per person per half hour, in the
-/// transaction that logs the opening.
+/// transaction that logs the opening. True when nobody had opened it before (an
+/// urgent one stops waiting "unopened" on every board).
 pub async fn record_opened(
     audited: &mut Audited,
     referral_id: i64,
     me: i64,
-) -> Result<(), sqlx::Error> {
+) -> Result<bool, sqlx::Error> {
     let tx = audited.change();
     let at = now();
-    let recent = sqlx::query(
-        "select 1 as one from referral_event
-         where referral_id = $1 and actor_account_id = $2 and kind = 'opened' and at > $3 limit 1",
+    let last = sqlx::query(
+        "select max(case when actor_account_id = $2 then at end) as mine, count(*) as n
+         from referral_event where referral_id = $1 and kind = 'opened'",
     )
     .bind(referral_id)
     .bind(me)
-    .bind(at - CLAIM_LAPSE_SECONDS)
-    .fetch_optional(&mut *tx)
-    .await?
-    .is_some();
-    if !recent {
+    .fetch_one(&mut *tx)
+    .await?;
+    let mine: Option<i64> = last.try_get("mine")?;
+    let first = last.try_get::<i64, _>("n")? == 0;
+    if mine.is_none_or(|mine| mine <= at - CLAIM_LAPSE_SECONDS) {
         record(&mut *tx, referral_id, Some(me), at, Event::new("opened")).await?;
     }
-    Ok(())
+    Ok(first)
 }
 
 /// Records that the person was sent a message about their referral.

@@ -7,6 +7,7 @@ use crate::domain::board::rules::days_between;
 use crate::domain::board::state::COLUMNS;
 use crate::domain::board::{State, WaitStats, CLAIM_LAPSE_SECONDS};
 use crate::domain::referral::{Format, Mode};
+use crate::server::referrals::OPEN;
 use crate::server::Db;
 
 /// At most this many cards per column; the count says how many there are.
@@ -46,6 +47,8 @@ pub struct CardRow {
     pub submitted_at: i64,
     /// The live claim: who holds it.
     pub claimed_by: Option<(i64, String)>,
+    /// Urgent, and nobody has opened it yet.
+    pub unopened: bool,
 }
 
 pub struct ColumnRows {
@@ -57,7 +60,18 @@ pub struct ColumnRows {
 pub struct BoardData {
     pub columns: Vec<ColumnRows>,
     pub stats: WaitStats,
+    /// When each open urgent referral nobody has opened yet was sent, oldest first.
+    pub unopened_urgent: Vec<i64>,
 }
+
+/// True for an urgent referral `r` that no one has opened yet.
+macro_rules! unopened_urgent {
+    () => {
+        "r.urgent = 1 and not exists (select 1 from referral_event e
+             where e.referral_id = r.referral_id and e.kind = 'opened')"
+    };
+}
+const UNOPENED_URGENT: &str = unopened_urgent!();
 
 enum Arg {
     Int(i64),
@@ -150,11 +164,15 @@ impl Where {
 }
 
 /// What [`card`] reads, and where from; an opened referral selects more on top.
-pub(crate) const CARD_COLUMNS: &str =
+pub(crate) const CARD_COLUMNS: &str = concat!(
     "r.referral_id, r.reference, r.name, r.national_id, m.name as municipality_name,
         r.status, r.outcome, r.urgent, r.urgent_reason, d.reference as duplicate_reference,
         r.source, r.format, r.mode, r.phq9_total, r.phq9_band, r.gad7_total, r.gad7_band,
-        r.submitted_at, r.claimed_by, r.claimed_at, a.display_name as claimed_name";
+        r.submitted_at, r.claimed_by, r.claimed_at, a.display_name as claimed_name,
+        case when ",
+    unopened_urgent!(),
+    " then 1 else 0 end as unopened"
+);
 pub(crate) const CARD_FROM: &str = "from referral r
      left join municipality m on m.number = r.municipality
      left join referral d on d.referral_id = r.duplicate_of
@@ -195,6 +213,7 @@ pub(crate) fn card(r: &sqlx::any::AnyRow, now: i64) -> Result<CardRow, sqlx::Err
         gad7: score("gad7_total", "gad7_band")?,
         submitted_at: r.try_get("submitted_at")?,
         claimed_by,
+        unopened: r.try_get::<i64, _>("unopened")? != 0 && state.is_open(),
     })
 }
 
@@ -266,8 +285,20 @@ pub async fn load(
             .map(|at| days_between(at, now))
     })
     .collect::<Result<_, _>>()?;
+    let unopened_urgent = sqlx::query(&format!(
+        "select r.submitted_at from referral r
+         where r.service_id = $1 and r.status in {OPEN} and {UNOPENED_URGENT}
+         order by r.submitted_at"
+    ))
+    .bind(service_id)
+    .fetch_all(&db.pool)
+    .await?
+    .iter()
+    .map(|r| r.try_get::<i64, _>("submitted_at"))
+    .collect::<Result<_, _>>()?;
     Ok(BoardData {
         columns,
         stats: WaitStats::from_days(waiting),
+        unopened_urgent,
     })
 }

@@ -2,6 +2,7 @@
 //! (claims, moves, decisions, notes, sharing), and a referral opened in full.
 
 pub mod actions;
+pub mod alerts;
 pub mod columns;
 pub mod detail;
 pub mod events;
