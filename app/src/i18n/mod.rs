@@ -109,9 +109,15 @@ pub struct Texts {
     pub access_log_empty: &'static str,
     pub col_when: &'static str,
     pub col_who: &'static str,
-    pub col_role: &'static str,
-    pub col_service: &'static str,
     pub col_what: &'static str,
+    pub col_why: &'static str,
+    /// "{n} times", after a repeated access.
+    pub times: &'static str,
+    pub purpose_triage: &'static str,
+    pub purpose_joint_assessment: &'static str,
+    pub purpose_treatment: &'static str,
+    pub purpose_export: &'static str,
+    pub purpose_account_support: &'static str,
     pub data_account: &'static str,
     pub data_contact_details: &'static str,
     pub data_referral: &'static str,
@@ -261,6 +267,18 @@ pub fn data_kind_label(t: &'static Texts, kind: crate::domain::access::DataKind)
         DataKind::Referral => t.data_referral,
         DataKind::QuestionnaireAnswers => t.data_questionnaire_answers,
         DataKind::Notes => t.data_notes,
+    }
+}
+
+/// Why it was done, in words.
+pub fn purpose_label(t: &'static Texts, purpose: crate::domain::access::Purpose) -> &'static str {
+    use crate::domain::access::Purpose;
+    match purpose {
+        Purpose::Triage => t.purpose_triage,
+        Purpose::JointAssessment => t.purpose_joint_assessment,
+        Purpose::Treatment => t.purpose_treatment,
+        Purpose::Export => t.purpose_export,
+        Purpose::AccountSupport => t.purpose_account_support,
     }
 }
 

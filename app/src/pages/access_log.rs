@@ -9,7 +9,7 @@ use crate::api::access_log::my_access_log;
 use crate::api::access_log::types::AccessEntryView;
 use crate::domain::clock::format_oslo;
 use crate::error::AppError;
-use crate::i18n::{action_label, data_kind_label, role_label, use_texts, Texts};
+use crate::i18n::{action_label, data_kind_label, purpose_label, role_label, use_texts, Texts};
 
 #[component]
 pub fn AccessLogPage() -> impl IntoView {
@@ -33,36 +33,61 @@ pub fn AccessLogPage() -> impl IntoView {
     }
 }
 
+/// "02.12.2026 10:05", or "02.12.2026 10:05–10:40" for a repeated access.
+fn when(entry: &AccessEntryView) -> String {
+    let last = format_oslo(entry.at);
+    if entry.count == 1 {
+        return last;
+    }
+    let first = format_oslo(entry.first_at);
+    match (first.split_once(' '), last.split_once(' ')) {
+        (Some((day, _)), Some((same_day, time))) if day == same_day => format!("{first}–{time}"),
+        _ => format!("{first} – {last}"),
+    }
+}
+
+/// Four columns; on a phone each entry is a block with the column names beside the values.
 fn entry_table(t: &'static Texts, entries: Vec<AccessEntryView>) -> impl IntoView {
     view! {
         <div class="table-scroll" role="region" aria-labelledby="access-log-caption" tabindex="0">
-            <table class="entries">
+            <table class="entries stacked">
                 <caption id="access-log-caption">{t.access_log_title}</caption>
                 <thead>
                     <tr>
                         <th scope="col">{t.col_when}</th>
                         <th scope="col">{t.col_who}</th>
-                        <th scope="col">{t.col_role}</th>
-                        <th scope="col">{t.col_service}</th>
                         <th scope="col">{t.col_what}</th>
+                        <th scope="col">{t.col_why}</th>
                     </tr>
                 </thead>
                 <tbody>
                     {entries
                         .into_iter()
                         .map(|e| {
-                            let what = format!(
+                            let mut what = format!(
                                 "{} {}",
                                 e.action.map(|a| action_label(t, a)).unwrap_or("–"),
                                 e.data_kind.map(|d| data_kind_label(t, d)).unwrap_or(""),
                             );
+                            if e.count > 1 {
+                                what = format!("{what} ({})", t.times.replace("{n}", &e.count.to_string()));
+                            }
+                            let role_and_service = [
+                                e.role.map(|r| role_label(t, r).to_owned()),
+                                e.service.clone(),
+                            ]
+                            .into_iter()
+                            .flatten()
+                            .collect::<Vec<_>>()
+                            .join(" · ");
                             view! {
                                 <tr>
-                                    <td>{format_oslo(e.at)}</td>
-                                    <td>{e.staff_name}</td>
-                                    <td>{e.role.map(|r| role_label(t, r)).unwrap_or("–")}</td>
-                                    <td>{e.service.unwrap_or_default()}</td>
-                                    <td>{what}</td>
+                                    <td data-label=t.col_when>{when(&e)}</td>
+                                    <td data-label=t.col_who>
+                                        <div>{e.staff_name}<span class="role-line">{role_and_service}</span></div>
+                                    </td>
+                                    <td data-label=t.col_what>{what}</td>
+                                    <td data-label=t.col_why>{purpose_label(t, e.purpose)}</td>
                                 </tr>
                             }
                         })

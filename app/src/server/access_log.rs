@@ -501,6 +501,9 @@ pub async fn verify_chain(db: &Db) -> Result<ChainReport, sqlx::Error> {
 #[derive(Clone, Debug)]
 pub struct EntryAboutMe {
     pub at: i64,
+    pub actor_account_id: i64,
+    /// Which record: its kind and id ("referral", "RPH-…").
+    pub record: (String, String),
     pub staff_name: String,
     pub role: String,
     pub service: Option<String>,
@@ -514,7 +517,8 @@ pub async fn entries_about(
     subject_account_id: i64,
 ) -> Result<Vec<EntryAboutMe>, sqlx::Error> {
     let rows = sqlx::query(
-        "select l.at, a.display_name, l.actor_role, s.name as service, l.data_kind, l.action
+        "select l.at, l.actor_account_id, l.record_kind, l.record_id, a.display_name,
+             l.actor_role, s.name as service, l.data_kind, l.action
          from access_log l
          join account a on a.account_id = l.actor_account_id
          left join service s on s.service_id = l.service_id
@@ -528,6 +532,8 @@ pub async fn entries_about(
         .map(|row| {
             Ok(EntryAboutMe {
                 at: row.try_get("at")?,
+                actor_account_id: row.try_get("actor_account_id")?,
+                record: (row.try_get("record_kind")?, row.try_get("record_id")?),
                 staff_name: row.try_get("display_name")?,
                 role: row.try_get("actor_role")?,
                 service: row.try_get("service")?,

@@ -333,6 +333,21 @@ on_both_backends! {
         assert!(html.contains("Leste svar på spørreskjema"), "{html}");
         assert!(html.contains("Rask psykisk helsehjelp, Demo kommune"), "{html}");
         assert!(!html.contains("notater"), "another person's entry leaked: {html}");
+        assert!(html.contains("Vurdere henvisningen din og hva du kan få tilbud om"), "the purpose: {html}");
+    }
+
+    async fn repeated_reads_of_one_record_are_one_line_that_says_how_many(app: TestApp) {
+        let kari = id_of(&app, "innbygger@demo.example").await;
+        for _ in 0..10 {
+            intake_reads(&app, kari, DataKind::Referral).await;
+        }
+        intake_reads(&app, kari, DataKind::QuestionnaireAnswers).await;
+        app.post_form("/api/auth/login", "/login", &[("email", "innbygger@demo.example"), ("password", "demo-passord-innbygger")])
+            .await;
+        let html = app.get("/account/access-log").await.text().await.unwrap();
+        assert_eq!(html.matches("<tr>").count(), 1 + 2, "a heading row and two lines: {html}");
+        assert!(html.contains("Leste henvisningen din (10 ganger)"), "{html}");
+        assert!(html.contains("Leste svar på spørreskjema<"), "{html}");
     }
 }
 
