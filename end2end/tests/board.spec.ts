@@ -1,6 +1,6 @@
 import { test, expect, waitForHydration } from './fixtures';
 import { INTAKE, LEAD, referWithRiskAnswer, staffLogIn } from './board';
-import { mailTo } from './mail';
+import { linkIn, mailTo } from './mail';
 import { personFor } from './referral';
 
 test.describe('triage board', () => {
@@ -70,6 +70,21 @@ test.describe('triage board', () => {
     await expect(decided).not.toContainText('Flytt henvisningen');
     await expect(page.getByRole('definition').filter({ hasText: 'Tilbud gitt' })).toBeVisible();
     await expect(page.getByText('E-post sendt til personen')).toBeVisible();
+
+    // The person learns what happens next, when, and whom to call.
+    const receipt = mailTo(person.email).find((m) => m.body.includes('/referral/follow'));
+    const own = await browser.newContext({ javaScriptEnabled: hydrated, locale: 'nb-NO', ...(testInfo.project.use.isMobile ? { viewport: { width: 412, height: 839 }, isMobile: true } : {}) });
+    const mine = await own.newPage();
+    await mine.goto(linkIn(receipt!, '/referral/follow'));
+    await mine.getByLabel('Velg et passord').fill('et langt og godt passord');
+    await mine.getByRole('button', { name: 'Ta kontoen i bruk' }).click();
+    await expect(mine).toHaveURL(/\/account$/);
+    await mine.getByRole('link', { name: `Se henvisningen ${reference}` }).click();
+    const next = mine.getByRole('region', { name: 'Hva skjer nå' });
+    await expect(next).toContainText('Du får tilbud om et gruppekurs');
+    await expect(next).toContainText('hverdager kl. 08.00–15.30');
+    await expect(next.getByRole('link', { name: '12 34 56 78' })).toHaveAttribute('href', 'tel:+4712345678');
+    await own.close();
   });
 
   test('a change on one open board appears on another within two seconds', async ({ page, browser, hydrated }, testInfo) => {

@@ -67,6 +67,13 @@ pub struct ServiceSeed {
     pub slug: String,
     pub name: String,
     pub municipalities: Vec<String>,
+    /// The phone people call, and the weekday hours it answers ("08:00", "15:30").
+    #[serde(default)]
+    pub phone: Option<String>,
+    #[serde(default)]
+    pub phone_opens: Option<String>,
+    #[serde(default)]
+    pub phone_closes: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -121,13 +128,19 @@ pub async fn load_demo(db: &Db, instruments: &Instruments) -> anyhow::Result<Vec
     }
     for s in &data.service {
         let service_id: i64 = sqlx::query(
-            "insert into service (slug, name, created_at, updated_at) values ($1, $2, $3, $3)
-             on conflict (slug) do update set name = excluded.name
+            "insert into service (slug, name, created_at, updated_at, phone, phone_opens,
+                 phone_closes)
+             values ($1, $2, $3, $3, $4, $5, $6)
+             on conflict (slug) do update set name = excluded.name, phone = excluded.phone,
+                 phone_opens = excluded.phone_opens, phone_closes = excluded.phone_closes
              returning service_id",
         )
         .bind(&s.slug)
         .bind(&s.name)
         .bind(t)
+        .bind(&s.phone)
+        .bind(&s.phone_opens)
+        .bind(&s.phone_closes)
         .fetch_one(&mut *tx)
         .await?
         .try_get("service_id")?;

@@ -112,6 +112,7 @@ fn my_referrals_view(t: &'static Texts, list: Result<Vec<MyReferral>, AppError>)
                             <strong>{m.reference.clone()}</strong> " – " {m.service_name} <br/>
                             {r.sent_on} " " {m.sent} ". " {m.status}
                             {m.decision.map(|d| view! { <br/> {d} })}
+                            <br/> {m.next}
                             <br/>
                             <a href=format!("/account/referrals/{}", m.reference)>
                                 {r.my_referral_open}

@@ -36,6 +36,16 @@ pub fn MyReferralPage() -> impl IntoView {
     }
 }
 
+/// The sentence with the number as a link that calls it.
+fn call_us(phone: &str, text: &str) -> impl IntoView {
+    let (before, after) = text.split_once(phone).unwrap_or((text, ""));
+    let digits: String = phone.chars().filter(char::is_ascii_digit).collect();
+    let number = (!after.is_empty() || text.ends_with(phone)).then(|| {
+        view! { <a href=format!("tel:+47{digits}") class="phone">{phone.to_owned()}</a> }
+    });
+    view! { <p>{before.to_owned()} {number} {after.to_owned()}</p> }
+}
+
 fn referral_view(t: &'static Texts, referral: MyReferral) -> impl IntoView {
     let r = t.referral;
     let withdraw = ServerAction::<WithdrawReferral>::new();
@@ -75,6 +85,12 @@ fn referral_view(t: &'static Texts, referral: MyReferral) -> impl IntoView {
             <dd>{referral.status}</dd>
             {referral.decision.map(|d| view! { <dt>{r.my_referral_decision}</dt> <dd>{d}</dd> })}
         </dl>
+        <section class="next-steps" aria-labelledby="next-heading">
+            <h2 id="next-heading">{r.next_heading}</h2>
+            <p>{referral.next}</p>
+            {referral.contact.map(|(phone, text)| call_us(&phone, &text))}
+            <p>{r.contact_urgent}</p>
+        </section>
         {form}
         <p><a href="/account">{r.my_referral_back}</a></p>
     }

@@ -344,6 +344,9 @@ pub struct ReferralSummary {
     pub duplicate_of: Option<i64>,
     pub source: String,
     pub submitted_at: i64,
+    /// The service's phone and the weekday hours it answers, when it has them.
+    pub service_phone: Option<String>,
+    pub phone_hours: Option<(String, String)>,
 }
 
 fn summary(r: &sqlx::any::AnyRow) -> Result<ReferralSummary, sqlx::Error> {
@@ -357,12 +360,17 @@ fn summary(r: &sqlx::any::AnyRow) -> Result<ReferralSummary, sqlx::Error> {
         duplicate_of: r.try_get("duplicate_of")?,
         source: r.try_get("source")?,
         submitted_at: r.try_get("submitted_at")?,
+        service_phone: r.try_get("phone")?,
+        phone_hours: match (r.try_get("phone_opens")?, r.try_get("phone_closes")?) {
+            (Some(opens), Some(closes)) => Some((opens, closes)),
+            _ => None,
+        },
     })
 }
 
 const SUMMARY: &str =
     "select r.referral_id, r.reference, s.name as service_name, r.status, r.outcome, r.urgent,
-        r.duplicate_of, r.source, r.submitted_at
+        r.duplicate_of, r.source, r.submitted_at, s.phone, s.phone_opens, s.phone_closes
      from referral r join service s on s.service_id = r.service_id";
 
 pub async fn by_id(db: &Db, referral_id: i64) -> Result<Option<ReferralSummary>, sqlx::Error> {

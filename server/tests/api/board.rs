@@ -283,6 +283,23 @@ on_both_backends! {
         assert_eq!(entry["status"], "Du har fått et tilbud");
         assert!(entry["decision"].as_str().unwrap().contains("Individuelle samtaler"), "{entry}");
         assert!(!entry.to_string().contains("Passer best alene"), "the reason stays internal");
+        // What happens next, when, and whom to call.
+        assert_eq!(entry["next"], "Du får samtaler med en behandler. Vi tar kontakt innen to uker for å avtale den første timen.");
+        let page = app.get_with(&citizen, &format!("/account/referrals/{}", made.reference)).await.text().await.unwrap();
+        assert!(page.contains("Hva skjer nå"), "{page}");
+        assert!(page.contains("innen to uker for å avtale den første timen"), "{page}");
+        assert!(page.contains(r#"<a href="tel:+4712345678" class="phone">12 34 56 78</a>, hverdager kl. 08.00–15.30."#), "{page}");
+        assert!(page.contains("116 117"), "{page}");
+
+        // Before a decision the person is told what happens meanwhile; a service without
+        // a phone gives no number.
+        let waiting = referral_in(&app, 1, "Kari Nordmann", "9901", 2, 0).await;
+        app.execute(&format!("update referral set account_id = (select account_id from account where email = 'innbygger@demo.example') where referral_id = {}", waiting.id)).await;
+        app.execute("update service set phone = null where service_id = 1").await;
+        let mine: serde_json::Value = app.call(&citizen, "/api/referral/mine", &[]).await.json().await.unwrap();
+        let entry = mine.as_array().unwrap().iter().find(|m| m["reference"] == waiting.reference.as_str()).unwrap();
+        assert!(entry["next"].as_str().unwrap().starts_with("Vi leser henvisningen din"), "{entry}");
+        assert!(entry["contact"].is_null(), "{entry}");
     }
 
     async fn opening_a_referral_is_in_the_access_log_and_shows_everything_given(app: TestApp) {

@@ -850,17 +850,33 @@ pub async fn mine() -> Result<Vec<MyReferral>, AppError> {
             let stored_state =
                 crate::domain::board::State::from_stored(&r.status, r.outcome.as_deref());
             // The latest decision, in words; the staff's reason stays internal.
-            let decision = decisions
+            let latest = decisions
                 .iter()
                 .rev()
                 .find(|(id, _, _)| *id == r.id)
                 .and_then(|(_, key, at)| {
-                    crate::domain::board::Decision::parse(key).map(|d| {
-                        b.your_decision
-                            .replace("{date}", &format_oslo_date(*at))
-                            .replace("{decision}", b.decision(d))
-                    })
+                    crate::domain::board::Decision::parse(key).map(|d| (d, *at))
                 });
+            let decision = latest.map(|(d, at)| {
+                b.your_decision
+                    .replace("{date}", &format_oslo_date(at))
+                    .replace("{decision}", b.decision(d))
+            });
+            let clock = |hhmm: &str| hhmm.replace(':', t.referral.clock_separator);
+            let contact = r.service_phone.as_ref().map(|phone| {
+                (
+                    phone.clone(),
+                    match &r.phone_hours {
+                        Some((opens, closes)) => t
+                            .referral
+                            .call_us
+                            .replace("{phone}", phone)
+                            .replace("{opens}", &clock(opens))
+                            .replace("{closes}", &clock(closes)),
+                        None => t.referral.call_us_any_time.replace("{phone}", phone),
+                    },
+                )
+            });
             MyReferral {
                 reference: r.reference,
                 service_name: r.service_name,
@@ -871,6 +887,11 @@ pub async fn mine() -> Result<Vec<MyReferral>, AppError> {
                 },
                 decision,
                 open: stored_state.is_some_and(|s| s.is_open()),
+                next: stored_state
+                    .map(|s| t.referral.next_steps(s, latest.map(|(d, _)| d)))
+                    .unwrap_or(t.referral.next_closed)
+                    .to_owned(),
+                contact,
             }
         })
         .collect())

@@ -127,4 +127,9 @@ pub struct MyReferral {
     pub decision: Option<String>,
     /// Still open: the person may withdraw it.
     pub open: bool,
+    /// What happens next, and when.
+    pub next: String,
+    /// "Questions? Call us on …, weekdays 08.00–15.30", when the service has a phone,
+    /// with the number as written in it.
+    pub contact: Option<(String, String)>,
 }

@@ -89,6 +89,22 @@ pub struct ReferralTexts {
     pub withdraw_submit: &'static str,
     pub withdrawn_notice: &'static str,
     pub my_referral_back: &'static str,
+    pub next_heading: &'static str,
+    pub next_new: &'static str,
+    pub next_in_assessment: &'static str,
+    pub next_guided_self_help: &'static str,
+    pub next_group_course: &'static str,
+    pub next_individual: &'static str,
+    pub next_refer_specialist: &'static str,
+    pub next_refer_gp: &'static str,
+    pub next_no_offer: &'static str,
+    pub next_active: &'static str,
+    pub next_closed: &'static str,
+    pub next_withdrawn: &'static str,
+    pub call_us: &'static str,
+    pub call_us_any_time: &'static str,
+    pub contact_urgent: &'static str,
+    pub clock_separator: &'static str,
     pub format: &'static str,
     pub format_group: &'static str,
     pub format_individual: &'static str,
@@ -149,6 +165,29 @@ pub struct ReferralTexts {
 use crate::domain::referral::{ContactWay, DayPart, Format, HelpArea, Mode};
 
 impl ReferralTexts {
+    /// What happens next with a referral in this state, after this decision if one was
+    /// made: what the person can expect, and when.
+    pub fn next_steps(
+        &self,
+        state: crate::domain::board::State,
+        decision: Option<crate::domain::board::Decision>,
+    ) -> &'static str {
+        use crate::domain::board::{Decision, Outcome, State};
+        match (state, decision) {
+            (State::Closed(Outcome::Withdrawn), _) => self.next_withdrawn,
+            (State::Active, _) => self.next_active,
+            (_, Some(Decision::GuidedSelfHelp)) => self.next_guided_self_help,
+            (_, Some(Decision::GroupCourse)) => self.next_group_course,
+            (_, Some(Decision::Individual)) => self.next_individual,
+            (_, Some(Decision::ReferSpecialist)) => self.next_refer_specialist,
+            (_, Some(Decision::ReferGp)) => self.next_refer_gp,
+            (_, Some(Decision::NoOffer)) => self.next_no_offer,
+            (State::New, None) => self.next_new,
+            (State::InAssessment | State::Offered, None) => self.next_in_assessment,
+            (State::Closed(_), None) => self.next_closed,
+        }
+    }
+
     pub fn area(&self, area: HelpArea) -> &'static str {
         match area {
             HelpArea::Anxiety => self.area_anxiety,
@@ -191,6 +230,41 @@ impl ReferralTexts {
             Mode::Video => self.mode_video,
             Mode::InPerson => self.mode_in_person,
             Mode::Either => self.mode_either,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::board::{Decision, Outcome, State};
+
+    #[test]
+    fn every_decision_says_what_happens_next_and_a_withdrawal_wins() {
+        let decisions = [
+            Decision::GuidedSelfHelp,
+            Decision::GroupCourse,
+            Decision::Individual,
+            Decision::ReferSpecialist,
+            Decision::ReferGp,
+            Decision::NoOffer,
+        ];
+        for t in [&NB, &NN, &EN] {
+            let mut said: Vec<&str> = decisions
+                .iter()
+                .map(|d| t.next_steps(State::Offered, Some(*d)))
+                .collect();
+            said.push(t.next_steps(State::New, None));
+            said.push(t.next_steps(State::InAssessment, None));
+            let distinct: std::collections::BTreeSet<_> = said.iter().collect();
+            assert_eq!(distinct.len(), said.len(), "{said:?}");
+            assert_eq!(
+                t.next_steps(
+                    State::Closed(Outcome::Withdrawn),
+                    Some(Decision::GroupCourse)
+                ),
+                t.next_withdrawn
+            );
         }
     }
 }
