@@ -21,10 +21,15 @@ test('a lead invites a member of staff, who accepts, and then closes their acces
   await expectAccessible();
 
   const staffTable = page.getByRole('table');
+  // Each role menu fits inside the table, not cut off at its edge.
+  const region = await page.getByRole('region', { name: 'Ansatte i tjenesten' }).boundingBox();
+  const menu = await staffTable.getByLabel('Rolle – Tor Terapeut').boundingBox();
+  expect(menu!.x + menu!.width).toBeLessThanOrEqual(region!.x + region!.width);
   await page.getByLabel('Navn').fill('Nora Ny');
   await page.getByLabel('E-postadresse').fill('nora@demo.example');
   await page.locator('#field-role').selectOption('therapist');
   await page.getByRole('button', { name: 'Send invitasjon' }).click();
+  await expect(page.getByRole('status')).toContainText('Invitasjonen er sendt til Nora Ny (nora@demo.example)');
   await expect(staffTable.getByRole('row', { name: /Nora Ny/ })).toContainText('Invitert');
 
   await expect.poll(() => mailTo('nora@demo.example').length).toBe(1);

@@ -147,6 +147,7 @@ pub static TEXTS: Texts = Texts {
     staff_title: "Staff of the service",
     staff_intro: "Invite new staff, change roles, and close access for those who have left.",
     staff_invite_heading: "Invite a member of staff",
+    staff_invited_notice: "The invitation has been sent to {name} ({email}). The link in the email works for a week.",
     staff_invite_submit: "Send invitation",
     field_role: "Role",
     col_status: "Status",

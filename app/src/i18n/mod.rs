@@ -153,6 +153,7 @@ pub struct Texts {
     pub staff_title: &'static str,
     pub staff_intro: &'static str,
     pub staff_invite_heading: &'static str,
+    pub staff_invited_notice: &'static str,
     pub staff_invite_submit: &'static str,
     pub field_role: &'static str,
     pub col_status: &'static str,

@@ -147,6 +147,7 @@ pub static TEXTS: Texts = Texts {
     staff_title: "Ansatte i tjenesten",
     staff_intro: "Inviter nye ansatte, endre roller og steng tilgang for dem som har sluttet.",
     staff_invite_heading: "Inviter en ansatt",
+    staff_invited_notice: "Invitasjonen er sendt til {name} ({email}). Lenken i e-posten virker i en uke.",
     staff_invite_submit: "Send invitasjon",
     field_role: "Rolle",
     col_status: "Status",

@@ -147,6 +147,7 @@ pub static TEXTS: Texts = Texts {
     staff_title: "Tilsette i tenesta",
     staff_intro: "Inviter nye tilsette, endre roller og steng tilgang for dei som har slutta.",
     staff_invite_heading: "Inviter ein tilsett",
+    staff_invited_notice: "Invitasjonen er sendt til {name} ({email}). Lenkja i e-posten verkar i ei veke.",
     staff_invite_submit: "Send invitasjon",
     field_role: "Rolle",
     col_status: "Status",

@@ -53,6 +53,13 @@ pub fn StaffAdminPage() -> impl IntoView {
             .get("close")
             .and_then(|id| id.parse::<i64>().ok())
     };
+    // Who was just invited: the page confirms it.
+    let invited = move || {
+        query
+            .read()
+            .get("invited")
+            .and_then(|id| id.parse::<i64>().ok())
+    };
     // Fetched again after every change, so the list is always current.
     let staff = Resource::new(
         move || {
@@ -82,7 +89,13 @@ pub fn StaffAdminPage() -> impl IntoView {
         <Suspense fallback=move || view! { <p>{t.loading}</p> }>
             {move || Suspend::new(async move {
                 match staff.await {
-                    Ok(list) => staff_table(t, list, actions, closing()).into_any(),
+                    Ok(list) => {
+                        let notice = invited()
+                            .and_then(|id| list.iter().find(|m| m.account_id == id && m.invited))
+                            .map(|m| t.staff_invited_notice.replace("{name}", &m.name).replace("{email}", &m.email))
+                            .map(|text| view! { <p class="success" role="status">{text}</p> });
+                        view! { {notice} {staff_table(t, list, actions, closing())} }.into_any()
+                    }
                     Err(AppError::Unauthenticated) => view! { <LoginFirst/> }.into_any(),
                     Err(AppError::Forbidden) => not_for_you(t).await.into_any(),
                     Err(error) => view! { <p class="notice" role="alert">{error.message(t)}</p> }.into_any(),

@@ -34,11 +34,13 @@ on_both_backends! {
         let response = app
             .post_form_with(&lead, "/api/staff/invite", "/admin/staff", &[("name", "Nina Ny"), ("email", "nina@demo.example"), ("role", "therapist")])
             .await;
-        assert!(location(&response).starts_with(&app.url("/admin/staff")), "{:?}", form_error(&response));
-        assert!(form_error(&response).is_none());
+        let back = location(&response);
+        assert!(back.starts_with("/admin/staff?invited="), "{back} {:?}", form_error(&response));
 
-        let html = lead.get(app.url("/admin/staff")).header("accept", "text/html").send().await.unwrap().text().await.unwrap();
+        // The page the lead comes back to says it was sent, and to whom.
+        let html = lead.get(app.url(&back)).header("accept", "text/html").send().await.unwrap().text().await.unwrap();
         assert!(html.contains("nina@demo.example") && html.contains("Invitert"), "{html}");
+        assert!(html.contains("Invitasjonen er sendt til Nina Ny (nina@demo.example)."), "{html}");
 
         let mail = app.mail_to("nina@demo.example");
         assert_eq!(mail.len(), 1);

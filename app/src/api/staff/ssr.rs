@@ -117,6 +117,8 @@ pub async fn invite_staff(name: String, email: String, role: String) -> Result<(
             AppError::Unavailable
         })?;
     tracing::info!(lead = current.account_id, account_id, "staff invited");
+    // The page says it was sent, and to whom.
+    leptos_axum::redirect(&format!("/admin/staff?invited={account_id}"));
     Ok(())
 }
 

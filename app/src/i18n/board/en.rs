@@ -20,6 +20,7 @@ pub static EN: BoardTexts = BoardTexts {
     outcome_withdrawn: "withdrawn by the person",
     closed_as: "Closed: {outcome}",
     stats_label: "Waiting",
+    columns_label: "Referrals by state",
     stat_waiting: "waiting for an offer",
     stat_median: "median wait",
     stat_longest: "longest wait",

@@ -26,6 +26,7 @@ pub struct BoardTexts {
     pub outcome_withdrawn: &'static str,
     pub closed_as: &'static str,
     pub stats_label: &'static str,
+    pub columns_label: &'static str,
     pub stat_waiting: &'static str,
     pub stat_median: &'static str,
     pub stat_longest: &'static str,

@@ -20,6 +20,7 @@ pub static NB: BoardTexts = BoardTexts {
     outcome_withdrawn: "trukket av personen",
     closed_as: "Avsluttet: {outcome}",
     stats_label: "Ventetid",
+    columns_label: "Henvisningene etter status",
     stat_waiting: "venter på tilbud",
     stat_median: "median ventetid",
     stat_longest: "lengst ventetid",

@@ -20,6 +20,7 @@ pub static NN: BoardTexts = BoardTexts {
     outcome_withdrawn: "trekt av personen",
     closed_as: "Avslutta: {outcome}",
     stats_label: "Ventetid",
+    columns_label: "Tilvisingane etter status",
     stat_waiting: "ventar på tilbod",
     stat_median: "median ventetid",
     stat_longest: "lengst ventetid",

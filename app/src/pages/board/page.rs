@@ -189,7 +189,7 @@ fn board_view(
             {b.live} " " {b.updated.replace("{time}", &view.updated)} ". "
             <a href="" rel="external">{b.refresh}</a>
         </p>
-        <div class="board" id=LIVE_REGIONS[3]>
+        <div class="board" id=LIVE_REGIONS[3] role="region" aria-label=b.columns_label tabindex="0">
             {columns
                 .into_iter()
                 .map(|column| {
@@ -203,7 +203,7 @@ fn board_view(
                     });
                     let empty = column.cards.is_empty();
                     view! {
-                        <section class="board-column" aria-labelledby=labelled_by>
+                        <section class="board-column" class:is-empty=empty aria-labelledby=labelled_by>
                             <h2 id=heading>
                                 {column.title.clone()} " "
                                 <span class="count">"(" {column.total} ")"</span>
