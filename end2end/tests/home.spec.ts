@@ -40,6 +40,20 @@ test.describe('home page', () => {
     await expect(emergency).toBeInViewport();
   });
 
+  test('on a phone the header leaves most of the first screen to the page', async ({ page, visit, isMobile }) => {
+    test.skip(!isMobile, 'a phone layout');
+    for (const size of [null, { width: 360, height: 640 }]) {
+      if (size) await page.setViewportSize(size);
+      await visit('/services/demo');
+      const header = (await page.locator('header.site-header').boundingBox())!;
+      const screen = page.viewportSize()!;
+      // Two short rows: the name and crisis help, the languages and My page.
+      expect(header.height / screen.height).toBeLessThan(0.15);
+      await expect(page.getByRole('link', { name: 'Akutt hjelp' })).toBeInViewport();
+      await expect(page.getByRole('button', { name: 'Start henvisningen' })).toBeInViewport();
+    }
+  });
+
   test('hydrates without errors or policy violations', async ({ page, visit, hydrated, browserErrors }) => {
     test.skip(!hydrated, 'needs JavaScript');
     await visit('/');

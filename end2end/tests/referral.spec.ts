@@ -50,6 +50,10 @@ test.describe('self-referral', () => {
     await expectAccessible();
     await next(page, /preferences$/);
 
+    // The times given for being contacted are filled in, not asked for again.
+    const meeting = page.getByRole('group', { name: 'Når på dagen kan du møte til kurs eller samtaler?' });
+    await expect(meeting.getByLabel('Morgen (8–11)')).toBeChecked();
+    await expect(meeting.getByLabel('Kveld (17–20)')).not.toBeChecked();
     await page.getByLabel('Kurs i gruppe').check();
     await page.getByLabel('På video').check();
     await page.getByLabel('Kveld (17–20)').check();

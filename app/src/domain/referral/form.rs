@@ -404,6 +404,12 @@ pub fn values(draft: &Draft, step: &Step) -> FormValues {
                 for t in &p.times {
                     set(&format!("pref_{}", t.key()), "on");
                 }
+            } else if let Some(a) = &draft.about {
+                // Not asked twice: the times given for being contacted are filled in,
+                // to change only if meeting times differ.
+                for t in &a.contact_times {
+                    set(&format!("pref_{}", t.key()), "on");
+                }
             }
         }
         Step::Review => {}

@@ -399,3 +399,39 @@ fn a_referral_may_be_sent_early_only_after_a_risk_answer_and_with_a_way_to_reach
     assert!(draft.may_send_early(risk));
     assert!(!draft.may_send_early(None), "never without a risk answer");
 }
+
+#[test]
+fn meeting_times_start_from_the_contact_times_so_they_are_not_asked_twice() {
+    let mut draft = Draft {
+        about: Some(About {
+            name: "Kari".into(),
+            national_id: "15059012345".into(),
+            municipality: "9901".into(),
+            phone: "91234567".into(),
+            email: "kari@example.no".into(),
+            contact_ways: vec![ContactWay::Sms],
+            contact_times: vec![DayPart::Morning, DayPart::Afternoon],
+            interpreter: None,
+        }),
+        ..Draft::default()
+    };
+    let shown = values(&draft, &Step::Preferences);
+    assert_eq!(shown.get("pref_morning").map(String::as_str), Some("on"));
+    assert_eq!(shown.get("pref_afternoon").map(String::as_str), Some("on"));
+    assert_eq!(shown.get("pref_evening"), None);
+    // Once the person has answered, their own answer is what shows.
+    apply(
+        &mut draft,
+        &Step::Preferences,
+        &form(&[
+            ("format", "group"),
+            ("mode", "video"),
+            ("pref_evening", "on"),
+        ]),
+        &context(None),
+    )
+    .expect("valid");
+    let shown = values(&draft, &Step::Preferences);
+    assert_eq!(shown.get("pref_morning"), None);
+    assert_eq!(shown.get("pref_evening").map(String::as_str), Some("on"));
+}

@@ -105,7 +105,7 @@ pub static EN: ReferralTexts = ReferralTexts {
     mode_video: "By video",
     mode_in_person: "In person",
     mode_either: "Either suits me",
-    times: "Which times suit you?",
+    times: "What times of day can you attend a course or sessions?",
     review_intro: "Check what you have written. You can change anything before you send it.",
     change: "Change",
     answered: "Answered",

@@ -105,7 +105,7 @@ pub static NB: ReferralTexts = ReferralTexts {
     mode_video: "På video",
     mode_in_person: "Ved oppmøte",
     mode_either: "Begge deler passer",
-    times: "Hvilke tider passer for deg?",
+    times: "Når på dagen kan du møte til kurs eller samtaler?",
     review_intro: "Se over det du har skrevet. Du kan endre alt før du sender.",
     change: "Endre",
     answered: "Besvart",

@@ -105,7 +105,7 @@ pub static NN: ReferralTexts = ReferralTexts {
     mode_video: "På video",
     mode_in_person: "Ved oppmøte",
     mode_either: "Begge delar passar",
-    times: "Kva tider passar for deg?",
+    times: "Når på dagen kan du møte til kurs eller samtalar?",
     review_intro: "Sjå over det du har skrive. Du kan endre alt før du sender.",
     change: "Endre",
     answered: "Svart på",
