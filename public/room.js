@@ -248,6 +248,8 @@ function start(root) {
     });
     pc.addEventListener('connectionstatechange', () => {
       if (pc.connectionState === 'failed') goodbye('dropped');
+      // "Connecting …" is done: the tiles show who is here.
+      if (pc.connectionState === 'connected' && status.textContent === say('connecting')) status.textContent = '';
     });
     const local = state.local || (await openDevices());
     const audio = local?.getAudioTracks()[0];
@@ -264,7 +266,6 @@ function start(root) {
     await pc.setLocalDescription(await pc.createOffer());
     send({ type: 'offer', sdp: pc.localDescription.sdp });
     renderControls();
-    keepClearOfControls();
     renderTiles();
     window.setInterval(measure, 2000);
   }
@@ -372,28 +373,19 @@ function start(root) {
 
   function renderControls() {
     const controls = $('room-controls');
-    const toggle = (id, pressed, on, off, action) =>
-      el('button', { id, type: 'button', class: 'button secondary', 'aria-pressed': String(pressed), onclick: action }, pressed ? on : off);
+    // The name stays; the pressed state says on or off (a screen reader says it once),
+    // and the eye reads it from the word beside the name.
+    const toggle = (id, pressed, name, action) =>
+      el('button', { id, type: 'button', class: 'button secondary', 'aria-pressed': String(pressed), onclick: action },
+        name, ' ', el('span', { class: 'toggle-state', 'aria-hidden': 'true' }, pressed ? say('on') : say('off')));
     controls.replaceChildren(
       el('h2', { class: 'visually-hidden' }, say('controls')),
-      toggle('room-mic', state.microphone, say('micOn'), say('micOff'), () => setMicrophone(!state.microphone)),
-      toggle('room-cam', state.camera, say('cameraOn'), say('cameraOff'), () => setCamera(!state.camera)),
-      toggle('room-audio', state.audioOnly, say('audioOnly'), say('audioOnly'), () => setAudioOnly(!state.audioOnly)),
+      toggle('room-mic', state.microphone, say('mic'), () => setMicrophone(!state.microphone)),
+      toggle('room-cam', state.camera, say('cam'), () => setCamera(!state.camera)),
+      toggle('room-audio', state.audioOnly, say('audioOnly'), () => setAudioOnly(!state.audioOnly)),
       el('button', { id: 'room-leave', type: 'button', class: 'button danger', onclick: leave }, say('leave')),
       devicePicker(),
     );
-  }
-
-  // The controls stay at the bottom of the window. Whatever is scrolled to, or reached
-  // with the Tab key (a tile's buttons), stops above them instead of under them.
-  let clearOfControls = null;
-  function keepClearOfControls() {
-    if (clearOfControls || !window.ResizeObserver) return;
-    const controls = $('room-controls');
-    clearOfControls = new ResizeObserver(() => {
-      document.documentElement.style.scrollPaddingBottom = `${controls.offsetHeight + 8}px`;
-    });
-    clearOfControls.observe(controls);
   }
 
   // The camera and microphone menus of the join form move into the call, so devices

@@ -31,14 +31,26 @@ test('a group session: admitted people see each other, the lobby gets nothing, r
   await page.waitForFunction(() => document.documentElement.dataset.hydrated === 'true');
   await page.locator('#room-join-button').click();
   await expect(page.locator('#room-controls').getByRole('button', { name: 'Gå ut' })).toBeVisible();
+  // Once connected, "Kobler til …" is gone.
+  await expect(page.locator('#room-status')).not.toContainText('Kobler til');
+  // The microphone button keeps its name; only its pressed state changes.
+  const mic = page.locator('#room-mic');
+  await expect(mic).toHaveAccessibleName('Mikrofon');
+  await expect(mic).toHaveAttribute('aria-pressed', 'true');
+  await expect(mic).toContainText('på');
+  await mic.click();
+  await expect(page.locator('#room-mic')).toHaveAttribute('aria-pressed', 'false');
+  await expect(page.locator('#room-mic')).toHaveAccessibleName('Mikrofon');
+  await expect(page.locator('#room-mic')).toContainText('av');
+  await page.locator('#room-mic').click();
+  await expect(page.locator('#room-mic')).toHaveAttribute('aria-pressed', 'true');
   // Devices can be changed during the call, and the call's page is accessible (checked
   // while the host is alone in it: axe on a page with six live videos takes minutes on
   // a loaded two-core machine).
   await page.getByText('Kamera og mikrofon').click();
   await expect(page.getByLabel('Kamera', { exact: true })).toBeVisible();
   await expectAccessible();
-  // Closed again: open, the panel is part of the controls kept at the bottom of the
-  // window, and covers the buttons on the tiles beneath it.
+  // Closed again: it takes room above the tiles.
   await page.getByText('Kamera og mikrofon').click();
   await expect(page.getByLabel('Kamera', { exact: true })).toBeHidden();
 
@@ -69,6 +81,16 @@ test('a group session: admitted people see each other, the lobby gets nothing, r
   await expect(lobby.getByRole('heading', { name: 'Venter på å komme inn (1)' })).toBeVisible();
   for (const p of people) await expect(p.locator('.tile')).toHaveCount(4);
   await expect(page.locator('.tile')).toHaveCount(4);
+  // On a desktop the tiles share the width instead of 10rem columns.
+  expect((await page.locator('.tile').first().boundingBox())!.width).toBeGreaterThanOrEqual(250);
+  // Nothing covers the host's buttons on a tile: each is what is at its own centre.
+  // (Scrolled so the button is at the bottom edge of the window, where a bar would be.)
+  const ask = page.getByRole('button', { name: 'Be Ola slå av mikrofonen' });
+  expect(await ask.evaluate((button) => {
+    window.scrollBy(0, button.getBoundingClientRect().bottom - window.innerHeight);
+    const box = button.getBoundingClientRect();
+    return button.contains(document.elementFromPoint(box.x + box.width / 2, box.y + box.height / 2));
+  })).toBe(true);
   // Everyone admitted decodes every other camera (the audio-only person sends none).
   const ids = await tileIds(page);
   const senders = ['Tor', ...names.slice(0, 2)].map((n) => ids[n]);

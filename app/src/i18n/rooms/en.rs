@@ -47,7 +47,7 @@ pub static EN: RoomTexts = RoomTexts {
 "lock":"Lock the room","unlock":"Unlock the room","lockedNote":"The room is locked: nobody new can knock.",
 "end":"End the session for everyone","endConfirm":"End the session for everyone?",
 "askMute":"Ask {name} to mute","remove":"Remove {name}","removeConfirm":"Remove {name} from the session?",
-"micOn":"Microphone on","micOff":"Microphone off","cameraOn":"Camera on","cameraOff":"Camera off",
+"mic":"Microphone","cam":"Camera","on":"on","off":"off",
 "audioOnly":"Audio only","leave":"Leave",
 "you":"{name} (you)","host":"leads the session","muted":"microphone off","cameraIsOff":"camera off","speaking":"speaking",
 "qualityGood":"Connection: good","qualityFair":"Connection: unsteady","qualityPoor":"Connection: poor",

@@ -47,7 +47,7 @@ pub static NB: RoomTexts = RoomTexts {
 "lock":"Lås rommet","unlock":"Lås opp rommet","lockedNote":"Rommet er låst: ingen nye kan banke på.",
 "end":"Avslutt samlingen for alle","endConfirm":"Avslutte samlingen for alle?",
 "askMute":"Be {name} slå av mikrofonen","remove":"Fjern {name}","removeConfirm":"Fjerne {name} fra samlingen?",
-"micOn":"Mikrofon på","micOff":"Mikrofon av","cameraOn":"Kamera på","cameraOff":"Kamera av",
+"mic":"Mikrofon","cam":"Kamera","on":"på","off":"av",
 "audioOnly":"Bare lyd","leave":"Gå ut",
 "you":"{name} (deg)","host":"leder samlingen","muted":"mikrofon av","cameraIsOff":"kamera av","speaking":"snakker",
 "qualityGood":"Forbindelse: god","qualityFair":"Forbindelse: ustø","qualityPoor":"Forbindelse: dårlig",

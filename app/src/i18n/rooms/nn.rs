@@ -47,7 +47,7 @@ pub static NN: RoomTexts = RoomTexts {
 "lock":"Lås rommet","unlock":"Lås opp rommet","lockedNote":"Rommet er låst: ingen nye kan banka på.",
 "end":"Avslutt samlinga for alle","endConfirm":"Avslutta samlinga for alle?",
 "askMute":"Be {name} slå av mikrofonen","remove":"Fjern {name}","removeConfirm":"Fjerna {name} frå samlinga?",
-"micOn":"Mikrofon på","micOff":"Mikrofon av","cameraOn":"Kamera på","cameraOff":"Kamera av",
+"mic":"Mikrofon","cam":"Kamera","on":"på","off":"av",
 "audioOnly":"Berre lyd","leave":"Gå ut",
 "you":"{name} (deg)","host":"leier samlinga","muted":"mikrofon av","cameraIsOff":"kamera av","speaking":"snakkar",
 "qualityGood":"Samband: godt","qualityFair":"Samband: ustøtt","qualityPoor":"Samband: dårleg",

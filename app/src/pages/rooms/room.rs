@@ -102,8 +102,9 @@ fn room_frame(t: &'static Texts, room: RoomDetails) -> impl IntoView {
             <section id="room-call" class="room-call" hidden=true>
                 <aside id="room-host" class="room-host" hidden=true></aside>
                 <p id="room-weak" class="notice" hidden=true></p>
-                <ul id="room-tiles" class="tiles"></ul>
+                // Above the tiles, in the flow: nothing covers a tile's buttons.
                 <div id="room-controls" class="room-controls"></div>
+                <ul id="room-tiles" class="tiles"></ul>
             </section>
             <section id="room-gone" class="room-gone" hidden=true></section>
         </div>
