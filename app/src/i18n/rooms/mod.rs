@@ -80,4 +80,20 @@ mod tests {
         assert_eq!(keys(NB.client), english);
         assert_eq!(keys(NN.client), english);
     }
+
+    #[test]
+    fn every_string_room_js_asks_for_exists() {
+        let script = include_str!("../../../../public/room.js");
+        let english = keys(EN.client);
+        let asked: Vec<&str> = script
+            .split("say('")
+            .skip(1)
+            .filter_map(|rest| rest.split_once('\''))
+            .map(|(key, _)| key)
+            .collect();
+        assert!(asked.len() > 20, "{asked:?}");
+        for key in asked {
+            assert!(english.iter().any(|k| k == key), "room.js asks for {key}");
+        }
+    }
 }
