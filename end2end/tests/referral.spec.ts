@@ -1,6 +1,12 @@
 import { test, expect, waitForHydration } from './fixtures';
 import { linkIn, mailTo } from './mail';
 import { answer, fillAbout, next, personFor } from './referral';
+import type { Page } from '@playwright/test';
+
+/** A referral step's page as the server renders it for this browser's draft. */
+async function stepHtml(page: Page, step: string): Promise<string> {
+  return (await page.request.get(`/services/demo/refer/${step}`)).text();
+}
 
 test.describe('self-referral', () => {
   // Whole referrals with an accessibility check on every step take a while.
@@ -221,6 +227,38 @@ test.describe('self-referral', () => {
     } finally {
       await other.close();
     }
+  });
+
+  test("back then forward, or the step's own back link, keeps what was typed on a step", async ({ page, visit, hydrated }) => {
+    test.skip(!hydrated, 'without JavaScript the browser itself restores the fields it may remember');
+    await visit('/services/demo');
+    await page.getByRole('button', { name: 'Start henvisningen' }).click();
+    await page.getByLabel('Ja, jeg samtykker').check();
+    await next(page, /about$/);
+    await waitForHydration(page);
+    await page.getByLabel('Fullt navn').fill('Kari Tilbake');
+    // The identity number is one the browser must not remember, so it cannot restore it.
+    await page.getByLabel('Fødselsnummer eller D-nummer').fill('15059012345');
+    await page.goBack();
+    await expect(page).toHaveURL(/consent$/);
+    // The page sent what it had as it went (a beacon, which tests cannot watch): the
+    // server's step shows it once it has arrived.
+    await expect.poll(() => stepHtml(page, 'about')).toContain('Kari Tilbake');
+    await page.goForward();
+    await expect(page).toHaveURL(/about$/);
+    await expect(page.getByLabel('Fullt navn')).toHaveValue('Kari Tilbake');
+    await expect(page.getByLabel('Fødselsnummer eller D-nummer')).toHaveValue('15059012345');
+    // Nothing is named as wrong before the person goes on.
+    await expect(page.getByRole('alert')).toHaveCount(0);
+
+    await waitForHydration(page);
+    await page.getByLabel('Mobilnummer').fill('912 34 567');
+    await page.getByRole('link', { name: 'Tilbake' }).click();
+    await expect(page).toHaveURL(/consent$/);
+    await expect.poll(() => stepHtml(page, 'about')).toContain('912 34 567');
+    await next(page, /about$/);
+    await expect(page.getByLabel('Mobilnummer')).toHaveValue('912 34 567');
+    await expect(page.getByLabel('Fødselsnummer eller D-nummer')).toHaveValue('15059012345');
   });
 
   test('every kind of wrong input is named, and nothing typed is lost', async ({ page, visit, expectAccessible }, testInfo) => {

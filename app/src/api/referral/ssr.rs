@@ -452,6 +452,9 @@ enum Intent {
     /// "Send the referral now", offered with a risk answer: save the step and send
     /// without the remaining steps.
     SendNow,
+    /// The page was left another way (back, forward, a link, a closed tab): keep what
+    /// was on it, as "continue later" does, and stay.
+    Keep,
 }
 
 impl Intent {
@@ -462,6 +465,8 @@ impl Intent {
             Intent::Later
         } else if fields.get("_send").is_some_and(|v| v == "yes") {
             Intent::SendNow
+        } else if fields.get("_keep").is_some_and(|v| v == "yes") {
+            Intent::Keep
         } else {
             Intent::Next
         }
@@ -518,9 +523,10 @@ pub async fn save_step(
     if !matches!(intent, Intent::Next | Intent::SendNow) {
         // Leaving the step another way keeps what is on the page, finished or not,
         // without naming mistakes: the person fixes them when they go on.
-        record.draft.pending = outcome
+        let unfinished = outcome
             .is_err()
-            .then(|| (step.slug(), referral::kept_for_step(&step, &form)));
+            .then(|| referral::kept_for_step(&step, &form));
+        record.draft.keep_unfinished(&step, unfinished);
         referrals::save_draft(&state.db, record.id, &record.draft).await?;
         let to = match intent {
             Intent::Later => format!("/services/{slug}/later"),
@@ -532,7 +538,7 @@ pub async fn save_step(
     }
     match outcome {
         Ok(()) => {
-            record.draft.pending = None;
+            record.draft.keep_unfinished(&step, None);
             referrals::save_draft(&state.db, record.id, &record.draft).await?;
             if intent == Intent::SendNow {
                 return submit(slug, true).await;
@@ -547,7 +553,9 @@ pub async fn save_step(
         }
         Err(errors) => {
             // Keep what was typed on the server, not in the address bar.
-            record.draft.pending = Some((step.slug(), referral::kept_for_step(&step, &form)));
+            record
+                .draft
+                .keep_unfinished(&step, Some(referral::kept_for_step(&step, &form)));
             referrals::save_draft(&state.db, record.id, &record.draft).await?;
             Err(AppError::Invalid {
                 errors,
@@ -570,7 +578,7 @@ pub async fn reuse_answers(slug: String, instrument: String) -> Result<(), AppEr
         .await?
         .ok_or(AppError::NotFound)?;
     record.draft.answers.insert(instrument, earlier.answers);
-    record.draft.pending = None;
+    record.draft.keep_unfinished(&step, None);
     referrals::save_draft(&state.db, record.id, &record.draft).await?;
     leptos_axum::redirect(&step_url(&slug, &record.draft.next_step(&step)));
     Ok(())

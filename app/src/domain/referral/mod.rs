@@ -360,6 +360,23 @@ impl Draft {
         level
     }
 
+    /// Keeps what is on a step's page after it was left unsent: unfinished answers are
+    /// held as the step's `pending` (replacing another step's only then); a step saved
+    /// whole needs none, and another step's unfinished answers stay kept.
+    pub fn keep_unfinished(&mut self, step: &Step, unfinished: Option<BTreeMap<String, String>>) {
+        match unfinished {
+            Some(fields) => self.pending = Some((step.slug(), fields)),
+            None if self
+                .pending
+                .as_ref()
+                .is_some_and(|(s, _)| *s == step.slug()) =>
+            {
+                self.pending = None;
+            }
+            None => {}
+        }
+    }
+
     /// After a risk answer the referral may be sent at once, without the remaining
     /// steps, once there is a way to reach the person (consent and their details).
     pub fn may_send_early(&self, risk: Option<RiskLevel>) -> bool {

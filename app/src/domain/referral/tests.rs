@@ -435,3 +435,17 @@ fn meeting_times_start_from_the_contact_times_so_they_are_not_asked_twice() {
     assert_eq!(shown.get("pref_morning"), None);
     assert_eq!(shown.get("pref_evening").map(String::as_str), Some("on"));
 }
+
+#[test]
+fn a_steps_unfinished_answers_stay_until_that_step_is_saved() {
+    let mut draft = Draft::default();
+    let about = Step::About;
+    let typed: FormValues = form(&[("name", "Kari"), ("phone", "912")]);
+    draft.keep_unfinished(&about, Some(typed.clone()));
+    // Saving another step whole leaves them.
+    draft.keep_unfinished(&Step::Consent, None);
+    assert_eq!(draft.pending, Some(("about".into(), typed)));
+    // Saving this step whole ends them.
+    draft.keep_unfinished(&about, None);
+    assert_eq!(draft.pending, None);
+}

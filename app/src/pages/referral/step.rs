@@ -13,7 +13,7 @@ use super::{draft_missing, Progress, RiskNotice};
 use crate::api::referral::types::StepPage;
 use crate::api::referral::{referral_step, SaveReferralStep};
 use crate::components::language_switch::KEPT_FORM;
-use crate::components::ErrorSummary;
+use crate::components::{ErrorSummary, KeepOnLeaveScript};
 use crate::error::AppError;
 use crate::i18n::{use_texts, Texts};
 use server_fn::ServerFn as _;
@@ -127,6 +127,7 @@ fn step_view(t: &'static Texts, page: StepPage, from_review: bool) -> impl IntoV
                     })}
                 </div>
             </ActionForm>
+            <KeepOnLeaveScript/>
         }
         .into_any()
     };
