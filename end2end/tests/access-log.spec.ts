@@ -26,6 +26,8 @@ test('the access log is not shown without a login, and the login comes back to i
 });
 
 test("each look at a person's data is one line, with how many times, what and why, and it fits a phone", async ({ page, browser, hydrated }, testInfo) => {
+  // A phone is where the page was cut off; the desktop's lines are in the Rust tests.
+  test.skip(!testInfo.project.name.includes('phone'), 'phone layouts');
   test.setTimeout(120_000);
   const person = personFor(testInfo.project.name, 8);
   const reference = await referWithRiskAnswer(page, hydrated, person);

@@ -283,7 +283,7 @@ test.describe('self-referral', () => {
     await expect(summary).toBeFocused();
     await expect(summary).toBeInViewport();
     await expect(summary.getByRole('link', { name: /^Fødselsnummer eller D-nummer: Nummeret stemmer ikke/ })).toHaveAttribute('href', '#field-national_id');
-    await expect(summary.getByRole('link', { name: /^Når passer det best at vi tar kontakt\?: Velg minst ett/ })).toBeVisible();
+    await expect(summary.getByRole('link', { name: /^Når passer det best at vi tar kontakt\? Velg minst ett/ })).toBeVisible();
     await expect(page.getByLabel('Mobilnummer')).toHaveAttribute('aria-invalid', 'true');
     // Kept: everything typed and ticked.
     await expect(page.getByLabel('Fullt navn')).toHaveValue('Kari Nordmann');

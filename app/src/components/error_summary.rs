@@ -36,7 +36,7 @@ pub fn ErrorSummary(
                                         .iter()
                                         .map(|f| {
                                                 let text = match labels.iter().find(|(name, _)| *name == f.field) {
-                                                    Some((_, label)) => format!("{label}: {}", problem_label(t, f.problem)),
+                                                    Some((_, label)) => summary_line(label, problem_label(t, f.problem)),
                                                     None => problem_label(t, f.problem).to_owned(),
                                                 };
                                                 view! {
@@ -54,5 +54,32 @@ pub fn ErrorSummary(
                 </div>
             }
         })
+    }
+}
+
+/// "Mobile number: enter …"; a label that is a question takes no colon after its
+/// question mark ("How can we contact you? Choose at least one.").
+fn summary_line(label: &str, problem: &str) -> String {
+    if label.ends_with('?') {
+        format!("{label} {problem}")
+    } else {
+        format!("{label}: {problem}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::summary_line;
+
+    #[test]
+    fn a_question_takes_no_colon() {
+        assert_eq!(
+            summary_line("Mobilnummer", "Fyll ut dette feltet."),
+            "Mobilnummer: Fyll ut dette feltet."
+        );
+        assert_eq!(
+            summary_line("Trenger du tolk?", "Velg ett av alternativene."),
+            "Trenger du tolk? Velg ett av alternativene."
+        );
     }
 }
