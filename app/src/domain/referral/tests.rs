@@ -386,16 +386,7 @@ fn a_referral_may_be_sent_early_only_after_a_risk_answer_and_with_a_way_to_reach
     let risk = draft.risk_level(&definitions);
     assert!(!draft.may_send_early(risk), "no consent and no details yet");
     draft.consent = true;
-    draft.about = Some(About {
-        name: "Kari".into(),
-        national_id: "15059012345".into(),
-        municipality: "9901".into(),
-        phone: "91234567".into(),
-        email: "kari@example.no".into(),
-        contact_ways: vec![ContactWay::Sms],
-        contact_times: vec![DayPart::Morning],
-        interpreter: None,
-    });
+    draft.about = Some(kari(vec![DayPart::Morning]));
     assert!(draft.may_send_early(risk));
     assert!(!draft.may_send_early(None), "never without a risk answer");
 }
@@ -403,16 +394,7 @@ fn a_referral_may_be_sent_early_only_after_a_risk_answer_and_with_a_way_to_reach
 #[test]
 fn meeting_times_start_from_the_contact_times_so_they_are_not_asked_twice() {
     let mut draft = Draft {
-        about: Some(About {
-            name: "Kari".into(),
-            national_id: "15059012345".into(),
-            municipality: "9901".into(),
-            phone: "91234567".into(),
-            email: "kari@example.no".into(),
-            contact_ways: vec![ContactWay::Sms],
-            contact_times: vec![DayPart::Morning, DayPart::Afternoon],
-            interpreter: None,
-        }),
+        about: Some(kari(vec![DayPart::Morning, DayPart::Afternoon])),
         ..Draft::default()
     };
     let shown = values(&draft, &Step::Preferences);
@@ -448,4 +430,18 @@ fn a_steps_unfinished_answers_stay_until_that_step_is_saved() {
     // Saving this step whole ends them.
     draft.keep_unfinished(&about, None);
     assert_eq!(draft.pending, None);
+}
+
+/// Valid details of a person, reachable by SMS at the given times.
+fn kari(contact_times: Vec<DayPart>) -> About {
+    About {
+        name: "Kari".into(),
+        national_id: "15059012345".into(),
+        municipality: "9901".into(),
+        phone: "91234567".into(),
+        email: "kari@example.no".into(),
+        contact_ways: vec![ContactWay::Sms],
+        contact_times,
+        interpreter: None,
+    }
 }

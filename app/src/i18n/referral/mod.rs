@@ -241,16 +241,8 @@ mod tests {
 
     #[test]
     fn every_decision_says_what_happens_next_and_a_withdrawal_wins() {
-        let decisions = [
-            Decision::GuidedSelfHelp,
-            Decision::GroupCourse,
-            Decision::Individual,
-            Decision::ReferSpecialist,
-            Decision::ReferGp,
-            Decision::NoOffer,
-        ];
         for t in [&NB, &NN, &EN] {
-            let mut said: Vec<&str> = decisions
+            let mut said: Vec<&str> = Decision::ALL
                 .iter()
                 .map(|d| t.next_steps(State::Offered, Some(*d)))
                 .collect();
