@@ -49,6 +49,46 @@ pub fn oslo_offset(unix: i64) -> i64 {
     }
 }
 
+/// The instant a Norwegian wall-clock time names. A time that does not exist (the hour
+/// skipped in March) is read as the same time after the change; a time that happens
+/// twice (the hour repeated in October) as its first, summer-time occurrence.
+pub fn oslo_to_utc(year: i32, month: u32, day: u32, hour: u32, minute: u32) -> i64 {
+    let local = days_from_civil(i64::from(year), month, day) * 86_400
+        + i64::from(hour) * 3_600
+        + i64::from(minute) * 60;
+    // Summer time first, so a repeated hour gives its first occurrence.
+    for offset in [7_200, 3_600] {
+        let unix = local - offset;
+        if oslo_offset(unix) == offset {
+            return unix;
+        }
+    }
+    // Only a skipped hour gets here: its winter reading lands after the change.
+    local - 3_600
+}
+
+/// The weekday in Norway at an instant: 0 = Monday … 6 = Sunday.
+pub fn oslo_weekday(unix: i64) -> u32 {
+    let days = (unix + oslo_offset(unix)).div_euclid(86_400);
+    // 1970-01-01 was a Thursday.
+    u32::try_from((days + 3).rem_euclid(7)).unwrap_or(0)
+}
+
+/// Norwegian wall-clock time at an instant, as (hour, minute).
+pub fn oslo_time(unix: i64) -> (u32, u32) {
+    let seconds = (unix + oslo_offset(unix)).rem_euclid(86_400);
+    (
+        u32::try_from(seconds / 3_600).unwrap_or(0),
+        u32::try_from(seconds % 3_600 / 60).unwrap_or(0),
+    )
+}
+
+/// A civil date `days` days after another, as (year, month, day).
+pub fn add_days(year: i32, month: u32, day: u32, days: i64) -> (i32, u32, u32) {
+    let (y, m, d) = civil_from_days(days_from_civil(i64::from(year), month, day) + days);
+    (i32::try_from(y).unwrap_or(i32::MAX), m, d)
+}
+
 /// `22.11.2026 23:45` in Norwegian time.
 /// The date in Norway at an instant, as (year, month, day).
 pub fn oslo_date(unix: i64) -> (i32, u32, u32) {
@@ -110,6 +150,36 @@ mod tests {
         let back = days_from_civil(2026, 10, 25) * 86_400 + 3_600;
         assert_eq!(oslo_offset(back - 1), 7_200);
         assert_eq!(oslo_offset(back), 3_600);
+    }
+
+    #[test]
+    fn wall_clock_times_name_the_right_instants_across_both_changes() {
+        // 18:00 in winter is 17:00 UTC; in summer 16:00 UTC.
+        let winter = oslo_to_utc(2026, 11, 2, 18, 0);
+        assert_eq!(format_rfc3339_utc(winter), "2026-11-02T17:00:00Z");
+        let summer = oslo_to_utc(2026, 10, 19, 18, 0);
+        assert_eq!(format_rfc3339_utc(summer), "2026-10-19T16:00:00Z");
+        for unix in [winter, summer] {
+            assert_eq!(oslo_time(unix), (18, 0));
+        }
+        // 02:30 on 29 March 2026 does not exist: read as 03:30 summer time.
+        assert_eq!(
+            format_rfc3339_utc(oslo_to_utc(2026, 3, 29, 2, 30)),
+            "2026-03-29T01:30:00Z"
+        );
+        // 02:30 on 25 October 2026 happens twice: the first (summer) one.
+        assert_eq!(
+            format_rfc3339_utc(oslo_to_utc(2026, 10, 25, 2, 30)),
+            "2026-10-25T00:30:00Z"
+        );
+    }
+
+    #[test]
+    fn weekdays_and_day_arithmetic_follow_the_calendar() {
+        // 2026-10-25 is a Sunday; 2026-12-31 + 1 day is New Year's Day.
+        assert_eq!(oslo_weekday(oslo_to_utc(2026, 10, 25, 12, 0)), 6);
+        assert_eq!(add_days(2026, 12, 31, 1), (2027, 1, 1));
+        assert_eq!(add_days(2028, 2, 28, 1), (2028, 2, 29));
     }
 
     #[test]

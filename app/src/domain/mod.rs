@@ -4,6 +4,7 @@ pub mod access;
 pub mod board;
 pub mod capability;
 pub mod clock;
+pub mod course;
 pub mod field;
 pub mod identity;
 pub mod language;
