@@ -6,6 +6,7 @@ use sqlx::Row;
 use app::server::db::now;
 use app::server::instruments::Instruments;
 use app::server::passwords::{self, Password};
+use app::domain::capability::ServiceId;
 use app::server::Db;
 
 const DEMO: &str = include_str!("../../seeds/demo.toml");
@@ -20,6 +21,23 @@ pub struct DemoData {
     pub referral: Vec<ReferralSeed>,
     #[serde(default)]
     pub room: Vec<RoomSeed>,
+    #[serde(default)]
+    pub cohort: Vec<CohortSeed>,
+}
+
+/// A demo cohort of one of the service's courses (by template), dated from the day
+/// the demo data is loaded, with the referrals that hold a seat in it.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CohortSeed {
+    pub service: String,
+    pub course: String,
+    pub state: String,
+    pub starts_in_weeks: i64,
+    pub time: String,
+    pub leaders: Vec<String>,
+    pub capacity: i64,
+    pub participants: Vec<String>,
 }
 
 /// A demo video room with a known link, for trying the room without creating one.
@@ -215,7 +233,93 @@ pub async fn load_demo(db: &Db, instruments: &Instruments) -> anyhow::Result<Vec
     }
     load_demo_referrals(db, instruments, &data.referral).await?;
     load_demo_rooms(db, &data.room).await?;
+    load_demo_courses(db, &data).await?;
     Ok(logins)
+}
+
+/// Gives every demo service the shipped courses, then creates the demo cohorts of
+/// courses that have none yet, seats their participants and sets their state.
+async fn load_demo_courses(db: &Db, data: &DemoData) -> anyhow::Result<()> {
+    use app::domain::course::{CohortState, LocalDate, LocalTime, Placement, WeeklyPlan};
+    use app::server::courses;
+
+    let templates = courses::templates()?;
+    for s in &data.service {
+        let service = app::server::services::by_slug(db, &s.slug)
+            .await?
+            .ok_or_else(|| anyhow::anyhow!("demo service {} is missing", s.slug))?;
+        courses::add_templates(db, ServiceId(service.id), &templates).await?;
+    }
+    for seed in &data.cohort {
+        let service = app::server::services::by_slug(db, &seed.service)
+            .await?
+            .ok_or_else(|| anyhow::anyhow!("demo cohort: no service {}", seed.service))?;
+        let course = courses::courses_of(db, ServiceId(service.id))
+            .await?
+            .into_iter()
+            .find(|c| c.template.as_deref() == Some(seed.course.as_str()))
+            .ok_or_else(|| anyhow::anyhow!("demo cohort: no course {}", seed.course))?;
+        let has_cohort = sqlx::query("select 1 as one from cohort where course_id = $1 limit 1")
+            .bind(course.course_id.0)
+            .fetch_optional(&db.pool)
+            .await?
+            .is_some();
+        if has_cohort {
+            continue;
+        }
+        let state = CohortState::parse(&seed.state)
+            .ok_or_else(|| anyhow::anyhow!("demo cohort: unknown state {}", seed.state))?;
+        let mut leaders = Vec::new();
+        for email in &seed.leaders {
+            leaders.push(
+                app::server::accounts::id_by_email(db, email)
+                    .await?
+                    .ok_or_else(|| anyhow::anyhow!("demo cohort leader {email} is missing"))?,
+            );
+        }
+        let plan = WeeklyPlan {
+            first: LocalDate::of(now()).plus_days(seed.starts_in_weeks * 7),
+            time: LocalTime::parse(&seed.time)
+                .ok_or_else(|| anyhow::anyhow!("demo cohort: bad time {}", seed.time))?,
+            minutes: course.session_minutes,
+            weekly: course.weekly_sessions,
+            follow_ups: course.follow_ups,
+            follow_up_weeks: course.follow_up_weeks,
+            skip: Vec::new(),
+        };
+        let cohort = courses::create_cohort(
+            db,
+            &courses::NewCohort {
+                course: course.course_id,
+                service: ServiceId(service.id),
+                leaders,
+                capacity: seed.capacity,
+                plan,
+                format: course.format,
+                place: String::new(),
+                state: CohortState::Open,
+            },
+        )
+        .await?
+        .map_err(|e| anyhow::anyhow!("demo cohort of {}: {}", seed.course, e.key()))?;
+        for reference in &seed.participants {
+            let referral: i64 = sqlx::query("select referral_id from referral where reference = $1")
+                .bind(reference)
+                .fetch_one(&db.pool)
+                .await?
+                .try_get("referral_id")?;
+            let placed = courses::accept(db, cohort, referral)
+                .await?
+                .map_err(|e| anyhow::anyhow!("demo participant {reference}: {}", e.key()))?;
+            anyhow::ensure!(placed == Placement::Seat, "demo participant {reference} got no seat");
+        }
+        sqlx::query("update cohort set state = $2 where cohort_id = $1")
+            .bind(cohort.0)
+            .bind(state.key())
+            .execute(&db.pool)
+            .await?;
+    }
+    Ok(())
 }
 
 /// Creates the demo rooms that do not exist yet (an ended demo room stays ended).

@@ -325,6 +325,7 @@ on_both_backends! {
     async fn the_board_puts_urgent_first_then_the_longest_waiting_and_filters(app: TestApp) {
         let intake = app.signed_in(DEMO_INTAKE).await;
         // Only this test's referrals: the demo data has some of its own.
+        app.execute("delete from enrolment where referral_id in (select referral_id from referral where reference like 'RPH-DEMO-%')").await;
         app.execute("delete from questionnaire_response where referral_id in (select referral_id from referral where reference like 'RPH-DEMO-%')").await;
         app.execute("delete from referral where reference like 'RPH-DEMO-%'").await;
         let old = referral_in(&app, 1, "Olga Gammel", "9901", 0, 0).await;

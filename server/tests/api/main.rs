@@ -15,6 +15,7 @@ mod access_log;
 mod auth;
 mod authorization;
 mod board;
+mod courses;
 mod health;
 mod mail;
 mod pages;

@@ -108,7 +108,7 @@ impl WeeklyPlan {
     pub fn sessions(&self) -> Vec<PlannedSession> {
         let mut out = Vec::new();
         let mut date = self.first;
-        let mut push = |date: LocalDate, follow_up: bool, out: &mut Vec<PlannedSession>| {
+        let push = |date: LocalDate, follow_up: bool, out: &mut Vec<PlannedSession>| {
             let starts_at = self.time.on(date);
             out.push(PlannedSession {
                 number: u32::try_from(out.len()).unwrap_or(u32::MAX) + 1,

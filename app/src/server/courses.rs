@@ -1,0 +1,611 @@
+//! Group courses in the database: a service's catalogue (started from the shipped
+//! templates), cohorts with their leaders and dated sessions (each video session with
+//! its room), and seats: taking one, waiting for one, and handing a freed one on.
+
+use serde::Deserialize;
+use sqlx::Row;
+
+use super::db::now;
+use super::Db;
+use crate::domain::capability::ServiceId;
+use crate::domain::course::enrolment::{place_in_line, SEAT_OFFER_SECONDS};
+use crate::domain::course::{
+    CohortError, CohortId, CohortState, CourseId, EnrolmentStatus, Format, Placement, WeeklyPlan,
+};
+
+const TEMPLATES: &str = include_str!("../../../seeds/courses.toml");
+
+/// A course as the product ships it, for a service to start from.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CourseTemplate {
+    pub template: String,
+    pub name: String,
+    pub description: String,
+    pub suits: String,
+    pub weekly_sessions: u32,
+    pub follow_ups: u32,
+    pub follow_up_weeks: u32,
+    pub session_minutes: u32,
+    pub format: String,
+    pub measures: Vec<String>,
+    pub capacity: i64,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Templates {
+    course: Vec<CourseTemplate>,
+}
+
+/// A shipped template that does not read.
+#[derive(Debug, thiserror::Error)]
+pub enum TemplateError {
+    #[error("seeds/courses.toml does not parse")]
+    Parse(#[from] toml::de::Error),
+    #[error("course template {0}: {1}")]
+    Invalid(String, &'static str),
+}
+
+/// The shipped templates (`seeds/courses.toml`), checked when they are read.
+pub fn templates() -> Result<Vec<CourseTemplate>, TemplateError> {
+    let templates: Templates = toml::from_str(TEMPLATES)?;
+    for t in &templates.course {
+        if Format::parse(&t.format).is_none() {
+            return Err(TemplateError::Invalid(t.template.clone(), "unknown format"));
+        }
+        crate::domain::course::cohort::check_capacity(t.capacity, 0)
+            .map_err(|e| TemplateError::Invalid(t.template.clone(), e.key()))?;
+    }
+    Ok(templates.course)
+}
+
+/// Gives a service every course of these templates it does not have yet. A course
+/// made from a template and edited since is left as it is.
+pub async fn add_templates(
+    db: &Db,
+    service: ServiceId,
+    templates: &[CourseTemplate],
+) -> Result<(), sqlx::Error> {
+    let t = now();
+    for c in templates {
+        sqlx::query(
+            "insert into course (service_id, template, name, description, suits, weekly_sessions,
+                 follow_ups, follow_up_weeks, session_minutes, format, measures, capacity, created_at)
+             values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+             on conflict (service_id, template) do nothing",
+        )
+        .bind(service.0)
+        .bind(&c.template)
+        .bind(&c.name)
+        .bind(&c.description)
+        .bind(&c.suits)
+        .bind(i64::from(c.weekly_sessions))
+        .bind(i64::from(c.follow_ups))
+        .bind(i64::from(c.follow_up_weeks))
+        .bind(i64::from(c.session_minutes))
+        .bind(&c.format)
+        .bind(c.measures.join(","))
+        .bind(c.capacity)
+        .bind(t)
+        .execute(&db.pool)
+        .await?;
+    }
+    Ok(())
+}
+
+/// A course as its pages show it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CourseRow {
+    pub course_id: CourseId,
+    pub service_id: ServiceId,
+    pub template: Option<String>,
+    pub name: String,
+    pub description: String,
+    pub suits: String,
+    pub weekly_sessions: u32,
+    pub follow_ups: u32,
+    pub follow_up_weeks: u32,
+    pub session_minutes: u32,
+    pub format: Format,
+    pub measures: Vec<String>,
+    pub capacity: i64,
+}
+
+const COURSE_COLUMNS: &str = "course_id, service_id, template, name, description, suits,
+    weekly_sessions, follow_ups, follow_up_weeks, session_minutes, format, measures, capacity";
+
+fn u32_of(row: &sqlx::any::AnyRow, column: &str) -> Result<u32, sqlx::Error> {
+    let v: i64 = row.try_get(column)?;
+    u32::try_from(v).map_err(|e| sqlx::Error::Decode(Box::new(e)))
+}
+
+fn course_from(row: &sqlx::any::AnyRow) -> Result<CourseRow, sqlx::Error> {
+    let format: String = row.try_get("format")?;
+    let measures: String = row.try_get("measures")?;
+    Ok(CourseRow {
+        course_id: CourseId(row.try_get("course_id")?),
+        service_id: ServiceId(row.try_get("service_id")?),
+        template: row.try_get("template")?,
+        name: row.try_get("name")?,
+        description: row.try_get("description")?,
+        suits: row.try_get("suits")?,
+        weekly_sessions: u32_of(row, "weekly_sessions")?,
+        follow_ups: u32_of(row, "follow_ups")?,
+        follow_up_weeks: u32_of(row, "follow_up_weeks")?,
+        session_minutes: u32_of(row, "session_minutes")?,
+        format: Format::parse(&format).unwrap_or(Format::Video),
+        measures: measures
+            .split(',')
+            .filter(|m| !m.is_empty())
+            .map(str::to_owned)
+            .collect(),
+        capacity: row.try_get("capacity")?,
+    })
+}
+
+/// A service's courses, by name.
+pub async fn courses_of(db: &Db, service: ServiceId) -> Result<Vec<CourseRow>, sqlx::Error> {
+    let rows = sqlx::query(&format!(
+        "select {COURSE_COLUMNS} from course where service_id = $1 order by name, course_id"
+    ))
+    .bind(service.0)
+    .fetch_all(&db.pool)
+    .await?;
+    rows.iter().map(course_from).collect()
+}
+
+pub async fn course(db: &Db, course: CourseId) -> Result<Option<CourseRow>, sqlx::Error> {
+    sqlx::query(&format!(
+        "select {COURSE_COLUMNS} from course where course_id = $1"
+    ))
+    .bind(course.0)
+    .fetch_optional(&db.pool)
+    .await?
+    .as_ref()
+    .map(course_from)
+    .transpose()
+}
+
+/// A course in the public catalogue, with the start of its next cohort that takes
+/// enrolment, if one is planned.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CatalogueEntry {
+    pub course: CourseRow,
+    pub next_start: Option<i64>,
+}
+
+/// What the service page lists: every course, with its next cohort's first session.
+pub async fn catalogue(db: &Db, service: ServiceId) -> Result<Vec<CatalogueEntry>, sqlx::Error> {
+    let courses = courses_of(db, service).await?;
+    let starts = sqlx::query(
+        "select c.course_id, min(s.starts_at) as next_start
+         from cohort c join cohort_session s on s.cohort_id = c.cohort_id
+         where c.service_id = $1 and c.state in ('planned', 'open') and s.number = 1
+           and s.starts_at > $2
+         group by c.course_id",
+    )
+    .bind(service.0)
+    .bind(now())
+    .fetch_all(&db.pool)
+    .await?;
+    let mut next = std::collections::HashMap::new();
+    for row in starts {
+        next.insert(
+            row.try_get::<i64, _>("course_id")?,
+            row.try_get::<i64, _>("next_start")?,
+        );
+    }
+    Ok(courses
+        .into_iter()
+        .map(|course| CatalogueEntry {
+            next_start: next.get(&course.course_id.0).copied(),
+            course,
+        })
+        .collect())
+}
+
+/// A new cohort: which course, who leads it, how many seats, and its dates.
+#[derive(Clone, Debug)]
+pub struct NewCohort {
+    pub course: CourseId,
+    pub service: ServiceId,
+    pub leaders: Vec<i64>,
+    pub capacity: i64,
+    pub plan: WeeklyPlan,
+    /// How every session meets; a course of format "both" starts all by video.
+    pub format: Format,
+    pub place: String,
+    pub state: CohortState,
+}
+
+/// Creates a cohort with its leaders and sessions (each video session with its room),
+/// in one transaction. Refuses a session that overlaps another session of a leader.
+pub async fn create_cohort(db: &Db, new: &NewCohort) -> Result<Result<CohortId, CohortError>, sqlx::Error> {
+    if let Err(e) = crate::domain::course::cohort::check_leaders(&new.leaders)
+        .and_then(|()| crate::domain::course::cohort::check_capacity(new.capacity, 0).map(|_| ()))
+    {
+        return Ok(Err(e));
+    }
+    let sessions = new.plan.sessions();
+    let t = now();
+    let mut tx = db.begin_write().await?;
+    for leader in &new.leaders {
+        for s in &sessions {
+            let clash = sqlx::query(
+                "select 1 as one from cohort_session s
+                 join cohort_leader l on l.cohort_id = s.cohort_id
+                 join cohort c on c.cohort_id = s.cohort_id
+                 where l.account_id = $1 and s.cancelled_at is null and c.state <> 'cancelled'
+                   and s.starts_at < $3 and $2 < s.ends_at
+                 limit 1",
+            )
+            .bind(leader)
+            .bind(s.starts_at)
+            .bind(s.ends_at)
+            .fetch_optional(&mut *tx)
+            .await?;
+            if clash.is_some() {
+                return Ok(Err(CohortError::LeaderOverlap));
+            }
+        }
+    }
+    let cohort_id: i64 = sqlx::query(
+        "insert into cohort (course_id, service_id, state, capacity, place, created_at, updated_at)
+         values ($1, $2, $3, $4, $5, $6, $6) returning cohort_id",
+    )
+    .bind(new.course.0)
+    .bind(new.service.0)
+    .bind(new.state.key())
+    .bind(new.capacity)
+    .bind(&new.place)
+    .bind(t)
+    .fetch_one(&mut *tx)
+    .await?
+    .try_get("cohort_id")?;
+    for leader in &new.leaders {
+        sqlx::query("insert into cohort_leader (cohort_id, account_id) values ($1, $2)")
+            .bind(cohort_id)
+            .bind(leader)
+            .execute(&mut *tx)
+            .await?;
+    }
+    let session_format = match new.format {
+        Format::InPerson => Format::InPerson,
+        Format::Video | Format::Both => Format::Video,
+    };
+    for s in &sessions {
+        let room_id: Option<i64> = if session_format == Format::Video {
+            Some(
+                sqlx::query(
+                    "insert into room (code, service_id, title, created_by, created_at)
+                     values ($1, $2, $3, $4, $5) returning room_id",
+                )
+                .bind(super::rooms::new_code())
+                .bind(new.service.0)
+                // Neutral: a room's title is seen by everyone in it.
+                .bind(format!("Samling {}", s.number))
+                .bind(new.leaders[0])
+                .bind(t)
+                .fetch_one(&mut *tx)
+                .await?
+                .try_get("room_id")?,
+            )
+        } else {
+            None
+        };
+        sqlx::query(
+            "insert into cohort_session (cohort_id, number, starts_at, ends_at, format, follow_up,
+                 room_id)
+             values ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(cohort_id)
+        .bind(i64::from(s.number))
+        .bind(s.starts_at)
+        .bind(s.ends_at)
+        .bind(session_format.key())
+        .bind(i64::from(s.follow_up))
+        .bind(room_id)
+        .execute(&mut *tx)
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(Ok(CohortId(cohort_id)))
+}
+
+/// A cohort's counts and state, as enrolment sees them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CohortSeats {
+    pub state: CohortState,
+    pub capacity: i64,
+    pub seats_held: i64,
+}
+
+pub async fn seats(db: &Db, cohort: CohortId) -> Result<Option<CohortSeats>, sqlx::Error> {
+    let Some(row) = sqlx::query("select state, capacity, seats_held from cohort where cohort_id = $1")
+        .bind(cohort.0)
+        .fetch_optional(&db.pool)
+        .await?
+    else {
+        return Ok(None);
+    };
+    let state: String = row.try_get("state")?;
+    Ok(Some(CohortSeats {
+        state: CohortState::parse(&state).unwrap_or(CohortState::Cancelled),
+        capacity: row.try_get("capacity")?,
+        seats_held: row.try_get("seats_held")?,
+    }))
+}
+
+/// Someone's current place in a cohort.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EnrolmentRow {
+    pub enrolment_id: i64,
+    pub cohort_id: CohortId,
+    pub referral_id: i64,
+    pub status: EnrolmentStatus,
+    pub wait_number: Option<i64>,
+    pub seat_offered_at: Option<i64>,
+}
+
+fn enrolment_from(row: &sqlx::any::AnyRow) -> Result<EnrolmentRow, sqlx::Error> {
+    let status: String = row.try_get("status")?;
+    Ok(EnrolmentRow {
+        enrolment_id: row.try_get("enrolment_id")?,
+        cohort_id: CohortId(row.try_get("cohort_id")?),
+        referral_id: row.try_get("referral_id")?,
+        status: EnrolmentStatus::parse(&status).unwrap_or(EnrolmentStatus::Withdrawn),
+        wait_number: row.try_get("wait_number")?,
+        seat_offered_at: row.try_get("seat_offered_at")?,
+    })
+}
+
+const ENROLMENT_COLUMNS: &str =
+    "enrolment_id, cohort_id, referral_id, status, wait_number, seat_offered_at";
+
+pub async fn enrolments_of_cohort(db: &Db, cohort: CohortId) -> Result<Vec<EnrolmentRow>, sqlx::Error> {
+    let rows = sqlx::query(&format!(
+        "select {ENROLMENT_COLUMNS} from enrolment where cohort_id = $1
+         order by case when wait_number is null then 0 else 1 end, wait_number, enrolment_id"
+    ))
+    .bind(cohort.0)
+    .fetch_all(&db.pool)
+    .await?;
+    rows.iter().map(enrolment_from).collect()
+}
+
+/// Where a person stands now.
+async fn placement_of(
+    conn: &mut sqlx::AnyConnection,
+    cohort: CohortId,
+    e: &EnrolmentRow,
+) -> Result<Placement, sqlx::Error> {
+    if e.status.holds_seat() {
+        return Ok(Placement::Seat);
+    }
+    let queue: Vec<i64> = sqlx::query(
+        "select wait_number from enrolment where cohort_id = $1 and status = 'waiting'",
+    )
+    .bind(cohort.0)
+    .fetch_all(&mut *conn)
+    .await?
+    .iter()
+    .map(|r| r.try_get("wait_number"))
+    .collect::<Result<_, _>>()?;
+    Ok(Placement::WaitList(place_in_line(e.wait_number.unwrap_or(i64::MAX), &queue)))
+}
+
+/// Takes the cohort's row lock (PostgreSQL; SQLite's write lock is already held), so
+/// the seats and the wait list of one cohort change one transaction at a time.
+async fn lock_cohort(
+    conn: &mut sqlx::AnyConnection,
+    cohort: CohortId,
+    at: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("update cohort set updated_at = $2 where cohort_id = $1")
+        .bind(cohort.0)
+        .bind(at)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// A person accepts a seat in a cohort: a seat while one is free, else a place on the
+/// wait list in order of acceptance. Accepting again answers where they stand; a held
+/// seat is taken. A seat is taken by one conditional update of the cohort's count under
+/// the cohort's lock, so however many accept at once, no more than its capacity do.
+pub async fn accept(
+    db: &Db,
+    cohort: CohortId,
+    referral_id: i64,
+) -> Result<Result<Placement, CohortError>, sqlx::Error> {
+    let t = now();
+    let mut tx = db.begin_write().await?;
+    lock_cohort(&mut tx, cohort, t).await?;
+    let existing = sqlx::query(&format!(
+        "select {ENROLMENT_COLUMNS} from enrolment where cohort_id = $1 and referral_id = $2"
+    ))
+    .bind(cohort.0)
+    .bind(referral_id)
+    .fetch_optional(&mut *tx)
+    .await?
+    .as_ref()
+    .map(enrolment_from)
+    .transpose()?;
+    if let Some(e) = existing.as_ref().filter(|e| e.status.is_current()) {
+        if e.status == EnrolmentStatus::SeatOffered {
+            // Taking the seat held for them.
+            sqlx::query(
+                "update enrolment set status = 'enrolled', updated_at = $2 where enrolment_id = $1",
+            )
+            .bind(e.enrolment_id)
+            .bind(t)
+            .execute(&mut *tx)
+            .await?;
+        }
+        let placement = placement_of(&mut tx, cohort, e).await?;
+        tx.commit().await?;
+        return Ok(Ok(placement));
+    }
+    let seat = sqlx::query(
+        "update cohort set seats_held = seats_held + 1, updated_at = $2
+         where cohort_id = $1 and seats_held < capacity and state in ('planned', 'open')
+         returning seats_held",
+    )
+    .bind(cohort.0)
+    .bind(t)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let (status, wait_number) = if seat.is_some() {
+        (EnrolmentStatus::Enrolled, None)
+    } else {
+        let Some(row) = sqlx::query(
+            "update cohort set wait_next = wait_next + 1, updated_at = $2
+             where cohort_id = $1 and state in ('planned', 'open')
+             returning wait_next",
+        )
+        .bind(cohort.0)
+        .bind(t)
+        .fetch_optional(&mut *tx)
+        .await?
+        else {
+            return Ok(Err(CohortError::NotTakingEnrolment));
+        };
+        let next: i64 = row.try_get("wait_next")?;
+        (EnrolmentStatus::Waiting, Some(next - 1))
+    };
+    let row = sqlx::query(&format!(
+        "insert into enrolment (cohort_id, referral_id, status, wait_number, created_at, updated_at)
+         values ($1, $2, $3, $4, $5, $5)
+         on conflict (cohort_id, referral_id) do update set status = excluded.status,
+             wait_number = excluded.wait_number, seat_offered_at = null, reason = null,
+             updated_at = excluded.updated_at
+         returning {ENROLMENT_COLUMNS}"
+    ))
+    .bind(cohort.0)
+    .bind(referral_id)
+    .bind(status.key())
+    .bind(wait_number)
+    .bind(t)
+    .fetch_one(&mut *tx)
+    .await?;
+    let enrolment = enrolment_from(&row)?;
+    let placement = placement_of(&mut tx, cohort, &enrolment).await?;
+    tx.commit().await?;
+    Ok(Ok(placement))
+}
+
+/// How someone leaves a cohort.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Leaving {
+    /// They withdraw themselves.
+    Withdraw,
+    /// Staff remove them (the reason is kept).
+    Remove,
+    /// They let a held seat pass, or its deadline went by.
+    Pass,
+}
+
+/// Takes a person out of a cohort; a seat they held is held for the first on the wait
+/// list, who has `SEAT_OFFER_SECONDS` to take it. Returns the referral the freed seat
+/// was offered to, if any. Leaving twice changes nothing.
+pub async fn leave(
+    db: &Db,
+    cohort: CohortId,
+    referral_id: i64,
+    how: Leaving,
+    reason: Option<&str>,
+) -> Result<Option<i64>, sqlx::Error> {
+    let t = now();
+    let mut tx = db.begin_write().await?;
+    lock_cohort(&mut tx, cohort, t).await?;
+    let status = match how {
+        Leaving::Withdraw => EnrolmentStatus::Withdrawn,
+        Leaving::Remove => EnrolmentStatus::Removed,
+        Leaving::Pass => EnrolmentStatus::Passed,
+    };
+    let Some(row) = sqlx::query(
+        "update enrolment set status = $3, reason = $4, updated_at = $5
+         where cohort_id = $1 and referral_id = $2
+           and status in ('enrolled', 'waiting', 'seat_offered')
+         returning enrolment_id",
+    )
+    .bind(cohort.0)
+    .bind(referral_id)
+    .bind(status.key())
+    .bind(reason)
+    .bind(t)
+    .fetch_optional(&mut *tx)
+    .await?
+    else {
+        tx.commit().await?;
+        return Ok(None);
+    };
+    let _: i64 = row.try_get("enrolment_id")?;
+    // Whether a seat was freed: the holders now fall short of the seats counted.
+    let holding: i64 = sqlx::query(
+        "select count(*) as n from enrolment where cohort_id = $1 and status in ('enrolled', 'seat_offered')",
+    )
+    .bind(cohort.0)
+    .fetch_one(&mut *tx)
+    .await?
+    .try_get("n")?;
+    let held: i64 = sqlx::query("select seats_held from cohort where cohort_id = $1")
+        .bind(cohort.0)
+        .fetch_one(&mut *tx)
+        .await?
+        .try_get("seats_held")?;
+    let mut offered_to = None;
+    if holding < held {
+        // A seat was freed: hold it for the first in line, or give it back.
+        let next = sqlx::query(
+            "select enrolment_id, referral_id from enrolment
+             where cohort_id = $1 and status = 'waiting'
+             order by wait_number limit 1",
+        )
+        .bind(cohort.0)
+        .fetch_optional(&mut *tx)
+        .await?;
+        match next {
+            Some(next) => {
+                sqlx::query(
+                    "update enrolment set status = 'seat_offered', seat_offered_at = $2, updated_at = $2
+                     where enrolment_id = $1",
+                )
+                .bind(next.try_get::<i64, _>("enrolment_id")?)
+                .bind(t)
+                .execute(&mut *tx)
+                .await?;
+                offered_to = Some(next.try_get::<i64, _>("referral_id")?);
+            }
+            None => {
+                sqlx::query(
+                    "update cohort set seats_held = seats_held - 1, updated_at = $2 where cohort_id = $1",
+                )
+                .bind(cohort.0)
+                .bind(t)
+                .execute(&mut *tx)
+                .await?;
+            }
+        }
+    }
+    tx.commit().await?;
+    Ok(offered_to)
+}
+
+/// Passes on every held seat whose deadline has gone by; returns how many lapsed.
+pub async fn lapse_seat_offers(db: &Db, at: i64) -> Result<usize, sqlx::Error> {
+    let lapsed = sqlx::query(
+        "select cohort_id, referral_id from enrolment
+         where status = 'seat_offered' and seat_offered_at <= $1",
+    )
+    .bind(at - SEAT_OFFER_SECONDS)
+    .fetch_all(&db.pool)
+    .await?;
+    for row in &lapsed {
+        let cohort = CohortId(row.try_get("cohort_id")?);
+        let referral: i64 = row.try_get("referral_id")?;
+        leave(db, cohort, referral, Leaving::Pass, None).await?;
+    }
+    Ok(lapsed.len())
+}

@@ -1,0 +1,168 @@
+//! Group courses: the shipped catalogue, cohorts with dated sessions, and seats.
+
+use app::domain::capability::ServiceId;
+use app::domain::course::{
+    CohortError, CohortId, CohortState, Format, LocalDate, LocalTime, Placement, WeeklyPlan,
+};
+use app::server::courses::{self, Leaving, NewCohort};
+use sqlx::Row as _;
+
+use crate::board::referral_in;
+use crate::helpers::TestApp;
+use crate::on_both_backends;
+
+const DEMO: ServiceId = ServiceId(1);
+
+async fn therapist(app: &TestApp) -> i64 {
+    app::server::accounts::id_by_email(&app.state.db, "terapeut@demo.example")
+        .await
+        .unwrap()
+        .unwrap()
+}
+
+/// An open KiB cohort with one leader, starting some weeks from now.
+async fn open_cohort(app: &TestApp, capacity: i64, in_weeks: i64, time: &str) -> Result<CohortId, CohortError> {
+    let course = courses::courses_of(&app.state.db, DEMO)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|c| c.template.as_deref() == Some("worry"))
+        .unwrap();
+    let plan = WeeklyPlan {
+        first: LocalDate::of(app::server::db::now()).plus_days(in_weeks * 7),
+        time: LocalTime::parse(time).unwrap(),
+        minutes: course.session_minutes,
+        weekly: course.weekly_sessions,
+        follow_ups: course.follow_ups,
+        follow_up_weeks: course.follow_up_weeks,
+        skip: Vec::new(),
+    };
+    courses::create_cohort(
+        &app.state.db,
+        &NewCohort {
+            course: course.course_id,
+            service: DEMO,
+            leaders: vec![therapist(app).await],
+            capacity,
+            plan,
+            format: Format::Video,
+            place: String::new(),
+            state: CohortState::Open,
+        },
+    )
+    .await
+    .unwrap()
+}
+
+async fn status_of(app: &TestApp, cohort: CohortId, referral: i64) -> String {
+    sqlx::query("select status from enrolment where cohort_id = $1 and referral_id = $2")
+        .bind(cohort.0)
+        .bind(referral)
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap()
+        .try_get("status")
+        .unwrap()
+}
+
+on_both_backends! {
+    async fn every_service_gets_the_shipped_courses_and_the_demo_service_two_cohorts(app: TestApp) {
+        // KiD, KiB and the worry course, for both demo services.
+        assert_eq!(app.count("course").await, 6);
+        let names: Vec<String> = courses::courses_of(&app.state.db, DEMO).await.unwrap().into_iter().map(|c| c.name).collect();
+        assert_eq!(names, ["Kurs i bekymringsmestring", "Kurs i belastningsmestring (KiB)", "Kurs i depresjonsmestring (KiD)"]);
+        // A running KiD with five participants and an open KiB: 10 sessions each, every
+        // one by video with its own room.
+        assert_eq!(app.count("cohort").await, 2);
+        assert_eq!(app.count("enrolment").await, 5);
+        assert_eq!(app.count("cohort_session").await, 20);
+        let with_rooms = sqlx::query("select count(*) as n from cohort_session s join room r on r.room_id = s.room_id where s.format = 'video'")
+            .fetch_one(&app.state.db.pool).await.unwrap().try_get::<i64, _>("n").unwrap();
+        assert_eq!(with_rooms, 20);
+        let running = sqlx::query("select seats_held from cohort where state = 'running'")
+            .fetch_one(&app.state.db.pool).await.unwrap().try_get::<i64, _>("seats_held").unwrap();
+        assert_eq!(running, 5);
+    }
+
+    async fn twenty_people_accepting_twelve_seats_at_once_end_twelve_enrolled_and_eight_waiting_in_order(app: TestApp) {
+        let cohort = open_cohort(&app, 12, 5, "10:00").await.unwrap();
+        let mut referrals = Vec::new();
+        for i in 0..20 {
+            referrals.push(referral_in(&app, 1, &format!("Person {i}"), "9901", 1, 0).await.id);
+        }
+        let tasks: Vec<_> = referrals
+            .iter()
+            .map(|&referral| {
+                let db = app.state.db.clone();
+                tokio::spawn(async move { courses::accept(&db, cohort, referral).await.unwrap().unwrap() })
+            })
+            .collect();
+        let mut placements = Vec::new();
+        for task in tasks {
+            placements.push(task.await.unwrap());
+        }
+        let seats = placements.iter().filter(|p| **p == Placement::Seat).count();
+        let mut places: Vec<u32> = placements
+            .iter()
+            .filter_map(|p| match p { Placement::WaitList(n) => Some(*n), Placement::Seat => None })
+            .collect();
+        places.sort_unstable();
+        assert_eq!(seats, 12);
+        assert_eq!(places, (1..=8).collect::<Vec<u32>>());
+        let held = courses::seats(&app.state.db, cohort).await.unwrap().unwrap();
+        assert_eq!(held.seats_held, 12);
+        let rows = courses::enrolments_of_cohort(&app.state.db, cohort).await.unwrap();
+        assert_eq!(rows.iter().filter(|e| e.status.key() == "enrolled").count(), 12);
+        let waiting: Vec<i64> = rows.iter().filter(|e| e.status.key() == "waiting").filter_map(|e| e.wait_number).collect();
+        assert_eq!(waiting, (1..=8).collect::<Vec<i64>>());
+        // Accepting again answers where one stands and takes nothing more.
+        let again = courses::accept(&app.state.db, cohort, referrals[0]).await.unwrap().unwrap();
+        assert!(placements[0] == again);
+        assert_eq!(courses::seats(&app.state.db, cohort).await.unwrap().unwrap().seats_held, 12);
+    }
+
+    async fn a_freed_seat_is_held_for_the_first_waiting_and_passes_on_when_its_deadline_goes_by(app: TestApp) {
+        let cohort = open_cohort(&app, 2, 5, "10:00").await.unwrap();
+        let mut people = Vec::new();
+        for i in 0..4 {
+            let id = referral_in(&app, 1, &format!("Person {i}"), "9901", 1, 0).await.id;
+            courses::accept(&app.state.db, cohort, id).await.unwrap().unwrap();
+            people.push(id);
+        }
+        // The second in line asks where they stand.
+        assert_eq!(courses::accept(&app.state.db, cohort, people[3]).await.unwrap().unwrap(), Placement::WaitList(2));
+        // A seat holder withdraws: the first in line is offered the seat.
+        let offered = courses::leave(&app.state.db, cohort, people[0], Leaving::Withdraw, None).await.unwrap();
+        assert_eq!(offered, Some(people[2]));
+        assert_eq!(status_of(&app, cohort, people[2]).await, "seat_offered");
+        assert_eq!(courses::accept(&app.state.db, cohort, people[3]).await.unwrap().unwrap(), Placement::WaitList(1));
+        // Withdrawing twice changes nothing.
+        assert_eq!(courses::leave(&app.state.db, cohort, people[0], Leaving::Withdraw, None).await.unwrap(), None);
+        // Three days later the offer lapses and passes on to the next.
+        let later = app::server::db::now() + app::domain::course::enrolment::SEAT_OFFER_SECONDS;
+        assert_eq!(courses::lapse_seat_offers(&app.state.db, later).await.unwrap(), 1);
+        assert_eq!(status_of(&app, cohort, people[2]).await, "passed");
+        assert_eq!(status_of(&app, cohort, people[3]).await, "seat_offered");
+        // They take it; then someone is removed with no one waiting: the seat is free.
+        assert_eq!(courses::accept(&app.state.db, cohort, people[3]).await.unwrap().unwrap(), Placement::Seat);
+        assert_eq!(status_of(&app, cohort, people[3]).await, "enrolled");
+        assert_eq!(courses::seats(&app.state.db, cohort).await.unwrap().unwrap().seats_held, 2);
+        courses::leave(&app.state.db, cohort, people[1], Leaving::Remove, Some("Flyttet")).await.unwrap();
+        assert_eq!(courses::seats(&app.state.db, cohort).await.unwrap().unwrap().seats_held, 1);
+        // And a cohort that has started takes no one.
+        app.execute(&format!("update cohort set state = 'running' where cohort_id = {}", cohort.0)).await;
+        assert_eq!(courses::accept(&app.state.db, cohort, people[0]).await.unwrap(), Err(CohortError::NotTakingEnrolment));
+    }
+
+    async fn a_cohort_whose_sessions_overlap_another_of_its_leader_is_refused(app: TestApp) {
+        // Mornings: the demo cohorts of this leader meet at noon and in the evening.
+        let first = open_cohort(&app, 10, 6, "07:00").await;
+        assert!(first.is_ok());
+        // Same day, starting an hour into the first one's sessions.
+        let clash = open_cohort(&app, 10, 6, "08:00").await;
+        assert_eq!(clash, Err(CohortError::LeaderOverlap));
+        // Right after it ends (two hours) is fine.
+        assert!(open_cohort(&app, 10, 6, "09:00").await.is_ok());
+        assert_eq!(open_cohort(&app, 0, 20, "10:00").await, Err(CohortError::CapacityOutOfRange));
+    }
+}
