@@ -3,10 +3,10 @@
 use serde::Deserialize;
 use sqlx::Row;
 
+use app::domain::capability::ServiceId;
 use app::server::db::now;
 use app::server::instruments::Instruments;
 use app::server::passwords::{self, Password};
-use app::domain::capability::ServiceId;
 use app::server::Db;
 
 const DEMO: &str = include_str!("../../seeds/demo.toml");
@@ -303,15 +303,19 @@ async fn load_demo_courses(db: &Db, data: &DemoData) -> anyhow::Result<()> {
         .await?
         .map_err(|e| anyhow::anyhow!("demo cohort of {}: {}", seed.course, e.key()))?;
         for reference in &seed.participants {
-            let referral: i64 = sqlx::query("select referral_id from referral where reference = $1")
-                .bind(reference)
-                .fetch_one(&db.pool)
-                .await?
-                .try_get("referral_id")?;
+            let referral: i64 =
+                sqlx::query("select referral_id from referral where reference = $1")
+                    .bind(reference)
+                    .fetch_one(&db.pool)
+                    .await?
+                    .try_get("referral_id")?;
             let placed = courses::accept(db, cohort, referral)
                 .await?
                 .map_err(|e| anyhow::anyhow!("demo participant {reference}: {}", e.key()))?;
-            anyhow::ensure!(placed == Placement::Seat, "demo participant {reference} got no seat");
+            anyhow::ensure!(
+                placed == Placement::Seat,
+                "demo participant {reference} got no seat"
+            );
         }
         sqlx::query("update cohort set state = $2 where cohort_id = $1")
             .bind(cohort.0)

@@ -193,6 +193,7 @@ pub static TEXTS: Texts = Texts {
     referral: &super::referral::EN,
     board: &super::board::EN,
     rooms: &super::rooms::EN,
+    course: &super::course::EN,
     loading: "Loading …",
     not_found_title: "Page not found",
     not_found_text: "The page you were looking for does not exist, or it has moved.",

@@ -3,6 +3,7 @@
 //! Each language is one `Texts` value; a missing string is a compile error, not a blank.
 
 pub mod board;
+pub mod course;
 mod en;
 mod nb;
 mod nn;
@@ -197,6 +198,7 @@ pub struct Texts {
     pub referral: &'static crate::i18n::referral::ReferralTexts,
     pub board: &'static crate::i18n::board::BoardTexts,
     pub rooms: &'static crate::i18n::rooms::RoomTexts,
+    pub course: &'static crate::i18n::course::CourseTexts,
     pub loading: &'static str,
     pub not_found_title: &'static str,
     pub not_found_text: &'static str,

@@ -193,6 +193,7 @@ pub static TEXTS: Texts = Texts {
     referral: &super::referral::NN,
     board: &super::board::NN,
     rooms: &super::rooms::NN,
+    course: &super::course::NN,
     loading: "Lastar …",
     not_found_title: "Fann ikkje sida",
     not_found_text: "Sida du leitte etter finst ikkje, eller ho er flytta.",

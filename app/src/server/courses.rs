@@ -221,7 +221,10 @@ pub struct NewCohort {
 
 /// Creates a cohort with its leaders and sessions (each video session with its room),
 /// in one transaction. Refuses a session that overlaps another session of a leader.
-pub async fn create_cohort(db: &Db, new: &NewCohort) -> Result<Result<CohortId, CohortError>, sqlx::Error> {
+pub async fn create_cohort(
+    db: &Db,
+    new: &NewCohort,
+) -> Result<Result<CohortId, CohortError>, sqlx::Error> {
     if let Err(e) = crate::domain::course::cohort::check_leaders(&new.leaders)
         .and_then(|()| crate::domain::course::cohort::check_capacity(new.capacity, 0).map(|_| ()))
     {
@@ -322,10 +325,11 @@ pub struct CohortSeats {
 }
 
 pub async fn seats(db: &Db, cohort: CohortId) -> Result<Option<CohortSeats>, sqlx::Error> {
-    let Some(row) = sqlx::query("select state, capacity, seats_held from cohort where cohort_id = $1")
-        .bind(cohort.0)
-        .fetch_optional(&db.pool)
-        .await?
+    let Some(row) =
+        sqlx::query("select state, capacity, seats_held from cohort where cohort_id = $1")
+            .bind(cohort.0)
+            .fetch_optional(&db.pool)
+            .await?
     else {
         return Ok(None);
     };
@@ -363,7 +367,10 @@ fn enrolment_from(row: &sqlx::any::AnyRow) -> Result<EnrolmentRow, sqlx::Error> 
 const ENROLMENT_COLUMNS: &str =
     "enrolment_id, cohort_id, referral_id, status, wait_number, seat_offered_at";
 
-pub async fn enrolments_of_cohort(db: &Db, cohort: CohortId) -> Result<Vec<EnrolmentRow>, sqlx::Error> {
+pub async fn enrolments_of_cohort(
+    db: &Db,
+    cohort: CohortId,
+) -> Result<Vec<EnrolmentRow>, sqlx::Error> {
     let rows = sqlx::query(&format!(
         "select {ENROLMENT_COLUMNS} from enrolment where cohort_id = $1
          order by case when wait_number is null then 0 else 1 end, wait_number, enrolment_id"
@@ -392,7 +399,10 @@ async fn placement_of(
     .iter()
     .map(|r| r.try_get("wait_number"))
     .collect::<Result<_, _>>()?;
-    Ok(Placement::WaitList(place_in_line(e.wait_number.unwrap_or(i64::MAX), &queue)))
+    Ok(Placement::WaitList(place_in_line(
+        e.wait_number.unwrap_or(i64::MAX),
+        &queue,
+    )))
 }
 
 /// Takes the cohort's row lock (PostgreSQL; SQLite's write lock is already held), so

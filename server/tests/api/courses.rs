@@ -21,7 +21,12 @@ async fn therapist(app: &TestApp) -> i64 {
 }
 
 /// An open KiB cohort with one leader, starting some weeks from now.
-async fn open_cohort(app: &TestApp, capacity: i64, in_weeks: i64, time: &str) -> Result<CohortId, CohortError> {
+async fn open_cohort(
+    app: &TestApp,
+    capacity: i64,
+    in_weeks: i64,
+    time: &str,
+) -> Result<CohortId, CohortError> {
     let course = courses::courses_of(&app.state.db, DEMO)
         .await
         .unwrap()
@@ -164,5 +169,24 @@ on_both_backends! {
         // Right after it ends (two hours) is fine.
         assert!(open_cohort(&app, 10, 6, "09:00").await.is_ok());
         assert_eq!(open_cohort(&app, 0, 20, "10:00").await, Err(CohortError::CapacityOutOfRange));
+    }
+}
+
+on_both_backends! {
+    async fn the_service_page_lists_its_courses_with_the_next_start_and_without_javascript(app: TestApp) {
+        let html = app.get("/services/demo").await.text().await.unwrap();
+        assert!(html.contains("Kurs i grupper"), "{html}");
+        for name in ["Kurs i depresjonsmestring (KiD)", "Kurs i belastningsmestring (KiB)", "Kurs i bekymringsmestring"] {
+            assert!(html.contains(name), "{name}");
+        }
+        assert!(html.contains("8 samlinger + 2 oppfølgingsmøter · 2 t 30 min"));
+        // The open KiB starts three weeks from the day the demo data was loaded; the
+        // running KiD has begun, so it shows no next start.
+        let kib = app::domain::clock::format_oslo_date(
+            sqlx::query("select min(s.starts_at) as at from cohort_session s join cohort c on c.cohort_id = s.cohort_id where c.state = 'open'")
+                .fetch_one(&app.state.db.pool).await.unwrap().try_get::<i64, _>("at").unwrap(),
+        );
+        assert!(html.contains(&format!("Neste kurs starter {kib}.")), "{kib}");
+        assert_eq!(html.matches("Ny oppstart er ikke satt ennå.").count(), 2);
     }
 }

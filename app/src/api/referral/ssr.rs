@@ -102,12 +102,27 @@ pub async fn service_page(slug: String) -> Result<ServiceInfo, AppError> {
         None => false,
     };
     let may_register = registering_staff(&service).await?.is_some();
+    let courses = crate::server::courses::catalogue(&state.db, ServiceId(service.id))
+        .await?
+        .into_iter()
+        .map(|entry| CatalogueCourse {
+            name: entry.course.name,
+            description: entry.course.description,
+            suits: entry.course.suits,
+            weekly_sessions: entry.course.weekly_sessions,
+            follow_ups: entry.course.follow_ups,
+            session_minutes: entry.course.session_minutes,
+            format: entry.course.format,
+            next_start: entry.next_start.map(format_oslo_date),
+        })
+        .collect();
     Ok(ServiceInfo {
         slug: service.slug,
         name: service.name,
         municipalities,
         has_draft,
         may_register,
+        courses,
     })
 }
 

@@ -12,6 +12,22 @@ pub struct ServiceInfo {
     pub has_draft: bool,
     /// The person is staff of this service and may register referrals for others.
     pub may_register: bool,
+    /// The service's group courses.
+    pub courses: Vec<CatalogueCourse>,
+}
+
+/// A course in a service's catalogue, as a citizen reads it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CatalogueCourse {
+    pub name: String,
+    pub description: String,
+    pub suits: String,
+    pub weekly_sessions: u32,
+    pub follow_ups: u32,
+    pub session_minutes: u32,
+    pub format: crate::domain::course::Format,
+    /// The first session of its next cohort, as a Norwegian date (19.01.2027).
+    pub next_start: Option<String>,
 }
 
 /// One answer option of an item.

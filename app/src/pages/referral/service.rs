@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
-use crate::api::referral::types::ServiceInfo;
+use crate::api::referral::types::{CatalogueCourse, ServiceInfo};
 use crate::api::referral::{service_page, StartReferral};
 use crate::components::ErrorSummary;
 use crate::error::AppError;
@@ -63,12 +63,53 @@ fn service_view(t: &'static Texts, info: ServiceInfo) -> impl IntoView {
             <h2 id="after-heading">{r.service_after_heading}</h2>
             <p>{r.service_after}</p>
         </section>
+        {catalogue(t, info.courses)}
         <section aria-labelledby="data-heading">
             <h2 id="data-heading">{r.service_data_heading}</h2>
             <p>{r.service_data}</p>
         </section>
         {on_behalf}
     }
+}
+
+/// The service's group courses: what each is, whom it suits, how long, and when the
+/// next one starts.
+fn catalogue(t: &'static Texts, courses: Vec<CatalogueCourse>) -> Option<impl IntoView> {
+    let c = t.course;
+    (!courses.is_empty()).then(|| {
+        view! {
+            <section aria-labelledby="courses-heading" class="catalogue">
+                <h2 id="courses-heading">{c.catalogue_heading}</h2>
+                <p>{c.catalogue_intro}</p>
+                <ul class="course-list">
+                    {courses
+                        .into_iter()
+                        .map(|course| {
+                            let length = c.length(
+                                course.weekly_sessions,
+                                course.follow_ups,
+                                course.session_minutes,
+                            );
+                            let start = match course.next_start {
+                                Some(date) => format!("{} {date}.", c.next_start),
+                                None => c.no_date.to_owned(),
+                            };
+                            view! {
+                                <li class="course">
+                                    <h3>{course.name}</h3>
+                                    <p>{course.description}</p>
+                                    <p><strong>{c.suits}</strong>" "{course.suits}</p>
+                                    <p class="course-facts">
+                                        {length}<br/>{c.format(course.format)}<br/>{start}
+                                    </p>
+                                </li>
+                            }
+                        })
+                        .collect_view()}
+                </ul>
+            </section>
+        }
+    })
 }
 
 /// Staff register a referral that came by phone, on paper or from a GP.
