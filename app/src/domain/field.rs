@@ -27,6 +27,8 @@ pub enum FieldProblem {
     ChooseOne,
     ChooseAtLeastOne,
     Unanswered,
+    /// A cohort that may not be chosen or changed so, and why.
+    Cohort(crate::domain::course::CohortError),
 }
 
 /// A check the browser runs on a field while it is typed in, by name, so a page can

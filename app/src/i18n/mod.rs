@@ -247,6 +247,7 @@ pub fn problem_label(
         FieldProblem::ChooseOne => t.problem_choose_one,
         FieldProblem::ChooseAtLeastOne => t.problem_choose_at_least_one,
         FieldProblem::Unanswered => t.problem_unanswered,
+        FieldProblem::Cohort(e) => t.course.problem(e),
     }
 }
 

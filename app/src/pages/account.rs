@@ -7,9 +7,11 @@ use leptos_router::hooks::use_query_map;
 
 use crate::api::auth::types::AccountView;
 use crate::api::auth::{my_account, Logout, LogoutEverywhere};
+use crate::api::course::types::{MyCourse, Standing};
+use crate::api::course::{my_courses, AcceptCourse, DeclineCourse};
 use crate::api::referral::my_referrals;
 use crate::api::referral::types::MyReferral;
-use crate::components::{work_links, LoginFirst};
+use crate::components::{work_links, ErrorSummary, LoginFirst};
 use crate::domain::identity::AccountKind;
 use crate::error::AppError;
 use crate::i18n::{role_label, use_texts, Texts};
@@ -23,23 +25,37 @@ pub fn AccountPage() -> impl IntoView {
         || (),
         |_| async move {
             let account = my_account().await?;
-            let referrals = if account.kind == AccountKind::Citizen {
-                Some(my_referrals().await)
+            let (referrals, courses) = if account.kind == AccountKind::Citizen {
+                (
+                    Some(my_referrals().await),
+                    my_courses().await.unwrap_or_default(),
+                )
             } else {
-                None
+                (None, Vec::new())
             };
-            Ok::<_, AppError>((account, referrals))
+            Ok::<_, AppError>((account, referrals, courses))
         },
     );
-    let withdrawn = use_query_map().read_untracked().get("withdrawn").is_some();
+    let query = use_query_map();
+    let withdrawn = query.read_untracked().get("withdrawn").is_some();
+    let course_notice = match query.read_untracked().get("course").as_deref() {
+        Some("accepted") => Some(t.course.accepted_notice),
+        Some("declined") => Some(t.course.declined_notice),
+        _ => None,
+    };
     view! {
         <Title text=format!("{} – {}", t.account_title, t.product_name)/>
         <h1>{t.account_title}</h1>
         {withdrawn.then(|| view! { <p class="success" role="status">{t.referral.withdrawn_notice}</p> })}
+        {course_notice.map(|notice| view! { <p class="success" role="status">{notice}</p> })}
         <Suspense fallback=move || view! { <p>{t.loading}</p> }>
             {move || Suspend::new(async move {
                 match account.await {
-                    Ok((account, referrals)) => account_details(t, account, referrals).into_any(),
+                    Ok((account, referrals, courses)) => view! {
+                        {my_courses_view(t, courses)}
+                        {account_details(t, account, referrals)}
+                    }
+                    .into_any(),
                     Err(AppError::Unauthenticated) => view! { <LoginFirst/> }.into_any(),
                     Err(error) => view! { <p class="notice" role="alert">{error.message(t)}</p> }.into_any(),
                 }
@@ -132,4 +148,90 @@ fn my_referrals_view(t: &'static Texts, list: Result<Vec<MyReferral>, AppError>)
             {body}
         </section>
     }
+}
+
+/// The courses offered to the person: what, when, where they stand, and the buttons to
+/// answer. First on the page: it is what they came to do.
+fn my_courses_view(t: &'static Texts, courses: Vec<MyCourse>) -> Option<impl IntoView> {
+    let c = t.course;
+    (!courses.is_empty()).then(|| {
+        let accept = ServerAction::<AcceptCourse>::new();
+        let decline = ServerAction::<DeclineCourse>::new();
+        let error = Signal::derive(move || {
+            accept
+                .value()
+                .get()
+                .and_then(Result::err)
+                .or_else(|| decline.value().get().and_then(Result::err))
+        });
+        view! {
+            <section class="card my-courses" id="field-course" aria-labelledby="my-courses-heading">
+                <h2 id="my-courses-heading">{c.mine_heading}</h2>
+                <ErrorSummary error/>
+                {courses
+                    .into_iter()
+                    .map(|course| {
+                        let standing = match course.standing {
+                            Standing::Offered => c.offered_intro.to_owned(),
+                            Standing::Seat => c.standing_seat.to_owned(),
+                            Standing::Waiting(n) => c.standing_waiting.replace("{n}", &n.to_string()),
+                            Standing::SeatHeld => c
+                                .standing_seat_held
+                                .replace("{deadline}", course.deadline.as_deref().unwrap_or_default()),
+                            Standing::Declined => c.standing_declined.to_owned(),
+                            Standing::Closed => c.standing_closed.to_owned(),
+                        };
+                        let (yes, no) = match course.standing {
+                            Standing::Offered | Standing::SeatHeld => (Some(c.accept), Some(c.decline)),
+                            Standing::Seat => (None, Some(c.leave)),
+                            Standing::Waiting(_) => (None, Some(c.leave_wait_list)),
+                            Standing::Declined | Standing::Closed => (None, None),
+                        };
+                        let reference = course.reference.clone();
+                        view! {
+                            <article class="my-course">
+                                <h3>{course.name}</h3>
+                                <p class="standing"><strong>{standing}</strong></p>
+                                <p>{course.description}</p>
+                                <p>{course.length}</p>
+                                <div class="actions">
+                                    {yes.map(|label| {
+                                        let reference = reference.clone();
+                                        view! {
+                                            <ActionForm action=accept>
+                                                <input type="hidden" name="reference" value=reference/>
+                                                <button type="submit" class="button">{label}</button>
+                                            </ActionForm>
+                                        }
+                                    })}
+                                    {no.map(|label| {
+                                        let reference = reference.clone();
+                                        view! {
+                                            <ActionForm action=decline>
+                                                <input type="hidden" name="reference" value=reference/>
+                                                <button type="submit" class="button secondary">{label}</button>
+                                            </ActionForm>
+                                        }
+                                    })}
+                                </div>
+                                <h4>{c.sessions_heading}</h4>
+                                <ol class="sessions">
+                                    {course
+                                        .sessions
+                                        .into_iter()
+                                        .map(|s| view! {
+                                            <li class:cancelled=s.cancelled>
+                                                {s.when} " · " {s.how}
+                                                {s.cancelled.then(|| view! { " · " <strong>{c.cancelled}</strong> })}
+                                            </li>
+                                        })
+                                        .collect_view()}
+                                </ol>
+                            </article>
+                        }
+                    })
+                    .collect_view()}
+            </section>
+        }
+    })
 }

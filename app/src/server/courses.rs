@@ -319,22 +319,25 @@ pub async fn create_cohort(
 /// A cohort's counts and state, as enrolment sees them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct CohortSeats {
+    pub service: ServiceId,
     pub state: CohortState,
     pub capacity: i64,
     pub seats_held: i64,
 }
 
 pub async fn seats(db: &Db, cohort: CohortId) -> Result<Option<CohortSeats>, sqlx::Error> {
-    let Some(row) =
-        sqlx::query("select state, capacity, seats_held from cohort where cohort_id = $1")
-            .bind(cohort.0)
-            .fetch_optional(&db.pool)
-            .await?
+    let Some(row) = sqlx::query(
+        "select service_id, state, capacity, seats_held from cohort where cohort_id = $1",
+    )
+    .bind(cohort.0)
+    .fetch_optional(&db.pool)
+    .await?
     else {
         return Ok(None);
     };
     let state: String = row.try_get("state")?;
     Ok(Some(CohortSeats {
+        service: ServiceId(row.try_get("service_id")?),
         state: CohortState::parse(&state).unwrap_or(CohortState::Cancelled),
         capacity: row.try_get("capacity")?,
         seats_held: row.try_get("seats_held")?,
@@ -618,4 +621,150 @@ pub async fn lapse_seat_offers(db: &Db, at: i64) -> Result<usize, sqlx::Error> {
         leave(db, cohort, referral, Leaving::Pass, None).await?;
     }
     Ok(lapsed.len())
+}
+
+/// A cohort as intake chooses one to offer: its course, first session and free seats.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CohortChoice {
+    pub cohort_id: CohortId,
+    pub course_name: String,
+    pub first_start: Option<i64>,
+    pub capacity: i64,
+    pub seats_held: i64,
+}
+
+/// The service's cohorts that take enrolment, the soonest first.
+pub async fn offerable(db: &Db, service: ServiceId) -> Result<Vec<CohortChoice>, sqlx::Error> {
+    let rows = sqlx::query(
+        "select c.cohort_id, k.name, c.capacity, c.seats_held,
+             (select min(s.starts_at) from cohort_session s
+              where s.cohort_id = c.cohort_id and s.cancelled_at is null) as first_start
+         from cohort c join course k on k.course_id = c.course_id
+         where c.service_id = $1 and c.state in ('planned', 'open')
+         order by first_start, c.cohort_id",
+    )
+    .bind(service.0)
+    .fetch_all(&db.pool)
+    .await?;
+    rows.iter()
+        .map(|row| {
+            Ok(CohortChoice {
+                cohort_id: CohortId(row.try_get("cohort_id")?),
+                course_name: row.try_get("name")?,
+                first_start: row.try_get("first_start")?,
+                capacity: row.try_get("capacity")?,
+                seats_held: row.try_get("seats_held")?,
+            })
+        })
+        .collect()
+}
+
+/// One dated session of a cohort.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SessionRow {
+    pub session_id: i64,
+    pub number: u32,
+    pub starts_at: i64,
+    pub ends_at: i64,
+    pub format: Format,
+    pub follow_up: bool,
+    pub room_code: Option<String>,
+    pub cancelled: bool,
+}
+
+pub async fn sessions(db: &Db, cohort: CohortId) -> Result<Vec<SessionRow>, sqlx::Error> {
+    let rows = sqlx::query(
+        "select s.cohort_session_id, s.number, s.starts_at, s.ends_at, s.format, s.follow_up,
+             r.code, s.cancelled_at
+         from cohort_session s left join room r on r.room_id = s.room_id
+         where s.cohort_id = $1 order by s.number",
+    )
+    .bind(cohort.0)
+    .fetch_all(&db.pool)
+    .await?;
+    rows.iter()
+        .map(|row| {
+            let format: String = row.try_get("format")?;
+            Ok(SessionRow {
+                session_id: row.try_get("cohort_session_id")?,
+                number: u32_of(row, "number")?,
+                starts_at: row.try_get("starts_at")?,
+                ends_at: row.try_get("ends_at")?,
+                format: Format::parse(&format).unwrap_or(Format::Video),
+                follow_up: row.try_get::<i64, _>("follow_up")? != 0,
+                room_code: row.try_get("code")?,
+                cancelled: row.try_get::<Option<i64>, _>("cancelled_at")?.is_some(),
+            })
+        })
+        .collect()
+}
+
+/// A group-course offer made to a person: which cohort, and where they stand in it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CourseOffer {
+    pub offer_id: i64,
+    /// `open` until answered, then `accepted` or `declined`.
+    pub status: String,
+    pub cohort: CohortId,
+    pub cohort_state: CohortState,
+    pub course: CourseRow,
+    pub enrolment: Option<EnrolmentRow>,
+}
+
+/// The latest group-course offer of a referral that names a cohort.
+pub async fn offer_of_referral(
+    db: &Db,
+    referral_id: i64,
+) -> Result<Option<CourseOffer>, sqlx::Error> {
+    let Some(row) = sqlx::query(
+        "select o.offer_id, o.status, o.cohort_id, c.state, c.course_id from offer o
+         join cohort c on c.cohort_id = o.cohort_id
+         where o.referral_id = $1 and o.kind = 'group_course'
+         order by o.offer_id desc limit 1",
+    )
+    .bind(referral_id)
+    .fetch_optional(&db.pool)
+    .await?
+    else {
+        return Ok(None);
+    };
+    let cohort = CohortId(row.try_get("cohort_id")?);
+    let state: String = row.try_get("state")?;
+    let Some(course) = course(db, CourseId(row.try_get("course_id")?)).await? else {
+        return Ok(None);
+    };
+    let enrolment = sqlx::query(&format!(
+        "select {ENROLMENT_COLUMNS} from enrolment where cohort_id = $1 and referral_id = $2"
+    ))
+    .bind(cohort.0)
+    .bind(referral_id)
+    .fetch_optional(&db.pool)
+    .await?
+    .as_ref()
+    .map(enrolment_from)
+    .transpose()?;
+    Ok(Some(CourseOffer {
+        offer_id: row.try_get("offer_id")?,
+        status: row.try_get("status")?,
+        cohort,
+        cohort_state: CohortState::parse(&state).unwrap_or(CohortState::Cancelled),
+        course,
+        enrolment,
+    }))
+}
+
+/// Where a person on a cohort's wait list stands now (1 is next).
+pub async fn place_of(db: &Db, e: &EnrolmentRow) -> Result<Placement, sqlx::Error> {
+    let mut conn = db.pool.acquire().await?;
+    placement_of(&mut conn, e.cohort_id, e).await
+}
+
+/// Marks an offer answered.
+pub async fn answer_offer(db: &Db, offer_id: i64, status: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("update offer set status = $2 where offer_id = $1")
+        .bind(offer_id)
+        .bind(status)
+        .execute(&db.pool)
+        .await?;
+    Ok(())
 }

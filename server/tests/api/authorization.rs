@@ -92,6 +92,23 @@ const SERVER_FUNCTIONS: &[Row] = &[
         fields: &[("reference", "{own_referral}"), ("confirm", "yes")],
         allowed: &[CitizenA],
     },
+    // A person's courses: their own offers only. `{offered_referral}`: a fresh referral
+    // of citizen A's with a group course offered in the demo service's open cohort.
+    Row {
+        path: "/api/course/mine",
+        fields: &[],
+        allowed: EVERYONE_SIGNED_IN,
+    },
+    Row {
+        path: "/api/course/accept",
+        fields: &[("reference", "{offered_referral}")],
+        allowed: &[CitizenA],
+    },
+    Row {
+        path: "/api/course/decline",
+        fields: &[("reference", "{offered_referral}")],
+        allowed: &[CitizenA],
+    },
     // Registering a referral on someone's behalf: staff of the service who meet people.
     Row {
         path: "/api/referral/start",
@@ -354,6 +371,30 @@ async fn clients(app: &TestApp) -> Vec<(Who, reqwest::Client)> {
     ]
 }
 
+/// A fresh referral of citizen A's, offered a seat in the demo service's open cohort.
+async fn offered_referral(app: &TestApp) -> String {
+    let own = crate::board::referral_in(app, 1, "Kari Nordmann", "9901", 1, 0).await;
+    app.execute(&format!(
+        "update referral set status = 'offered', account_id = (select account_id from account where email = '{}') where referral_id = {}",
+        DEMO_CITIZEN.0, own.id
+    ))
+    .await;
+    app.execute(&format!(
+        "insert into referral_decision (referral_id, decision, reason, decided_by, decided_at)
+         values ({}, 'group_course', 'Passer.', (select account_id from account where email = '{}'), 1)",
+        own.id, DEMO_LEAD.0
+    ))
+    .await;
+    app.execute(&format!(
+        "insert into offer (referral_id, referral_decision_id, kind, created_at, cohort_id)
+         values ({0}, (select max(referral_decision_id) from referral_decision where referral_id = {0}), 'group_course', 1,
+             (select cohort_id from cohort where state = 'open'))",
+        own.id
+    ))
+    .await;
+    own.reference
+}
+
 on_both_backends! {
     async fn every_server_function_allows_exactly_whom_the_matrix_says(app: TestApp) {
         let clients = clients(&app).await;
@@ -384,6 +425,11 @@ on_both_backends! {
                 } else {
                     String::new()
                 };
+                let offered = if row.fields.iter().any(|(_, v)| v.contains("{offered_referral}")) {
+                    offered_referral(&app).await
+                } else {
+                    String::new()
+                };
                 let fields: Vec<(&str, String)> = row
                     .fields
                     .iter()
@@ -392,6 +438,7 @@ on_both_backends! {
                             .replace("{target}", &target)
                             .replace("{referral}", &referral.reference)
                             .replace("{own_referral}", &own)
+                            .replace("{offered_referral}", &offered)
                             .replace("{assessed}", &assessed.reference)
                             .replace("{guest}", &guest.to_string());
                         (*k, v)

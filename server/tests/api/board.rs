@@ -29,6 +29,17 @@ pub struct Made {
 
 /// Stores a referral to a service directly (the self-referral flow has its own tests):
 /// PHQ-9 answers all `phq`, item 9 as given (above 0 makes it urgent).
+/// The demo service's cohort that is open for enrolment, as a form sends its id.
+pub async fn open_cohort_id(app: &TestApp) -> String {
+    sqlx::query("select cohort_id from cohort where state = 'open'")
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap()
+        .try_get::<i64, _>("cohort_id")
+        .unwrap()
+        .to_string()
+}
+
 pub async fn referral_in(
     app: &TestApp,
     service_id: i64,
@@ -230,22 +241,23 @@ on_both_backends! {
         let made = referral_in(&app, 1, "Kari Nordmann", "9901", 2, 0).await;
         let r = made.reference.as_str();
         // Not before the referral is assessed.
-        let early = app.call(&intake, "/api/board/decide", &[("reference", r), ("decision", "group_course"), ("reason", "Moderat depresjon, ønsker kurs.")]).await;
+        let cohort = open_cohort_id(&app).await;
+        let early = app.call(&intake, "/api/board/decide", &[("reference", r), ("decision", "group_course"), ("reason", "Moderat depresjon, ønsker kurs."), ("cohort", &cohort)]).await;
         assert_eq!(early.status(), 409);
         app.call(&intake, "/api/board/move", &[("reference", r), ("to", "in_assessment")]).await;
         // A missing reason is named, and what was chosen comes back.
-        let missing = app.call(&intake, "/api/board/decide", &[("reference", r), ("decision", "group_course"), ("reason", "  ")]).await;
+        let missing = app.call(&intake, "/api/board/decide", &[("reference", r), ("decision", "group_course"), ("reason", "  "), ("cohort", &cohort)]).await;
         assert_eq!(missing.status(), 422);
         let body: serde_json::Value = missing.json().await.unwrap();
         assert_eq!(body["Invalid"]["errors"][0]["field"], "reason");
         assert_eq!(body["Invalid"]["values"][0][1], "group_course");
         assert_eq!(app.count("referral_decision").await, 0);
-        let decided = app.call(&intake, "/api/board/decide", &[("reference", r), ("decision", "group_course"), ("reason", "Moderat depresjon, ønsker kurs.")]).await;
+        let decided = app.call(&intake, "/api/board/decide", &[("reference", r), ("decision", "group_course"), ("reason", "Moderat depresjon, ønsker kurs."), ("cohort", &cohort)]).await;
         assert_eq!(decided.status(), 200);
         assert_eq!(status_of(&app, made.id).await, ("offered".into(), None));
-        let offer = sqlx::query("select kind, course_id from offer where referral_id = $1").bind(made.id).fetch_one(&app.state.db.pool).await.unwrap();
+        let offer = sqlx::query("select kind, cohort_id from offer where referral_id = $1").bind(made.id).fetch_one(&app.state.db.pool).await.unwrap();
         assert_eq!(offer.try_get::<String, _>("kind").unwrap(), "group_course");
-        assert_eq!(offer.try_get::<Option<i64>, _>("course_id").unwrap(), None);
+        assert_eq!(offer.try_get::<Option<i64>, _>("cohort_id").unwrap().map(|id| id.to_string()), Some(cohort));
         let decision = sqlx::query("select reason, joint, decided_by from referral_decision where referral_id = $1").bind(made.id).fetch_one(&app.state.db.pool).await.unwrap();
         assert_eq!(decision.try_get::<String, _>("reason").unwrap(), "Moderat depresjon, ønsker kurs.");
         assert_eq!(decision.try_get::<i64, _>("joint").unwrap(), 0);

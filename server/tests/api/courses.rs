@@ -7,8 +7,8 @@ use app::domain::course::{
 use app::server::courses::{self, Leaving, NewCohort};
 use sqlx::Row as _;
 
-use crate::board::referral_in;
-use crate::helpers::TestApp;
+use crate::board::{open_cohort_id, referral_in};
+use crate::helpers::{TestApp, DEMO_CITIZEN, DEMO_INTAKE};
 use crate::on_both_backends;
 
 const DEMO: ServiceId = ServiceId(1);
@@ -188,5 +188,123 @@ on_both_backends! {
         );
         assert!(html.contains(&format!("Neste kurs starter {kib}.")), "{kib}");
         assert_eq!(html.matches("Ny oppstart er ikke satt ennå.").count(), 2);
+    }
+}
+
+/// A referral of the demo citizen's, assessed and waiting for a decision.
+async fn assessed_referral_of_the_citizen(
+    app: &TestApp,
+    intake: &reqwest::Client,
+) -> crate::board::Made {
+    let made = referral_in(app, 1, "Kari Nordmann", "9901", 1, 0).await;
+    app.execute(&format!("update referral set account_id = (select account_id from account where email = '{}') where referral_id = {}", DEMO_CITIZEN.0, made.id)).await;
+    app.call(
+        intake,
+        "/api/board/move",
+        &[("reference", &made.reference), ("to", "in_assessment")],
+    )
+    .await;
+    made
+}
+
+on_both_backends! {
+    async fn a_group_course_is_offered_in_a_cohort_with_a_free_seat_and_a_full_or_missing_one_is_named(app: TestApp) {
+        let intake = app.signed_in(DEMO_INTAKE).await;
+        let made = assessed_referral_of_the_citizen(&app, &intake).await;
+        let r = made.reference.as_str();
+        // The form lists the open cohort with its free seats.
+        let view: serde_json::Value = app.call(&intake, "/api/board/open", &[("reference", r)]).await.json().await.unwrap();
+        let choices = view["cohorts"].as_array().unwrap();
+        assert_eq!(choices.len(), 1, "{view}");
+        assert!(choices[0][1].as_str().unwrap().starts_with("Kurs i belastningsmestring (KiB) · starter "), "{view}");
+        assert!(choices[0][1].as_str().unwrap().ends_with(" · 10 av 10 plasser ledige"), "{view}");
+        let decide = |cohort: String| {
+            let intake = intake.clone();
+            let app = &app;
+            async move {
+                app.call(&intake, "/api/board/decide", &[("reference", r), ("decision", "group_course"), ("reason", "Ønsker kurs."), ("cohort", &cohort)]).await
+            }
+        };
+        // No cohort chosen, or another service's: named at the field, nothing decided.
+        for bad in [String::new(), "9999".to_owned()] {
+            let refused = decide(bad).await;
+            assert_eq!(refused.status(), 422);
+            let body: serde_json::Value = refused.json().await.unwrap();
+            assert_eq!(body["Invalid"]["errors"][0]["field"], "cohort");
+            assert_eq!(body["Invalid"]["errors"][0]["problem"], "ChooseOne");
+            assert_eq!(body["Invalid"]["values"][1][1], "Ønsker kurs.", "the reason typed comes back");
+        }
+        // A full cohort, and one that has started.
+        let cohort = open_cohort_id(&app).await;
+        app.execute(&format!("update cohort set seats_held = capacity where cohort_id = {cohort}")).await;
+        let body: serde_json::Value = decide(cohort.clone()).await.json().await.unwrap();
+        assert_eq!(body["Invalid"]["errors"][0]["problem"], serde_json::json!({"Cohort": "full"}));
+        app.execute(&format!("update cohort set seats_held = 0, state = 'running' where cohort_id = {cohort}")).await;
+        let body: serde_json::Value = decide(cohort.clone()).await.json().await.unwrap();
+        assert_eq!(body["Invalid"]["errors"][0]["problem"], serde_json::json!({"Cohort": "not_taking_enrolment"}));
+        assert_eq!(app.count("referral_decision").await, 0);
+        app.execute(&format!("update cohort set state = 'open' where cohort_id = {cohort}")).await;
+        assert_eq!(decide(cohort.clone()).await.status(), 200);
+        let offered: i64 = sqlx::query("select cohort_id from offer where referral_id = $1")
+            .bind(made.id).fetch_one(&app.state.db.pool).await.unwrap().try_get("cohort_id").unwrap();
+        assert_eq!(offered.to_string(), cohort);
+    }
+
+    async fn the_person_sees_the_offered_course_with_its_dates_and_accepts_or_declines_it_without_javascript(app: TestApp) {
+        let intake = app.signed_in(DEMO_INTAKE).await;
+        let citizen = app.signed_in(DEMO_CITIZEN).await;
+        let made = assessed_referral_of_the_citizen(&app, &intake).await;
+        let cohort = open_cohort_id(&app).await;
+        app.call(&intake, "/api/board/decide", &[("reference", &made.reference), ("decision", "group_course"), ("reason", "Ønsker kurs."), ("cohort", &cohort)]).await;
+        let page = app.get_with(&citizen, "/account").await.text().await.unwrap();
+        assert!(page.contains("Du har fått tilbud om plass på dette kurset."), "{page}");
+        assert!(page.contains("Kurs i belastningsmestring (KiB)"));
+        // Ten dates, each with its weekday, time and how it meets.
+        let first = sqlx::query("select starts_at from cohort_session where cohort_id = $1 and number = 1")
+            .bind(cohort.parse::<i64>().unwrap()).fetch_one(&app.state.db.pool).await.unwrap().try_get::<i64, _>("starts_at").unwrap();
+        let date = app::domain::clock::format_oslo_date(first);
+        assert!(page.contains(&format!("{date}, 12:00–14:30")), "{date} {page}");
+        let sessions = page.split("class=\"sessions\"").nth(1).unwrap().split("</ol>").next().unwrap();
+        assert_eq!(sessions.matches("<li").count(), 10);
+        assert!(page.contains("Ja takk, jeg vil være med") && page.contains("Nei takk"));
+        // Accepting, as a plain form does: back to My page with a seat.
+        let accepted = app.post_form_with(&citizen, "/api/course/accept", "/account", &[("reference", &made.reference)]).await;
+        assert!(accepted.status().is_redirection(), "{}", accepted.status());
+        assert!(crate::helpers::location(&accepted).starts_with("/account?course=accepted"));
+        let page = app.get_with(&citizen, "/account?course=accepted").await.text().await.unwrap();
+        assert!(page.contains("Takk for svaret ditt."));
+        assert!(page.contains("Du har plass på kurset."), "{page}");
+        assert!(page.contains("Meld meg av kurset"));
+        let seats = courses::seats(&app.state.db, CohortId(cohort.parse().unwrap())).await.unwrap().unwrap();
+        assert_eq!(seats.seats_held, 1);
+        // The board's timeline says so.
+        let view: serde_json::Value = app.call(&intake, "/api/board/open", &[("reference", &made.reference)]).await.json().await.unwrap();
+        assert!(view["timeline"].to_string().contains("Takket ja til kurset og fikk plass"), "{view}");
+        // Leaving frees the seat.
+        assert_eq!(app.call(&citizen, "/api/course/decline", &[("reference", &made.reference)]).await.status(), 200);
+        assert_eq!(courses::seats(&app.state.db, CohortId(cohort.parse().unwrap())).await.unwrap().unwrap().seats_held, 0);
+        let page = app.get_with(&citizen, "/account").await.text().await.unwrap();
+        assert!(page.contains("Du har takket nei til dette kurset."), "{page}");
+        assert!(!page.contains("Ja takk, jeg vil være med"));
+        // And accepting after declining is refused.
+        assert_eq!(app.call(&citizen, "/api/course/accept", &[("reference", &made.reference)]).await.status(), 409);
+    }
+
+    async fn a_person_who_accepts_a_full_course_is_told_their_place_on_the_wait_list(app: TestApp) {
+        let intake = app.signed_in(DEMO_INTAKE).await;
+        let citizen = app.signed_in(DEMO_CITIZEN).await;
+        let made = assessed_referral_of_the_citizen(&app, &intake).await;
+        let cohort = open_cohort_id(&app).await;
+        app.call(&intake, "/api/board/decide", &[("reference", &made.reference), ("decision", "group_course"), ("reason", "Ønsker kurs."), ("cohort", &cohort)]).await;
+        // Others took every seat after the offer was made, and one waits already.
+        let id = CohortId(cohort.parse().unwrap());
+        for i in 0..11 {
+            let other = referral_in(&app, 1, &format!("Person {i}"), "9901", 1, 0).await;
+            courses::accept(&app.state.db, id, other.id).await.unwrap().unwrap();
+        }
+        assert_eq!(app.call(&citizen, "/api/course/accept", &[("reference", &made.reference)]).await.status(), 200);
+        let page = app.get_with(&citizen, "/account").await.text().await.unwrap();
+        assert!(page.contains("Du står som nummer 2 på ventelisten"), "{page}");
+        assert!(page.contains("Ta meg av ventelisten"));
     }
 }

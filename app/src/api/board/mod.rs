@@ -77,13 +77,15 @@ pub async fn move_referral(reference: String, to: String) -> Result<(), AppError
 }
 
 /// Records a decision with its reason; the person is told by email (no health details).
+/// A group course names the cohort offered (`cohort`, its id).
 #[server(prefix = "/api", endpoint = "board/decide")]
 pub async fn decide_referral(
     reference: String,
     #[server(default)] decision: String,
     #[server(default)] reason: String,
+    #[server(default)] cohort: String,
 ) -> Result<(), AppError> {
-    ssr::decide(reference, decision, reason)
+    ssr::decide(reference, decision, reason, cohort)
         .await
         .map_err(AppError::respond)
 }

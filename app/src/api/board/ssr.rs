@@ -7,7 +7,8 @@ use crate::domain::board::decision::{clean_text, TextProblem};
 use crate::domain::board::state::COLUMNS;
 use crate::domain::board::{Decision, State};
 use crate::domain::capability::{Capability, Kind, ServiceId};
-use crate::domain::clock::format_oslo;
+use crate::domain::clock::{format_oslo, format_oslo_date};
+use crate::domain::course::CohortId;
 use crate::domain::field::{FieldError, FieldProblem};
 use crate::domain::referral::{Format, Mode};
 use crate::error::AppError;
@@ -17,7 +18,7 @@ use crate::server::board::{self, actions, detail, BoardFilter, Refusal};
 use crate::server::db::now;
 use crate::server::principal::Principal;
 use crate::server::state::{app_state, AppState};
-use crate::server::{access_log, accounts, emails, services, sessions, staff};
+use crate::server::{access_log, accounts, courses, emails, services, sessions, staff};
 
 /// A member of staff acting in one service.
 struct Staff {
@@ -367,6 +368,23 @@ pub async fn open(reference: String) -> Result<ReferralView, AppError> {
             .iter()
             .map(|d| (d.key().to_owned(), t.board.decision(*d).to_owned()))
             .collect(),
+        cohorts: if !as_guest && detail.card.state == State::InAssessment {
+            courses::offerable(&state.db, ServiceId(who.service_id))
+                .await?
+                .into_iter()
+                .map(|c| {
+                    let label = t.course.cohort_choice(
+                        &c.course_name,
+                        c.first_start.map(format_oslo_date).as_deref(),
+                        c.capacity - c.seats_held,
+                        c.capacity,
+                    );
+                    (c.cohort_id.0.to_string(), label)
+                })
+                .collect()
+        } else {
+            Vec::new()
+        },
         can_decide: !as_guest && detail.card.state == State::InAssessment,
         decided: events
             .iter()
@@ -432,7 +450,12 @@ pub async fn move_to(reference: String, to: String) -> Result<(), AppError> {
     .await
 }
 
-pub async fn decide(reference: String, decision: String, reason: String) -> Result<(), AppError> {
+pub async fn decide(
+    reference: String,
+    decision: String,
+    reason: String,
+    cohort: String,
+) -> Result<(), AppError> {
     let state = app_state()?;
     let (who, referral_id, subject) = staff_for(&state, &reference, false).await?;
     let parsed = Decision::parse(decision.trim());
@@ -444,6 +467,22 @@ pub async fn decide(reference: String, decision: String, reason: String) -> Resu
             problem: FieldProblem::ChooseOne,
         });
     }
+    // A group course is offered in one of the service's cohorts with a free seat.
+    let offered_cohort = match parsed {
+        Some(Decision::GroupCourse) => {
+            match offered_cohort(&state, ServiceId(who.service_id), &cohort).await? {
+                Ok(id) => Some(id),
+                Err(problem) => {
+                    errors.push(FieldError {
+                        field: "cohort".into(),
+                        problem,
+                    });
+                    None
+                }
+            }
+        }
+        _ => None,
+    };
     if let Err(problem) = cleaned {
         errors.push(FieldError {
             field: "reason".into(),
@@ -453,7 +492,11 @@ pub async fn decide(reference: String, decision: String, reason: String) -> Resu
     let (Some(decision_kind), Ok(reason_text), true) = (parsed, cleaned, errors.is_empty()) else {
         return Err(AppError::Invalid {
             errors,
-            values: vec![("decision".into(), decision), ("reason".into(), reason)],
+            values: vec![
+                ("decision".into(), decision),
+                ("reason".into(), reason),
+                ("cohort".into(), cohort),
+            ],
         });
     };
     let (service_id, me) = (who.service_id, who.account_id);
@@ -470,6 +513,7 @@ pub async fn decide(reference: String, decision: String, reason: String) -> Resu
                 me,
                 decision_kind,
                 &reason_text,
+                offered_cohort,
             )
             .await
         },
@@ -477,6 +521,30 @@ pub async fn decide(reference: String, decision: String, reason: String) -> Resu
     .await?;
     tell_the_person(&state, &who, referral_id, made.account_id, &reference).await?;
     Ok(())
+}
+
+/// The cohort a group-course decision offers, from the form's value: one of this
+/// service's cohorts that takes enrolment and has a free seat.
+async fn offered_cohort(
+    state: &AppState,
+    service: ServiceId,
+    value: &str,
+) -> Result<Result<CohortId, FieldProblem>, AppError> {
+    use crate::domain::course::cohort::check_offerable;
+    let Some(id) = value.trim().parse::<i64>().ok().map(CohortId) else {
+        return Ok(Err(FieldProblem::ChooseOne));
+    };
+    let Some(seats) = courses::seats(&state.db, id)
+        .await?
+        .filter(|s| s.service == service)
+    else {
+        return Ok(Err(FieldProblem::ChooseOne));
+    };
+    Ok(
+        check_offerable(seats.state, seats.capacity, seats.seats_held)
+            .map(|()| id)
+            .map_err(FieldProblem::Cohort),
+    )
 }
 
 /// An email that there is news, in the language the person wrote in; no health details.

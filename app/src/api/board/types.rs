@@ -95,6 +95,8 @@ pub struct ReferralView {
     pub answers: Vec<AnswerSetView>,
     pub timeline: Vec<EventView>,
     pub decisions: Vec<Choice>,
+    /// Cohorts a group course may be offered in: (cohort id, course, start, free seats).
+    pub cohorts: Vec<Choice>,
     /// A decision can be recorded now (the referral is in assessment).
     pub can_decide: bool,
     /// The latest decision recorded, as the timeline says it.

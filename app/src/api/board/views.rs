@@ -275,6 +275,11 @@ pub fn event(row: &EventRow, lang: Lang) -> EventView {
         "assessment" => b.ev_assessment.to_owned(),
         "message" => b.ev_message.to_owned(),
         "withdrawn" => b.ev_withdrawn.to_owned(),
+        "course_accepted" => match row.detail.as_deref() {
+            Some("seat") => texts(lang).course.ev_seat.to_owned(),
+            _ => texts(lang).course.ev_waiting.to_owned(),
+        },
+        "course_declined" => texts(lang).course.ev_declined.to_owned(),
         other => other.to_owned(),
     };
     EventView {

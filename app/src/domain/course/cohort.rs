@@ -93,9 +93,24 @@ pub enum CohortError {
     Leaders,
     /// The cohort no longer takes enrolment (running, finished or cancelled).
     NotTakingEnrolment,
+    /// Every seat is taken: intake offers another cohort (people who accept a full
+    /// cohort's offer made earlier are put on its wait list).
+    Full,
 }
 
 impl CohortError {
+    pub const ALL: [CohortError; 9] = [
+        CohortError::StartInPast,
+        CohortError::CapacityOutOfRange,
+        CohortError::CapacityBelowEnrolled,
+        CohortError::LeaderOverlap,
+        CohortError::Closed,
+        CohortError::NotAllowed,
+        CohortError::Leaders,
+        CohortError::NotTakingEnrolment,
+        CohortError::Full,
+    ];
+
     pub fn key(self) -> &'static str {
         match self {
             CohortError::StartInPast => "start_in_past",
@@ -106,7 +121,19 @@ impl CohortError {
             CohortError::NotAllowed => "not_allowed",
             CohortError::Leaders => "leaders",
             CohortError::NotTakingEnrolment => "not_taking_enrolment",
+            CohortError::Full => "full",
         }
+    }
+}
+
+/// Whether intake may offer a seat in a cohort in this state with these seats.
+pub fn check_offerable(state: CohortState, capacity: i64, holding: i64) -> Result<(), CohortError> {
+    if !state.takes_enrolment() {
+        Err(CohortError::NotTakingEnrolment)
+    } else if holding >= capacity {
+        Err(CohortError::Full)
+    } else {
+        Ok(())
     }
 }
 
@@ -160,6 +187,19 @@ mod tests {
             .filter(|s| s.takes_enrolment())
             .collect();
         assert_eq!(taking, [Planned, Open]);
+    }
+
+    #[test]
+    fn only_a_cohort_taking_enrolment_with_a_free_seat_may_be_offered() {
+        assert_eq!(check_offerable(Open, 12, 11), Ok(()));
+        assert_eq!(check_offerable(Planned, 12, 0), Ok(()));
+        assert_eq!(check_offerable(Open, 12, 12), Err(CohortError::Full));
+        for state in [Running, Finished, Cancelled] {
+            assert_eq!(
+                check_offerable(state, 12, 0),
+                Err(CohortError::NotTakingEnrolment)
+            );
+        }
     }
 
     #[test]

@@ -132,7 +132,6 @@ pub static EN: BoardTexts = BoardTexts {
     dec_refer_specialist: "Refer to the specialist service",
     dec_refer_gp: "Refer to the GP",
     dec_no_offer: "No offer from the service",
-    course_later: "The course is chosen once the service's courses are set up.",
     share_label: "Share with",
     share_submit: "Share for joint assessment",
     share_none: "The service has no guests from the specialist service yet. A lead can invite them.",

@@ -140,7 +140,6 @@ pub struct BoardTexts {
     pub dec_refer_specialist: &'static str,
     pub dec_refer_gp: &'static str,
     pub dec_no_offer: &'static str,
-    pub course_later: &'static str,
     pub share_label: &'static str,
     pub share_submit: &'static str,
     pub share_none: &'static str,

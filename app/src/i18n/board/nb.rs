@@ -132,7 +132,6 @@ pub static NB: BoardTexts = BoardTexts {
     dec_refer_specialist: "Henvis til spesialisthelsetjenesten",
     dec_refer_gp: "Henvis til fastlege",
     dec_no_offer: "Ingen tilbud fra tjenesten",
-    course_later: "Kurset velges når tjenestens kurs er satt opp.",
     share_label: "Del med",
     share_submit: "Del for felles vurdering",
     share_none: "Tjenesten har ingen gjester fra spesialisthelsetjenesten ennå. En leder kan invitere dem.",

@@ -132,7 +132,6 @@ pub static NN: BoardTexts = BoardTexts {
     dec_refer_specialist: "Tilvis til spesialisthelsetenesta",
     dec_refer_gp: "Tilvis til fastlege",
     dec_no_offer: "Ikkje noko tilbod frå tenesta",
-    course_later: "Kurset blir valt når kursa til tenesta er sette opp.",
     share_label: "Del med",
     share_submit: "Del for felles vurdering",
     share_none: "Tenesta har ingen gjester frå spesialisthelsetenesta enno. Ein leiar kan invitere dei.",

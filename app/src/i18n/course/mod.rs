@@ -9,7 +9,7 @@ pub use en::EN;
 pub use nb::NB;
 pub use nn::NN;
 
-use crate::domain::course::Format;
+use crate::domain::course::{CohortError, Format};
 
 pub struct CourseTexts {
     pub catalogue_heading: &'static str,
@@ -26,14 +26,71 @@ pub struct CourseTexts {
     pub format_video: &'static str,
     pub format_in_person: &'static str,
     pub format_both: &'static str,
+    pub cohort_label: &'static str,
+    pub cohort_hint: &'static str,
+    pub cohort_none: &'static str,
+    pub starts: &'static str,
+    /// "{free} av {capacity} plasser ledige"
+    pub seats_free: &'static str,
+    pub full: &'static str,
+    /// Monday first, lower case as in a running sentence.
+    pub weekdays: [&'static str; 7],
+    pub follow_up_session: &'static str,
+    pub mine_heading: &'static str,
+    pub offered_intro: &'static str,
+    pub sessions_heading: &'static str,
+    pub cancelled: &'static str,
+    pub accept: &'static str,
+    pub decline: &'static str,
+    pub leave: &'static str,
+    pub leave_wait_list: &'static str,
+    pub standing_seat: &'static str,
+    /// "{n}" is the place in line.
+    pub standing_waiting: &'static str,
+    pub standing_seat_held: &'static str,
+    pub standing_declined: &'static str,
+    pub standing_closed: &'static str,
+    pub accepted_notice: &'static str,
+    pub declined_notice: &'static str,
+    pub ev_seat: &'static str,
+    pub ev_waiting: &'static str,
+    pub ev_declined: &'static str,
+    /// What went wrong, in the order of `CohortError::ALL`.
+    pub problems: [&'static str; 9],
 }
 
 impl CourseTexts {
+    pub fn problem(&self, e: CohortError) -> &'static str {
+        let i = CohortError::ALL.iter().position(|x| *x == e).unwrap_or(0);
+        self.problems[i]
+    }
+
     pub fn format(&self, format: Format) -> &'static str {
         match format {
             Format::Video => self.format_video,
             Format::InPerson => self.format_in_person,
             Format::Both => self.format_both,
+        }
+    }
+
+    /// "KiB · starter 23.12.2026 · 7 av 10 plasser ledige", as intake chooses a cohort.
+    pub fn cohort_choice(
+        &self,
+        course: &str,
+        starts: Option<&str>,
+        free: i64,
+        capacity: i64,
+    ) -> String {
+        let seats = if free > 0 {
+            self.seats_free
+                .replace("{free}", &free.to_string())
+                .replace("{capacity}", &capacity.to_string())
+        } else {
+            self.full.to_owned()
+        };
+        match starts {
+            Some(date) => format!("{course} · {} {date} · {seats}", self.starts),
+            None => format!("{course} · {seats}"),
         }
     }
 
@@ -72,5 +129,14 @@ mod tests {
         );
         assert_eq!(NB.length(9, 0, 120), "9 samlinger · 2 t");
         assert_eq!(EN.length(6, 1, 45), "6 sessions + 1 follow-up · 45 min");
+    }
+
+    #[test]
+    fn a_cohort_choice_names_the_course_its_start_and_its_free_seats() {
+        assert_eq!(
+            NB.cohort_choice("KiB", Some("23.12.2026"), 7, 10),
+            "KiB · starter 23.12.2026 · 7 av 10 plasser ledige"
+        );
+        assert_eq!(NN.cohort_choice("KiB", None, 0, 10), "KiB · fullt");
     }
 }

@@ -88,6 +88,7 @@ pub fn ReferralPage() -> impl IntoView {
         <h1>{move || t.board.referral_title.replace("{reference}", &reference())}</h1>
         <ErrorSummary error labels=vec![
             ("decision".into(), t.board.decision_label.into()),
+            ("cohort".into(), t.course.cohort_label.into()),
             ("reason".into(), t.board.reason_label.into()),
             ("note".into(), t.board.note_label.into()),
             ("assessment".into(), t.board.assessment_label.into()),
@@ -178,6 +179,7 @@ fn referral_view(
     let decision = (!view.as_guest).then(|| {
         let reference = reference.clone();
         let decisions = view.decisions.clone();
+        let cohorts = view.cohorts.clone();
         let kept = move || error.get().and_then(|e| e.kept_value("decision"));
         let problem = move || error.get().and_then(|e| e.field_problem("decision"));
         if view.can_decide {
@@ -206,8 +208,8 @@ fn referral_view(
                                     }
                                 })
                                 .collect_view()}
-                            <p class="hint">{b.course_later}</p>
                         </fieldset>
+                        {cohort_field(t, cohorts, error)}
                         <Field name="reason" label=b.reason_label rows=4 keep=true error/>
                         <button type="submit" class="button">{b.decide_submit}</button>
                     </ActionForm>
@@ -354,6 +356,41 @@ fn referral_view(
                     </ol>
                 </section>
             </div>
+        </div>
+    }
+    .into_any()
+}
+
+/// Which cohort a group course is offered in: the service's cohorts that take
+/// enrolment, with their start and free seats.
+fn cohort_field(
+    t: &'static Texts,
+    cohorts: Vec<(String, String)>,
+    error: Signal<Option<AppError>>,
+) -> impl IntoView {
+    let c = t.course;
+    let kept = move || error.get().and_then(|e| e.kept_value("cohort"));
+    let problem = move || error.get().and_then(|e| e.field_problem("cohort"));
+    if cohorts.is_empty() {
+        return view! { <p class="hint" id="field-cohort">{c.cohort_none}</p> }.into_any();
+    }
+    view! {
+        <div class="field" id="field-cohort-wrap" class:invalid=move || problem().is_some()>
+            <label for="field-cohort">{c.cohort_label}</label>
+            <p class="hint" id="cohort-hint">{c.cohort_hint}</p>
+            {move || problem().map(|p| view! { <p class="field-error">{problem_label(t, p)}</p> })}
+            <select id="field-cohort" name="cohort" aria-describedby="cohort-hint">
+                {cohorts
+                    .into_iter()
+                    .map(|(id, label)| {
+                        let selected = {
+                            let id = id.clone();
+                            move || kept().as_deref() == Some(id.as_str())
+                        };
+                        view! { <option value=id selected=selected>{label}</option> }
+                    })
+                    .collect_view()}
+            </select>
         </div>
     }
     .into_any()

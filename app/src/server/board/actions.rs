@@ -336,6 +336,7 @@ pub async fn decide(
     me: i64,
     decision: Decision,
     reason: &str,
+    cohort: Option<crate::domain::course::CohortId>,
 ) -> Outcome<DecisionMade> {
     let at = now();
     let tx = audited.change();
@@ -368,12 +369,14 @@ pub async fn decide(
     .try_get("referral_decision_id")?;
     if decision.is_offer() {
         sqlx::query(
-            "insert into offer (referral_id, referral_decision_id, kind, created_at) values ($1, $2, $3, $4)",
+            "insert into offer (referral_id, referral_decision_id, kind, created_at, cohort_id)
+             values ($1, $2, $3, $4, $5)",
         )
         .bind(referral_id)
         .bind(decision_id)
         .bind(decision.key())
         .bind(at)
+        .bind(cohort.map(|c| c.0))
         .execute(&mut *tx)
         .await?;
     }

@@ -1,0 +1,175 @@
+//! The work behind a person's courses: only their own referrals' offers.
+
+use super::types::{MyCourse, SessionLine, Standing};
+use crate::domain::clock::{format_oslo, oslo_time, oslo_weekday};
+use crate::domain::course::enrolment::SEAT_OFFER_SECONDS;
+use crate::domain::course::{CohortError, EnrolmentStatus, Placement};
+use crate::domain::field::{FieldError, FieldProblem};
+use crate::error::AppError;
+use crate::i18n::{detect_lang, texts, Texts};
+use crate::server::board::actions::{self, Event};
+use crate::server::courses::{self, CourseOffer, Leaving, SessionRow};
+use crate::server::db::now;
+use crate::server::principal::Principal;
+use crate::server::referrals;
+use crate::server::state::app_state;
+
+pub async fn mine() -> Result<Vec<MyCourse>, AppError> {
+    let principal = Principal::current().await?;
+    let state = app_state()?;
+    let t = texts(detect_lang());
+    let mut out = Vec::new();
+    for r in referrals::for_account(&state.db, principal.account_id).await? {
+        let Some(offer) = courses::offer_of_referral(&state.db, r.id).await? else {
+            continue;
+        };
+        let standing = standing(&state.db, &offer).await?;
+        let sessions = courses::sessions(&state.db, offer.cohort).await?;
+        let deadline = offer
+            .enrolment
+            .as_ref()
+            .filter(|e| e.status == EnrolmentStatus::SeatOffered)
+            .and_then(|e| e.seat_offered_at)
+            .map(|at| format_oslo(at + SEAT_OFFER_SECONDS));
+        out.push(MyCourse {
+            reference: r.reference,
+            length: t.course.length(
+                offer.course.weekly_sessions,
+                offer.course.follow_ups,
+                offer.course.session_minutes,
+            ),
+            name: offer.course.name,
+            description: offer.course.description,
+            standing,
+            deadline,
+            sessions: sessions.iter().map(|s| session_line(t, s)).collect(),
+        });
+    }
+    Ok(out)
+}
+
+async fn standing(db: &crate::server::Db, offer: &CourseOffer) -> Result<Standing, AppError> {
+    Ok(match &offer.enrolment {
+        Some(e) => match e.status {
+            EnrolmentStatus::Enrolled => Standing::Seat,
+            EnrolmentStatus::SeatOffered => Standing::SeatHeld,
+            EnrolmentStatus::Waiting => match courses::place_of(db, e).await? {
+                Placement::WaitList(n) => Standing::Waiting(n),
+                Placement::Seat => Standing::Seat,
+            },
+            EnrolmentStatus::Withdrawn | EnrolmentStatus::Removed | EnrolmentStatus::Passed => {
+                Standing::Declined
+            }
+        },
+        None if offer.status == "declined" => Standing::Declined,
+        None if !offer.cohort_state.takes_enrolment() => Standing::Closed,
+        None => Standing::Offered,
+    })
+}
+
+/// "mandag 19.10.2026, 18:00–20:30" and how it meets.
+fn session_line(t: &'static Texts, s: &SessionRow) -> SessionLine {
+    let c = t.course;
+    let (start_h, start_m) = oslo_time(s.starts_at);
+    let (end_h, end_m) = oslo_time(s.ends_at);
+    let date = crate::domain::clock::format_oslo_date(s.starts_at);
+    let weekday = c.weekdays[oslo_weekday(s.starts_at) as usize];
+    let mut how = c.format(s.format).to_owned();
+    if s.follow_up {
+        how = format!("{} · {how}", c.follow_up_session);
+    }
+    SessionLine {
+        when: format!("{weekday} {date}, {start_h:02}:{start_m:02}–{end_h:02}:{end_m:02}"),
+        how,
+        cancelled: s.cancelled,
+    }
+}
+
+/// The person's own referral by its reference, with its open group-course offer.
+async fn own_offer(reference: &str) -> Result<(Principal, i64, i64, CourseOffer), AppError> {
+    let principal = Principal::current().await?;
+    let state = app_state()?;
+    let Some(r) = referrals::for_account(&state.db, principal.account_id)
+        .await?
+        .into_iter()
+        .find(|r| r.reference == reference.trim())
+    else {
+        // Someone else's, or none: the same answer, so it tells nothing.
+        return Err(AppError::Forbidden);
+    };
+    let offer = courses::offer_of_referral(&state.db, r.id)
+        .await?
+        .ok_or(AppError::NotNow)?;
+    let service_id = crate::server::board::detail::owner(&state.db, r.id)
+        .await?
+        .map(|(service, _)| service)
+        .ok_or(AppError::NotFound)?;
+    Ok((principal, r.id, service_id, offer))
+}
+
+pub async fn accept(reference: String) -> Result<(), AppError> {
+    let (principal, referral_id, service_id, offer) = own_offer(&reference).await?;
+    let state = app_state()?;
+    if offer.status == "declined" {
+        return Err(AppError::NotNow);
+    }
+    let placement = match courses::accept(&state.db, offer.cohort, referral_id).await? {
+        Ok(placement) => placement,
+        Err(e) => return Err(course_problem(e)),
+    };
+    courses::answer_offer(&state.db, offer.offer_id, "accepted").await?;
+    let mut event = Event::new("course_accepted");
+    event.detail = Some(match placement {
+        Placement::Seat => "seat".to_owned(),
+        Placement::WaitList(n) => format!("waiting:{n}"),
+    });
+    actions::record(
+        &state.db.pool,
+        referral_id,
+        Some(principal.account_id),
+        now(),
+        event,
+    )
+    .await?;
+    actions::announce(&state.db, service_id, referral_id).await;
+    tracing::info!(referral_id, "course accepted");
+    leptos_axum::redirect("/account?course=accepted#my-courses-heading");
+    Ok(())
+}
+
+pub async fn decline(reference: String) -> Result<(), AppError> {
+    let (principal, referral_id, service_id, offer) = own_offer(&reference).await?;
+    let state = app_state()?;
+    courses::leave(
+        &state.db,
+        offer.cohort,
+        referral_id,
+        Leaving::Withdraw,
+        None,
+    )
+    .await?;
+    courses::answer_offer(&state.db, offer.offer_id, "declined").await?;
+    actions::record(
+        &state.db.pool,
+        referral_id,
+        Some(principal.account_id),
+        now(),
+        Event::new("course_declined"),
+    )
+    .await?;
+    actions::announce(&state.db, service_id, referral_id).await;
+    tracing::info!(referral_id, "course declined");
+    leptos_axum::redirect("/account?course=declined#my-courses-heading");
+    Ok(())
+}
+
+/// A course that can no longer be accepted, said at the offer.
+fn course_problem(e: CohortError) -> AppError {
+    AppError::Invalid {
+        errors: vec![FieldError {
+            field: "course".into(),
+            problem: FieldProblem::Cohort(e),
+        }],
+        values: Vec::new(),
+    }
+}

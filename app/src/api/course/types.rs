@@ -1,0 +1,44 @@
+//! What crosses the wire for a person's courses.
+
+use serde::{Deserialize, Serialize};
+
+/// Where the person stands with a course offered to them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Standing {
+    /// Offered, not answered yet.
+    Offered,
+    /// Holds a seat.
+    Seat,
+    /// On the wait list: 1 is next.
+    Waiting(u32),
+    /// A seat freed up and is held for them until the deadline.
+    SeatHeld,
+    /// Declined, withdrew, or let a held seat pass.
+    Declined,
+    /// The course stopped taking enrolment before they answered.
+    Closed,
+}
+
+/// One session as the person reads it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionLine {
+    /// "mandag 19.10.2026, 18:00–20:30"
+    pub when: String,
+    /// "På video" / "Frammøte", and "Oppfølgingsmøte" for a follow-up.
+    pub how: String,
+    pub cancelled: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MyCourse {
+    /// The referral it was offered on.
+    pub reference: String,
+    pub name: String,
+    pub description: String,
+    /// "8 samlinger + 2 oppfølgingsmøter · 2 t 30 min"
+    pub length: String,
+    pub standing: Standing,
+    /// For a held seat: the last moment to take it, in Norwegian time.
+    pub deadline: Option<String>,
+    pub sessions: Vec<SessionLine>,
+}
