@@ -64,11 +64,15 @@ test.describe('triage board', () => {
     await expectAccessible();
 
     // A decision without a reason is named, and the choice is kept.
-    await page.getByLabel('Gruppekurs').check();
+    await page.getByLabel('Gruppekurs', { exact: true }).check();
     await page.getByRole('button', { name: 'Registrer beslutningen' }).click();
     await expect(page.getByRole('alert')).toContainText('Begrunnelse');
-    await expect(page.getByLabel('Gruppekurs')).toBeChecked();
+    await expect(page.getByLabel('Gruppekurs', { exact: true })).toBeChecked();
     await page.getByLabel('Begrunnelse').fill('Milde plager, ønsker kurs på video.');
+    // The course is one of the service's cohorts that take enrolment, with its free seats.
+    const cohort = page.getByLabel('Hvilket kurs?');
+    await expect(cohort.getByRole('option')).toHaveText([/^Kurs i belastningsmestring \(KiB\) · starter \d\d\.\d\d\.\d{4} · \d+ av 10 plasser ledige$/]);
+    await cohort.selectOption({ index: 0 });
     await page.getByRole('button', { name: 'Registrer beslutningen' }).click();
     // The decision panel says what was decided and why, not how to decide.
     const decided = page.getByRole('region', { name: 'Beslutning', exact: true });
@@ -91,6 +95,16 @@ test.describe('triage board', () => {
     await expect(next).toContainText('Du får tilbud om et gruppekurs');
     await expect(next).toContainText('hverdager kl. 08.00–15.30');
     await expect(next.getByRole('link', { name: '12 34 56 78' })).toHaveAttribute('href', 'tel:+4712345678');
+
+    // On My page the person sees the course offered, its ten dates, and accepts it.
+    await mine.goto('/account');
+    const course = mine.getByRole('region', { name: 'Kurs', exact: true });
+    await expect(course).toContainText('Du har fått tilbud om plass på dette kurset.');
+    await expect(course.getByRole('heading', { name: 'Kurs i belastningsmestring (KiB)' })).toBeVisible();
+    await expect(course.getByRole('listitem')).toHaveCount(10);
+    await course.getByRole('button', { name: 'Ja takk, jeg vil være med' }).click();
+    await expect(mine.getByRole('status').filter({ hasText: 'Takk for svaret ditt.' })).toBeVisible();
+    await expect(mine.getByRole('region', { name: 'Kurs', exact: true })).toContainText('Du har plass på kurset.');
     await own.close();
   });
 

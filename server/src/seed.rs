@@ -269,7 +269,7 @@ async fn load_demo_courses(db: &Db, data: &DemoData) -> anyhow::Result<()> {
         }
         let state = CohortState::parse(&seed.state)
             .ok_or_else(|| anyhow::anyhow!("demo cohort: unknown state {}", seed.state))?;
-        let mut leaders = Vec::new();
+        let mut leaders: Vec<i64> = Vec::new();
         for email in &seed.leaders {
             leaders.push(
                 app::server::accounts::id_by_email(db, email)
@@ -292,7 +292,7 @@ async fn load_demo_courses(db: &Db, data: &DemoData) -> anyhow::Result<()> {
             &courses::NewCohort {
                 course: course.course_id,
                 service: ServiceId(service.id),
-                leaders,
+                leaders: leaders.clone(),
                 capacity: seed.capacity,
                 plan,
                 format: course.format,
@@ -309,6 +309,28 @@ async fn load_demo_courses(db: &Db, data: &DemoData) -> anyhow::Result<()> {
                     .fetch_one(&db.pool)
                     .await?
                     .try_get("referral_id")?;
+            // The decision that led here, as intake records it, and its offer.
+            let decision: i64 = sqlx::query(
+                "insert into referral_decision (referral_id, decision, reason, decided_by, decided_at)
+                 values ($1, 'group_course', 'Ønsker kurs, passer godt i gruppe.', $2, $3)
+                 returning referral_decision_id",
+            )
+            .bind(referral)
+            .bind(leaders[0])
+            .bind(now() - 28 * 86_400)
+            .fetch_one(&db.pool)
+            .await?
+            .try_get("referral_decision_id")?;
+            sqlx::query(
+                "insert into offer (referral_id, referral_decision_id, kind, status, created_at, cohort_id)
+                 values ($1, $2, 'group_course', 'accepted', $3, $4)",
+            )
+            .bind(referral)
+            .bind(decision)
+            .bind(now() - 28 * 86_400)
+            .bind(cohort.0)
+            .execute(&db.pool)
+            .await?;
             let placed = courses::accept(db, cohort, referral)
                 .await?
                 .map_err(|e| anyhow::anyhow!("demo participant {reference}: {}", e.key()))?;

@@ -188,32 +188,43 @@ fn my_courses_view(t: &'static Texts, courses: Vec<MyCourse>) -> Option<impl Int
                             Standing::Declined | Standing::Closed => (None, None),
                         };
                         let reference = course.reference.clone();
+                        // An offer is answered at the top; leaving a course or its wait
+                        // list sits after the dates, away from a first tap.
+                        let answer_first = yes.is_some();
+                        let actions = view! {
+                                <div class="actions">
+                                {yes.map(|label| {
+                                    let reference = reference.clone();
+                                    view! {
+                                        <ActionForm action=accept>
+                                            <input type="hidden" name="reference" value=reference/>
+                                            <button type="submit" class="button">{label}</button>
+                                        </ActionForm>
+                                    }
+                                })}
+                                {no.map(|label| {
+                                    let reference = reference.clone();
+                                    view! {
+                                        <ActionForm action=decline>
+                                            <input type="hidden" name="reference" value=reference/>
+                                            <button type="submit" class="button secondary">{label}</button>
+                                        </ActionForm>
+                                    }
+                                })}
+                            </div>
+                        };
+                        let (top, bottom) = if answer_first {
+                            (Some(actions), None)
+                        } else {
+                            (None, Some(actions))
+                        };
                         view! {
                             <article class="my-course">
                                 <h3>{course.name}</h3>
                                 <p class="standing"><strong>{standing}</strong></p>
                                 <p>{course.description}</p>
                                 <p>{course.length}</p>
-                                <div class="actions">
-                                    {yes.map(|label| {
-                                        let reference = reference.clone();
-                                        view! {
-                                            <ActionForm action=accept>
-                                                <input type="hidden" name="reference" value=reference/>
-                                                <button type="submit" class="button">{label}</button>
-                                            </ActionForm>
-                                        }
-                                    })}
-                                    {no.map(|label| {
-                                        let reference = reference.clone();
-                                        view! {
-                                            <ActionForm action=decline>
-                                                <input type="hidden" name="reference" value=reference/>
-                                                <button type="submit" class="button secondary">{label}</button>
-                                            </ActionForm>
-                                        }
-                                    })}
-                                </div>
+                                {top}
                                 <h4>{c.sessions_heading}</h4>
                                 <ol class="sessions">
                                     {course
@@ -227,6 +238,7 @@ fn my_courses_view(t: &'static Texts, courses: Vec<MyCourse>) -> Option<impl Int
                                         })
                                         .collect_view()}
                                 </ol>
+                                {bottom}
                             </article>
                         }
                     })

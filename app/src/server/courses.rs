@@ -702,7 +702,8 @@ pub async fn sessions(db: &Db, cohort: CohortId) -> Result<Vec<SessionRow>, sqlx
 /// A group-course offer made to a person: which cohort, and where they stand in it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CourseOffer {
-    pub offer_id: i64,
+    /// None when staff enrolled the person without an offer.
+    pub offer_id: Option<i64>,
     /// `open` until answered, then `accepted` or `declined`.
     pub status: String,
     pub cohort: CohortId,
@@ -711,24 +712,48 @@ pub struct CourseOffer {
     pub enrolment: Option<EnrolmentRow>,
 }
 
-/// The latest group-course offer of a referral that names a cohort.
+/// The course of a referral: its latest group-course offer that names a cohort, or,
+/// when staff enrolled the person without one, its latest enrolment.
 pub async fn offer_of_referral(
     db: &Db,
     referral_id: i64,
 ) -> Result<Option<CourseOffer>, sqlx::Error> {
-    let Some(row) = sqlx::query(
-        "select o.offer_id, o.status, o.cohort_id, c.state, c.course_id from offer o
-         join cohort c on c.cohort_id = o.cohort_id
-         where o.referral_id = $1 and o.kind = 'group_course'
-         order by o.offer_id desc limit 1",
+    let offered = sqlx::query(
+        "select offer_id, status, cohort_id from offer
+         where referral_id = $1 and kind = 'group_course' and cohort_id is not null
+         order by offer_id desc limit 1",
     )
     .bind(referral_id)
     .fetch_optional(&db.pool)
-    .await?
-    else {
-        return Ok(None);
+    .await?;
+    let (offer_id, status, cohort) = match offered {
+        Some(row) => (
+            Some(row.try_get::<i64, _>("offer_id")?),
+            row.try_get::<String, _>("status")?,
+            CohortId(row.try_get("cohort_id")?),
+        ),
+        None => {
+            let Some(row) = sqlx::query(
+                "select cohort_id from enrolment where referral_id = $1
+                 order by enrolment_id desc limit 1",
+            )
+            .bind(referral_id)
+            .fetch_optional(&db.pool)
+            .await?
+            else {
+                return Ok(None);
+            };
+            (
+                None,
+                "accepted".to_owned(),
+                CohortId(row.try_get("cohort_id")?),
+            )
+        }
     };
-    let cohort = CohortId(row.try_get("cohort_id")?);
+    let row = sqlx::query("select state, course_id from cohort where cohort_id = $1")
+        .bind(cohort.0)
+        .fetch_one(&db.pool)
+        .await?;
     let state: String = row.try_get("state")?;
     let Some(course) = course(db, CourseId(row.try_get("course_id")?)).await? else {
         return Ok(None);
@@ -744,8 +769,8 @@ pub async fn offer_of_referral(
     .map(enrolment_from)
     .transpose()?;
     Ok(Some(CourseOffer {
-        offer_id: row.try_get("offer_id")?,
-        status: row.try_get("status")?,
+        offer_id,
+        status,
         cohort,
         cohort_state: CohortState::parse(&state).unwrap_or(CohortState::Cancelled),
         course,
@@ -759,8 +784,8 @@ pub async fn place_of(db: &Db, e: &EnrolmentRow) -> Result<Placement, sqlx::Erro
     placement_of(&mut conn, e.cohort_id, e).await
 }
 
-/// Marks an offer answered.
-pub async fn answer_offer(db: &Db, offer_id: i64, status: &str) -> Result<(), sqlx::Error> {
+/// Marks an offer answered (nothing to mark when there was none).
+pub async fn answer_offer(db: &Db, offer_id: Option<i64>, status: &str) -> Result<(), sqlx::Error> {
     sqlx::query("update offer set status = $2 where offer_id = $1")
         .bind(offer_id)
         .bind(status)

@@ -242,7 +242,9 @@ on_both_backends! {
         app.execute(&format!("update cohort set seats_held = 0, state = 'running' where cohort_id = {cohort}")).await;
         let body: serde_json::Value = decide(cohort.clone()).await.json().await.unwrap();
         assert_eq!(body["Invalid"]["errors"][0]["problem"], serde_json::json!({"Cohort": "not_taking_enrolment"}));
-        assert_eq!(app.count("referral_decision").await, 0);
+        let decided = sqlx::query("select count(*) as n from referral_decision where referral_id = $1")
+            .bind(made.id).fetch_one(&app.state.db.pool).await.unwrap().try_get::<i64, _>("n").unwrap();
+        assert_eq!(decided, 0);
         app.execute(&format!("update cohort set state = 'open' where cohort_id = {cohort}")).await;
         assert_eq!(decide(cohort.clone()).await.status(), 200);
         let offered: i64 = sqlx::query("select cohort_id from offer where referral_id = $1")

@@ -18,7 +18,7 @@ on_both_backends! {
     }
 
     async fn seeding_twice_changes_nothing(app: TestApp) {
-        let tables = ["service", "municipality", "service_municipality", "account", "membership", "referral", "questionnaire_response", "room", "course", "cohort", "cohort_leader", "cohort_session", "enrolment"];
+        let tables = ["service", "municipality", "service_municipality", "account", "membership", "referral", "questionnaire_response", "room", "course", "cohort", "cohort_leader", "cohort_session", "enrolment", "referral_decision", "offer"];
         let mut before = Vec::new();
         for table in tables {
             before.push(app.count(table).await);
