@@ -47,15 +47,15 @@ ensure_rust_lints() {
 }
 
 # Python tools the tests talk to, in a venv of our own: aiosmtpd (the real SMTP server
-# of the mail test) and fhir.resources 6.1 (FHIR R4 4.0.1), the independent validator
-# of the FHIR export.
+# of the mail test), fhir.resources 6.1 (FHIR R4 4.0.1), the independent validator
+# of the FHIR export, and icalendar, the independent parser of the course invitations.
 ensure_smtp_server() {
   local venv=$BUILD_CACHE/venv
-  if ! "$venv/bin/python" -c 'import aiosmtpd, fhir.resources as f; assert f.__fhir_version__ == "4.0.1"' 2>/dev/null; then
-    step "installing aiosmtpd and fhir.resources into $venv"
+  if ! "$venv/bin/python" -c 'import aiosmtpd, icalendar, fhir.resources as f; assert f.__fhir_version__ == "4.0.1"' 2>/dev/null; then
+    step "installing aiosmtpd, icalendar and fhir.resources into $venv"
     python3 -m venv "$venv" 2>/dev/null || { ensure_apt python3-venv; rm -rf "$venv"; python3 -m venv "$venv"; }
     "$venv/bin/pip" install -q --disable-pip-version-check 'aiosmtpd>=1.4,<2' \
-      'fhir.resources==6.1.0' 'pydantic>=1.10,<2'
+      'fhir.resources==6.1.0' 'pydantic>=1.10,<2' 'icalendar>=7.3,<8'
   fi
   export TEST_PYTHON=$venv/bin/python
 }

@@ -670,12 +670,14 @@ pub struct SessionRow {
     pub follow_up: bool,
     pub room_code: Option<String>,
     pub cancelled: bool,
+    /// Raised on every change: the calendar's SEQUENCE.
+    pub sequence: u32,
 }
 
 pub async fn sessions(db: &Db, cohort: CohortId) -> Result<Vec<SessionRow>, sqlx::Error> {
     let rows = sqlx::query(
         "select s.cohort_session_id, s.number, s.starts_at, s.ends_at, s.format, s.follow_up,
-             r.code, s.cancelled_at
+             r.code, s.cancelled_at, s.sequence
          from cohort_session s left join room r on r.room_id = s.room_id
          where s.cohort_id = $1 order by s.number",
     )
@@ -694,6 +696,7 @@ pub async fn sessions(db: &Db, cohort: CohortId) -> Result<Vec<SessionRow>, sqlx
                 follow_up: row.try_get::<i64, _>("follow_up")? != 0,
                 room_code: row.try_get("code")?,
                 cancelled: row.try_get::<Option<i64>, _>("cancelled_at")?.is_some(),
+                sequence: u32_of(row, "sequence")?,
             })
         })
         .collect()
@@ -708,6 +711,8 @@ pub struct CourseOffer {
     pub status: String,
     pub cohort: CohortId,
     pub cohort_state: CohortState,
+    /// Where in-person sessions meet.
+    pub place: String,
     pub course: CourseRow,
     pub enrolment: Option<EnrolmentRow>,
 }
@@ -750,7 +755,7 @@ pub async fn offer_of_referral(
             )
         }
     };
-    let row = sqlx::query("select state, course_id from cohort where cohort_id = $1")
+    let row = sqlx::query("select state, course_id, place from cohort where cohort_id = $1")
         .bind(cohort.0)
         .fetch_one(&db.pool)
         .await?;
@@ -771,6 +776,7 @@ pub async fn offer_of_referral(
     Ok(Some(CourseOffer {
         offer_id,
         status,
+        place: row.try_get("place")?,
         cohort,
         cohort_state: CohortState::parse(&state).unwrap_or(CohortState::Cancelled),
         course,
@@ -792,4 +798,74 @@ pub async fn answer_offer(db: &Db, offer_id: Option<i64>, status: &str) -> Resul
         .execute(&db.pool)
         .await?;
     Ok(())
+}
+
+/// The neutral name calendars show: "Kurs – Demo kommune" (the service's first
+/// municipality), never the course's own name, which may name a diagnosis.
+pub async fn calendar_title(db: &Db, cohort: CohortId) -> Result<String, sqlx::Error> {
+    let row = sqlx::query(
+        "select m.name from cohort c
+         join service_municipality sm on sm.service_id = c.service_id
+         join municipality m on m.municipality_id = sm.municipality_id
+         where c.cohort_id = $1 order by m.number limit 1",
+    )
+    .bind(cohort.0)
+    .fetch_optional(&db.pool)
+    .await?;
+    Ok(match row {
+        Some(row) => format!("Kurs – {}", row.try_get::<String, _>("name")?),
+        None => "Kurs".to_owned(),
+    })
+}
+
+/// A cohort's sessions as calendar events: the join link of a video session, the
+/// place of an in-person one; cancelled sessions only in a cancellation.
+pub fn calendar_sessions(
+    sessions: &[SessionRow],
+    public_url: &str,
+    place: &str,
+    texts: &crate::i18n::course::CourseTexts,
+    cancelling: bool,
+) -> Vec<super::calendar::CalendarSession> {
+    let host = public_url
+        .split("://")
+        .nth(1)
+        .unwrap_or(public_url)
+        .split(['/', ':'])
+        .next()
+        .unwrap_or("rph");
+    let total = sessions.len();
+    sessions
+        .iter()
+        .filter(|s| cancelling || !s.cancelled)
+        .map(|s| {
+            let link = s
+                .room_code
+                .as_ref()
+                .map(|code| format!("{public_url}/rooms/{code}"));
+            let (location, description) = match (&link, s.format) {
+                (Some(link), Format::Video) => {
+                    (link.clone(), texts.calendar_video.replace("{link}", link))
+                }
+                _ => (
+                    place.to_owned(),
+                    texts.calendar_in_person.replace("{place}", place),
+                ),
+            };
+            super::calendar::CalendarSession {
+                uid: format!("session-{}@{host}", s.session_id),
+                // Taking a person's sessions out of their calendar is a change to them;
+                // a session cancelled for everyone had its sequence raised already.
+                sequence: s.sequence + u32::from(cancelling && !s.cancelled),
+                starts_at: s.starts_at,
+                ends_at: s.ends_at,
+                summary: texts
+                    .calendar_session
+                    .replace("{n}", &s.number.to_string())
+                    .replace("{total}", &total.to_string()),
+                location,
+                description,
+            }
+        })
+        .collect()
 }

@@ -33,6 +33,8 @@ pub enum MailError {
     Address(#[from] lettre::address::AddressError),
     #[error("could not build the message")]
     Build(#[from] lettre::error::Error),
+    #[error("invalid content type of an attachment")]
+    ContentType,
     #[error("could not prepare the outbox directory")]
     Outbox(#[source] std::io::Error),
     #[error("invalid SMTP URL")]
@@ -77,6 +79,41 @@ impl Mailer {
             .message_id(None)
             .header(ContentType::TEXT_PLAIN)
             .body(mail.text)?;
+        self.deliver(message).await
+    }
+
+    /// Sends one message with a calendar file (`kurs.ics`) attached, its iTIP method
+    /// (REQUEST or CANCEL) in the part's content type as calendars expect.
+    #[tracing::instrument(skip_all)]
+    pub async fn send_with_calendar(
+        &self,
+        mail: OutgoingMail,
+        calendar: String,
+        method: &str,
+    ) -> Result<(), MailError> {
+        use lettre::message::header::ContentTransferEncoding;
+        use lettre::message::{Attachment, Body, MultiPart, SinglePart};
+        let calendar_type =
+            ContentType::parse(&format!("text/calendar; charset=utf-8; method={method}"))
+                .map_err(|_| MailError::ContentType)?;
+        // Base64 keeps the file's CRLF line ends byte for byte (RFC 5545 requires them);
+        // a text encoding lets the line ends change on the way.
+        let file = Body::new_with_encoding(calendar, ContentTransferEncoding::Base64)
+            .map_err(|_| MailError::ContentType)?;
+        let message = Message::builder()
+            .from(self.from.clone())
+            .to(mail.to.parse()?)
+            .subject(mail.subject)
+            .message_id(None)
+            .multipart(
+                MultiPart::mixed()
+                    .singlepart(SinglePart::plain(mail.text))
+                    .singlepart(Attachment::new("kurs.ics".to_owned()).body(file, calendar_type)),
+            )?;
+        self.deliver(message).await
+    }
+
+    async fn deliver(&self, message: Message) -> Result<(), MailError> {
         match self.transport.as_ref() {
             Transport::Files(files, dir) => {
                 let id = files.send(message).await?;
@@ -88,6 +125,11 @@ impl Mailer {
             }
         }
         Ok(())
+    }
+
+    /// The address mail is sent from, as calendars name their organiser.
+    pub fn from_address(&self) -> String {
+        self.from.email.to_string()
     }
 
     /// True when mail only lands in files (never acceptable in production).

@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod assets;
 pub mod auth;
 pub mod board;
+pub mod calendar;
 pub mod cookies;
 pub mod courses;
 pub mod db;

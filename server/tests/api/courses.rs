@@ -310,3 +310,87 @@ on_both_backends! {
         assert!(page.contains("Ta meg av ventelisten"));
     }
 }
+
+/// The newest email to an address with a calendar file, read by Python's icalendar.
+async fn calendar_sent_to(app: &TestApp, address: &str, subject: &str) -> serde_json::Value {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    let path = loop {
+        let found = std::fs::read_dir(app.dir.join("outbox"))
+            .unwrap()
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .find(|p| {
+                let raw = std::fs::read_to_string(p).unwrap_or_default();
+                raw.contains(&format!("To: {address}")) && raw.contains(subject)
+            });
+        match found {
+            Some(path) => break path,
+            None if std::time::Instant::now() > deadline => {
+                panic!("no mail {subject:?} to {address}")
+            }
+            None => tokio::time::sleep(std::time::Duration::from_millis(50)).await,
+        }
+    };
+    let python = std::env::var("TEST_PYTHON").unwrap_or_else(|_| "python3".into());
+    let out = std::process::Command::new(&python)
+        .arg(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/support/read_ics.py"
+        ))
+        .arg(&path)
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {python} ({e}); scripts/test installs icalendar"));
+    assert!(
+        out.status.success(),
+        "icalendar refused the file: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+on_both_backends! {
+    async fn taking_a_seat_emails_every_session_as_a_calendar_and_leaving_cancels_the_same_events(app: TestApp) {
+        let intake = app.signed_in(DEMO_INTAKE).await;
+        let citizen = app.signed_in(DEMO_CITIZEN).await;
+        let made = assessed_referral_of_the_citizen(&app, &intake).await;
+        let cohort = open_cohort_id(&app).await;
+        app.call(&intake, "/api/board/decide", &[("reference", &made.reference), ("decision", "group_course"), ("reason", "Ønsker kurs."), ("cohort", &cohort)]).await;
+        assert_eq!(app.call(&citizen, "/api/course/accept", &[("reference", &made.reference)]).await.status(), 200);
+
+        let invitation = calendar_sent_to(&app, DEMO_CITIZEN.0, "Subject: Du har plass ").await;
+        assert_eq!(invitation["method"], "REQUEST");
+        assert_eq!(invitation["content_type_method"], "REQUEST");
+        assert_eq!(invitation["zones"], serde_json::json!(["Europe/Oslo"]));
+        let sessions = courses::sessions(&app.state.db, CohortId(cohort.parse().unwrap())).await.unwrap();
+        let events = invitation["events"].as_array().unwrap();
+        assert_eq!(events.len(), sessions.len());
+        for (event, session) in events.iter().zip(&sessions) {
+            assert_eq!(event["uid"].as_str().unwrap(), format!("session-{}@127.0.0.1", session.session_id));
+            assert_eq!(event["sequence"], 0);
+            assert_eq!(event["tzid"], "Europe/Oslo");
+            // The parser's instants are the ones stored, and the wall-clock time is noon.
+            assert_eq!(event["start"], session.starts_at);
+            assert_eq!(event["end"], session.ends_at);
+            assert!(event["local_start"].as_str().unwrap().ends_with(" 12:00"), "{event}");
+            assert_eq!(event["summary"].as_str().unwrap(), format!("Kurs – Demo kommune: Samling {} av 10", session.number));
+            assert!(event["location"].as_str().unwrap().contains("/rooms/"), "{event}");
+        }
+        // The calendar names no course, so no diagnosis.
+        let text = invitation["text"].as_str().unwrap().to_lowercase();
+        for word in ["depresjon", "belastning", "bekymring", "angst"] {
+            assert!(!text.contains(word), "{word} in the calendar");
+        }
+
+        // Leaving sends a cancellation of the same events, each a version later.
+        assert_eq!(app.call(&citizen, "/api/course/decline", &[("reference", &made.reference)]).await.status(), 200);
+        let cancel = calendar_sent_to(&app, DEMO_CITIZEN.0, "Subject: Du er meldt av").await;
+        assert_eq!(cancel["method"], "CANCEL");
+        let cancelled = cancel["events"].as_array().unwrap();
+        assert_eq!(cancelled.len(), events.len());
+        for (before, after) in events.iter().zip(cancelled) {
+            assert_eq!(before["uid"], after["uid"]);
+            assert_eq!(after["sequence"], 1);
+            assert_eq!(after["status"], "CANCELLED");
+        }
+    }
+}

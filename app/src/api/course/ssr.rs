@@ -8,11 +8,13 @@ use crate::domain::field::{FieldError, FieldProblem};
 use crate::error::AppError;
 use crate::i18n::{detect_lang, texts, Texts};
 use crate::server::board::actions::{self, Event};
+use crate::server::calendar::{self, Method, Parties};
 use crate::server::courses::{self, CourseOffer, Leaving, SessionRow};
 use crate::server::db::now;
 use crate::server::principal::Principal;
 use crate::server::referrals;
 use crate::server::state::app_state;
+use crate::server::{accounts, OutgoingMail};
 
 pub async fn mine() -> Result<Vec<MyCourse>, AppError> {
     let principal = Principal::current().await?;
@@ -118,6 +120,14 @@ pub async fn accept(reference: String) -> Result<(), AppError> {
         Err(e) => return Err(course_problem(e)),
     };
     courses::answer_offer(&state.db, offer.offer_id, "accepted").await?;
+    if placement == Placement::Seat
+        && !offer
+            .enrolment
+            .as_ref()
+            .is_some_and(|e| e.status == EnrolmentStatus::Enrolled)
+    {
+        send_calendar(&principal, &offer, Method::Request).await;
+    }
     let mut event = Event::new("course_accepted");
     event.detail = Some(match placement {
         Placement::Seat => "seat".to_owned(),
@@ -148,6 +158,14 @@ pub async fn decline(reference: String) -> Result<(), AppError> {
         None,
     )
     .await?;
+    if offer
+        .enrolment
+        .as_ref()
+        .is_some_and(|e| e.status == EnrolmentStatus::Enrolled)
+    {
+        // Their calendar holds the sessions: take them out.
+        send_calendar(&principal, &offer, Method::Cancel).await;
+    }
     courses::answer_offer(&state.db, offer.offer_id, "declined").await?;
     actions::record(
         &state.db.pool,
@@ -161,6 +179,64 @@ pub async fn decline(reference: String) -> Result<(), AppError> {
     tracing::info!(referral_id, "course declined");
     leptos_axum::redirect("/account?course=declined#my-courses-heading");
     Ok(())
+}
+
+/// Emails the person the cohort's sessions as a calendar file: an invitation when they
+/// take a seat, a cancellation when they leave. A failed send is logged; the seat
+/// stands (My page shows the dates either way).
+async fn send_calendar(principal: &Principal, offer: &CourseOffer, method: Method) {
+    let result = async {
+        let state = app_state()?;
+        let Some(address) = accounts::email_of(&state.db, principal.account_id).await? else {
+            return Ok::<(), AppError>(());
+        };
+        let t = texts(detect_lang());
+        let sessions = courses::sessions(&state.db, offer.cohort).await?;
+        let events = courses::calendar_sessions(
+            &sessions,
+            &state.site.public_url,
+            &offer.place,
+            t.course,
+            method == Method::Cancel,
+        );
+        let title = courses::calendar_title(&state.db, offer.cohort).await?;
+        let organizer = state.mailer.from_address();
+        let file = calendar::calendar(
+            method,
+            &title,
+            &Parties {
+                organizer: &organizer,
+                attendee: &address,
+            },
+            &events,
+            now(),
+        );
+        let link = format!("{}/account", state.site.public_url);
+        let (subject, body) = match method {
+            Method::Request => (t.course.mail_seat_subject, t.course.mail_seat_body),
+            Method::Cancel => (t.course.mail_cancel_subject, t.course.mail_cancel_body),
+        };
+        let mail = OutgoingMail {
+            to: address,
+            subject: subject.to_owned(),
+            text: body.replace("{link}", &link),
+        };
+        state
+            .mailer
+            .send_with_calendar(mail, file, method.key())
+            .await
+            .map_err(|e| {
+                tracing::error!(error = %e, "course calendar not sent");
+                AppError::Internal
+            })
+    }
+    .await;
+    if result.is_err() {
+        tracing::warn!(
+            cohort = offer.cohort.0,
+            "the person's calendar was not updated"
+        );
+    }
 }
 
 /// A course that can no longer be accepted, said at the offer.

@@ -42,6 +42,13 @@ pub static EN: CourseTexts = CourseTexts {
     ev_seat: "Accepted the course and got a place",
     ev_waiting: "Accepted the course and is on the wait list",
     ev_declined: "Declined the course",
+    calendar_session: "Session {n} of {total}",
+    calendar_video: "This session is by video. Join from a phone or computer with the link (it opens 15 minutes before): {link}",
+    calendar_in_person: "Place: {place}",
+    mail_seat_subject: "You have a place on the course",
+    mail_seat_body: "Hello,\n\nYou have a place on the course you accepted. The dates are in the calendar file in this email, and on My page:\n{link}\n\nWe will send you a reminder before each session.\n\nRask psykisk helsehjelp",
+    mail_cancel_subject: "You have left the course",
+    mail_cancel_body: "Hello,\n\nYou have left the course. The calendar file in this email takes the dates out of your calendar. My page:\n{link}\n\nRask psykisk helsehjelp",
     problems: [
         "The first session cannot be in the past.",
         "Choose a number of seats from 1 to 30.",

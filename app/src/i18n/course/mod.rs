@@ -55,6 +55,15 @@ pub struct CourseTexts {
     pub ev_seat: &'static str,
     pub ev_waiting: &'static str,
     pub ev_declined: &'static str,
+    /// "Samling {n} av {total}": a session in a calendar.
+    pub calendar_session: &'static str,
+    /// A video session's calendar text, with its join `{link}`.
+    pub calendar_video: &'static str,
+    pub calendar_in_person: &'static str,
+    pub mail_seat_subject: &'static str,
+    pub mail_seat_body: &'static str,
+    pub mail_cancel_subject: &'static str,
+    pub mail_cancel_body: &'static str,
     /// What went wrong, in the order of `CohortError::ALL`.
     pub problems: [&'static str; 9],
 }

@@ -42,6 +42,13 @@ pub static NB: CourseTexts = CourseTexts {
     ev_seat: "Takket ja til kurset og fikk plass",
     ev_waiting: "Takket ja til kurset og står på ventelisten",
     ev_declined: "Takket nei til kurset",
+    calendar_session: "Samling {n} av {total}",
+    calendar_video: "Samlingen er på video. Bli med fra mobil eller PC med lenken (åpner 15 minutter før): {link}",
+    calendar_in_person: "Sted: {place}",
+    mail_seat_subject: "Du har plass på kurset",
+    mail_seat_body: "Hei!\n\nDu har plass på kurset du takket ja til. Datoene ligger i kalenderfilen i denne e-posten, og på Min side:\n{link}\n\nVi sender deg en påminnelse før hver samling.\n\nHilsen Rask psykisk helsehjelp",
+    mail_cancel_subject: "Du er meldt av kurset",
+    mail_cancel_body: "Hei!\n\nDu er meldt av kurset. Kalenderfilen i denne e-posten tar datoene ut av kalenderen din. Min side:\n{link}\n\nHilsen Rask psykisk helsehjelp",
     problems: [
         "Første samling kan ikke være tilbake i tid.",
         "Velg et antall plasser fra 1 til 30.",

@@ -42,6 +42,13 @@ pub static NN: CourseTexts = CourseTexts {
     ev_seat: "Takka ja til kurset og fekk plass",
     ev_waiting: "Takka ja til kurset og står på ventelista",
     ev_declined: "Takka nei til kurset",
+    calendar_session: "Samling {n} av {total}",
+    calendar_video: "Samlinga er på video. Bli med frå mobil eller PC med lenkja (opnar 15 minutt før): {link}",
+    calendar_in_person: "Stad: {place}",
+    mail_seat_subject: "Du har plass på kurset",
+    mail_seat_body: "Hei!\n\nDu har plass på kurset du takka ja til. Datoane ligg i kalenderfila i denne e-posten, og på Mi side:\n{link}\n\nVi sender deg ei påminning før kvar samling.\n\nHelsing Rask psykisk helsehjelp",
+    mail_cancel_subject: "Du er meld av kurset",
+    mail_cancel_body: "Hei!\n\nDu er meld av kurset. Kalenderfila i denne e-posten tek datoane ut av kalenderen din. Mi side:\n{link}\n\nHelsing Rask psykisk helsehjelp",
     problems: [
         "Første samling kan ikkje vere tilbake i tid.",
         "Vel eit tal plassar frå 1 til 30.",
