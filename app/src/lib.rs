@@ -20,6 +20,7 @@ use components::{IslandScripts, Layout};
 use pages::access_log::AccessLogPage;
 use pages::account::AccountPage;
 use pages::board::{BoardPage, ReferralPage, SharedPage};
+use pages::course::{GroupPage, GroupsPage};
 use pages::login::{LoginPage, SecondFactorPage};
 use pages::my_referral::MyReferralPage;
 use pages::password_reset::{ForgotPasswordPage, ForgotPasswordSentPage, ResetPasswordPage};
@@ -132,6 +133,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/board") view=BoardPage ssr=SsrMode::Async/>
                     <Route path=path!("/board/shared") view=SharedPage ssr=SsrMode::Async/>
                     <Route path=path!("/board/:reference") view=ReferralPage ssr=SsrMode::Async/>
+                    <Route path=path!("/groups") view=GroupsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/groups/:cohort") view=GroupPage ssr=SsrMode::Async/>
                     <Route path=path!("/rooms") view=RoomsPage ssr=SsrMode::Async/>
                     <Route path=path!("/rooms/:code") view=RoomPage ssr=SsrMode::Async/>
                 </Routes>

@@ -26,6 +26,10 @@ pub enum Capability {
     ManageStaff(ServiceId),
     /// Co-assess the referrals the service shares with you (each share is checked too).
     CoAssess(ServiceId),
+    /// Lead the service's course groups you are a leader of (each cohort is checked too).
+    LeadGroups(ServiceId),
+    /// See and run every course group of the service, whoever leads it.
+    ManageCourses(ServiceId),
 }
 
 /// A capability without its service: what `granted` lists and pages ask about.
@@ -38,6 +42,8 @@ pub enum Kind {
     HostRoom,
     ManageStaff,
     CoAssess,
+    LeadGroups,
+    ManageCourses,
 }
 
 impl Kind {
@@ -51,6 +57,8 @@ impl Kind {
             Kind::HostRoom => Capability::HostRoom(service),
             Kind::ManageStaff => Capability::ManageStaff(service),
             Kind::CoAssess => Capability::CoAssess(service),
+            Kind::LeadGroups => Capability::LeadGroups(service),
+            Kind::ManageCourses => Capability::ManageCourses(service),
         }
     }
 }
@@ -65,6 +73,8 @@ impl Capability {
             Capability::HostRoom(_) => Kind::HostRoom,
             Capability::ManageStaff(_) => Kind::ManageStaff,
             Capability::CoAssess(_) => Kind::CoAssess,
+            Capability::LeadGroups(_) => Kind::LeadGroups,
+            Capability::ManageCourses(_) => Kind::ManageCourses,
         }
     }
 
@@ -76,7 +86,9 @@ impl Capability {
             | Capability::ExportAnswers(s)
             | Capability::HostRoom(s)
             | Capability::ManageStaff(s)
-            | Capability::CoAssess(s) => s,
+            | Capability::CoAssess(s)
+            | Capability::LeadGroups(s)
+            | Capability::ManageCourses(s) => s,
         }
     }
 }
@@ -86,7 +98,7 @@ pub fn granted(role: Role) -> &'static [Kind] {
     use Kind::*;
     match role {
         Role::Intake => &[WorkBoard, RegisterReferral, ExportAnswers],
-        Role::Therapist => &[RegisterReferral, ExportAnswers, HostRoom],
+        Role::Therapist => &[RegisterReferral, ExportAnswers, HostRoom, LeadGroups],
         Role::Lead => &[
             WorkBoard,
             OverrideClaim,
@@ -94,6 +106,8 @@ pub fn granted(role: Role) -> &'static [Kind] {
             ExportAnswers,
             HostRoom,
             ManageStaff,
+            LeadGroups,
+            ManageCourses,
         ],
         Role::SpecialistGuest => &[CoAssess],
     }
@@ -174,6 +188,8 @@ mod tests {
             Kind::HostRoom,
             Kind::ManageStaff,
             Kind::CoAssess,
+            Kind::LeadGroups,
+            Kind::ManageCourses,
         ];
         let may = |role| {
             let capabilities = as_role(role);
@@ -188,7 +204,7 @@ mod tests {
         );
         assert_eq!(
             may(Role::Therapist),
-            [RegisterReferral, ExportAnswers, HostRoom]
+            [RegisterReferral, ExportAnswers, HostRoom, LeadGroups]
         );
         assert_eq!(
             may(Role::Lead),
@@ -198,7 +214,9 @@ mod tests {
                 RegisterReferral,
                 ExportAnswers,
                 HostRoom,
-                ManageStaff
+                ManageStaff,
+                LeadGroups,
+                ManageCourses
             ]
         );
         assert_eq!(may(Role::SpecialistGuest), [CoAssess]);

@@ -3,6 +3,7 @@
 pub mod access_log;
 pub mod account;
 pub mod board;
+pub mod course;
 pub mod home;
 pub mod login;
 pub mod my_referral;

@@ -869,3 +869,107 @@ pub fn calendar_sessions(
         })
         .collect()
 }
+
+/// A cohort as a leader's list shows it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct GroupRow {
+    pub cohort_id: CohortId,
+    pub service: ServiceId,
+    pub course_name: String,
+    pub state: CohortState,
+    pub capacity: i64,
+    pub seats_held: i64,
+    pub waiting: i64,
+    pub first_start: Option<i64>,
+    pub last_end: Option<i64>,
+    /// The asking person leads it.
+    pub led_by_me: bool,
+}
+
+/// The cohorts of these services, the asking person's first, then the soonest.
+pub async fn groups(
+    db: &Db,
+    services: &[ServiceId],
+    me: i64,
+) -> Result<Vec<GroupRow>, sqlx::Error> {
+    let mut out = Vec::new();
+    for service in services {
+        let rows = sqlx::query(
+            "select c.cohort_id, c.service_id, k.name, c.state, c.capacity, c.seats_held,
+                 (select count(*) from enrolment e
+                  where e.cohort_id = c.cohort_id and e.status = 'waiting') as waiting,
+                 (select min(s.starts_at) from cohort_session s
+                  where s.cohort_id = c.cohort_id and s.cancelled_at is null) as first_start,
+                 (select max(s.ends_at) from cohort_session s
+                  where s.cohort_id = c.cohort_id and s.cancelled_at is null) as last_end,
+                 (select count(*) from cohort_leader l
+                  where l.cohort_id = c.cohort_id and l.account_id = $2) as mine
+             from cohort c join course k on k.course_id = c.course_id
+             where c.service_id = $1",
+        )
+        .bind(service.0)
+        .bind(me)
+        .fetch_all(&db.pool)
+        .await?;
+        for row in rows {
+            let state: String = row.try_get("state")?;
+            out.push(GroupRow {
+                cohort_id: CohortId(row.try_get("cohort_id")?),
+                service: ServiceId(row.try_get("service_id")?),
+                course_name: row.try_get("name")?,
+                state: CohortState::parse(&state).unwrap_or(CohortState::Cancelled),
+                capacity: row.try_get("capacity")?,
+                seats_held: row.try_get("seats_held")?,
+                waiting: row.try_get("waiting")?,
+                first_start: row.try_get("first_start")?,
+                last_end: row.try_get("last_end")?,
+                led_by_me: row.try_get::<i64, _>("mine")? > 0,
+            });
+        }
+    }
+    out.sort_by_key(|g| (!g.led_by_me, g.state.is_closed(), g.first_start));
+    Ok(out)
+}
+
+/// One person on a cohort's roster (their name is read under an access-log grant).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RosterRow {
+    pub enrolment: EnrolmentRow,
+    pub account_id: i64,
+    pub reference: String,
+}
+
+/// Who holds a seat or waits for one, seats first, then the wait list in order.
+pub async fn roster(db: &Db, cohort: CohortId) -> Result<Vec<RosterRow>, sqlx::Error> {
+    let rows = sqlx::query(
+        "select e.enrolment_id, e.cohort_id, e.referral_id, e.status, e.wait_number,
+             e.seat_offered_at, r.account_id, r.reference
+         from enrolment e join referral r on r.referral_id = e.referral_id
+         where e.cohort_id = $1 and e.status in ('enrolled', 'seat_offered', 'waiting')
+         order by case when e.status = 'waiting' then 1 else 0 end, e.wait_number, e.enrolment_id",
+    )
+    .bind(cohort.0)
+    .fetch_all(&db.pool)
+    .await?;
+    rows.iter()
+        .map(|row| {
+            Ok(RosterRow {
+                enrolment: enrolment_from(row)?,
+                account_id: row.try_get("account_id")?,
+                reference: row.try_get("reference")?,
+            })
+        })
+        .collect()
+}
+
+/// A participant's name, read in the transaction that logged the reading.
+pub async fn participant_name(
+    conn: &mut sqlx::AnyConnection,
+    referral_id: i64,
+) -> Result<String, sqlx::Error> {
+    sqlx::query("select name from referral where referral_id = $1")
+        .bind(referral_id)
+        .fetch_one(conn)
+        .await?
+        .try_get("name")
+}

@@ -84,7 +84,9 @@ pub async fn by_code(db: &Db, code: &str) -> Result<Option<RoomRow>, sqlx::Error
 /// A service's rooms, newest first.
 pub async fn of_service(db: &Db, service_id: i64) -> Result<Vec<RoomRow>, sqlx::Error> {
     let rows = sqlx::query(&format!(
+        // A course session's room is listed with its group (`/groups/…`), not here.
         "select {ROOM_COLUMNS} from room where service_id = $1
+             and room_id not in (select room_id from cohort_session where room_id is not null)
          order by created_at desc, room_id desc limit 100"
     ))
     .bind(service_id)

@@ -109,6 +109,18 @@ const SERVER_FUNCTIONS: &[Row] = &[
         fields: &[("reference", "{offered_referral}")],
         allowed: &[CitizenA],
     },
+    // Course groups: their leaders (the demo therapist leads cohort 1, the running KiD)
+    // and the service's lead.
+    Row {
+        path: "/api/course/groups",
+        fields: &[],
+        allowed: ROOM_LEADERS_OF_X,
+    },
+    Row {
+        path: "/api/course/group",
+        fields: &[("cohort", "1")],
+        allowed: ROOM_LEADERS_OF_X,
+    },
     // Registering a referral on someone's behalf: staff of the service who meet people.
     Row {
         path: "/api/referral/start",
@@ -309,6 +321,12 @@ const PAGES: &[PageRow] = &[
         path: "/rooms",
         // The demo room and its link, in the list of service X's rooms.
         secret: "demo-kurs-i-mestring",
+        allowed: ROOM_LEADERS_OF_X,
+    },
+    PageRow {
+        path: "/groups/1",
+        // A participant of the running demo course.
+        secret: "Ola Hansen",
         allowed: ROOM_LEADERS_OF_X,
     },
     PageRow {

@@ -394,3 +394,43 @@ on_both_backends! {
         }
     }
 }
+
+on_both_backends! {
+    async fn a_leader_sees_the_roster_and_rooms_of_their_groups_and_each_name_read_is_in_the_access_log(app: TestApp) {
+        let therapist = app.signed_in(crate::helpers::DEMO_THERAPIST).await;
+        let groups: serde_json::Value = app.call(&therapist, "/api/course/groups", &[]).await.json().await.unwrap();
+        let groups = groups.as_array().unwrap();
+        assert_eq!(groups.len(), 2, "the demo therapist leads both demo cohorts");
+        assert_eq!(groups[0]["course"], "Kurs i depresjonsmestring (KiD)");
+        assert_eq!(groups[0]["state"], "Pågår");
+        assert_eq!(groups[0]["seats"], "5 av 12 plasser tatt");
+        let before = app.count("access_log").await;
+        let page = app.get_with(&therapist, "/groups/1").await.text().await.unwrap();
+        for name in ["Ola Hansen", "Aisha Berg", "Per Dahl", "Mari Lund", "Jonas Vik"] {
+            assert!(page.contains(name), "{name}");
+        }
+        assert!(page.contains("RPH-DEMO-0101") && page.contains("Har plass"));
+        // Ten sessions, each with its room's full address to copy.
+        assert_eq!(page.matches("/rooms/").count() >= 20, true, "{page}");
+        assert_eq!(app.count("access_log").await, before + 5, "one entry per participant");
+        let logged = sqlx::query("select count(*) as n from access_log where record_kind = 'cohort' and record_id = '1'")
+            .fetch_one(&app.state.db.pool).await.unwrap().try_get::<i64, _>("n").unwrap();
+        assert_eq!(logged, 5);
+        // The course rooms are not in the rooms list; the ad hoc demo room is.
+        let rooms = app.get_with(&therapist, "/rooms").await.text().await.unwrap();
+        assert!(rooms.contains("demo-kurs-i-mestring"));
+        assert!(!rooms.contains("Samling 1"), "{rooms}");
+    }
+
+    async fn a_therapist_who_does_not_lead_a_group_cannot_see_it(app: TestApp) {
+        app.create_account("annen@demo.example", "Anne Annen", "staff", "et langt passord her", Some((1, "therapist"))).await;
+        let other = app.signed_in(("annen@demo.example", "et langt passord her", None)).await;
+        let groups: serde_json::Value = app.call(&other, "/api/course/groups", &[]).await.json().await.unwrap();
+        assert_eq!(groups, serde_json::json!([]));
+        assert_eq!(app.call(&other, "/api/course/group", &[("cohort", "1")]).await.status(), 403);
+        let before = app.count("access_log").await;
+        let page = app.get_with(&other, "/groups/1").await.text().await.unwrap();
+        assert!(!page.contains("Ola Hansen"));
+        assert_eq!(app.count("access_log").await, before);
+    }
+}

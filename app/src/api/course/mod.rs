@@ -5,7 +5,7 @@ use crate::error::AppError;
 use leptos::prelude::*;
 
 pub mod types;
-use types::MyCourse;
+use types::{GroupSummary, GroupView, MyCourse};
 
 #[cfg(feature = "ssr")]
 mod ssr;
@@ -27,4 +27,17 @@ pub async fn accept_course(reference: String) -> Result<(), AppError> {
 #[server(prefix = "/api", endpoint = "course/decline")]
 pub async fn decline_course(reference: String) -> Result<(), AppError> {
     ssr::decline(reference).await.map_err(AppError::respond)
+}
+
+/// The course groups the signed-in therapist leads (a lead: all of the service's).
+#[server(prefix = "/api", endpoint = "course/groups")]
+pub async fn my_groups() -> Result<Vec<GroupSummary>, AppError> {
+    ssr::groups().await.map_err(AppError::respond)
+}
+
+/// One group: its roster and sessions. Every participant's name read is in their
+/// access log.
+#[server(prefix = "/api", endpoint = "course/group")]
+pub async fn group(cohort: i64) -> Result<GroupView, AppError> {
+    ssr::group(cohort).await.map_err(AppError::respond)
 }

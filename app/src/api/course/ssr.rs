@@ -1,6 +1,8 @@
 //! The work behind a person's courses: only their own referrals' offers.
 
-use super::types::{MyCourse, SessionLine, Standing};
+use super::types::{
+    GroupSession, GroupSummary, GroupView, MyCourse, RosterLine, SessionLine, Standing,
+};
 use crate::domain::clock::{format_oslo, oslo_time, oslo_weekday};
 use crate::domain::course::enrolment::SEAT_OFFER_SECONDS;
 use crate::domain::course::{CohortError, EnrolmentStatus, Placement};
@@ -248,4 +250,143 @@ fn course_problem(e: CohortError) -> AppError {
         }],
         values: Vec::new(),
     }
+}
+
+/// The seats line: "5 av 12 plasser tatt · 2 på venteliste".
+fn seats_line(t: &'static Texts, held: i64, capacity: i64, waiting: i64) -> String {
+    let seats = t
+        .course
+        .seats_taken
+        .replace("{held}", &held.to_string())
+        .replace("{capacity}", &capacity.to_string());
+    if waiting > 0 {
+        format!(
+            "{seats} · {}",
+            t.course.waiting_count.replace("{n}", &waiting.to_string())
+        )
+    } else {
+        seats
+    }
+}
+
+pub async fn groups() -> Result<Vec<GroupSummary>, AppError> {
+    use crate::domain::capability::{Capability, Kind};
+    let principal = Principal::current().await?;
+    let services = principal.services(Kind::LeadGroups);
+    if services.is_empty() {
+        return Err(AppError::Forbidden);
+    }
+    let state = app_state()?;
+    let t = texts(detect_lang());
+    Ok(courses::groups(&state.db, &services, principal.account_id)
+        .await?
+        .into_iter()
+        .filter(|g| g.led_by_me || principal.may(Capability::ManageCourses(g.service)))
+        .map(|g| GroupSummary {
+            cohort_id: g.cohort_id.0,
+            course: g.course_name,
+            state: t.course.state(g.state).to_owned(),
+            dates: match (g.first_start, g.last_end) {
+                (Some(a), Some(b)) => format!(
+                    "{} – {}",
+                    crate::domain::clock::format_oslo_date(a),
+                    crate::domain::clock::format_oslo_date(b)
+                ),
+                _ => String::new(),
+            },
+            seats: seats_line(t, g.seats_held, g.capacity, g.waiting),
+            led_by_me: g.led_by_me,
+        })
+        .collect())
+}
+
+pub async fn group(cohort: i64) -> Result<GroupView, AppError> {
+    use crate::domain::access::{AccessAction, DataKind};
+    use crate::domain::capability::{Capability, ServiceId};
+    use crate::domain::course::CohortId;
+    use crate::server::access_log;
+
+    let principal = Principal::current().await?;
+    let state = app_state()?;
+    let id = CohortId(cohort);
+    let Some(seats) = courses::seats(&state.db, id).await? else {
+        return Err(AppError::Forbidden);
+    };
+    let service: ServiceId = seats.service;
+    // Its leaders, and those who manage the service's courses; no one else learns
+    // whether it exists.
+    let leads = courses::groups(&state.db, &[service], principal.account_id)
+        .await?
+        .into_iter()
+        .find(|g| g.cohort_id == id);
+    let allowed = principal.may(Capability::ManageCourses(service))
+        || (principal.may(Capability::LeadGroups(service))
+            && leads.as_ref().is_some_and(|g| g.led_by_me));
+    let Some(summary) = leads.filter(|_| allowed) else {
+        return Err(AppError::Forbidden);
+    };
+    let t = texts(detect_lang());
+    let roster_rows = courses::roster(&state.db, id).await?;
+    let mut roster = Vec::new();
+    if !roster_rows.is_empty() {
+        let mut audited = access_log::begin(&state.db).await?;
+        let actor = principal.actor(service);
+        let record = cohort.to_string();
+        for row in &roster_rows {
+            let grant = audited
+                .grant(
+                    &actor,
+                    access_log::Access {
+                        subject_account_id: row.account_id,
+                        record_kind: "cohort",
+                        record_id: &record,
+                        data_kind: DataKind::Referral,
+                        action: AccessAction::Viewed,
+                    },
+                )
+                .await?;
+            let name =
+                courses::participant_name(audited.read(&grant)?, row.enrolment.referral_id).await?;
+            let standing = match row.enrolment.status {
+                EnrolmentStatus::Enrolled => t.course.roster_seat.to_owned(),
+                EnrolmentStatus::SeatOffered => t.course.roster_seat_held.replace(
+                    "{deadline}",
+                    &row.enrolment
+                        .seat_offered_at
+                        .map(|at| format_oslo(at + SEAT_OFFER_SECONDS))
+                        .unwrap_or_default(),
+                ),
+                _ => match courses::place_of(&state.db, &row.enrolment).await? {
+                    Placement::WaitList(n) => {
+                        t.course.roster_waiting.replace("{n}", &n.to_string())
+                    }
+                    Placement::Seat => t.course.roster_seat.to_owned(),
+                },
+            };
+            roster.push(RosterLine {
+                name,
+                reference: row.reference.clone(),
+                standing,
+            });
+        }
+        audited.commit().await?;
+    }
+    let sessions = courses::sessions(&state.db, id)
+        .await?
+        .iter()
+        .map(|s| GroupSession {
+            line: session_line(t, s),
+            link: s
+                .room_code
+                .as_ref()
+                .map(|code| format!("{}/rooms/{code}", state.site.public_url)),
+        })
+        .collect();
+    Ok(GroupView {
+        course: summary.course_name,
+        state: t.course.state(summary.state).to_owned(),
+        seats: seats_line(t, summary.seats_held, summary.capacity, summary.waiting),
+        roster,
+        sessions,
+    })
 }

@@ -42,3 +42,42 @@ pub struct MyCourse {
     pub deadline: Option<String>,
     pub sessions: Vec<SessionLine>,
 }
+
+/// A cohort in a leader's list.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GroupSummary {
+    pub cohort_id: i64,
+    pub course: String,
+    pub state: String,
+    /// "11.11.2026 – 24.02.2027"
+    pub dates: String,
+    /// "5 av 12 plasser tatt · 2 på venteliste"
+    pub seats: String,
+    pub led_by_me: bool,
+}
+
+/// One person on a roster.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RosterLine {
+    pub name: String,
+    pub reference: String,
+    /// "Har plass", "Nr. 2 på ventelisten", "Plass holdt til …"
+    pub standing: String,
+}
+
+/// A session as its leader sees it: with the room's full address.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GroupSession {
+    pub line: SessionLine,
+    pub link: Option<String>,
+}
+
+/// A cohort's page for its leaders.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GroupView {
+    pub course: String,
+    pub state: String,
+    pub seats: String,
+    pub roster: Vec<RosterLine>,
+    pub sessions: Vec<GroupSession>,
+}

@@ -64,11 +64,42 @@ pub struct CourseTexts {
     pub mail_seat_body: &'static str,
     pub mail_cancel_subject: &'static str,
     pub mail_cancel_body: &'static str,
+    pub groups_nav: &'static str,
+    pub groups_title: &'static str,
+    pub groups_intro: &'static str,
+    pub groups_empty: &'static str,
+    pub led_by_you: &'static str,
+    /// "{held} av {capacity} plasser tatt"
+    pub seats_taken: &'static str,
+    /// "{n} på venteliste"
+    pub waiting_count: &'static str,
+    /// Planned, open, running, finished, cancelled.
+    pub states: [&'static str; 5],
+    pub roster_heading: &'static str,
+    pub roster_empty: &'static str,
+    pub roster_privacy: &'static str,
+    pub col_name: &'static str,
+    pub col_referral: &'static str,
+    pub col_standing: &'static str,
+    pub roster_seat: &'static str,
+    pub roster_waiting: &'static str,
+    pub roster_seat_held: &'static str,
+    pub col_session: &'static str,
+    pub col_room: &'static str,
+    pub room_link: &'static str,
     /// What went wrong, in the order of `CohortError::ALL`.
     pub problems: [&'static str; 9],
 }
 
 impl CourseTexts {
+    pub fn state(&self, state: crate::domain::course::CohortState) -> &'static str {
+        let i = crate::domain::course::CohortState::ALL
+            .iter()
+            .position(|s| *s == state)
+            .unwrap_or(0);
+        self.states[i]
+    }
+
     pub fn problem(&self, e: CohortError) -> &'static str {
         let i = CohortError::ALL.iter().position(|x| *x == e).unwrap_or(0);
         self.problems[i]
