@@ -376,9 +376,11 @@ pub async fn group(cohort: i64) -> Result<GroupView, AppError> {
         .iter()
         .map(|s| GroupSession {
             line: session_line(t, s),
+            // A session that is over needs no way in.
             link: s
                 .room_code
                 .as_ref()
+                .filter(|_| s.ends_at > now() && !s.cancelled)
                 .map(|code| format!("{}/rooms/{code}", state.site.public_url)),
         })
         .collect();

@@ -46,7 +46,7 @@ fn group_view(t: &'static Texts, view: GroupView) -> impl IntoView {
     } else {
         view! {
             <div class="table-scroll">
-                <table class="entries">
+                <table class="entries stacked">
                     <caption class="visually-hidden">{c.roster_heading}</caption>
                     <thead>
                         <tr>
@@ -58,9 +58,9 @@ fn group_view(t: &'static Texts, view: GroupView) -> impl IntoView {
                     <tbody>
                         {view.roster.into_iter().map(|p| view! {
                             <tr>
-                                <td>{p.name}</td>
-                                <td><a href=format!("/board/{}", p.reference)>{p.reference.clone()}</a></td>
-                                <td>{p.standing}</td>
+                                <td data-label=c.col_name>{p.name}</td>
+                                <td data-label=c.col_referral><a href=format!("/board/{}", p.reference)>{p.reference.clone()}</a></td>
+                                <td data-label=c.col_standing>{p.standing}</td>
                             </tr>
                         }).collect_view()}
                     </tbody>
