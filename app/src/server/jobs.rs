@@ -22,13 +22,16 @@ pub enum Job {
     /// Tells intake about urgent referrals whose alert is due and was not sent right
     /// away (a failed send, or a server that stopped before it).
     UrgentAlerts,
+    /// Reminds seat holders of course sessions a day (the service's setting) before.
+    CourseReminders,
 }
 
 impl Job {
-    pub const ALL: [Job; 3] = [
+    pub const ALL: [Job; 4] = [
         Job::PurgeExpired,
         Job::AccessLogCheckpoint,
         Job::UrgentAlerts,
+        Job::CourseReminders,
     ];
 
     pub fn name(self) -> &'static str {
@@ -36,6 +39,7 @@ impl Job {
             Job::PurgeExpired => "purge_expired",
             Job::AccessLogCheckpoint => "access_log_checkpoint",
             Job::UrgentAlerts => "urgent_alerts",
+            Job::CourseReminders => "course_reminders",
         }
     }
 
@@ -44,6 +48,7 @@ impl Job {
             Job::PurgeExpired => 60 * 60,
             Job::AccessLogCheckpoint => 10 * 60,
             Job::UrgentAlerts => 60,
+            Job::CourseReminders => 60,
         }
     }
 
@@ -52,6 +57,7 @@ impl Job {
             Job::PurgeExpired => 10 * 60,
             Job::AccessLogCheckpoint => 5 * 60,
             Job::UrgentAlerts => 60,
+            Job::CourseReminders => super::course_reminders::LEASE_SECONDS,
         }
     }
 }
@@ -153,6 +159,9 @@ async fn run(state: &AppState, job: Job, at: i64) -> Result<u64, String> {
                 .map_err(|e| e.to_string())
         }
         Job::UrgentAlerts => super::board::alerts::send_due(state, at)
+            .await
+            .map_err(|e| e.to_string()),
+        Job::CourseReminders => super::course_reminders::run(state, at)
             .await
             .map_err(|e| e.to_string()),
     }

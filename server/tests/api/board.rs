@@ -251,7 +251,9 @@ on_both_backends! {
         let body: serde_json::Value = missing.json().await.unwrap();
         assert_eq!(body["Invalid"]["errors"][0]["field"], "reason");
         assert_eq!(body["Invalid"]["values"][0][1], "group_course");
-        assert_eq!(app.count("referral_decision").await, 0);
+        let decisions = sqlx::query("select count(*) as n from referral_decision where referral_id = $1")
+            .bind(made.id).fetch_one(&app.state.db.pool).await.unwrap().try_get::<i64, _>("n").unwrap();
+        assert_eq!(decisions, 0);
         let decided = app.call(&intake, "/api/board/decide", &[("reference", r), ("decision", "group_course"), ("reason", "Moderat depresjon, ønsker kurs."), ("cohort", &cohort)]).await;
         assert_eq!(decided.status(), 200);
         assert_eq!(status_of(&app, made.id).await, ("offered".into(), None));
@@ -337,7 +339,11 @@ on_both_backends! {
     async fn the_board_puts_urgent_first_then_the_longest_waiting_and_filters(app: TestApp) {
         let intake = app.signed_in(DEMO_INTAKE).await;
         // Only this test's referrals: the demo data has some of its own.
-        app.execute("delete from enrolment where referral_id in (select referral_id from referral where reference like 'RPH-DEMO-%')").await;
+        let demo = "(select referral_id from referral where reference like 'RPH-DEMO-%')";
+        app.execute(&format!("delete from course_reminder where enrolment_id in (select enrolment_id from enrolment where referral_id in {demo})")).await;
+        app.execute(&format!("delete from enrolment where referral_id in {demo}")).await;
+        app.execute(&format!("delete from offer where referral_id in {demo}")).await;
+        app.execute(&format!("delete from referral_decision where referral_id in {demo}")).await;
         app.execute("delete from questionnaire_response where referral_id in (select referral_id from referral where reference like 'RPH-DEMO-%')").await;
         app.execute("delete from referral where reference like 'RPH-DEMO-%'").await;
         let old = referral_in(&app, 1, "Olga Gammel", "9901", 0, 0).await;

@@ -443,3 +443,89 @@ on_both_backends! {
         assert_eq!(app.count("access_log").await, before);
     }
 }
+
+/// A referral of the demo citizen's holding a seat in the open demo cohort.
+async fn citizen_with_a_seat(app: &TestApp) -> (CohortId, i64) {
+    let made = referral_in(app, 1, "Kari Nordmann", "9901", 1, 0).await;
+    app.execute(&format!("update referral set account_id = (select account_id from account where email = '{}') where referral_id = {}", DEMO_CITIZEN.0, made.id)).await;
+    let cohort = CohortId(open_cohort_id(app).await.parse().unwrap());
+    assert_eq!(
+        courses::accept(&app.state.db, cohort, made.id)
+            .await
+            .unwrap()
+            .unwrap(),
+        Placement::Seat
+    );
+    (cohort, made.id)
+}
+
+fn reminders_to(app: &TestApp, address: &str) -> Vec<crate::helpers::SentMail> {
+    app.mail_to(address)
+        .into_iter()
+        .filter(|m| m.subject.contains("kurssamling"))
+        .collect()
+}
+
+on_both_backends! {
+    async fn a_reminder_goes_out_a_day_before_a_session_once_and_a_restart_between_scheduling_and_sending_loses_none(app: TestApp) {
+        use app::server::course_reminders;
+        let (cohort, _) = citizen_with_a_seat(&app).await;
+        let sessions = courses::sessions(&app.state.db, cohort).await.unwrap();
+        let first = &sessions[0];
+        // Twenty-five hours before: not yet.
+        course_reminders::schedule(&app.state.db, first.starts_at - 25 * 3600).await.unwrap();
+        let count = |app: &TestApp| {
+            let pool = app.state.db.pool.clone();
+            async move {
+                sqlx::query("select count(*) as n from course_reminder r join enrolment e on e.enrolment_id = r.enrolment_id join referral f on f.referral_id = e.referral_id join account a on a.account_id = f.account_id where a.email = $1")
+                    .bind(DEMO_CITIZEN.0).fetch_one(&pool).await.unwrap().try_get::<i64, _>("n").unwrap()
+            }
+        };
+        assert_eq!(count(&app).await, 0);
+        // Twenty-three hours before: on the table; then the server stops before sending.
+        let at = first.starts_at - 23 * 3600;
+        course_reminders::schedule(&app.state.db, at).await.unwrap();
+        assert_eq!(count(&app).await, 1);
+        assert!(reminders_to(&app, DEMO_CITIZEN.0).is_empty());
+        // The next server sends it: the day and time, and the way in.
+        let restarted = app.another_server().await;
+        course_reminders::run(&restarted, at + 60).await.unwrap();
+        let sent = app.wait_for_mail_to(DEMO_CITIZEN.0, 1).await.into_iter().filter(|m| m.subject.contains("kurssamling")).collect::<Vec<_>>();
+        assert_eq!(sent.len(), 1);
+        let when = app::domain::clock::format_oslo_date(first.starts_at);
+        // (The subject is encoded on the wire: its first word has an "å".)
+        assert!(sent[0].subject.ends_with(&format!(" kurssamling {when} 12:00")), "{}", sent[0].subject);
+        assert!(sent[0].body.contains(&format!("/rooms/{}", first.room_code.as_ref().unwrap())), "{}", sent[0].body);
+        assert!(!sent[0].body.to_lowercase().contains("belastning"), "no course name, so no diagnosis");
+        // Later passes, on either server, send nothing more.
+        course_reminders::run(&app.state, at + 120).await.unwrap();
+        course_reminders::run(&restarted, at + 180).await.unwrap();
+        assert_eq!(reminders_to(&app, DEMO_CITIZEN.0).len(), 1);
+    }
+
+    async fn two_servers_sending_at_once_send_each_reminder_once(app: TestApp) {
+        use app::server::course_reminders;
+        let (cohort, _) = citizen_with_a_seat(&app).await;
+        let second = &courses::sessions(&app.state.db, cohort).await.unwrap()[1];
+        let at = second.starts_at - 3600;
+        course_reminders::schedule(&app.state.db, at).await.unwrap();
+        let other = app.another_server().await;
+        let (a, b) = tokio::join!(course_reminders::send_due(&app.state, at), course_reminders::send_due(&other, at));
+        // The demo course's five meet the same evening: theirs are due too. (The servers'
+        // own job loops may send reminders due at the real hour beside these.)
+        assert!(a.unwrap() + b.unwrap() >= 1);
+        let mut seen = std::collections::BTreeSet::new();
+        for mail in app.sent_mail().into_iter().filter(|m| m.subject.contains("kurssamling")) {
+            assert!(seen.insert((mail.to.clone(), mail.subject.clone())), "sent twice: {} {}", mail.to, mail.subject);
+        }
+        let unsent = sqlx::query("select count(*) as n from course_reminder where sent_at is null and due_at <= $1")
+            .bind(at).fetch_one(&app.state.db.pool).await.unwrap().try_get::<i64, _>("n").unwrap();
+        assert_eq!(unsent, 0);
+        assert_eq!(reminders_to(&app, DEMO_CITIZEN.0).len(), 1);
+        // Someone who left the course is not reminded.
+        app.execute("update enrolment set status = 'withdrawn'").await;
+        let third = &courses::sessions(&app.state.db, cohort).await.unwrap()[2];
+        course_reminders::run(&app.state, third.starts_at - 3600).await.unwrap();
+        assert_eq!(reminders_to(&app, DEMO_CITIZEN.0).len(), 1);
+    }
+}

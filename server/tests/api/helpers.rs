@@ -14,6 +14,8 @@ pub struct TestApp {
     /// Scratch directory holding this test's SQLite file and outbox.
     pub dir: PathBuf,
     pub sfu: server::sfu::Sfu,
+    /// The settings it was started with, to start another server on the same database.
+    vars: Vec<(String, String)>,
 }
 
 /// Runs one test body on SQLite and on PostgreSQL, as `name::sqlite` and `name::postgres`.
@@ -110,7 +112,7 @@ impl TestApp {
             ),
         ];
         vars.extend(extra.iter().map(|(k, v)| (k.to_string(), v.to_string())));
-        let settings = Settings::from_vars(vars).expect("valid test settings");
+        let settings = Settings::from_vars(vars.clone()).expect("valid test settings");
         let application = Application::build(settings)
             .await
             .expect("application builds");
@@ -133,7 +135,20 @@ impl TestApp {
             backend,
             dir,
             sfu,
+            vars,
         }
+    }
+
+    /// Starts another server on the same database and outbox, as after a restart or
+    /// beside it as a second instance; returns its state.
+    pub async fn another_server(&self) -> app::server::AppState {
+        let settings = Settings::from_vars(self.vars.clone()).expect("valid test settings");
+        let application = Application::build(settings)
+            .await
+            .expect("application builds");
+        let state = application.state().clone();
+        tokio::spawn(application.run_until(std::future::pending()));
+        state
     }
 
     pub fn url(&self, path: &str) -> String {

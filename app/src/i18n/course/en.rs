@@ -69,6 +69,8 @@ pub static EN: CourseTexts = CourseTexts {
     col_session: "Session",
     col_room: "Video room",
     room_link: "Open the room",
+    reminder_subject: "Reminder: course session {when}",
+    reminder_body: "Hello,\n\nThis is a reminder of the course session {when}.\n{how}\n\nSee all the dates on My page:\n{link}\n\nCannot come? Tell us on My page or call us.\n\nRask psykisk helsehjelp",
     problems: [
         "The first session cannot be in the past.",
         "Choose a number of seats from 1 to 30.",

@@ -87,6 +87,9 @@ pub struct CourseTexts {
     pub col_session: &'static str,
     pub col_room: &'static str,
     pub room_link: &'static str,
+    /// "Påminnelse: kurs {when}", naming no course.
+    pub reminder_subject: &'static str,
+    pub reminder_body: &'static str,
     /// What went wrong, in the order of `CohortError::ALL`.
     pub problems: [&'static str; 9],
 }

@@ -69,6 +69,8 @@ pub static NB: CourseTexts = CourseTexts {
     col_session: "Samling",
     col_room: "Videorom",
     room_link: "Åpne rommet",
+    reminder_subject: "Påminnelse: kurssamling {when}",
+    reminder_body: "Hei!\n\nDette er en påminnelse om kurssamlingen {when}.\n{how}\n\nSe alle datoene på Min side:\n{link}\n\nKan du ikke komme? Si fra på Min side eller ring oss.\n\nHilsen Rask psykisk helsehjelp",
     problems: [
         "Første samling kan ikke være tilbake i tid.",
         "Velg et antall plasser fra 1 til 30.",

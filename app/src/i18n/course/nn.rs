@@ -69,6 +69,8 @@ pub static NN: CourseTexts = CourseTexts {
     col_session: "Samling",
     col_room: "Videorom",
     room_link: "Opne rommet",
+    reminder_subject: "Påminning: kurssamling {when}",
+    reminder_body: "Hei!\n\nDette er ei påminning om kurssamlinga {when}.\n{how}\n\nSjå alle datoane på Mi side:\n{link}\n\nKan du ikkje kome? Sei frå på Mi side eller ring oss.\n\nHelsing Rask psykisk helsehjelp",
     problems: [
         "Første samling kan ikkje vere tilbake i tid.",
         "Vel eit tal plassar frå 1 til 30.",
