@@ -67,12 +67,15 @@ test.describe('triage board', () => {
     await page.getByLabel('Gruppekurs', { exact: true }).check();
     await page.getByRole('button', { name: 'Registrer beslutningen' }).click();
     await expect(page.getByRole('alert')).toContainText('Begrunnelse');
+    // A group course needs its course chosen too, said at the field.
+    await expect(page.getByRole('alert')).toContainText('Hvilket kurs? Velg ett av alternativene.');
+    await expect(page.getByLabel('Hvilket kurs?')).toHaveAttribute('aria-invalid', 'true');
     await expect(page.getByLabel('Gruppekurs', { exact: true })).toBeChecked();
     await page.getByLabel('Begrunnelse').fill('Milde plager, ønsker kurs på video.');
     // The course is one of the service's cohorts that take enrolment, with its free seats.
     const cohort = page.getByLabel('Hvilket kurs?');
-    await expect(cohort.getByRole('option')).toHaveText([/^Kurs i belastningsmestring \(KiB\) · starter \d\d\.\d\d\.\d{4} · \d+ av 10 plasser ledige$/]);
-    await cohort.selectOption({ index: 0 });
+    await expect(cohort.getByRole('option')).toHaveText(['Velg et kurs', /^Kurs i belastningsmestring \(KiB\) · starter \d\d\.\d\d\.\d{4} · \d+ av 10 plasser ledige$/]);
+    await cohort.selectOption({ index: 1 });
     await page.getByRole('button', { name: 'Registrer beslutningen' }).click();
     // The decision panel says what was decided and why, not how to decide.
     const decided = page.getByRole('region', { name: 'Beslutning', exact: true });

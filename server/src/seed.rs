@@ -539,8 +539,22 @@ mod tests {
             data.account.iter().filter(|a| a.kind == "citizen").count(),
             6
         );
-        // Demo referrals in states the board knows, with complete answers.
-        assert_eq!(data.referral.len(), 6);
+        // Demo referrals in states the board knows, with complete answers: six on the
+        // board, and five of the running course's participants.
+        assert_eq!(data.referral.len(), 11);
+        // Every participant of a demo cohort is a demo referral, and every cohort's
+        // course is a shipped template.
+        let templates = app::server::courses::templates().unwrap();
+        for c in &data.cohort {
+            assert!(
+                templates.iter().any(|t| t.template == c.course),
+                "{}",
+                c.course
+            );
+            for p in &c.participants {
+                assert!(data.referral.iter().any(|r| &r.reference == p), "{p}");
+            }
+        }
         for r in &data.referral {
             assert!(
                 app::domain::board::State::parse(&r.state).is_some(),

@@ -26,12 +26,9 @@ pub fn AccountPage() -> impl IntoView {
         |_| async move {
             let account = my_account().await?;
             let (referrals, courses) = if account.kind == AccountKind::Citizen {
-                (
-                    Some(my_referrals().await),
-                    my_courses().await.unwrap_or_default(),
-                )
+                (Some(my_referrals().await), Some(my_courses().await))
             } else {
-                (None, Vec::new())
+                (None, None)
             };
             Ok::<_, AppError>((account, referrals, courses))
         },
@@ -52,7 +49,7 @@ pub fn AccountPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match account.await {
                     Ok((account, referrals, courses)) => view! {
-                        {my_courses_view(t, courses)}
+                        {courses.map(|courses| my_courses_view(t, courses))}
                         {account_details(t, account, referrals)}
                     }
                     .into_any(),
@@ -152,9 +149,19 @@ fn my_referrals_view(t: &'static Texts, list: Result<Vec<MyReferral>, AppError>)
 
 /// The courses offered to the person: what, when, where they stand, and the buttons to
 /// answer. First on the page: it is what they came to do.
-fn my_courses_view(t: &'static Texts, courses: Vec<MyCourse>) -> Option<impl IntoView> {
+fn my_courses_view(t: &'static Texts, courses: Result<Vec<MyCourse>, AppError>) -> impl IntoView {
     let c = t.course;
-    (!courses.is_empty()).then(|| {
+    let courses = match courses {
+        Ok(courses) => courses,
+        // Said, not hidden: a course that fails to load is not a course that is not there.
+        Err(error) => {
+            return view! { <p class="notice" role="alert">{error.message(t)}</p> }.into_any();
+        }
+    };
+    if courses.is_empty() {
+        return ().into_any();
+    }
+    {
         let accept = ServerAction::<AcceptCourse>::new();
         let decline = ServerAction::<DeclineCourse>::new();
         let error = Signal::derive(move || {
@@ -245,5 +252,6 @@ fn my_courses_view(t: &'static Texts, courses: Vec<MyCourse>) -> Option<impl Int
                     .collect_view()}
             </section>
         }
-    })
+        .into_any()
+    }
 }

@@ -110,7 +110,12 @@ pub fn calendar(
             .description(&s.description)
             .location(&s.location)
             .add_property("ORGANIZER", format!("mailto:{}", parties.organizer))
-            .add_property("ATTENDEE", format!("mailto:{}", parties.attendee))
+            // No reply is asked for: a course place is answered on My page.
+            .append_property(
+                icalendar::Property::new("ATTENDEE", format!("mailto:{}", parties.attendee))
+                    .add_parameter("RSVP", "FALSE")
+                    .done(),
+            )
             .status(match method {
                 Method::Request => EventStatus::Confirmed,
                 Method::Cancel => EventStatus::Cancelled,
@@ -178,6 +183,10 @@ mod tests {
             "{text}"
         );
         assert!(text.contains("UID:session-1@rph.example\r\n"));
+        assert!(
+            text.contains("ATTENDEE;RSVP=FALSE:mailto:kari@example.no\r\n"),
+            "{text}"
+        );
         for line in text.split("\r\n") {
             assert!(line.len() <= 75, "{} octets: {line}", line.len());
             assert!(!line.contains('\n'), "a bare LF in {line:?}");

@@ -55,7 +55,8 @@ async fn claim(db: &Db, at: i64) -> Result<Vec<i64>, sqlx::Error> {
              order by due_at, course_reminder_id limit {BATCH} {lock})
          returning course_reminder_id"
     ))
-    .bind(at + LEASE_SECONDS)
+    // The lease runs from the claim itself: a long pass's later batches get a whole one.
+    .bind(at.max(super::db::now()) + LEASE_SECONDS)
     .bind(at)
     .fetch_all(&db.pool)
     .await?;
@@ -74,7 +75,9 @@ struct Due {
     cohort_id: i64,
 }
 
-async fn details(db: &Db, id: i64) -> Result<Option<Due>, sqlx::Error> {
+/// A reminder still worth sending at `at`: its person still holds a seat and its session
+/// has not begun (after an outage, a late reminder would only confuse).
+async fn details(db: &Db, id: i64, at: i64) -> Result<Option<Due>, sqlx::Error> {
     let Some(row) = sqlx::query(
         "select a.email, r.lang, s.starts_at, m.code, c.place, c.cohort_id
          from course_reminder cr
@@ -84,9 +87,11 @@ async fn details(db: &Db, id: i64) -> Result<Option<Due>, sqlx::Error> {
          join referral r on r.referral_id = e.referral_id
          join account a on a.account_id = r.account_id
          left join room m on m.room_id = s.room_id
-         where cr.course_reminder_id = $1 and e.status = 'enrolled' and s.cancelled_at is null",
+         where cr.course_reminder_id = $1 and e.status = 'enrolled' and s.cancelled_at is null
+           and s.starts_at > $2",
     )
     .bind(id)
+    .bind(at)
     .fetch_optional(&db.pool)
     .await?
     else {
@@ -116,7 +121,7 @@ async fn mark_sent(db: &Db, id: i64, at: i64) -> Result<(), sqlx::Error> {
 
 /// Sends every due reminder; returns how many were handed over. One that cannot be
 /// sent is left for a later pass (its lease runs out); one whose person left the
-/// course or whose session was cancelled is marked done unsent.
+/// course, or whose session was cancelled or has begun, is marked done unsent.
 pub async fn send_due(state: &AppState, at: i64) -> Result<u64, sqlx::Error> {
     let mut sent = 0;
     loop {
@@ -125,7 +130,7 @@ pub async fn send_due(state: &AppState, at: i64) -> Result<u64, sqlx::Error> {
             return Ok(sent);
         }
         for id in batch {
-            let Some(due) = details(&state.db, id).await? else {
+            let Some(due) = details(&state.db, id, at.max(super::db::now())).await? else {
                 mark_sent(&state.db, id, at).await?;
                 continue;
             };

@@ -446,6 +446,14 @@ pub async fn accept(
     .map(enrolment_from)
     .transpose()?;
     if let Some(e) = existing.as_ref().filter(|e| e.status.is_current()) {
+        if e.status == EnrolmentStatus::SeatOffered
+            && e.seat_offered_at
+                .is_some_and(|at| crate::domain::course::enrolment::offer_lapsed(at, t))
+        {
+            // Its deadline went by: the next pass hands it on.
+            tx.commit().await?;
+            return Ok(Err(CohortError::SeatLapsed));
+        }
         if e.status == EnrolmentStatus::SeatOffered {
             // Taking the seat held for them.
             sqlx::query(
@@ -529,7 +537,29 @@ pub async fn leave(
     how: Leaving,
     reason: Option<&str>,
 ) -> Result<Option<i64>, sqlx::Error> {
-    let t = now();
+    Ok(leave_at(db, cohort, referral_id, how, reason, now())
+        .await?
+        .offered_to)
+}
+
+/// What leaving did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Left {
+    /// They were in the cohort or its line and are not now.
+    pub left: bool,
+    /// The referral a freed seat is now held for.
+    pub offered_to: Option<i64>,
+}
+
+/// [`leave`] at a given moment (a lapsed seat is judged by it).
+pub async fn leave_at(
+    db: &Db,
+    cohort: CohortId,
+    referral_id: i64,
+    how: Leaving,
+    reason: Option<&str>,
+    t: i64,
+) -> Result<Left, sqlx::Error> {
     let mut tx = db.begin_write().await?;
     lock_cohort(&mut tx, cohort, t).await?;
     let status = match how {
@@ -537,12 +567,22 @@ pub async fn leave(
         Leaving::Remove => EnrolmentStatus::Removed,
         Leaving::Pass => EnrolmentStatus::Passed,
     };
-    let Some(row) = sqlx::query(
+    // A held seat passes on only while it is still held and its deadline has gone by
+    // (checked under the cohort's lock: the person may have just taken it).
+    let current = match how {
+        Leaving::Pass => format!(
+            "status = 'seat_offered' and seat_offered_at <= {}",
+            t - SEAT_OFFER_SECONDS
+        ),
+        Leaving::Withdraw | Leaving::Remove => {
+            "status in ('enrolled', 'waiting', 'seat_offered')".to_owned()
+        }
+    };
+    let Some(row) = sqlx::query(&format!(
         "update enrolment set status = $3, reason = $4, updated_at = $5
-         where cohort_id = $1 and referral_id = $2
-           and status in ('enrolled', 'waiting', 'seat_offered')
-         returning enrolment_id",
-    )
+         where cohort_id = $1 and referral_id = $2 and {current}
+         returning enrolment_id"
+    ))
     .bind(cohort.0)
     .bind(referral_id)
     .bind(status.key())
@@ -552,7 +592,10 @@ pub async fn leave(
     .await?
     else {
         tx.commit().await?;
-        return Ok(None);
+        return Ok(Left {
+            left: false,
+            offered_to: None,
+        });
     };
     let _: i64 = row.try_get("enrolment_id")?;
     // Whether a seat was freed: the holders now fall short of the seats counted.
@@ -603,11 +646,31 @@ pub async fn leave(
         }
     }
     tx.commit().await?;
-    Ok(offered_to)
+    Ok(Left {
+        left: true,
+        offered_to,
+    })
+}
+
+/// Takes a referral out of every cohort it holds a seat in or waits for (the person
+/// withdrew the referral, or it was closed).
+pub async fn leave_every_cohort(db: &Db, referral_id: i64) -> Result<(), sqlx::Error> {
+    let cohorts = sqlx::query(
+        "select cohort_id from enrolment
+         where referral_id = $1 and status in ('enrolled', 'waiting', 'seat_offered')",
+    )
+    .bind(referral_id)
+    .fetch_all(&db.pool)
+    .await?;
+    for row in cohorts {
+        let cohort = CohortId(row.try_get("cohort_id")?);
+        leave(db, cohort, referral_id, Leaving::Withdraw, None).await?;
+    }
+    Ok(())
 }
 
 /// Passes on every held seat whose deadline has gone by; returns how many lapsed.
-pub async fn lapse_seat_offers(db: &Db, at: i64) -> Result<usize, sqlx::Error> {
+pub async fn lapse_seat_offers(db: &Db, at: i64) -> Result<u64, sqlx::Error> {
     let lapsed = sqlx::query(
         "select cohort_id, referral_id from enrolment
          where status = 'seat_offered' and seat_offered_at <= $1",
@@ -615,12 +678,18 @@ pub async fn lapse_seat_offers(db: &Db, at: i64) -> Result<usize, sqlx::Error> {
     .bind(at - SEAT_OFFER_SECONDS)
     .fetch_all(&db.pool)
     .await?;
+    let mut passed = 0;
     for row in &lapsed {
         let cohort = CohortId(row.try_get("cohort_id")?);
         let referral: i64 = row.try_get("referral_id")?;
-        leave(db, cohort, referral, Leaving::Pass, None).await?;
+        if leave_at(db, cohort, referral, Leaving::Pass, None, at)
+            .await?
+            .left
+        {
+            passed += 1;
+        }
     }
-    Ok(lapsed.len())
+    Ok(passed)
 }
 
 /// A cohort as intake chooses one to offer: its course, first session and free seats.

@@ -24,14 +24,17 @@ pub enum Job {
     UrgentAlerts,
     /// Reminds seat holders of course sessions a day (the service's setting) before.
     CourseReminders,
+    /// Hands a held course seat on to the next in line once its deadline has passed.
+    SeatOffers,
 }
 
 impl Job {
-    pub const ALL: [Job; 4] = [
+    pub const ALL: [Job; 5] = [
         Job::PurgeExpired,
         Job::AccessLogCheckpoint,
         Job::UrgentAlerts,
         Job::CourseReminders,
+        Job::SeatOffers,
     ];
 
     pub fn name(self) -> &'static str {
@@ -40,6 +43,7 @@ impl Job {
             Job::AccessLogCheckpoint => "access_log_checkpoint",
             Job::UrgentAlerts => "urgent_alerts",
             Job::CourseReminders => "course_reminders",
+            Job::SeatOffers => "seat_offers",
         }
     }
 
@@ -49,6 +53,7 @@ impl Job {
             Job::AccessLogCheckpoint => 10 * 60,
             Job::UrgentAlerts => 60,
             Job::CourseReminders => 60,
+            Job::SeatOffers => 5 * 60,
         }
     }
 
@@ -58,6 +63,7 @@ impl Job {
             Job::AccessLogCheckpoint => 5 * 60,
             Job::UrgentAlerts => 60,
             Job::CourseReminders => super::course_reminders::LEASE_SECONDS,
+            Job::SeatOffers => 60,
         }
     }
 }
@@ -162,6 +168,9 @@ async fn run(state: &AppState, job: Job, at: i64) -> Result<u64, String> {
             .await
             .map_err(|e| e.to_string()),
         Job::CourseReminders => super::course_reminders::run(state, at)
+            .await
+            .map_err(|e| e.to_string()),
+        Job::SeatOffers => super::courses::lapse_seat_offers(&state.db, at)
             .await
             .map_err(|e| e.to_string()),
     }

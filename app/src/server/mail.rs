@@ -82,13 +82,13 @@ impl Mailer {
         self.deliver(message).await
     }
 
-    /// Sends one message with a calendar file (`kurs.ics`) attached, its iTIP method
-    /// (REQUEST or CANCEL) in the part's content type as calendars expect.
+    /// Sends one message with calendar files attached (name, text), their iTIP method
+    /// (REQUEST or CANCEL) in each part's content type as calendars expect.
     #[tracing::instrument(skip_all)]
-    pub async fn send_with_calendar(
+    pub async fn send_with_calendars(
         &self,
         mail: OutgoingMail,
-        calendar: String,
+        files: Vec<(String, String)>,
         method: &str,
     ) -> Result<(), MailError> {
         use lettre::message::header::ContentTransferEncoding;
@@ -96,20 +96,20 @@ impl Mailer {
         let calendar_type =
             ContentType::parse(&format!("text/calendar; charset=utf-8; method={method}"))
                 .map_err(|_| MailError::ContentType)?;
-        // Base64 keeps the file's CRLF line ends byte for byte (RFC 5545 requires them);
-        // a text encoding lets the line ends change on the way.
-        let file = Body::new_with_encoding(calendar, ContentTransferEncoding::Base64)
-            .map_err(|_| MailError::ContentType)?;
+        let mut parts = MultiPart::mixed().singlepart(SinglePart::plain(mail.text));
+        for (name, text) in files {
+            // Base64 keeps the file's CRLF line ends byte for byte (RFC 5545 requires
+            // them); a text encoding lets the line ends change on the way.
+            let file = Body::new_with_encoding(text, ContentTransferEncoding::Base64)
+                .map_err(|_| MailError::ContentType)?;
+            parts = parts.singlepart(Attachment::new(name).body(file, calendar_type.clone()));
+        }
         let message = Message::builder()
             .from(self.from.clone())
             .to(mail.to.parse()?)
             .subject(mail.subject)
             .message_id(None)
-            .multipart(
-                MultiPart::mixed()
-                    .singlepart(SinglePart::plain(mail.text))
-                    .singlepart(Attachment::new("kurs.ics".to_owned()).body(file, calendar_type)),
-            )?;
+            .multipart(parts)?;
         self.deliver(message).await
     }
 

@@ -145,11 +145,20 @@ on_both_backends! {
         assert_eq!(courses::leave(&app.state.db, cohort, people[0], Leaving::Withdraw, None).await.unwrap(), None);
         // Three days later the offer lapses and passes on to the next.
         let later = app::server::db::now() + app::domain::course::enrolment::SEAT_OFFER_SECONDS;
+        app.execute(&format!("update enrolment set seat_offered_at = seat_offered_at - {} where status = 'seat_offered'", app::domain::course::enrolment::SEAT_OFFER_SECONDS)).await;
+        // Too late to take it now.
+        assert_eq!(courses::accept(&app.state.db, cohort, people[2]).await.unwrap(), Err(CohortError::SeatLapsed));
         assert_eq!(courses::lapse_seat_offers(&app.state.db, later).await.unwrap(), 1);
         assert_eq!(status_of(&app, cohort, people[2]).await, "passed");
         assert_eq!(status_of(&app, cohort, people[3]).await, "seat_offered");
         // They take it; then someone is removed with no one waiting: the seat is free.
         assert_eq!(courses::accept(&app.state.db, cohort, people[3]).await.unwrap().unwrap(), Placement::Seat);
+        assert_eq!(status_of(&app, cohort, people[3]).await, "enrolled");
+        // A pass after they took it leaves the taken seat alone.
+        let much_later = later + 10 * app::domain::course::enrolment::SEAT_OFFER_SECONDS;
+        assert_eq!(courses::lapse_seat_offers(&app.state.db, much_later).await.unwrap(), 0);
+        let left = courses::leave_at(&app.state.db, cohort, people[3], Leaving::Pass, None, much_later).await.unwrap();
+        assert!(!left.left);
         assert_eq!(status_of(&app, cohort, people[3]).await, "enrolled");
         assert_eq!(courses::seats(&app.state.db, cohort).await.unwrap().unwrap().seats_held, 2);
         courses::leave(&app.state.db, cohort, people[1], Leaving::Remove, Some("Flyttet")).await.unwrap();
@@ -358,15 +367,23 @@ on_both_backends! {
         assert_eq!(app.call(&citizen, "/api/course/accept", &[("reference", &made.reference)]).await.status(), 200);
 
         let invitation = calendar_sent_to(&app, DEMO_CITIZEN.0, "Subject: Du har plass ").await;
-        assert_eq!(invitation["method"], "REQUEST");
-        assert_eq!(invitation["content_type_method"], "REQUEST");
-        assert_eq!(invitation["zones"], serde_json::json!(["Europe/Oslo"]));
+        let files = invitation.as_array().unwrap();
         let sessions = courses::sessions(&app.state.db, CohortId(cohort.parse().unwrap())).await.unwrap();
-        let events = invitation["events"].as_array().unwrap();
-        assert_eq!(events.len(), sessions.len());
-        for (event, session) in events.iter().zip(&sessions) {
+        // One file per session: an iTIP message carries one UID.
+        assert_eq!(files.len(), sessions.len());
+        let mut uids = std::collections::BTreeSet::new();
+        for (file, session) in files.iter().zip(&sessions) {
+            assert_eq!(file["name"].as_str().unwrap(), format!("samling-{:02}.ics", session.number));
+            assert_eq!(file["method"], "REQUEST");
+            assert_eq!(file["content_type_method"], "REQUEST");
+            assert_eq!(file["zones"], serde_json::json!(["Europe/Oslo"]));
+            let events = file["events"].as_array().unwrap();
+            assert_eq!(events.len(), 1);
+            let event = &events[0];
+            assert!(uids.insert(event["uid"].as_str().unwrap().to_owned()));
             assert_eq!(event["uid"].as_str().unwrap(), format!("session-{}@127.0.0.1", session.session_id));
             assert_eq!(event["sequence"], 0);
+            assert_eq!(event["rsvp"], "FALSE");
             assert_eq!(event["tzid"], "Europe/Oslo");
             // The parser's instants are the ones stored, and the wall-clock time is noon.
             assert_eq!(event["start"], session.starts_at);
@@ -374,23 +391,23 @@ on_both_backends! {
             assert!(event["local_start"].as_str().unwrap().ends_with(" 12:00"), "{event}");
             assert_eq!(event["summary"].as_str().unwrap(), format!("Kurs – Demo kommune: Samling {} av 10", session.number));
             assert!(event["location"].as_str().unwrap().contains("/rooms/"), "{event}");
-        }
-        // The calendar names no course, so no diagnosis.
-        let text = invitation["text"].as_str().unwrap().to_lowercase();
-        for word in ["depresjon", "belastning", "bekymring", "angst"] {
-            assert!(!text.contains(word), "{word} in the calendar");
+            // The calendar names no course, so no diagnosis.
+            let text = file["text"].as_str().unwrap().to_lowercase();
+            for word in ["depresjon", "belastning", "bekymring", "angst"] {
+                assert!(!text.contains(word), "{word} in the calendar");
+            }
         }
 
         // Leaving sends a cancellation of the same events, each a version later.
         assert_eq!(app.call(&citizen, "/api/course/decline", &[("reference", &made.reference)]).await.status(), 200);
         let cancel = calendar_sent_to(&app, DEMO_CITIZEN.0, "Subject: Du er meldt av").await;
-        assert_eq!(cancel["method"], "CANCEL");
-        let cancelled = cancel["events"].as_array().unwrap();
-        assert_eq!(cancelled.len(), events.len());
-        for (before, after) in events.iter().zip(cancelled) {
-            assert_eq!(before["uid"], after["uid"]);
-            assert_eq!(after["sequence"], 1);
-            assert_eq!(after["status"], "CANCELLED");
+        let cancelled = cancel.as_array().unwrap();
+        assert_eq!(cancelled.len(), files.len());
+        for (before, after) in files.iter().zip(cancelled) {
+            assert_eq!(after["method"], "CANCEL");
+            assert_eq!(before["events"][0]["uid"], after["events"][0]["uid"]);
+            assert_eq!(after["events"][0]["sequence"], 1);
+            assert_eq!(after["events"][0]["status"], "CANCELLED");
         }
     }
 }
@@ -405,6 +422,7 @@ on_both_backends! {
         assert_eq!(groups[0]["state"], "Pågår");
         assert_eq!(groups[0]["seats"], "5 av 12 plasser tatt");
         let before = app.count("access_log").await;
+        let now = app::server::db::now();
         let page = app.get_with(&therapist, "/groups/1").await.text().await.unwrap();
         for name in ["Ola Hansen", "Aisha Berg", "Per Dahl", "Mari Lund", "Jonas Vik"] {
             assert!(page.contains(name), "{name}");
@@ -413,12 +431,12 @@ on_both_backends! {
         // Every session still to come has its room's full address to open and copy;
         // those that are over (the first three weeks) have none.
         let sessions = courses::sessions(&app.state.db, CohortId(1)).await.unwrap();
-        let now = app::server::db::now();
         // Three weekly sessions lie in the past whatever the hour; the follow-ups ahead.
         assert!(sessions.iter().filter(|s| s.ends_at <= now).count() >= 3);
         assert!(sessions.iter().any(|s| s.ends_at > now));
         for s in &sessions {
             let link = format!("{}/rooms/{}", app.state.site.public_url, s.room_code.as_ref().unwrap());
+            // (A session ending during the request would show; none ends within a second.)
             assert_eq!(page.contains(&link), s.ends_at > now, "{link}");
         }
         assert_eq!(app.count("access_log").await, before + 5, "one entry per participant");
@@ -518,8 +536,8 @@ on_both_backends! {
         for mail in app.sent_mail().into_iter().filter(|m| m.subject.contains("kurssamling")) {
             assert!(seen.insert((mail.to.clone(), mail.subject.clone())), "sent twice: {} {}", mail.to, mail.subject);
         }
-        let unsent = sqlx::query("select count(*) as n from course_reminder where sent_at is null and due_at <= $1")
-            .bind(at).fetch_one(&app.state.db.pool).await.unwrap().try_get::<i64, _>("n").unwrap();
+        let unsent = sqlx::query("select count(*) as n from course_reminder where sent_at is null and cohort_session_id = $1")
+            .bind(second.session_id).fetch_one(&app.state.db.pool).await.unwrap().try_get::<i64, _>("n").unwrap();
         assert_eq!(unsent, 0);
         assert_eq!(reminders_to(&app, DEMO_CITIZEN.0).len(), 1);
         // Someone who left the course is not reminded.
@@ -527,5 +545,21 @@ on_both_backends! {
         let third = &courses::sessions(&app.state.db, cohort).await.unwrap()[2];
         course_reminders::run(&app.state, third.starts_at - 3600).await.unwrap();
         assert_eq!(reminders_to(&app, DEMO_CITIZEN.0).len(), 1);
+    }
+}
+
+on_both_backends! {
+    async fn withdrawing_the_referral_gives_up_the_course_seat(app: TestApp) {
+        let citizen = app.signed_in(DEMO_CITIZEN).await;
+        let (cohort, referral) = citizen_with_a_seat(&app).await;
+        let reference: String = sqlx::query("select reference from referral where referral_id = $1")
+            .bind(referral).fetch_one(&app.state.db.pool).await.unwrap().try_get("reference").unwrap();
+        assert_eq!(courses::seats(&app.state.db, cohort).await.unwrap().unwrap().seats_held, 1);
+        let withdrawn = app.call(&citizen, "/api/referral/withdraw", &[("reference", &reference), ("confirm", "yes")]).await;
+        assert_eq!(withdrawn.status(), 200);
+        assert_eq!(courses::seats(&app.state.db, cohort).await.unwrap().unwrap().seats_held, 0);
+        assert_eq!(status_of(&app, cohort, referral).await, "withdrawn");
+        // And a closed referral takes no course.
+        assert_eq!(app.call(&citizen, "/api/course/accept", &[("reference", &reference)]).await.status(), 409);
     }
 }

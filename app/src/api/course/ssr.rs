@@ -101,6 +101,10 @@ async fn own_offer(reference: &str) -> Result<(Principal, i64, i64, CourseOffer)
         // Someone else's, or none: the same answer, so it tells nothing.
         return Err(AppError::Forbidden);
     };
+    // A closed (or withdrawn) referral takes no course.
+    if r.status == "closed" {
+        return Err(AppError::NotNow);
+    }
     let offer = courses::offer_of_referral(&state.db, r.id)
         .await?
         .ok_or(AppError::NotNow)?;
@@ -203,16 +207,28 @@ async fn send_calendar(principal: &Principal, offer: &CourseOffer, method: Metho
         );
         let title = courses::calendar_title(&state.db, offer.cohort).await?;
         let organizer = state.mailer.from_address();
-        let file = calendar::calendar(
-            method,
-            &title,
-            &Parties {
-                organizer: &organizer,
-                attendee: &address,
-            },
-            &events,
-            now(),
-        );
+        // One file per session: an iTIP message carries one UID, and calendars read
+        // only the first event of a file with several.
+        let parties = Parties {
+            organizer: &organizer,
+            attendee: &address,
+        };
+        let files = events
+            .iter()
+            .enumerate()
+            .map(|(i, event)| {
+                (
+                    format!("samling-{:02}.ics", i + 1),
+                    calendar::calendar(
+                        method,
+                        &title,
+                        &parties,
+                        std::slice::from_ref(event),
+                        now(),
+                    ),
+                )
+            })
+            .collect();
         let link = format!("{}/account", state.site.public_url);
         let (subject, body) = match method {
             Method::Request => (t.course.mail_seat_subject, t.course.mail_seat_body),
@@ -225,7 +241,7 @@ async fn send_calendar(principal: &Principal, offer: &CourseOffer, method: Metho
         };
         state
             .mailer
-            .send_with_calendar(mail, file, method.key())
+            .send_with_calendars(mail, files, method.key())
             .await
             .map_err(|e| {
                 tracing::error!(error = %e, "course calendar not sent");

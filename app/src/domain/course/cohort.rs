@@ -96,10 +96,12 @@ pub enum CohortError {
     /// Every seat is taken: intake offers another cohort (people who accept a full
     /// cohort's offer made earlier are put on its wait list).
     Full,
+    /// A seat held for someone was not taken before its deadline and passed on.
+    SeatLapsed,
 }
 
 impl CohortError {
-    pub const ALL: [CohortError; 9] = [
+    pub const ALL: [CohortError; 10] = [
         CohortError::StartInPast,
         CohortError::CapacityOutOfRange,
         CohortError::CapacityBelowEnrolled,
@@ -109,6 +111,7 @@ impl CohortError {
         CohortError::Leaders,
         CohortError::NotTakingEnrolment,
         CohortError::Full,
+        CohortError::SeatLapsed,
     ];
 
     pub fn key(self) -> &'static str {
@@ -122,6 +125,7 @@ impl CohortError {
             CohortError::Leaders => "leaders",
             CohortError::NotTakingEnrolment => "not_taking_enrolment",
             CohortError::Full => "full",
+            CohortError::SeatLapsed => "seat_lapsed",
         }
     }
 }

@@ -19,6 +19,7 @@ pub static EN: CourseTexts = CourseTexts {
     cohort_label: "Which course?",
     cohort_hint: "Only for a group course: the course the person is offered. They answer yes or no on My page.",
     cohort_none: "No course takes enrolment now. Ask a lead to set up a new one.",
+    cohort_choose: "Choose a course",
     starts: "starts",
     seats_free: "{free} of {capacity} seats free",
     full: "full",
@@ -81,5 +82,6 @@ pub static EN: CourseTexts = CourseTexts {
         "Choose one or two leaders.",
         "This course no longer takes enrolment. Choose another.",
         "The course is full. Choose another course.",
+        "The deadline to take the place passed, and it went to the next on the wait list. Call us if you still want to join.",
     ],
 };

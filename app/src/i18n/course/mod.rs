@@ -29,6 +29,7 @@ pub struct CourseTexts {
     pub cohort_label: &'static str,
     pub cohort_hint: &'static str,
     pub cohort_none: &'static str,
+    pub cohort_choose: &'static str,
     pub starts: &'static str,
     /// "{free} av {capacity} plasser ledige"
     pub seats_free: &'static str,
@@ -91,7 +92,7 @@ pub struct CourseTexts {
     pub reminder_subject: &'static str,
     pub reminder_body: &'static str,
     /// What went wrong, in the order of `CohortError::ALL`.
-    pub problems: [&'static str; 9],
+    pub problems: [&'static str; 10],
 }
 
 impl CourseTexts {

@@ -19,6 +19,7 @@ pub static NB: CourseTexts = CourseTexts {
     cohort_label: "Hvilket kurs?",
     cohort_hint: "Bare ved gruppekurs: kurset personen får tilbud om. De svarer ja eller nei på Min side.",
     cohort_none: "Ingen kurs tar imot påmelding nå. Be en leder sette opp et nytt.",
+    cohort_choose: "Velg et kurs",
     starts: "starter",
     seats_free: "{free} av {capacity} plasser ledige",
     full: "fullt",
@@ -81,5 +82,6 @@ pub static NB: CourseTexts = CourseTexts {
         "Velg én eller to ledere.",
         "Dette kurset tar ikke imot påmelding lenger. Velg et annet.",
         "Kurset er fullt. Velg et annet kurs.",
+        "Fristen for å ta plassen gikk ut, og den gikk videre til neste på ventelisten. Ring oss hvis du fortsatt vil være med.",
     ],
 };

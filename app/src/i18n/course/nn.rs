@@ -19,6 +19,7 @@ pub static NN: CourseTexts = CourseTexts {
     cohort_label: "Kva kurs?",
     cohort_hint: "Berre ved gruppekurs: kurset personen får tilbod om. Dei svarar ja eller nei på Mi side.",
     cohort_none: "Ingen kurs tek imot påmelding no. Be ein leiar setje opp eit nytt.",
+    cohort_choose: "Vel eit kurs",
     starts: "startar",
     seats_free: "{free} av {capacity} plassar ledige",
     full: "fullt",
@@ -81,5 +82,6 @@ pub static NN: CourseTexts = CourseTexts {
         "Vel éin eller to leiarar.",
         "Dette kurset tek ikkje imot påmelding lenger. Vel eit anna.",
         "Kurset er fullt. Vel eit anna kurs.",
+        "Fristen for å ta plassen gjekk ut, og han gjekk vidare til neste på ventelista. Ring oss om du framleis vil vere med.",
     ],
 };

@@ -375,11 +375,20 @@ fn cohort_field(
         return view! { <p class="hint" id="field-cohort">{c.cohort_none}</p> }.into_any();
     }
     view! {
-        <div class="field" id="field-cohort-wrap" class:invalid=move || problem().is_some()>
+        <div class="field" class:invalid=move || problem().is_some()>
             <label for="field-cohort">{c.cohort_label}</label>
             <p class="hint" id="cohort-hint">{c.cohort_hint}</p>
-            {move || problem().map(|p| view! { <p class="field-error">{problem_label(t, p)}</p> })}
-            <select id="field-cohort" name="cohort" aria-describedby="cohort-hint">
+            {move || problem().map(|p| view! { <p class="field-error" id="cohort-error">{problem_label(t, p)}</p> })}
+            <select
+                id="field-cohort"
+                name="cohort"
+                aria-describedby=move || {
+                    if problem().is_some() { "cohort-error cohort-hint" } else { "cohort-hint" }
+                }
+                aria-invalid=move || problem().is_some().then_some("true")
+            >
+                // Nothing chosen until someone chooses: a group course needs a choice.
+                <option value="">{c.cohort_choose}</option>
                 {cohorts
                     .into_iter()
                     .map(|(id, label)| {
