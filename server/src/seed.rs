@@ -400,6 +400,14 @@ async fn load_demo_referrals(
         if exists {
             continue;
         }
+        // A state as the board writes it: "new", …, "closed:completed".
+        let state = app::domain::board::State::parse(&seed.state).ok_or_else(|| {
+            anyhow::anyhow!(
+                "demo referral {}: unknown state {}",
+                seed.reference,
+                seed.state
+            )
+        })?;
         let Some(service) = app::server::services::by_slug(db, &seed.service).await? else {
             anyhow::bail!(
                 "demo referral {}: no service {}",
@@ -493,13 +501,17 @@ async fn load_demo_referrals(
         sqlx::query(
             // Demo history: an urgent one's alert to intake went out when it came.
             "update referral set reference = $1, submitted_at = $2, changed_at = $2, status = $3,
-                 alert_due_at = null
+                 outcome = $5, alert_due_at = null
              where referral_id = $4",
         )
         .bind(&seed.reference)
         .bind(at)
-        .bind(&seed.state)
+        .bind(state.column())
         .bind(submitted.referral_id)
+        .bind(match state {
+            app::domain::board::State::Closed(outcome) => Some(outcome.key()),
+            _ => None,
+        })
         .execute(&db.pool)
         .await?;
         sqlx::query("update questionnaire_response set answered_at = $1 where referral_id = $2")
@@ -539,9 +551,9 @@ mod tests {
             data.account.iter().filter(|a| a.kind == "citizen").count(),
             6
         );
-        // Demo referrals in states the board knows, with complete answers: six on the
-        // board, and five of the running course's participants.
-        assert_eq!(data.referral.len(), 11);
+        // Demo referrals in states the board knows, with complete answers: seven on the
+        // board, one in each column, and five of the running course's participants.
+        assert_eq!(data.referral.len(), 12);
         // Every participant of a demo cohort is a demo referral, and every cohort's
         // course is a shipped template.
         let templates = app::server::courses::templates().unwrap();

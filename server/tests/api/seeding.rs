@@ -9,12 +9,13 @@ on_both_backends! {
         assert_eq!(app.count("service").await, 2);
         assert_eq!(app.count("municipality").await, 4);
         assert_eq!(app.count("service_municipality").await, 3);
-        // Four demo logins, five course participants, and the six people of the demo
+        // Four demo logins, five course participants, and the seven people of the demo
         // referrals (no password).
-        assert_eq!(app.count("account").await, 15);
+        assert_eq!(app.count("account").await, 16);
         assert_eq!(app.count("membership").await, 3);
-        // Six referrals on the board, and five of the participants of the demo course.
-        assert_eq!(app.count("referral").await, 11);
+        // Seven referrals on the board (one in each column), and five of the
+        // participants of the demo course.
+        assert_eq!(app.count("referral").await, 12);
     }
 
     async fn seeding_twice_changes_nothing(app: TestApp) {
