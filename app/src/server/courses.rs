@@ -669,6 +669,69 @@ pub async fn leave_every_cohort(db: &Db, referral_id: i64) -> Result<(), sqlx::E
     Ok(())
 }
 
+/// Passes on every held seat whose deadline has gone by, and tells each next person in
+/// line that a seat is held for them; returns how many lapsed.
+pub async fn lapse_seat_offers_and_tell(
+    state: &super::AppState,
+    at: i64,
+) -> Result<u64, sqlx::Error> {
+    let lapsed = sqlx::query(
+        "select cohort_id, referral_id from enrolment
+         where status = 'seat_offered' and seat_offered_at <= $1",
+    )
+    .bind(at - SEAT_OFFER_SECONDS)
+    .fetch_all(&state.db.pool)
+    .await?;
+    let mut passed = 0;
+    for row in &lapsed {
+        let cohort = CohortId(row.try_get("cohort_id")?);
+        let referral: i64 = row.try_get("referral_id")?;
+        let left = leave_at(&state.db, cohort, referral, Leaving::Pass, None, at).await?;
+        if left.left {
+            passed += 1;
+        }
+        if let Some(next) = left.offered_to {
+            tell_seat_held(state, next, at).await?;
+        }
+    }
+    Ok(passed)
+}
+
+/// Tells a person that a seat came free and is held for them, with the deadline, in the
+/// language they wrote in; the course is not named (an email may be seen by others). A
+/// failed send is logged: My page says it too.
+pub async fn tell_seat_held(
+    state: &super::AppState,
+    referral_id: i64,
+    held_at: i64,
+) -> Result<(), sqlx::Error> {
+    let Some(row) = sqlx::query(
+        "select a.email, r.lang from referral r join account a on a.account_id = r.account_id
+         where r.referral_id = $1",
+    )
+    .bind(referral_id)
+    .fetch_optional(&state.db.pool)
+    .await?
+    else {
+        return Ok(());
+    };
+    let lang: String = row.try_get("lang")?;
+    let c = crate::i18n::texts(crate::i18n::Lang::from_code(&lang).unwrap_or_default()).course;
+    let deadline = crate::domain::clock::format_oslo(held_at + SEAT_OFFER_SECONDS);
+    let mail = super::OutgoingMail {
+        to: row.try_get("email")?,
+        subject: c.mail_seat_held_subject.to_owned(),
+        text: c
+            .mail_seat_held_body
+            .replace("{deadline}", &deadline)
+            .replace("{link}", &format!("{}/account", state.site.public_url)),
+    };
+    if let Err(error) = state.mailer.send(mail).await {
+        tracing::error!(error = ?error, referral_id, "could not tell a person their held seat");
+    }
+    Ok(())
+}
+
 /// Passes on every held seat whose deadline has gone by; returns how many lapsed.
 pub async fn lapse_seat_offers(db: &Db, at: i64) -> Result<u64, sqlx::Error> {
     let lapsed = sqlx::query(

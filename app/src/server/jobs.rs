@@ -170,7 +170,7 @@ async fn run(state: &AppState, job: Job, at: i64) -> Result<u64, String> {
         Job::CourseReminders => super::course_reminders::run(state, at)
             .await
             .map_err(|e| e.to_string()),
-        Job::SeatOffers => super::courses::lapse_seat_offers(&state.db, at)
+        Job::SeatOffers => super::courses::lapse_seat_offers_and_tell(state, at)
             .await
             .map_err(|e| e.to_string()),
     }

@@ -563,3 +563,38 @@ on_both_backends! {
         assert_eq!(app.call(&citizen, "/api/course/accept", &[("reference", &reference)]).await.status(), 409);
     }
 }
+
+async fn email_of_referral(app: &TestApp, referral: i64) -> String {
+    sqlx::query("select a.email from referral r join account a on a.account_id = r.account_id where r.referral_id = $1")
+        .bind(referral).fetch_one(&app.state.db.pool).await.unwrap().try_get("email").unwrap()
+}
+
+on_both_backends! {
+    async fn the_first_in_line_is_told_when_a_seat_is_held_for_them_and_the_next_when_it_passes_on(app: TestApp) {
+        let citizen = app.signed_in(DEMO_CITIZEN).await;
+        let (cohort, mine) = citizen_with_a_seat(&app).await;
+        app.execute(&format!("update cohort set capacity = 1 where cohort_id = {}", cohort.0)).await;
+        let first = referral_in(&app, 1, "Ola Først", "9901", 1, 0).await.id;
+        let second = referral_in(&app, 1, "Kari Andre", "9901", 1, 0).await.id;
+        for waiting in [first, second] {
+            assert!(matches!(courses::accept(&app.state.db, cohort, waiting).await.unwrap().unwrap(), Placement::WaitList(_)));
+        }
+        let reference: String = sqlx::query("select reference from referral where referral_id = $1")
+            .bind(mine).fetch_one(&app.state.db.pool).await.unwrap().try_get("reference").unwrap();
+        // The seat holder leaves: the first in line is told at once, with the deadline.
+        assert_eq!(app.call(&citizen, "/api/course/decline", &[("reference", &reference)]).await.status(), 200);
+        let to_first = email_of_referral(&app, first).await;
+        let told = app.wait_for_mail_to(&to_first, 1).await;
+        assert_eq!(told.len(), 1);
+        assert_eq!(told[0].subject, "En plass er ledig til deg");
+        assert!(told[0].body.contains("/account"), "{}", told[0].body);
+        assert!(!told[0].body.to_lowercase().contains("belastning"), "no course name");
+        // Nobody answers: when the deadline has gone by the job passes it on and tells the next.
+        let later = app::server::db::now() + app::domain::course::enrolment::SEAT_OFFER_SECONDS;
+        assert_eq!(courses::lapse_seat_offers_and_tell(&app.state, later).await.unwrap(), 1);
+        let to_second = email_of_referral(&app, second).await;
+        assert_eq!(app.wait_for_mail_to(&to_second, 1).await.len(), 1);
+        assert_eq!(status_of(&app, cohort, first).await, "passed");
+        assert_eq!(status_of(&app, cohort, second).await, "seat_offered");
+    }
+}

@@ -156,7 +156,7 @@ pub async fn accept(reference: String) -> Result<(), AppError> {
 pub async fn decline(reference: String) -> Result<(), AppError> {
     let (principal, referral_id, service_id, offer) = own_offer(&reference).await?;
     let state = app_state()?;
-    courses::leave(
+    let freed_for = courses::leave(
         &state.db,
         offer.cohort,
         referral_id,
@@ -164,6 +164,10 @@ pub async fn decline(reference: String) -> Result<(), AppError> {
         None,
     )
     .await?;
+    if let Some(next) = freed_for {
+        // The first in line learns at once that a seat is held for them.
+        courses::tell_seat_held(&state, next, now()).await?;
+    }
     if offer
         .enrolment
         .as_ref()

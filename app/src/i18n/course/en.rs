@@ -70,6 +70,8 @@ pub static EN: CourseTexts = CourseTexts {
     col_session: "Session",
     col_room: "Video room",
     room_link: "Open the room",
+    mail_seat_held_subject: "A place is free for you",
+    mail_seat_held_body: "Hello,\n\nA place has become free on the course you are on the wait list for, and we are holding it for you until {deadline}. Answer yes or no on My page:\n{link}\n\nRask psykisk helsehjelp",
     reminder_subject: "Reminder: course session {when}",
     reminder_body: "Hello,\n\nThis is a reminder of the course session {when}.\n{how}\n\nSee all the dates on My page:\n{link}\n\nCannot come? Tell us on My page or call us.\n\nRask psykisk helsehjelp",
     problems: [

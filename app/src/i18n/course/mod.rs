@@ -88,6 +88,9 @@ pub struct CourseTexts {
     pub col_session: &'static str,
     pub col_room: &'static str,
     pub room_link: &'static str,
+    pub mail_seat_held_subject: &'static str,
+    /// With `{deadline}` and `{link}` (My page).
+    pub mail_seat_held_body: &'static str,
     /// "Påminnelse: kurs {when}", naming no course.
     pub reminder_subject: &'static str,
     pub reminder_body: &'static str,

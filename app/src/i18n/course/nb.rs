@@ -70,6 +70,8 @@ pub static NB: CourseTexts = CourseTexts {
     col_session: "Samling",
     col_room: "Videorom",
     room_link: "Åpne rommet",
+    mail_seat_held_subject: "En plass er ledig til deg",
+    mail_seat_held_body: "Hei!\n\nEn plass er blitt ledig på kurset du står på venteliste til, og vi holder den for deg til {deadline}. Svar ja eller nei på Min side:\n{link}\n\nHilsen Rask psykisk helsehjelp",
     reminder_subject: "Påminnelse: kurssamling {when}",
     reminder_body: "Hei!\n\nDette er en påminnelse om kurssamlingen {when}.\n{how}\n\nSe alle datoene på Min side:\n{link}\n\nKan du ikke komme? Si fra på Min side eller ring oss.\n\nHilsen Rask psykisk helsehjelp",
     problems: [

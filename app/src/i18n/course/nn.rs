@@ -70,6 +70,8 @@ pub static NN: CourseTexts = CourseTexts {
     col_session: "Samling",
     col_room: "Videorom",
     room_link: "Opne rommet",
+    mail_seat_held_subject: "Ein plass er ledig til deg",
+    mail_seat_held_body: "Hei!\n\nEin plass har vorte ledig på kurset du står på venteliste til, og vi held han for deg til {deadline}. Svar ja eller nei på Mi side:\n{link}\n\nHelsing Rask psykisk helsehjelp",
     reminder_subject: "Påminning: kurssamling {when}",
     reminder_body: "Hei!\n\nDette er ei påminning om kurssamlinga {when}.\n{how}\n\nSjå alle datoane på Mi side:\n{link}\n\nKan du ikkje kome? Sei frå på Mi side eller ring oss.\n\nHelsing Rask psykisk helsehjelp",
     problems: [
