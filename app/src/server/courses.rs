@@ -384,6 +384,24 @@ pub async fn enrolments_of_cohort(
     rows.iter().map(enrolment_from).collect()
 }
 
+/// A referral's enrolment in a cohort, whatever its status.
+async fn enrolment_of(
+    conn: &mut sqlx::AnyConnection,
+    cohort: CohortId,
+    referral_id: i64,
+) -> Result<Option<EnrolmentRow>, sqlx::Error> {
+    sqlx::query(&format!(
+        "select {ENROLMENT_COLUMNS} from enrolment where cohort_id = $1 and referral_id = $2"
+    ))
+    .bind(cohort.0)
+    .bind(referral_id)
+    .fetch_optional(conn)
+    .await?
+    .as_ref()
+    .map(enrolment_from)
+    .transpose()
+}
+
 /// Where a person stands now.
 async fn placement_of(
     conn: &mut sqlx::AnyConnection,
@@ -435,16 +453,7 @@ pub async fn accept(
     let t = now();
     let mut tx = db.begin_write().await?;
     lock_cohort(&mut tx, cohort, t).await?;
-    let existing = sqlx::query(&format!(
-        "select {ENROLMENT_COLUMNS} from enrolment where cohort_id = $1 and referral_id = $2"
-    ))
-    .bind(cohort.0)
-    .bind(referral_id)
-    .fetch_optional(&mut *tx)
-    .await?
-    .as_ref()
-    .map(enrolment_from)
-    .transpose()?;
+    let existing = enrolment_of(&mut tx, cohort, referral_id).await?;
     if let Some(e) = existing.as_ref().filter(|e| e.status.is_current()) {
         if e.status == EnrolmentStatus::SeatOffered
             && e.seat_offered_at
@@ -675,24 +684,9 @@ pub async fn lapse_seat_offers_and_tell(
     state: &super::AppState,
     at: i64,
 ) -> Result<u64, sqlx::Error> {
-    let lapsed = sqlx::query(
-        "select cohort_id, referral_id from enrolment
-         where status = 'seat_offered' and seat_offered_at <= $1",
-    )
-    .bind(at - SEAT_OFFER_SECONDS)
-    .fetch_all(&state.db.pool)
-    .await?;
-    let mut passed = 0;
-    for row in &lapsed {
-        let cohort = CohortId(row.try_get("cohort_id")?);
-        let referral: i64 = row.try_get("referral_id")?;
-        let left = leave_at(&state.db, cohort, referral, Leaving::Pass, None, at).await?;
-        if left.left {
-            passed += 1;
-        }
-        if let Some(next) = left.offered_to {
-            tell_seat_held(state, next, at).await?;
-        }
+    let (passed, held_for) = lapse(&state.db, at).await?;
+    for next in held_for {
+        tell_seat_held(state, next, at).await?;
     }
     Ok(passed)
 }
@@ -734,6 +728,11 @@ pub async fn tell_seat_held(
 
 /// Passes on every held seat whose deadline has gone by; returns how many lapsed.
 pub async fn lapse_seat_offers(db: &Db, at: i64) -> Result<u64, sqlx::Error> {
+    Ok(lapse(db, at).await?.0)
+}
+
+/// The lapsing itself: how many passed on, and the referrals the seats are now held for.
+async fn lapse(db: &Db, at: i64) -> Result<(u64, Vec<i64>), sqlx::Error> {
     let lapsed = sqlx::query(
         "select cohort_id, referral_id from enrolment
          where status = 'seat_offered' and seat_offered_at <= $1",
@@ -742,17 +741,17 @@ pub async fn lapse_seat_offers(db: &Db, at: i64) -> Result<u64, sqlx::Error> {
     .fetch_all(&db.pool)
     .await?;
     let mut passed = 0;
+    let mut held_for = Vec::new();
     for row in &lapsed {
         let cohort = CohortId(row.try_get("cohort_id")?);
         let referral: i64 = row.try_get("referral_id")?;
-        if leave_at(db, cohort, referral, Leaving::Pass, None, at)
-            .await?
-            .left
-        {
+        let left = leave_at(db, cohort, referral, Leaving::Pass, None, at).await?;
+        if left.left {
             passed += 1;
         }
+        held_for.extend(left.offered_to);
     }
-    Ok(passed)
+    Ok((passed, held_for))
 }
 
 /// A cohort as intake chooses one to offer: its course, first session and free seats.
@@ -895,16 +894,10 @@ pub async fn offer_of_referral(
     let Some(course) = course(db, CourseId(row.try_get("course_id")?)).await? else {
         return Ok(None);
     };
-    let enrolment = sqlx::query(&format!(
-        "select {ENROLMENT_COLUMNS} from enrolment where cohort_id = $1 and referral_id = $2"
-    ))
-    .bind(cohort.0)
-    .bind(referral_id)
-    .fetch_optional(&db.pool)
-    .await?
-    .as_ref()
-    .map(enrolment_from)
-    .transpose()?;
+    let enrolment = {
+        let mut conn = db.pool.acquire().await?;
+        enrolment_of(&mut conn, cohort, referral_id).await?
+    };
     Ok(Some(CourseOffer {
         offer_id,
         status,
@@ -1018,6 +1011,34 @@ pub struct GroupRow {
     pub led_by_me: bool,
 }
 
+const GROUP_SELECT: &str = "select c.cohort_id, c.service_id, k.name, c.state, c.capacity,
+        c.seats_held,
+        (select count(*) from enrolment e
+         where e.cohort_id = c.cohort_id and e.status = 'waiting') as waiting,
+        (select min(s.starts_at) from cohort_session s
+         where s.cohort_id = c.cohort_id and s.cancelled_at is null) as first_start,
+        (select max(s.ends_at) from cohort_session s
+         where s.cohort_id = c.cohort_id and s.cancelled_at is null) as last_end,
+        (select count(*) from cohort_leader l
+         where l.cohort_id = c.cohort_id and l.account_id = $2) as mine
+    from cohort c join course k on k.course_id = c.course_id";
+
+fn group_from(row: &sqlx::any::AnyRow) -> Result<GroupRow, sqlx::Error> {
+    let state: String = row.try_get("state")?;
+    Ok(GroupRow {
+        cohort_id: CohortId(row.try_get("cohort_id")?),
+        service: ServiceId(row.try_get("service_id")?),
+        course_name: row.try_get("name")?,
+        state: CohortState::parse(&state).unwrap_or(CohortState::Cancelled),
+        capacity: row.try_get("capacity")?,
+        seats_held: row.try_get("seats_held")?,
+        waiting: row.try_get("waiting")?,
+        first_start: row.try_get("first_start")?,
+        last_end: row.try_get("last_end")?,
+        led_by_me: row.try_get::<i64, _>("mine")? > 0,
+    })
+}
+
 /// The cohorts of these services, the asking person's first, then the soonest.
 pub async fn groups(
     db: &Db,
@@ -1026,41 +1047,29 @@ pub async fn groups(
 ) -> Result<Vec<GroupRow>, sqlx::Error> {
     let mut out = Vec::new();
     for service in services {
-        let rows = sqlx::query(
-            "select c.cohort_id, c.service_id, k.name, c.state, c.capacity, c.seats_held,
-                 (select count(*) from enrolment e
-                  where e.cohort_id = c.cohort_id and e.status = 'waiting') as waiting,
-                 (select min(s.starts_at) from cohort_session s
-                  where s.cohort_id = c.cohort_id and s.cancelled_at is null) as first_start,
-                 (select max(s.ends_at) from cohort_session s
-                  where s.cohort_id = c.cohort_id and s.cancelled_at is null) as last_end,
-                 (select count(*) from cohort_leader l
-                  where l.cohort_id = c.cohort_id and l.account_id = $2) as mine
-             from cohort c join course k on k.course_id = c.course_id
-             where c.service_id = $1",
-        )
-        .bind(service.0)
-        .bind(me)
-        .fetch_all(&db.pool)
-        .await?;
-        for row in rows {
-            let state: String = row.try_get("state")?;
-            out.push(GroupRow {
-                cohort_id: CohortId(row.try_get("cohort_id")?),
-                service: ServiceId(row.try_get("service_id")?),
-                course_name: row.try_get("name")?,
-                state: CohortState::parse(&state).unwrap_or(CohortState::Cancelled),
-                capacity: row.try_get("capacity")?,
-                seats_held: row.try_get("seats_held")?,
-                waiting: row.try_get("waiting")?,
-                first_start: row.try_get("first_start")?,
-                last_end: row.try_get("last_end")?,
-                led_by_me: row.try_get::<i64, _>("mine")? > 0,
-            });
+        let rows = sqlx::query(&format!("{GROUP_SELECT} where c.service_id = $1"))
+            .bind(service.0)
+            .bind(me)
+            .fetch_all(&db.pool)
+            .await?;
+        for row in &rows {
+            out.push(group_from(row)?);
         }
     }
     out.sort_by_key(|g| (!g.led_by_me, g.state.is_closed(), g.first_start));
     Ok(out)
+}
+
+/// One cohort as the leaders' list shows it, seen by `me`.
+pub async fn group(db: &Db, cohort: CohortId, me: i64) -> Result<Option<GroupRow>, sqlx::Error> {
+    sqlx::query(&format!("{GROUP_SELECT} where c.cohort_id = $1"))
+        .bind(cohort.0)
+        .bind(me)
+        .fetch_optional(&db.pool)
+        .await?
+        .as_ref()
+        .map(group_from)
+        .transpose()
 }
 
 /// One person on a cohort's roster (their name is read under an access-log grant).

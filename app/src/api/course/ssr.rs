@@ -335,10 +335,7 @@ pub async fn group(cohort: i64) -> Result<GroupView, AppError> {
     let service: ServiceId = seats.service;
     // Its leaders, and those who manage the service's courses; no one else learns
     // whether it exists.
-    let leads = courses::groups(&state.db, &[service], principal.account_id)
-        .await?
-        .into_iter()
-        .find(|g| g.cohort_id == id);
+    let leads = courses::group(&state.db, id, principal.account_id).await?;
     let allowed = principal.may(Capability::ManageCourses(service))
         || (principal.may(Capability::LeadGroups(service))
             && leads.as_ref().is_some_and(|g| g.led_by_me));
