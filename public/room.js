@@ -349,12 +349,15 @@ function start(root) {
     panel.hidden = false;
     const items = state.lobby.map((w) => el('li', {},
       el('span', {}, w.name),
+      w.enrolled === undefined ? null : el('span', { class: w.enrolled ? 'tag' : 'tag warn' }, say(w.enrolled ? 'enrolled' : 'notEnrolled')),
       el('span', { class: 'muted' }, say('since').replace('{time}', clock(w.since))),
       el('button', { type: 'button', class: 'button small', onclick: () => send({ type: 'admit', id: w.id }) }, say('admit', w.name)),
       el('button', { type: 'button', class: 'button secondary small', onclick: () => send({ type: 'deny', id: w.id }) }, say('deny', w.name))));
     put(panel,
       el('h2', { id: 'room-lobby-heading' }, `${say('lobby')} (${state.lobby.length})`),
       state.lobby.length ? el('ul', { class: 'lobby', 'aria-labelledby': 'room-lobby-heading' }, ...items) : el('p', {}, say('lobbyEmpty')),
+      state.lobby.some((w) => w.enrolled === true) ? el('p', { class: 'actions' },
+        el('button', { type: 'button', class: 'button', onclick: () => send({ type: 'admit_enrolled' }) }, say('admitEnrolled'))) : null,
       state.lobby.length > 1 ? el('p', { class: 'actions' },
         el('button', { type: 'button', class: 'button', onclick: () => send({ type: 'admit_all' }) }, say('admitAll')),
         el('button', { type: 'button', class: 'button secondary', onclick: () => send({ type: 'deny_all' }) }, say('denyAll'))) : null,

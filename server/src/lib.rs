@@ -12,6 +12,7 @@ pub mod commands;
 pub mod config;
 pub mod csrf;
 pub mod form_errors;
+pub mod room_records;
 pub mod routes;
 pub mod security;
 pub mod seed;

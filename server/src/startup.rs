@@ -103,7 +103,8 @@ impl Application {
             instruments: Arc::new(instruments),
             leptos_options,
         };
-        let sfu = Sfu::new(settings.media.clone(), state.db.clone());
+        let (sfu, room_events) = Sfu::new(settings.media.clone());
+        tokio::spawn(crate::room_records::record(state.db.clone(), room_events));
         let router = app(
             state.clone(),
             SecurityHeaders {

@@ -7,6 +7,7 @@ pub mod auth;
 pub mod board;
 pub mod calendar;
 pub mod cookies;
+pub mod course_attendance;
 pub mod course_reminders;
 pub mod courses;
 pub mod db;

@@ -14,7 +14,7 @@ use tokio::sync::mpsc;
 
 use app::domain::capability::{Capability, ServiceId};
 use app::server::principal::Principal;
-use app::server::{accounts, rooms, sessions, AppState};
+use app::server::{accounts, course_attendance, rooms, sessions, AppState};
 
 use crate::csrf::{is_same_origin, TrustedOrigins};
 use crate::sfu::room::Visitor;
@@ -118,8 +118,19 @@ pub async fn room_socket(
             return StatusCode::SERVICE_UNAVAILABLE.into_response();
         }
     };
+    let enrolled =
+        match course_attendance::enrolled_in_room(&state.db, room.room_id, principal.account_id)
+            .await
+        {
+            Ok(enrolled) => enrolled,
+            Err(error) => {
+                tracing::error!(error = ?error, "could not read a course room's roster");
+                return StatusCode::SERVICE_UNAVAILABLE.into_response();
+            }
+        };
     let seat = SeatRequest {
         state,
+        enrolled,
         sfu,
         room_id: room.room_id,
         account_id: principal.account_id,
@@ -141,6 +152,7 @@ struct SeatRequest {
     session_id: String,
     account_name: String,
     host: bool,
+    enrolled: Option<bool>,
 }
 
 #[tracing::instrument(skip_all, fields(room = request.room_id))]
@@ -159,6 +171,7 @@ async fn serve(socket: WebSocket, request: SeatRequest) {
         name: app::domain::room::shown_name(&name, &request.account_name),
         host: request.host,
         audio_only,
+        enrolled: request.enrolled,
     };
     let (out, mut outbox) = mpsc::channel::<ServerMessage>(OUTBOX_DEPTH);
     let seat = match request.sfu.join(request.room_id, visitor, out).await {

@@ -5,6 +5,7 @@
 //! state ([`room`]); each admitted participant has a task owning their peer connection
 //! ([`peer`]); each published track fans out through bounded queues ([`forward`]).
 
+pub mod door;
 pub mod downlink;
 pub mod feedback;
 pub mod forward;
@@ -21,8 +22,6 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use tokio::sync::{mpsc, oneshot};
-
-use app::server::Db;
 
 use self::ports::PortPool;
 use self::room::{JoinOutcome, Room, RoomInput, Visitor};
@@ -59,12 +58,42 @@ struct RoomEntry {
     inputs: mpsc::UnboundedSender<RoomInput>,
 }
 
+/// One person's stay in one run of a room: the key the server records attendance by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Visit {
+    pub room_id: i64,
+    pub generation: u64,
+    pub participant: signal::ParticipantId,
+}
+
+/// What happened in a room, for the server to record: the SFU itself keeps nothing and
+/// holds no database. Events come in the order they happened.
+#[derive(Debug)]
+pub enum RoomEvent {
+    /// Let in (or a host came in).
+    Joined {
+        visit: Visit,
+        account_id: i64,
+        name: String,
+        host: bool,
+    },
+    Left {
+        visit: Visit,
+    },
+    /// A host ended the session. The room waits for `recorded` before letting the
+    /// others go, so nobody knocks their way back in before the end is on record.
+    Ended {
+        room_id: i64,
+        recorded: oneshot::Sender<()>,
+    },
+}
+
 /// What rooms and peers share.
 pub struct Shared {
     pub config: MediaConfig,
     pub ports: PortPool,
     pub stats: Arc<Stats>,
-    pub db: Db,
+    pub events: mpsc::UnboundedSender<RoomEvent>,
     rooms: Mutex<HashMap<i64, RoomEntry>>,
     generations: AtomicU64,
     publications: AtomicU64,
@@ -116,18 +145,21 @@ impl Drop for Seat {
 }
 
 impl Sfu {
-    pub fn new(config: MediaConfig, db: Db) -> Sfu {
-        Sfu {
+    /// The SFU, and the events its rooms send for the server to record.
+    pub fn new(config: MediaConfig) -> (Sfu, mpsc::UnboundedReceiver<RoomEvent>) {
+        let (events, happened) = mpsc::unbounded_channel();
+        let sfu = Sfu {
             shared: Arc::new(Shared {
                 ports: PortPool::new(config.ports.clone()),
                 config,
                 stats: Arc::new(Stats::default()),
-                db,
+                events,
                 rooms: Mutex::new(HashMap::new()),
                 generations: AtomicU64::new(0),
                 publications: AtomicU64::new(0),
             }),
-        }
+        };
+        (sfu, happened)
     }
 
     /// Knocks on a room's door (starting the room if nobody is in it). The visitor lands

@@ -7,10 +7,11 @@ use std::sync::Arc;
 
 use tokio::sync::{mpsc, oneshot};
 
+use super::door::{Door, Effect, Guest, Knock};
 use super::forward::{Publication, PublicationId};
 use super::peer::{self, PeerCommand, PeerContext, PeerHandle, PeerReport};
 use super::signal::{ClientMessage, Farewell, Member, ParticipantId, ServerMessage, Waiting};
-use super::{Shared, TaskGuard};
+use super::{RoomEvent, Shared, TaskGuard, Visit};
 
 /// Who is knocking: established by the socket from the session, never by the browser.
 #[derive(Debug, Clone)]
@@ -19,6 +20,18 @@ pub struct Visitor {
     pub name: String,
     pub host: bool,
     pub audio_only: bool,
+    /// For a course session's room: whether they hold a seat in its cohort.
+    pub enrolled: Option<bool>,
+}
+
+impl Visitor {
+    fn guest(&self) -> Guest {
+        Guest {
+            account_id: self.account_id,
+            host: self.host,
+            enrolled: self.enrolled,
+        }
+    }
 }
 
 /// What came of a knock on the door.
@@ -49,10 +62,7 @@ pub enum RoomInput {
 
 enum Presence {
     Lobby,
-    Admitted {
-        peer: PeerHandle,
-        attendance: Option<i64>,
-    },
+    Admitted { peer: PeerHandle },
 }
 
 struct Participant {
@@ -88,8 +98,7 @@ pub struct Room {
     generation: u64,
     shared: Arc<Shared>,
     inputs: mpsc::UnboundedSender<RoomInput>,
-    locked: bool,
-    next_id: ParticipantId,
+    door: Door,
     participants: BTreeMap<ParticipantId, Participant>,
     publications: HashMap<PublicationId, Arc<Publication>>,
 }
@@ -106,8 +115,7 @@ impl Room {
             generation,
             shared,
             inputs,
-            locked: false,
-            next_id: 1,
+            door: Door::new(),
             participants: BTreeMap::new(),
             publications: HashMap::new(),
         }
@@ -160,22 +168,18 @@ impl Room {
     }
 
     async fn join(&mut self, visitor: Visitor, out: mpsc::Sender<ServerMessage>) -> JoinOutcome {
-        if self.locked && !visitor.host {
-            return JoinOutcome::Refused(Farewell::Locked);
-        }
+        let (id, replaced, admit) = match self.door.knock(visitor.guest()) {
+            Knock::Refused(farewell) => return JoinOutcome::Refused(farewell),
+            Knock::Entered {
+                id,
+                replaced,
+                admit,
+            } => (id, replaced, admit),
+        };
         // The same person in a second window replaces the first.
-        let earlier: Vec<ParticipantId> = self
-            .participants
-            .iter()
-            .filter(|(_, p)| p.visitor.account_id == visitor.account_id)
-            .map(|(id, _)| *id)
-            .collect();
-        for id in earlier {
-            self.remove(id, Some(Farewell::Replaced)).await;
+        for earlier in replaced {
+            self.remove(earlier, Some(Farewell::Replaced)).await;
         }
-        let id = self.next_id;
-        self.next_id += 1;
-        let host = visitor.host;
         self.participants.insert(
             id,
             Participant {
@@ -187,7 +191,7 @@ impl Room {
                 presence: Presence::Lobby,
             },
         );
-        if host {
+        if admit {
             self.admit(id).await;
         } else if let Some(participant) = self.participants.get(&id) {
             participant.say(ServerMessage::Lobby { you: id });
@@ -200,7 +204,6 @@ impl Room {
         let Some(participant) = self.participants.get(&from) else {
             return true;
         };
-        let host = participant.visitor.host;
         let refuse = |code: &str| {
             participant.say(ServerMessage::Refused {
                 code: code.to_owned(),
@@ -231,81 +234,53 @@ impl Room {
             ClientMessage::AudioOnly { on } => self.set_audio_only(from, on),
             ClientMessage::Leave => self.remove(from, None).await,
             ClientMessage::Hello { .. } => refuse("bad_message"),
-            ClientMessage::Admit { .. }
-            | ClientMessage::AdmitAll
-            | ClientMessage::Deny { .. }
-            | ClientMessage::DenyAll
-            | ClientMessage::AskMute { .. }
-            | ClientMessage::Remove { .. }
-            | ClientMessage::Lock { .. }
-            | ClientMessage::End
-                if !host =>
-            {
-                refuse("not_host");
-            }
-            ClientMessage::Admit { id } => {
-                if self.in_lobby(id) {
-                    self.admit(id).await;
+            order => match self.door.order(from, &order) {
+                Effect::Refuse(code) => refuse(code),
+                Effect::Admit(ids) => {
+                    for id in ids {
+                        self.admit(id).await;
+                    }
                 }
-            }
-            ClientMessage::AdmitAll => {
-                for id in self.lobby_ids() {
-                    self.admit(id).await;
+                Effect::SendAway(ids, farewell) => {
+                    for id in ids {
+                        self.remove(id, Some(farewell)).await;
+                    }
                 }
-            }
-            ClientMessage::Deny { id } => {
-                if self.in_lobby(id) {
-                    self.remove(id, Some(Farewell::Denied)).await;
+                Effect::AskMute(id) => {
+                    if let Some(target) = self.participants.get(&id) {
+                        target.say(ServerMessage::MuteRequest);
+                    }
                 }
-            }
-            ClientMessage::DenyAll => {
-                for id in self.lobby_ids() {
-                    self.remove(id, Some(Farewell::Denied)).await;
+                Effect::Locked(_) => self.roster(),
+                Effect::End => {
+                    // Ended on record first, so nobody gets back in while the others
+                    // are let go.
+                    let (recorded, done) = oneshot::channel();
+                    let ended = RoomEvent::Ended {
+                        room_id: self.room_id,
+                        recorded,
+                    };
+                    if self.shared.events.send(ended).is_ok() {
+                        let _ = done.await;
+                    }
+                    let everyone: Vec<ParticipantId> = self.participants.keys().copied().collect();
+                    for id in everyone {
+                        self.remove(id, Some(Farewell::Ended)).await;
+                    }
+                    return false;
                 }
-            }
-            ClientMessage::AskMute { id } => {
-                if let Some(target) = self.participants.get(&id) {
-                    target.say(ServerMessage::MuteRequest);
-                }
-            }
-            ClientMessage::Remove { id } => {
-                if id != from {
-                    self.remove(id, Some(Farewell::Removed)).await;
-                }
-            }
-            ClientMessage::Lock { locked } => {
-                self.locked = locked;
-                self.roster();
-            }
-            ClientMessage::End => {
-                // Ended first, so nobody gets back in while the others are let go.
-                if let Err(error) =
-                    app::server::rooms::mark_ended(&self.shared.db, self.room_id).await
-                {
-                    tracing::error!(error = ?error, "could not mark a room ended");
-                }
-                let everyone: Vec<ParticipantId> = self.participants.keys().copied().collect();
-                for id in everyone {
-                    self.remove(id, Some(Farewell::Ended)).await;
-                }
-                return false;
-            }
+                Effect::Nothing => {}
+            },
         }
         true
     }
 
-    fn in_lobby(&self, id: ParticipantId) -> bool {
-        self.participants
-            .get(&id)
-            .is_some_and(|participant| !participant.admitted())
-    }
-
-    fn lobby_ids(&self) -> Vec<ParticipantId> {
-        self.participants
-            .iter()
-            .filter(|(_, p)| !p.admitted())
-            .map(|(id, _)| *id)
-            .collect()
+    fn visit(&self, participant: ParticipantId) -> Visit {
+        Visit {
+            room_id: self.room_id,
+            generation: self.generation,
+            participant,
+        }
     }
 
     fn to_peer(&self, id: ParticipantId, command: PeerCommand) {
@@ -341,21 +316,13 @@ impl Room {
             }
         };
         let visitor = participant.visitor.clone();
-        let attendance = match app::server::rooms::attendance_joined(
-            &self.shared.db,
-            self.room_id,
-            visitor.account_id,
-            &visitor.name,
-            visitor.host,
-        )
-        .await
-        {
-            Ok(attendance) => Some(attendance),
-            Err(error) => {
-                tracing::error!(error = ?error, "could not record attendance");
-                None
-            }
-        };
+        let _ = self.shared.events.send(RoomEvent::Joined {
+            visit: self.visit(id),
+            account_id: visitor.account_id,
+            name: visitor.name.clone(),
+            host: visitor.host,
+        });
+        self.door.came_in(id);
         for publication in self.publications.values() {
             if publication.owner != id && (!publication.is_video() || !visitor.audio_only) {
                 peer.send(PeerCommand::Subscribe(Arc::clone(publication)));
@@ -364,7 +331,7 @@ impl Room {
         let Some(participant) = self.participants.get_mut(&id) else {
             return;
         };
-        participant.presence = Presence::Admitted { peer, attendance };
+        participant.presence = Presence::Admitted { peer };
         participant.say(ServerMessage::Admitted {
             you: id,
             ice_servers: self.shared.config.ice_servers.clone(),
@@ -435,15 +402,12 @@ impl Room {
                 }
             }
         }
-        if let Presence::Admitted { peer, attendance } = participant.presence {
+        self.door.left(id);
+        if let Presence::Admitted { peer } = participant.presence {
             peer.close().await;
-            if let Some(attendance) = attendance {
-                if let Err(error) =
-                    app::server::rooms::attendance_left(&self.shared.db, attendance).await
-                {
-                    tracing::error!(error = ?error, "could not record leaving");
-                }
-            }
+            let _ = self.shared.events.send(RoomEvent::Left {
+                visit: self.visit(id),
+            });
         }
         self.roster();
     }
@@ -471,6 +435,7 @@ impl Room {
                 id: *id,
                 name: p.visitor.name.clone(),
                 since: p.since,
+                enrolled: p.visitor.enrolled,
             })
             .collect();
         for participant in self.participants.values() {
@@ -484,7 +449,7 @@ impl Room {
                 } else {
                     Vec::new()
                 },
-                locked: self.locked,
+                locked: self.door.locked(),
             });
         }
     }

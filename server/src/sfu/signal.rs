@@ -44,6 +44,8 @@ pub enum ClientMessage {
         id: ParticipantId,
     },
     AdmitAll,
+    /// A course session's room: let in everyone waiting who holds a seat in its cohort.
+    AdmitEnrolled,
     Deny {
         id: ParticipantId,
     },
@@ -100,6 +102,10 @@ pub struct Waiting {
     pub name: String,
     /// Unix seconds.
     pub since: i64,
+    /// In a course session's room, whether they hold a seat in its cohort; absent in a
+    /// room without a roster.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enrolled: Option<bool>,
 }
 
 /// Why a person is not (or no longer) in the room.

@@ -121,6 +121,18 @@ const SERVER_FUNCTIONS: &[Row] = &[
         fields: &[("cohort", "1")],
         allowed: ROOM_LEADERS_OF_X,
     },
+    // Ticking attendance: `{kid_session}` is cohort 1's first session, made in-person,
+    // and `{kid_participant}` a demo participant's referral with a seat in it.
+    Row {
+        path: "/api/course/attendance",
+        fields: &[
+            ("cohort", "1"),
+            ("session", "{kid_session}"),
+            ("referral", "{kid_participant}"),
+            ("present", "true"),
+        ],
+        allowed: ROOM_LEADERS_OF_X,
+    },
     // Registering a referral on someone's behalf: staff of the service who meet people.
     Row {
         path: "/api/referral/start",
@@ -418,6 +430,11 @@ on_both_backends! {
         let clients = clients(&app).await;
         let guest: i64 = sqlx::query("select account_id from account where email = 'gjest@sykehus.example'")
             .fetch_one(&app.state.db.pool).await.unwrap().try_get("account_id").unwrap();
+        app.execute("update cohort_session set format = 'in_person' where cohort_id = 1 and number = 1").await;
+        let kid_session: i64 = sqlx::query("select cohort_session_id from cohort_session where cohort_id = 1 and number = 1")
+            .fetch_one(&app.state.db.pool).await.unwrap().try_get("cohort_session_id").unwrap();
+        let kid_participant: i64 = sqlx::query("select referral_id from enrolment where cohort_id = 1 and status = 'enrolled' order by referral_id")
+            .fetch_one(&app.state.db.pool).await.unwrap().try_get("referral_id").unwrap();
         for (index, row) in SERVER_FUNCTIONS.iter().enumerate() {
             // Each row acts on a fresh invited member of staff, so allowed calls change nothing else.
             let target = app
@@ -458,7 +475,9 @@ on_both_backends! {
                             .replace("{own_referral}", &own)
                             .replace("{offered_referral}", &offered)
                             .replace("{assessed}", &assessed.reference)
-                            .replace("{guest}", &guest.to_string());
+                            .replace("{guest}", &guest.to_string())
+                            .replace("{kid_session}", &kid_session.to_string())
+                            .replace("{kid_participant}", &kid_participant.to_string());
                         (*k, v)
                     })
                     .collect();

@@ -459,6 +459,63 @@ on_both_backends! {
         let page = app.get_with(&other, "/groups/1").await.text().await.unwrap();
         assert!(!page.contains("Ola Hansen"));
         assert_eq!(app.count("access_log").await, before);
+        // Nor tick anyone present in it.
+        let referral: i64 = sqlx::query("select referral_id from enrolment where cohort_id = 1 and status = 'enrolled' order by referral_id")
+            .fetch_one(&app.state.db.pool).await.unwrap().try_get("referral_id").unwrap();
+        let sessions = courses::sessions(&app.state.db, CohortId(1)).await.unwrap();
+        let tick = [("cohort", "1".to_owned()), ("session", sessions[0].session_id.to_string()), ("referral", referral.to_string()), ("present", "true".to_owned())];
+        let tick: Vec<(&str, &str)> = tick.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        assert_eq!(app.call(&other, "/api/course/attendance", &tick).await.status(), 403);
+        assert!(app::server::course_attendance::of_cohort(&app.state.db, CohortId(1)).await.unwrap().is_empty());
+    }
+
+    async fn a_leader_ticks_who_came_to_an_in_person_session_and_the_grid_shows_it(app: TestApp) {
+        let therapist = app.signed_in(crate::helpers::DEMO_THERAPIST).await;
+        // The running demo KiD: its second session (two weeks ago) met in person.
+        app.execute("update cohort_session set format = 'in_person' where cohort_id = 1 and number = 2").await;
+        let sessions = courses::sessions(&app.state.db, CohortId(1)).await.unwrap();
+        let (video, in_person) = (&sessions[0], &sessions[1]);
+        let enrolled: Vec<i64> = sqlx::query("select referral_id from enrolment where cohort_id = 1 and status = 'enrolled' order by referral_id")
+            .fetch_all(&app.state.db.pool).await.unwrap().iter().map(|r| r.try_get("referral_id").unwrap()).collect();
+        let tick = |session: i64, referral: i64, present: bool| {
+            [("cohort", "1".to_owned()), ("session", session.to_string()), ("referral", referral.to_string()), ("present", present.to_string())]
+        };
+        let call = |fields: [(&'static str, String); 4]| {
+            let therapist = therapist.clone();
+            let app = &app;
+            async move {
+                let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+                app.call(&therapist, "/api/course/attendance", &fields).await.status().as_u16()
+            }
+        };
+        assert_eq!(call(tick(in_person.session_id, enrolled[0], true)).await, 200);
+        assert_eq!(call(tick(in_person.session_id, enrolled[1], true)).await, 200);
+        assert_eq!(call(tick(in_person.session_id, enrolled[1], false)).await, 200, "a tick can be undone");
+        // A video session is recorded by its room, not ticked; someone without a seat
+        // cannot be ticked; nor can a session still to come.
+        assert_eq!(call(tick(video.session_id, enrolled[2], true)).await, 404);
+        let outsider = crate::board::referral_in(&app, 1, "Per Utenfor", "9902", 1, 0).await;
+        assert_eq!(call(tick(in_person.session_id, outsider.id, true)).await, 404);
+        let later = sessions.iter().find(|s| s.starts_at > app::server::db::now()).unwrap();
+        app.execute(&format!("update cohort_session set format = 'in_person' where cohort_session_id = {}", later.session_id)).await;
+        assert_eq!(call(tick(later.session_id, enrolled[0], true)).await, 404);
+
+        let group: serde_json::Value = app.call(&therapist, "/api/course/group", &[("cohort", "1")]).await.json().await.unwrap();
+        let column = group["columns"].as_array().unwrap().iter().position(|c| c["session_id"] == in_person.session_id).unwrap();
+        assert_eq!(group["columns"][column]["tickable"], true);
+        assert_eq!(group["columns"][0]["tickable"], false, "video");
+        let cell = |referral: i64| {
+            let row = group["attendance"].as_array().unwrap().iter().find(|r| r["referral_id"] == referral).unwrap().clone();
+            row["cells"][column].clone()
+        };
+        assert_eq!(cell(enrolled[0])["present"], true);
+        assert_eq!(cell(enrolled[0])["ticked"], true);
+        assert_eq!(cell(enrolled[1])["present"], false);
+        assert_eq!(group["attendance"].as_array().unwrap().len(), 5, "everyone with a seat has a row");
+        // The page, without JavaScript: the grid, and a form to tick each person.
+        let page = app.get_with(&therapist, "/groups/1").await.text().await.unwrap();
+        assert!(page.contains("id=\"attendance-heading\""));
+        assert!(page.contains("action=\"/api/course/attendance\""));
     }
 }
 

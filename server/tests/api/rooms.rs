@@ -359,6 +359,55 @@ room_tests! {
         let snapshot = scene.settled().await;
         assert_eq!((snapshot.rooms, snapshot.peers, snapshot.tasks, scene.media_sockets()), (0, 0, 0, 0), "{snapshot:?}");
     }
+
+    async fn let_in_everyone_enrolled_admits_the_seat_holder_and_not_an_outsider_and_their_attendance_is_recorded(app_backend) {
+        let mut scene = Scene::new(app_backend, &[]).await;
+        // The first session of the open demo cohort, and a referral of the demo citizen
+        // holding a seat in it, offered and not yet active.
+        let made = crate::board::referral_in(&scene.app, 1, "Kari Nordmann", "9901", 1, 0).await;
+        scene.app.execute(&format!("update referral set status = 'offered', account_id = (select account_id from account where email = '{}') where referral_id = {}", crate::helpers::DEMO_CITIZEN.0, made.id)).await;
+        let cohort = app::domain::course::CohortId(crate::board::open_cohort_id(&scene.app).await.parse().unwrap());
+        app::server::courses::accept(&scene.app.state.db, cohort, made.id).await.unwrap().unwrap();
+        let session = &app::server::courses::sessions(&scene.app.state.db, cohort).await.unwrap()[0];
+        scene.room_code = session.room_code.clone().unwrap();
+        scene.room_id = app::server::rooms::by_code(&scene.app.state.db, &scene.room_code).await.unwrap().unwrap().room_id;
+
+        let host = scene.host().await;
+        let (_, cookie) = scene.app.session_cookie(crate::helpers::DEMO_CITIZEN).await;
+        let mut enrolled = Participant::join(scene.options(&cookie, "Kari")).await.unwrap();
+        enrolled.wait_for(WAIT, |p| *p == Phase::Lobby).await.unwrap();
+        let mut outsider = scene.citizen("Per", false).await;
+        eventually("both knock", || host.lobby().len() == 2).await;
+        assert_eq!(host.lobby_enrolled(), [Some(true), Some(false)]);
+
+        host.send(ClientMessage::AdmitEnrolled);
+        enrolled.wait_for(WAIT, |p| *p == Phase::Connected).await.unwrap();
+        eventually("the roster has the host and Kari", || host.roster().len() == 2).await;
+        assert_eq!(host.lobby().len(), 1, "the outsider still waits");
+        assert!(host.roster().iter().all(|m| m.name != "Per"));
+
+        // Her attendance at the session is recorded, and her referral is active.
+        let deadline = tokio::time::Instant::now() + WAIT;
+        loop {
+            let present = app::server::course_attendance::of_cohort(&scene.app.state.db, cohort).await.unwrap();
+            if present.iter().any(|p| p.referral_id == made.id && p.session_id == session.session_id && !p.ticked) {
+                break;
+            }
+            assert!(tokio::time::Instant::now() < deadline, "attendance not recorded: {present:?}");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        let status: String = sqlx::Row::try_get(&sqlx::query("select status from referral where referral_id = $1").bind(made.id).fetch_one(&scene.app.state.db.pool).await.unwrap(), "status").unwrap();
+        assert_eq!(status, "active");
+
+        // The outsider cannot give the order themselves.
+        outsider.send(ClientMessage::AdmitEnrolled);
+        eventually("the outsider's order is refused", || outsider.refusals().iter().any(|r| r == "not_host")).await;
+        assert_eq!(host.lobby().len(), 1);
+        host.send(ClientMessage::DenyAll);
+        outsider.wait_for(WAIT, |p| matches!(p, Phase::Gone(Farewell::Denied))).await.unwrap();
+        enrolled.leave().await;
+        host.leave().await;
+    }
 }
 
 /// The TURN relay the test scripts start (Debian's coturn on loopback).

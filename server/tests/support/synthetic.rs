@@ -191,6 +191,7 @@ impl Tally {
 struct Inbox {
     roster: Vec<Member>,
     lobby: Vec<u32>,
+    lobby_enrolled: Vec<Option<bool>>,
     refusals: Vec<String>,
     mute_requests: u32,
     signalling_received: Vec<String>,
@@ -292,6 +293,14 @@ impl Participant {
         self.inbox
             .lock()
             .map(|i| i.lobby.clone())
+            .unwrap_or_default()
+    }
+
+    /// Whether each waiting person holds a seat, in the lobby's order, as a host sees it.
+    pub fn lobby_enrolled(&self) -> Vec<Option<bool>> {
+        self.inbox
+            .lock()
+            .map(|i| i.lobby_enrolled.clone())
             .unwrap_or_default()
     }
 
@@ -482,6 +491,7 @@ async fn run(
                         if let Ok(mut inbox) = inbox.lock() {
                             inbox.roster = members;
                             inbox.lobby = lobby.iter().map(|w| w.id).collect();
+                            inbox.lobby_enrolled = lobby.iter().map(|w| w.enrolled).collect();
                         }
                     }
                     ServerMessage::MuteRequest => {

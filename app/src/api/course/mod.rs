@@ -41,3 +41,17 @@ pub async fn my_groups() -> Result<Vec<GroupSummary>, AppError> {
 pub async fn group(cohort: i64) -> Result<GroupView, AppError> {
     ssr::group(cohort).await.map_err(AppError::respond)
 }
+
+/// A leader ticks a participant present at an in-person session of their group (or
+/// takes the tick back); back to the group's page.
+#[server(prefix = "/api", endpoint = "course/attendance")]
+pub async fn mark_attendance(
+    cohort: i64,
+    session: i64,
+    referral: i64,
+    present: bool,
+) -> Result<(), AppError> {
+    ssr::mark_attendance(cohort, session, referral, present)
+        .await
+        .map_err(AppError::respond)
+}

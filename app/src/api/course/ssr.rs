@@ -1,7 +1,8 @@
 //! The work behind a person's courses: only their own referrals' offers.
 
 use super::types::{
-    GroupSession, GroupSummary, GroupView, MyCourse, RosterLine, SessionLine, Standing,
+    AttendanceCell, AttendanceColumn, AttendanceRow, GroupSession, GroupSummary, GroupView,
+    MyCourse, RosterLine, SessionLine, Standing,
 };
 use crate::domain::clock::{format_oslo, oslo_time, oslo_weekday};
 use crate::domain::course::enrolment::SEAT_OFFER_SECONDS;
@@ -11,6 +12,7 @@ use crate::error::AppError;
 use crate::i18n::{detect_lang, texts, Texts};
 use crate::server::board::actions::{self, Event};
 use crate::server::calendar::{self, Method, Parties};
+use crate::server::course_attendance;
 use crate::server::courses::{self, CourseOffer, Leaving, SessionRow};
 use crate::server::db::now;
 use crate::server::principal::Principal;
@@ -320,31 +322,41 @@ pub async fn groups() -> Result<Vec<GroupSummary>, AppError> {
         .collect())
 }
 
+/// The group `cohort` if the principal may see it: its leaders, and those who manage the
+/// service's courses; no one else learns whether it exists.
+async fn led_group(
+    principal: &Principal,
+    cohort: crate::domain::course::CohortId,
+) -> Result<(crate::domain::capability::ServiceId, courses::GroupRow), AppError> {
+    use crate::domain::capability::Capability;
+    let state = app_state()?;
+    let Some(seats) = courses::seats(&state.db, cohort).await? else {
+        return Err(AppError::Forbidden);
+    };
+    let service = seats.service;
+    let leads = courses::group(&state.db, cohort, principal.account_id).await?;
+    let allowed = principal.may(Capability::ManageCourses(service))
+        || (principal.may(Capability::LeadGroups(service))
+            && leads.as_ref().is_some_and(|g| g.led_by_me));
+    match leads.filter(|_| allowed) {
+        Some(summary) => Ok((service, summary)),
+        None => Err(AppError::Forbidden),
+    }
+}
+
 pub async fn group(cohort: i64) -> Result<GroupView, AppError> {
     use crate::domain::access::{AccessAction, DataKind};
-    use crate::domain::capability::{Capability, ServiceId};
     use crate::domain::course::CohortId;
     use crate::server::access_log;
 
     let principal = Principal::current().await?;
     let state = app_state()?;
     let id = CohortId(cohort);
-    let Some(seats) = courses::seats(&state.db, id).await? else {
-        return Err(AppError::Forbidden);
-    };
-    let service: ServiceId = seats.service;
-    // Its leaders, and those who manage the service's courses; no one else learns
-    // whether it exists.
-    let leads = courses::group(&state.db, id, principal.account_id).await?;
-    let allowed = principal.may(Capability::ManageCourses(service))
-        || (principal.may(Capability::LeadGroups(service))
-            && leads.as_ref().is_some_and(|g| g.led_by_me));
-    let Some(summary) = leads.filter(|_| allowed) else {
-        return Err(AppError::Forbidden);
-    };
+    let (service, summary) = led_group(&principal, id).await?;
     let t = texts(detect_lang());
     let roster_rows = courses::roster(&state.db, id).await?;
     let mut roster = Vec::new();
+    let mut enrolled = Vec::new();
     if !roster_rows.is_empty() {
         let mut audited = access_log::begin(&state.db).await?;
         let actor = principal.actor(service);
@@ -380,6 +392,9 @@ pub async fn group(cohort: i64) -> Result<GroupView, AppError> {
                     Placement::Seat => t.course.roster_seat.to_owned(),
                 },
             };
+            if row.enrolment.status == EnrolmentStatus::Enrolled {
+                enrolled.push((row.enrolment.referral_id, name.clone()));
+            }
             roster.push(RosterLine {
                 name,
                 reference: row.reference.clone(),
@@ -388,8 +403,9 @@ pub async fn group(cohort: i64) -> Result<GroupView, AppError> {
         }
         audited.commit().await?;
     }
-    let sessions = courses::sessions(&state.db, id)
-        .await?
+    let session_rows = courses::sessions(&state.db, id).await?;
+    let (columns, attendance) = attendance_grid(&state.db, id, &session_rows, enrolled).await?;
+    let sessions = session_rows
         .iter()
         .map(|s| GroupSession {
             line: session_line(t, s),
@@ -402,10 +418,96 @@ pub async fn group(cohort: i64) -> Result<GroupView, AppError> {
         })
         .collect();
     Ok(GroupView {
+        cohort_id: cohort,
         course: summary.course_name,
         state: t.course.state(summary.state).to_owned(),
         seats: seats_line(t, summary.seats_held, summary.capacity, summary.waiting),
         roster,
         sessions,
+        columns,
+        attendance,
     })
+}
+
+/// Participants × sessions (cancelled ones left out): who was there, and how long in
+/// the room.
+async fn attendance_grid(
+    db: &crate::server::Db,
+    cohort: crate::domain::course::CohortId,
+    sessions: &[SessionRow],
+    enrolled: Vec<(i64, String)>,
+) -> Result<(Vec<AttendanceColumn>, Vec<AttendanceRow>), AppError> {
+    use crate::domain::course::Format;
+    let present = course_attendance::of_cohort(db, cohort).await?;
+    let at = now();
+    let columns: Vec<AttendanceColumn> = sessions
+        .iter()
+        .filter(|s| !s.cancelled)
+        .map(|s| AttendanceColumn {
+            session_id: s.session_id,
+            number: s.number,
+            date: crate::domain::clock::format_oslo_date(s.starts_at)
+                .get(..6)
+                .unwrap_or_default()
+                .to_owned(),
+            tickable: s.format == Format::InPerson && s.starts_at <= at,
+        })
+        .collect();
+    let rows = enrolled
+        .into_iter()
+        .map(|(referral_id, name)| AttendanceRow {
+            name,
+            referral_id,
+            cells: sessions
+                .iter()
+                .filter(|s| !s.cancelled)
+                .map(|s| {
+                    let here = present
+                        .iter()
+                        .find(|p| p.session_id == s.session_id && p.referral_id == referral_id);
+                    AttendanceCell {
+                        present: here.is_some(),
+                        ticked: here.is_some_and(|p| p.ticked),
+                        minutes: here
+                            .filter(|_| s.format == Format::Video)
+                            .map(|p| p.minutes),
+                    }
+                })
+                .collect(),
+        })
+        .collect();
+    Ok((columns, rows))
+}
+
+pub async fn mark_attendance(
+    cohort: i64,
+    session: i64,
+    referral: i64,
+    present: bool,
+) -> Result<(), AppError> {
+    use crate::domain::course::CohortId;
+    let principal = Principal::current().await?;
+    let state = app_state()?;
+    let id = CohortId(cohort);
+    led_group(&principal, id).await?;
+    let in_person = courses::sessions(&state.db, id).await?.iter().any(|s| {
+        s.session_id == session
+            && s.format == crate::domain::course::Format::InPerson
+            && s.starts_at <= now()
+    });
+    if !in_person
+        || !course_attendance::tick(
+            &state.db,
+            id,
+            session,
+            referral,
+            present,
+            principal.account_id,
+        )
+        .await?
+    {
+        return Err(AppError::NotFound);
+    }
+    leptos_axum::redirect(&format!("/groups/{cohort}#attendance-heading"));
+    Ok(())
 }

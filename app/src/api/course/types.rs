@@ -72,12 +72,43 @@ pub struct GroupSession {
     pub link: Option<String>,
 }
 
+/// A session's column in the attendance grid.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AttendanceColumn {
+    pub session_id: i64,
+    pub number: u32,
+    /// "12.01."
+    pub date: String,
+    /// An in-person session that has begun: its leader ticks who came.
+    pub tickable: bool,
+}
+
+/// One participant's row: a cell per column.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AttendanceRow {
+    pub name: String,
+    pub referral_id: i64,
+    pub cells: Vec<AttendanceCell>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AttendanceCell {
+    pub present: bool,
+    /// Ticked by a leader (so a leader may undo it).
+    pub ticked: bool,
+    /// Minutes in the room, for a video session.
+    pub minutes: Option<i64>,
+}
+
 /// A cohort's page for its leaders.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct GroupView {
+    pub cohort_id: i64,
     pub course: String,
     pub state: String,
     pub seats: String,
     pub roster: Vec<RosterLine>,
     pub sessions: Vec<GroupSession>,
+    pub columns: Vec<AttendanceColumn>,
+    pub attendance: Vec<AttendanceRow>,
 }

@@ -44,6 +44,7 @@ pub static EN: RoomTexts = RoomTexts {
 "since":"waiting since {time}",
 "lobby":"Waiting to come in","lobbyEmpty":"Nobody is waiting.",
 "admit":"Let {name} in","deny":"Turn {name} away","admitAll":"Let everyone in","denyAll":"Turn everyone away",
+"enrolled":"enrolled","notEnrolled":"not enrolled","admitEnrolled":"Let in everyone enrolled",
 "lock":"Lock the room","unlock":"Unlock the room","lockedNote":"The room is locked: nobody new can knock.",
 "end":"End the session for everyone","endConfirm":"End the session for everyone?",
 "askMute":"Ask {name} to mute","remove":"Remove {name}","removeConfirm":"Remove {name} from the session?",

@@ -44,6 +44,7 @@ pub static NB: RoomTexts = RoomTexts {
 "since":"venter siden {time}",
 "lobby":"Venter på å komme inn","lobbyEmpty":"Ingen venter.",
 "admit":"Slipp inn {name}","deny":"Avvis {name}","admitAll":"Slipp inn alle","denyAll":"Avvis alle",
+"enrolled":"påmeldt","notEnrolled":"ikke påmeldt","admitEnrolled":"Slipp inn alle påmeldte",
 "lock":"Lås rommet","unlock":"Lås opp rommet","lockedNote":"Rommet er låst: ingen nye kan banke på.",
 "end":"Avslutt samlingen for alle","endConfirm":"Avslutte samlingen for alle?",
 "askMute":"Be {name} slå av mikrofonen","remove":"Fjern {name}","removeConfirm":"Fjerne {name} fra samlingen?",

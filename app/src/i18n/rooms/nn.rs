@@ -44,6 +44,7 @@ pub static NN: RoomTexts = RoomTexts {
 "since":"ventar sidan {time}",
 "lobby":"Ventar på å koma inn","lobbyEmpty":"Ingen ventar.",
 "admit":"Slepp inn {name}","deny":"Avvis {name}","admitAll":"Slepp inn alle","denyAll":"Avvis alle",
+"enrolled":"påmeld","notEnrolled":"ikkje påmeld","admitEnrolled":"Slepp inn alle påmelde",
 "lock":"Lås rommet","unlock":"Lås opp rommet","lockedNote":"Rommet er låst: ingen nye kan banka på.",
 "end":"Avslutt samlinga for alle","endConfirm":"Avslutta samlinga for alle?",
 "askMute":"Be {name} slå av mikrofonen","remove":"Fjern {name}","removeConfirm":"Fjerna {name} frå samlinga?",

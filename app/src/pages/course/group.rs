@@ -1,12 +1,13 @@
 //! One course group for its leaders: who has a place, who waits, and every session
 //! with its room's full address to open or copy.
 
+use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
-use crate::api::course::group;
-use crate::api::course::types::GroupView;
+use crate::api::course::types::{AttendanceColumn, AttendanceRow, GroupView};
+use crate::api::course::{group, MarkAttendance};
 use crate::components::{not_for_you, CopyLink, CopyLinkScript, LoginFirst};
 use crate::error::AppError;
 use crate::i18n::{use_texts, Texts};
@@ -15,21 +16,25 @@ use crate::i18n::{use_texts, Texts};
 pub fn GroupPage() -> impl IntoView {
     let t = use_texts();
     let params = use_params_map();
+    let mark = ServerAction::<MarkAttendance>::new();
     let view_data = Resource::new(
         move || {
-            params
-                .read()
-                .get("cohort")
-                .and_then(|c| c.parse::<i64>().ok())
-                .unwrap_or(0)
+            (
+                params
+                    .read()
+                    .get("cohort")
+                    .and_then(|c| c.parse::<i64>().ok())
+                    .unwrap_or(0),
+                mark.version().get(),
+            )
         },
-        group,
+        |(cohort, _)| group(cohort),
     );
     view! {
         <Suspense fallback=move || view! { <p>{t.loading}</p> }>
             {move || Suspend::new(async move {
                 match view_data.await {
-                    Ok(view) => group_view(t, view).into_any(),
+                    Ok(view) => group_view(t, view, mark).into_any(),
                     Err(AppError::Unauthenticated) => view! { <LoginFirst/> }.into_any(),
                     Err(AppError::Forbidden) => not_for_you(t).await.into_any(),
                     Err(error) => view! { <p class="notice" role="alert">{error.message(t)}</p> }.into_any(),
@@ -39,8 +44,13 @@ pub fn GroupPage() -> impl IntoView {
     }
 }
 
-fn group_view(t: &'static Texts, view: GroupView) -> impl IntoView {
+fn group_view(
+    t: &'static Texts,
+    view: GroupView,
+    mark: ServerAction<MarkAttendance>,
+) -> impl IntoView {
     let c = t.course;
+    let attendance = attendance_grid(t, view.cohort_id, view.columns, view.attendance, mark);
     let roster = if view.roster.is_empty() {
         view! { <p>{c.roster_empty}</p> }.into_any()
     } else {
@@ -79,6 +89,7 @@ fn group_view(t: &'static Texts, view: GroupView) -> impl IntoView {
             <p class="hint">{c.roster_privacy}</p>
             {roster}
         </section>
+        {attendance}
         <section aria-labelledby="sessions-heading">
             <h2 id="sessions-heading">{c.sessions_heading}</h2>
             <ol class="sessions group-sessions">
@@ -106,6 +117,86 @@ fn group_view(t: &'static Texts, view: GroupView) -> impl IntoView {
                 }).collect_view()}
             </ol>
             <CopyLinkScript/>
+        </section>
+    }
+}
+
+/// Participants × sessions: a tick and minutes in the room where they came, and for an
+/// in-person session that has begun, a button to tick them (or undo a tick).
+fn attendance_grid(
+    t: &'static Texts,
+    cohort: i64,
+    columns: Vec<AttendanceColumn>,
+    rows: Vec<AttendanceRow>,
+    mark: ServerAction<MarkAttendance>,
+) -> impl IntoView {
+    let c = t.course;
+    let body = if rows.is_empty() {
+        view! { <p>{c.attendance_empty}</p> }.into_any()
+    } else {
+        let head = columns
+            .iter()
+            .map(|col| view! { <th scope="col">{col.number} <span class="muted">" " {col.date.clone()}</span></th> })
+            .collect_view();
+        let body = rows
+            .into_iter()
+            .map(|row| {
+                let cells = row
+                    .cells
+                    .into_iter()
+                    .zip(columns.clone())
+                    .map(|(cell, col)| {
+                        let shown = match (cell.present, cell.minutes) {
+                            (true, Some(minutes)) => format!("✓ {}", c.minutes.replace("{n}", &minutes.to_string())),
+                            (true, None) => "✓".to_owned(),
+                            (false, _) => "–".to_owned(),
+                        };
+                        let said = if cell.present { c.present } else { c.absent };
+                        let button = (col.tickable && (!cell.present || cell.ticked)).then(|| {
+                            let label = c
+                                .mark_label
+                                .replace("{name}", &row.name)
+                                .replace("{n}", &col.number.to_string());
+                            view! {
+                                <ActionForm action=mark attr:class="tick">
+                                    <input type="hidden" name="cohort" value=cohort/>
+                                    <input type="hidden" name="session" value=col.session_id/>
+                                    <input type="hidden" name="referral" value=row.referral_id/>
+                                    <input type="hidden" name="present" value=(!cell.present).to_string()/>
+                                    <button type="submit" class="button small secondary" aria-label=format!("{}: {label}", if cell.present { c.unmark } else { c.mark_present })>
+                                        {if cell.present { c.unmark } else { c.mark_present }}
+                                    </button>
+                                </ActionForm>
+                            }
+                        });
+                        view! {
+                            <td class:present=cell.present>
+                                <span aria-hidden="true">{shown}</span>
+                                <span class="visually-hidden">{said}</span>
+                                {button}
+                            </td>
+                        }
+                    })
+                    .collect_view();
+                view! { <tr><th scope="row">{row.name}</th>{cells}</tr> }
+            })
+            .collect_view();
+        view! {
+            <div class="table-scroll">
+                <table class="entries attendance">
+                    <caption class="visually-hidden">{c.attendance_heading}</caption>
+                    <thead><tr><th scope="col">{c.col_name}</th>{head}</tr></thead>
+                    <tbody>{body}</tbody>
+                </table>
+            </div>
+        }
+        .into_any()
+    };
+    view! {
+        <section aria-labelledby="attendance-heading">
+            <h2 id="attendance-heading">{c.attendance_heading}</h2>
+            <p class="hint">{c.attendance_hint}</p>
+            {body}
         </section>
     }
 }
