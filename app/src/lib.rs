@@ -20,7 +20,7 @@ use components::{IslandScripts, Layout};
 use pages::access_log::AccessLogPage;
 use pages::account::AccountPage;
 use pages::board::{BoardPage, ReferralPage, SharedPage};
-use pages::course::{GroupPage, GroupsPage};
+use pages::course::{CourseMeasurePage, GroupPage, GroupsPage};
 use pages::login::{LoginPage, SecondFactorPage};
 use pages::my_referral::MyReferralPage;
 use pages::password_reset::{ForgotPasswordPage, ForgotPasswordSentPage, ResetPasswordPage};
@@ -111,6 +111,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/login") view=LoginPage/>
                     <Route path=path!("/login/code") view=SecondFactorPage/>
                     <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async/>
+                    <Route path=path!("/account/course/:reference/:instrument") view=CourseMeasurePage ssr=SsrMode::Async/>
                     <Route path=path!("/account/access-log") view=AccessLogPage ssr=SsrMode::Async/>
                     <Route path=path!("/account/referrals/:reference") view=MyReferralPage ssr=SsrMode::Async/>
                     <Route path=path!("/account/second-factor") view=SecondFactorSetupPage ssr=SsrMode::Async/>

@@ -13,8 +13,10 @@ use crate::api::referral::my_referrals;
 use crate::api::referral::types::MyReferral;
 use crate::components::{work_links, ErrorSummary, LoginFirst};
 use crate::domain::identity::AccountKind;
+use crate::domain::referral::RiskLevel;
 use crate::error::AppError;
 use crate::i18n::{role_label, use_texts, Texts};
+use crate::pages::referral::RiskNotice;
 
 #[component]
 pub fn AccountPage() -> impl IntoView {
@@ -40,11 +42,22 @@ pub fn AccountPage() -> impl IntoView {
         Some("declined") => Some(t.course.declined_notice),
         _ => None,
     };
+    let measure_notice = query.read_untracked().get("measure");
     view! {
         <Title text=format!("{} – {}", t.account_title, t.product_name)/>
         <h1>{t.account_title}</h1>
         {withdrawn.then(|| view! { <p class="success" role="status">{t.referral.withdrawn_notice}</p> })}
         {course_notice.map(|notice| view! { <p class="success" role="status">{notice}</p> })}
+        {match measure_notice.as_deref() {
+            Some("done") => Some(view! { <p class="success" role="status">{t.course.measures_done_notice}</p> }.into_any()),
+            // A risk answer before a session: the crisis numbers first, and that the
+            // leaders were told.
+            Some("risk") => Some(view! {
+                <RiskNotice level=RiskLevel::High send_now=None/>
+                <p class="notice" role="status">{t.course.measures_risk_notice}</p>
+            }.into_any()),
+            _ => None,
+        }}
         <Suspense fallback=move || view! { <p>{t.loading}</p> }>
             {move || Suspend::new(async move {
                 match account.await {
@@ -232,6 +245,7 @@ fn my_courses_view(t: &'static Texts, courses: Result<Vec<MyCourse>, AppError>) 
                                 <p>{course.description}</p>
                                 <p>{course.length}</p>
                                 {top}
+                                {measures_due(t, &course.reference, course.measures_for.clone(), course.measures_due.clone())}
                                 <h4>{c.sessions_heading}</h4>
                                 <ol class="sessions">
                                     {course
@@ -241,6 +255,7 @@ fn my_courses_view(t: &'static Texts, courses: Result<Vec<MyCourse>, AppError>) 
                                             <li class:cancelled=s.cancelled>
                                                 {s.when} " · " {s.how}
                                                 {s.cancelled.then(|| view! { " · " <strong>{c.cancelled}</strong> })}
+                                                {s.join.map(|link| view! { " " <a class="button small" href=link>{c.join}</a> })}
                                             </li>
                                         })
                                         .collect_view()}
@@ -254,4 +269,32 @@ fn my_courses_view(t: &'static Texts, courses: Result<Vec<MyCourse>, AppError>) 
         }
         .into_any()
     }
+}
+
+/// The questionnaires to answer before the next session, each a link to its page.
+fn measures_due(
+    t: &'static Texts,
+    reference: &str,
+    when: Option<String>,
+    due: Vec<crate::api::course::types::MeasureDue>,
+) -> Option<impl IntoView> {
+    let c = t.course;
+    let when = when.filter(|_| !due.is_empty())?;
+    let links = due
+        .into_iter()
+        .map(|m| {
+            let label = c
+                .measure_link
+                .replace("{title}", &m.title)
+                .replace("{n}", &m.items.to_string());
+            view! { <li><a href=format!("/account/course/{reference}/{}", m.instrument)>{label}</a></li> }
+        })
+        .collect_view();
+    Some(view! {
+        <div class="measures-due notice">
+            <h4>{c.measures_heading}</h4>
+            <p>{c.measures_intro.replace("{when}", &when)}</p>
+            <ul>{links}</ul>
+        </div>
+    })
 }

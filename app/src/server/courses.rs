@@ -995,6 +995,18 @@ pub fn calendar_sessions(
         .collect()
 }
 
+/// The course a cohort runs.
+pub async fn course_of_cohort(db: &Db, cohort: CohortId) -> Result<CourseRow, sqlx::Error> {
+    sqlx::query(&format!(
+        "select {COURSE_COLUMNS} from course
+         where course_id = (select course_id from cohort where cohort_id = $1)"
+    ))
+    .bind(cohort.0)
+    .fetch_one(&db.pool)
+    .await
+    .and_then(|row| course_from(&row))
+}
+
 /// A cohort as a leader's list shows it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct GroupRow {

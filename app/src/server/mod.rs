@@ -8,6 +8,7 @@ pub mod board;
 pub mod calendar;
 pub mod cookies;
 pub mod course_attendance;
+pub mod course_measures;
 pub mod course_reminders;
 pub mod courses;
 pub mod db;

@@ -109,6 +109,28 @@ const SERVER_FUNCTIONS: &[Row] = &[
         fields: &[("reference", "{offered_referral}")],
         allowed: &[CitizenA],
     },
+    // Measures before a session: the person holding the seat. `{seated_referral}`: a
+    // referral of citizen A's with a seat in the open cohort, its first session a day away.
+    Row {
+        path: "/api/course/measure",
+        fields: &[("reference", "{seated_referral}"), ("instrument", "phq9")],
+        allowed: &[CitizenA],
+    },
+    Row {
+        path: "/api/course/answer-measure",
+        fields: &[
+            ("reference", "{seated_referral}"),
+            ("instrument", "gad7"),
+            ("fields[item_1]", "0"),
+            ("fields[item_2]", "0"),
+            ("fields[item_3]", "0"),
+            ("fields[item_4]", "0"),
+            ("fields[item_5]", "0"),
+            ("fields[item_6]", "0"),
+            ("fields[item_7]", "0"),
+        ],
+        allowed: &[CitizenA],
+    },
     // Course groups: their leaders (the demo therapist leads cohort 1, the running KiD)
     // and the service's lead.
     Row {
@@ -425,6 +447,33 @@ async fn offered_referral(app: &TestApp) -> String {
     own.reference
 }
 
+/// A referral of citizen A's holding a seat in the open demo cohort, whose first session
+/// is a day away, so its measures are due.
+async fn seated_referral(app: &TestApp) -> String {
+    let reference = offered_referral(app).await;
+    let id: i64 = sqlx::query("select referral_id from referral where reference = $1")
+        .bind(&reference)
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap()
+        .try_get("referral_id")
+        .unwrap();
+    let cohort =
+        app::domain::course::CohortId(crate::board::open_cohort_id(app).await.parse().unwrap());
+    app::server::courses::accept(&app.state.db, cohort, id)
+        .await
+        .unwrap()
+        .unwrap();
+    let starts = app::server::db::now() + 86_400;
+    app.execute(&format!(
+        "update cohort_session set starts_at = {starts}, ends_at = {} where cohort_id = {} and number = 1",
+        starts + 9000,
+        cohort.0
+    ))
+    .await;
+    reference
+}
+
 on_both_backends! {
     async fn every_server_function_allows_exactly_whom_the_matrix_says(app: TestApp) {
         let clients = clients(&app).await;
@@ -465,6 +514,11 @@ on_both_backends! {
                 } else {
                     String::new()
                 };
+                let seated = if row.fields.iter().any(|(_, v)| v.contains("{seated_referral}")) {
+                    seated_referral(&app).await
+                } else {
+                    String::new()
+                };
                 let fields: Vec<(&str, String)> = row
                     .fields
                     .iter()
@@ -474,6 +528,7 @@ on_both_backends! {
                             .replace("{referral}", &referral.reference)
                             .replace("{own_referral}", &own)
                             .replace("{offered_referral}", &offered)
+                            .replace("{seated_referral}", &seated)
                             .replace("{assessed}", &assessed.reference)
                             .replace("{guest}", &guest.to_string())
                             .replace("{kid_session}", &kid_session.to_string())

@@ -655,3 +655,173 @@ on_both_backends! {
         assert_eq!(status_of(&app, cohort, second).await, "seat_offered");
     }
 }
+
+/// Moves the open demo cohort's first session to start `hours` from now.
+async fn first_session_in(app: &TestApp, cohort: CohortId, hours: i64) -> i64 {
+    let session = courses::sessions(&app.state.db, cohort).await.unwrap()[0].session_id;
+    let starts = app::server::db::now() + hours * 3600;
+    app.execute(&format!(
+        "update cohort_session set starts_at = {starts}, ends_at = {} where cohort_session_id = {session}",
+        starts + 9000
+    ))
+    .await;
+    session
+}
+
+fn answers(instrument_items: usize, value: &str) -> Vec<(String, String)> {
+    (1..=instrument_items)
+        .map(|i| (format!("fields[item_{i}]"), value.to_owned()))
+        .collect()
+}
+
+async fn due_of(app: &TestApp, citizen: &reqwest::Client) -> Vec<String> {
+    let mine: serde_json::Value = app
+        .call(citizen, "/api/course/mine", &[])
+        .await
+        .json()
+        .await
+        .unwrap();
+    mine[0]["measures_due"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["instrument"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+async fn answer(
+    app: &TestApp,
+    citizen: &reqwest::Client,
+    reference: &str,
+    instrument: &str,
+    items: &[(String, String)],
+) -> reqwest::Response {
+    let mut fields: Vec<(&str, &str)> = vec![("reference", reference), ("instrument", instrument)];
+    fields.extend(items.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+    app.call(citizen, "/api/course/answer-measure", &fields)
+        .await
+}
+
+on_both_backends! {
+    async fn the_measures_are_asked_before_a_session_kept_with_it_and_shown_to_its_leaders(app: TestApp) {
+        let (cohort, referral) = citizen_with_a_seat(&app).await;
+        let reference: String = sqlx::query("select reference from referral where referral_id = $1").bind(referral)
+            .fetch_one(&app.state.db.pool).await.unwrap().try_get("reference").unwrap();
+        let citizen = app.signed_in(DEMO_CITIZEN).await;
+        // Weeks before the first session nothing is asked yet.
+        assert!(due_of(&app, &citizen).await.is_empty());
+        let session = first_session_in(&app, cohort, 30).await;
+        assert_eq!(due_of(&app, &citizen).await, ["phq9", "gad7"]);
+
+        // The page, without JavaScript: every item; a form missing one is refused at it.
+        let page = app.get_with(&citizen, &format!("/account/course/{reference}/phq9")).await.text().await.unwrap();
+        assert!(page.contains("name=\"fields[item_9]\""), "{page}");
+        let mut partial = answers(9, "1");
+        partial.remove(4);
+        let refused = answer(&app, &citizen, &reference, "phq9", &partial).await;
+        assert_eq!(refused.status(), 422);
+        assert!(refused.text().await.unwrap().contains("item_5"));
+        assert_eq!(due_of(&app, &citizen).await, ["phq9", "gad7"], "nothing kept from a refused form");
+
+        // (Item 9 asks about thoughts of self-harm: any answer above 0 is a risk answer.)
+        let mut phq9 = answers(9, "1");
+        phq9[8].1 = "0".to_owned();
+        assert_eq!(answer(&app, &citizen, &reference, "phq9", &phq9).await.status(), 200);
+        assert_eq!(due_of(&app, &citizen).await, ["gad7"]);
+        assert_eq!(answer(&app, &citizen, &reference, "gad7", &answers(7, "2")).await.status(), 200);
+        assert!(due_of(&app, &citizen).await.is_empty());
+        // A second answer to the same session's measure changes nothing.
+        assert_eq!(answer(&app, &citizen, &reference, "gad7", &answers(7, "0")).await.status(), 200);
+
+        let scores = app::server::course_measures::scores_of_cohort(&app.state.db, cohort).await.unwrap();
+        let totals: Vec<(String, Option<f64>, u32)> = scores.iter().map(|s| (s.instrument.clone(), s.total, s.number)).collect();
+        assert_eq!(totals, [("gad7".to_owned(), Some(14.0), 1), ("phq9".to_owned(), Some(8.0), 1)]);
+        let stored: i64 = sqlx::query("select count(*) as n from session_measure where cohort_session_id = $1 and referral_id = $2 and reused = 0")
+            .bind(session).bind(referral).fetch_one(&app.state.db.pool).await.unwrap().try_get("n").unwrap();
+        assert_eq!(stored, 2);
+
+        // Its leaders see the scores on the group page.
+        let therapist = app.signed_in(crate::helpers::DEMO_THERAPIST).await;
+        let group: serde_json::Value = app.call(&therapist, "/api/course/group", &[("cohort", &cohort.0.to_string())]).await.json().await.unwrap();
+        assert_eq!(group["measures"], serde_json::json!(["Spørreskjema om depresjon (PHQ-9)", "Spørreskjema om angst (GAD-7)"]));
+        let theirs = group["scores"].as_array().unwrap().iter().find(|p| p["reference"] == reference.as_str()).unwrap();
+        assert_eq!(theirs["scores"][0]["first"], 8.0);
+        assert_eq!(theirs["scores"][1]["latest"], 14.0);
+        assert_eq!(theirs["risk_on"], serde_json::Value::Null);
+    }
+
+    async fn the_first_session_reuses_fresh_intake_answers_instead_of_asking_again(app: TestApp) {
+        let (cohort, referral) = citizen_with_a_seat(&app).await;
+        let citizen = app.signed_in(DEMO_CITIZEN).await;
+        let now = app::server::db::now();
+        // A PHQ-9 from ten days ago (fresh) and a GAD-7 from a year ago (stale).
+        for (instrument, age_days) in [("phq9", 10), ("gad7", 365)] {
+            app.execute(&format!(
+                "insert into questionnaire_response (account_id, national_id, source, answered_at, instrument, version, answers, score, risk)
+                 select account_id, '01010112345', 'self', {}, '{instrument}', '1', '{{}}', '{{\"total\":4.0,\"band\":null,\"case\":false,\"risk_items\":[],\"subscales\":[],\"missing\":0}}', 0
+                 from account where email = '{}'",
+                now - age_days * 86_400, DEMO_CITIZEN.0
+            )).await;
+        }
+        let session = first_session_in(&app, cohort, 30).await;
+        assert_eq!(due_of(&app, &citizen).await, ["gad7"]);
+        let reused: i64 = sqlx::query("select count(*) as n from session_measure where cohort_session_id = $1 and referral_id = $2 and instrument = 'phq9' and reused = 1")
+            .bind(session).bind(referral).fetch_one(&app.state.db.pool).await.unwrap().try_get("n").unwrap();
+        assert_eq!(reused, 1);
+        // Later sessions ask again, whatever intake said.
+        app.execute(&format!("update cohort_session set starts_at = {}, ends_at = {} where cohort_session_id = {session}", now - 9000, now - 3600)).await;
+        let second = courses::sessions(&app.state.db, cohort).await.unwrap()[1].session_id;
+        app.execute(&format!("update cohort_session set starts_at = {}, ends_at = {} where cohort_session_id = {second}", now + 3600, now + 9000)).await;
+        assert_eq!(due_of(&app, &citizen).await, ["phq9", "gad7"]);
+    }
+
+    async fn a_risk_answer_before_a_session_shows_crisis_help_and_alerts_the_leaders(app: TestApp) {
+        let (cohort, referral) = citizen_with_a_seat(&app).await;
+        let reference: String = sqlx::query("select reference from referral where referral_id = $1").bind(referral)
+            .fetch_one(&app.state.db.pool).await.unwrap().try_get("reference").unwrap();
+        let citizen = app.signed_in(DEMO_CITIZEN).await;
+        first_session_in(&app, cohort, 30).await;
+        let mut items = answers(9, "0");
+        items[8].1 = "2".to_owned();
+        let response = answer(&app, &citizen, &reference, "phq9", &items).await;
+        assert_eq!(response.status(), 200);
+        // Both leaders of the open demo cohort are told, with no name or answer.
+        for leader in ["terapeut@demo.example", "leder@demo.example"] {
+            let mail = app.wait_for_mail_to(leader, 1).await;
+            assert!(mail[0].subject.starts_with("En deltaker trenger"), "{}", mail[0].subject);
+            assert!(mail[0].link_containing(&format!("/groups/{}", cohort.0)).is_some());
+            assert!(!mail[0].body.contains("Kari") && !mail[0].body.contains(&reference));
+        }
+        let events: i64 = sqlx::query("select count(*) as n from referral_event where referral_id = $1 and kind = 'measure_risk'")
+            .bind(referral).fetch_one(&app.state.db.pool).await.unwrap().try_get("n").unwrap();
+        assert_eq!(events, 1);
+        // The person lands on crisis help; the leaders' page flags the answer.
+        let page = app.get_with(&citizen, "/account?measure=risk").await.text().await.unwrap();
+        assert!(page.contains("tel:113"));
+        let therapist = app.signed_in(crate::helpers::DEMO_THERAPIST).await;
+        let group: serde_json::Value = app.call(&therapist, "/api/course/group", &[("cohort", &cohort.0.to_string())]).await.json().await.unwrap();
+        let theirs = group["scores"].as_array().unwrap().iter().find(|p| p["reference"] == reference.as_str()).unwrap();
+        assert!(theirs["risk_on"].is_string());
+    }
+}
+
+on_both_backends! {
+    async fn a_seat_holder_gets_the_way_into_a_video_session_from_fifteen_minutes_before_it(app: TestApp) {
+        let (cohort, _) = citizen_with_a_seat(&app).await;
+        let citizen = app.signed_in(DEMO_CITIZEN).await;
+        let join_links = |mine: &serde_json::Value| -> Vec<Option<String>> {
+            mine[0]["sessions"].as_array().unwrap().iter().map(|s| s["join"].as_str().map(str::to_owned)).collect()
+        };
+        first_session_in(&app, cohort, 1).await;
+        let mine: serde_json::Value = app.call(&citizen, "/api/course/mine", &[]).await.json().await.unwrap();
+        assert!(join_links(&mine).iter().all(Option::is_none), "an hour before: not yet");
+        let session = &courses::sessions(&app.state.db, cohort).await.unwrap()[0];
+        app.execute(&format!("update cohort_session set starts_at = {} where cohort_session_id = {}", app::server::db::now() + 14 * 60, session.session_id)).await;
+        let mine: serde_json::Value = app.call(&citizen, "/api/course/mine", &[]).await.json().await.unwrap();
+        let links = join_links(&mine);
+        assert_eq!(links[0].as_deref(), Some(format!("/rooms/{}", session.room_code.as_ref().unwrap()).as_str()));
+        assert!(links[1..].iter().all(Option::is_none));
+        let page = app.get_with(&citizen, "/account").await.text().await.unwrap();
+        assert!(page.contains(&format!("href=\"/rooms/{}\"", session.room_code.as_ref().unwrap())));
+    }
+}

@@ -5,7 +5,9 @@ use crate::error::AppError;
 use leptos::prelude::*;
 
 pub mod types;
-use types::{GroupSummary, GroupView, MyCourse};
+use std::collections::BTreeMap;
+
+use types::{GroupSummary, GroupView, MeasurePage, MyCourse};
 
 #[cfg(feature = "ssr")]
 mod ssr;
@@ -52,6 +54,30 @@ pub async fn mark_attendance(
     present: bool,
 ) -> Result<(), AppError> {
     ssr::mark_attendance(cohort, session, referral, present)
+        .await
+        .map_err(AppError::respond)
+}
+
+/// A measure due before the person's next session, to answer.
+#[server(prefix = "/api", endpoint = "course/measure")]
+pub async fn course_measure(
+    reference: String,
+    instrument: String,
+) -> Result<MeasurePage, AppError> {
+    ssr::measure(reference, instrument)
+        .await
+        .map_err(AppError::respond)
+}
+
+/// The person's answers to a measure due before their next session; on to the next
+/// measure due, or back to My page.
+#[server(prefix = "/api", endpoint = "course/answer-measure")]
+pub async fn answer_measure(
+    reference: String,
+    instrument: String,
+    #[server(default)] fields: BTreeMap<String, String>,
+) -> Result<(), AppError> {
+    ssr::answer_measure(reference, instrument, fields)
         .await
         .map_err(AppError::respond)
 }

@@ -2,7 +2,8 @@
 
 use super::types::{
     AttendanceCell, AttendanceColumn, AttendanceRow, GroupSession, GroupSummary, GroupView,
-    MyCourse, RosterLine, SessionLine, Standing,
+    MeasureDue, MeasurePage, MyCourse, ParticipantScores, RosterLine, ScoreLine, SessionLine,
+    Standing,
 };
 use crate::domain::clock::{format_oslo, oslo_time, oslo_weekday};
 use crate::domain::course::enrolment::SEAT_OFFER_SECONDS;
@@ -12,13 +13,13 @@ use crate::error::AppError;
 use crate::i18n::{detect_lang, texts, Texts};
 use crate::server::board::actions::{self, Event};
 use crate::server::calendar::{self, Method, Parties};
-use crate::server::course_attendance;
 use crate::server::courses::{self, CourseOffer, Leaving, SessionRow};
 use crate::server::db::now;
 use crate::server::principal::Principal;
 use crate::server::referrals;
 use crate::server::state::app_state;
 use crate::server::{accounts, OutgoingMail};
+use crate::server::{course_attendance, course_measures};
 
 pub async fn mine() -> Result<Vec<MyCourse>, AppError> {
     let principal = Principal::current().await?;
@@ -31,6 +32,29 @@ pub async fn mine() -> Result<Vec<MyCourse>, AppError> {
         };
         let standing = standing(&state.db, &offer).await?;
         let sessions = courses::sessions(&state.db, offer.cohort).await?;
+        let due = if standing == Standing::Seat {
+            course_measures::due(&state.db, &state.instruments, r.id, now()).await?
+        } else {
+            Vec::new()
+        };
+        let measures_for = due.first().and_then(|d| {
+            sessions
+                .iter()
+                .find(|s| s.session_id == d.session_id)
+                .map(|s| session_line(t, s).when)
+        });
+        let lang = detect_lang();
+        let measures_due = due
+            .iter()
+            .filter_map(|d| {
+                let definition = state.instruments.get(&d.instrument)?;
+                Some(MeasureDue {
+                    instrument: d.instrument.clone(),
+                    title: definition.title.get(lang).to_owned(),
+                    items: definition.items.len(),
+                })
+            })
+            .collect();
         let deadline = offer
             .enrolment
             .as_ref()
@@ -48,7 +72,18 @@ pub async fn mine() -> Result<Vec<MyCourse>, AppError> {
             description: offer.course.description,
             standing,
             deadline,
-            sessions: sessions.iter().map(|s| session_line(t, s)).collect(),
+            sessions: sessions
+                .iter()
+                .map(|s| {
+                    let mut line = session_line(t, s);
+                    if standing == Standing::Seat {
+                        line.join = join_link(s, now());
+                    }
+                    line
+                })
+                .collect(),
+            measures_due,
+            measures_for,
         });
     }
     Ok(out)
@@ -88,7 +123,20 @@ fn session_line(t: &'static Texts, s: &SessionRow) -> SessionLine {
         when: format!("{weekday} {date}, {start_h:02}:{start_m:02}–{end_h:02}:{end_m:02}"),
         how,
         cancelled: s.cancelled,
+        join: None,
     }
+}
+
+/// How long before a video session its room opens to participants.
+pub const JOIN_OPENS_SECONDS: i64 = 15 * 60;
+
+/// The way into a session's room while it is open to participants.
+fn join_link(s: &SessionRow, at: i64) -> Option<String> {
+    let open = !s.cancelled && s.starts_at - JOIN_OPENS_SECONDS <= at && at < s.ends_at;
+    s.room_code
+        .as_ref()
+        .filter(|_| open && s.format == crate::domain::course::Format::Video)
+        .map(|code| format!("/rooms/{code}"))
 }
 
 /// The person's own referral by its reference, with its open group-course offer.
@@ -393,7 +441,11 @@ pub async fn group(cohort: i64) -> Result<GroupView, AppError> {
                 },
             };
             if row.enrolment.status == EnrolmentStatus::Enrolled {
-                enrolled.push((row.enrolment.referral_id, name.clone()));
+                enrolled.push((
+                    row.enrolment.referral_id,
+                    name.clone(),
+                    row.reference.clone(),
+                ));
             }
             roster.push(RosterLine {
                 name,
@@ -404,7 +456,21 @@ pub async fn group(cohort: i64) -> Result<GroupView, AppError> {
         audited.commit().await?;
     }
     let session_rows = courses::sessions(&state.db, id).await?;
-    let (columns, attendance) = attendance_grid(&state.db, id, &session_rows, enrolled).await?;
+    let (columns, attendance) = attendance_grid(&state.db, id, &session_rows, &enrolled).await?;
+    let course = courses::course_of_cohort(&state.db, id).await?;
+    let scores = participant_scores(&state, id, &course.measures, &enrolled).await?;
+    let lang = detect_lang();
+    let measures = course
+        .measures
+        .iter()
+        .map(|m| {
+            state
+                .instruments
+                .get(m)
+                .map(|d| d.title.get(lang).to_owned())
+                .unwrap_or_else(|| m.clone())
+        })
+        .collect();
     let sessions = session_rows
         .iter()
         .map(|s| GroupSession {
@@ -426,6 +492,8 @@ pub async fn group(cohort: i64) -> Result<GroupView, AppError> {
         sessions,
         columns,
         attendance,
+        measures,
+        scores,
     })
 }
 
@@ -435,7 +503,7 @@ async fn attendance_grid(
     db: &crate::server::Db,
     cohort: crate::domain::course::CohortId,
     sessions: &[SessionRow],
-    enrolled: Vec<(i64, String)>,
+    enrolled: &[(i64, String, String)],
 ) -> Result<(Vec<AttendanceColumn>, Vec<AttendanceRow>), AppError> {
     use crate::domain::course::Format;
     let present = course_attendance::of_cohort(db, cohort).await?;
@@ -454,17 +522,17 @@ async fn attendance_grid(
         })
         .collect();
     let rows = enrolled
-        .into_iter()
-        .map(|(referral_id, name)| AttendanceRow {
-            name,
-            referral_id,
+        .iter()
+        .map(|(referral_id, name, _)| AttendanceRow {
+            name: name.clone(),
+            referral_id: *referral_id,
             cells: sessions
                 .iter()
                 .filter(|s| !s.cancelled)
                 .map(|s| {
                     let here = present
                         .iter()
-                        .find(|p| p.session_id == s.session_id && p.referral_id == referral_id);
+                        .find(|p| p.session_id == s.session_id && p.referral_id == *referral_id);
                     AttendanceCell {
                         present: here.is_some(),
                         ticked: here.is_some_and(|p| p.ticked),
@@ -510,4 +578,189 @@ pub async fn mark_attendance(
     }
     leptos_axum::redirect(&format!("/groups/{cohort}#attendance-heading"));
     Ok(())
+}
+
+/// The person's own seat on `reference` and the measure `instrument` due on it now.
+async fn due_measure(
+    reference: &str,
+    instrument: &str,
+) -> Result<(Principal, i64, course_measures::Due), AppError> {
+    let principal = Principal::current().await?;
+    let state = app_state()?;
+    let Some(r) = referrals::for_account(&state.db, principal.account_id)
+        .await?
+        .into_iter()
+        .find(|r| r.reference == reference.trim())
+    else {
+        return Err(AppError::Forbidden);
+    };
+    let due = course_measures::due(&state.db, &state.instruments, r.id, now())
+        .await?
+        .into_iter()
+        .find(|d| d.instrument == instrument)
+        .ok_or(AppError::NotFound)?;
+    Ok((principal, r.id, due))
+}
+
+pub async fn measure(reference: String, instrument: String) -> Result<MeasurePage, AppError> {
+    let state = app_state()?;
+    let (_, _, due) = due_measure(&reference, &instrument).await?;
+    let definition = state
+        .instruments
+        .get(&due.instrument)
+        .ok_or(AppError::NotFound)?;
+    let t = texts(detect_lang());
+    let (h, m) = oslo_time(due.starts_at);
+    Ok(MeasurePage {
+        reference: reference.trim().to_owned(),
+        number: due.number,
+        when: format!(
+            "{} {}, {h:02}:{m:02}",
+            t.course.weekdays[oslo_weekday(due.starts_at) as usize],
+            crate::domain::clock::format_oslo_date(due.starts_at)
+        ),
+        instrument: crate::api::referral::ssr::instrument_view(detect_lang(), &definition),
+    })
+}
+
+pub async fn answer_measure(
+    reference: String,
+    instrument: String,
+    fields: std::collections::BTreeMap<String, String>,
+) -> Result<(), AppError> {
+    let state = app_state()?;
+    let (principal, referral_id, due) = match due_measure(&reference, &instrument).await {
+        Ok(found) => found,
+        // Answered already (another tab, a second tap): nothing more to do here.
+        Err(AppError::NotFound) => {
+            leptos_axum::redirect("/account#my-courses-heading");
+            return Ok(());
+        }
+        Err(error) => return Err(error),
+    };
+    let definition = state
+        .instruments
+        .get(&due.instrument)
+        .ok_or(AppError::NotFound)?;
+    let answers =
+        crate::domain::referral::read_answers(&definition, &fields).map_err(|errors| {
+            AppError::Invalid {
+                errors,
+                values: fields
+                    .iter()
+                    .filter(|(k, _)| k.starts_with("item_"))
+                    .map(|(k, v)| (k.clone(), v.clone()))
+                    .collect(),
+            }
+        })?;
+    let score = crate::domain::questionnaire::score(&definition, &answers).map_err(|_| {
+        AppError::Invalid {
+            errors: Vec::new(),
+            values: Vec::new(),
+        }
+    })?;
+    let at = now();
+    let recorded = course_measures::record(
+        &state.db,
+        course_measures::Answered {
+            session_id: due.session_id,
+            referral_id,
+            instrument: &due.instrument,
+            version: &definition.version,
+            answers: &answers,
+            score: &score,
+            at,
+        },
+    )
+    .await?;
+    if recorded && score.has_risk() {
+        let mut event = Event::new("measure_risk");
+        event.detail = Some(format!("{} · {}", due.instrument, due.number));
+        actions::record(
+            &state.db.pool,
+            referral_id,
+            Some(principal.account_id),
+            at,
+            event,
+        )
+        .await?;
+        alert_leaders(&state, due.session_id).await?;
+        leptos_axum::redirect("/account?measure=risk#risk-heading-high");
+        return Ok(());
+    }
+    let next = course_measures::due(&state.db, &state.instruments, referral_id, now()).await?;
+    match next.first() {
+        Some(next) => leptos_axum::redirect(&format!(
+            "/account/course/{}/{}",
+            reference.trim(),
+            next.instrument
+        )),
+        None => leptos_axum::redirect("/account?measure=done#my-courses-heading"),
+    }
+    Ok(())
+}
+
+/// Tells a session's leaders that a participant gave a risk answer: by email, with no
+/// name or answer in it (email is not a safe place for either), and a link to the group.
+async fn alert_leaders(state: &crate::server::AppState, session_id: i64) -> Result<(), AppError> {
+    let cohort = course_measures::cohort_of_session(&state.db, session_id).await?;
+    for email in course_measures::leader_emails(&state.db, session_id).await? {
+        let c = texts(crate::i18n::Lang::default()).course;
+        let mail = OutgoingMail {
+            to: email,
+            subject: c.mail_measure_risk_subject.to_owned(),
+            text: c.mail_measure_risk_body.replace(
+                "{link}",
+                &format!("{}/groups/{cohort}", state.site.public_url),
+            ),
+        };
+        if let Err(error) = state.mailer.send(mail).await {
+            tracing::error!(error = ?error, session_id, "could not alert a leader of a risk answer");
+        }
+    }
+    Ok(())
+}
+
+/// Each seat holder's first and latest score per measure, and their latest risk answer.
+async fn participant_scores(
+    state: &crate::server::AppState,
+    cohort: crate::domain::course::CohortId,
+    measures: &[String],
+    enrolled: &[(i64, String, String)],
+) -> Result<Vec<ParticipantScores>, AppError> {
+    let scores = course_measures::scores_of_cohort(&state.db, cohort).await?;
+    Ok(enrolled
+        .iter()
+        .map(|(referral_id, name, reference)| {
+            let theirs: Vec<&course_measures::SessionScore> = scores
+                .iter()
+                .filter(|s| s.referral_id == *referral_id)
+                .collect();
+            ParticipantScores {
+                name: name.clone(),
+                reference: reference.clone(),
+                scores: measures
+                    .iter()
+                    .map(|instrument| {
+                        let of: Vec<&&course_measures::SessionScore> = theirs
+                            .iter()
+                            .filter(|s| &s.instrument == instrument)
+                            .collect();
+                        ScoreLine {
+                            instrument: instrument.clone(),
+                            first: of.first().and_then(|s| s.total),
+                            latest: of.last().and_then(|s| s.total),
+                            answers: of.len(),
+                        }
+                    })
+                    .collect(),
+                risk_on: theirs
+                    .iter()
+                    .filter(|s| s.risk)
+                    .map(|s| s.answered_at)
+                    .max()
+                    .map(crate::domain::clock::format_oslo_date),
+            }
+        })
+        .collect())
 }

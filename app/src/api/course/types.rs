@@ -27,6 +27,10 @@ pub struct SessionLine {
     /// "På video" / "Frammøte", and "Oppfølgingsmøte" for a follow-up.
     pub how: String,
     pub cancelled: bool,
+    /// The room's address, for a seat holder from 15 minutes before a video session
+    /// until it ends.
+    #[serde(default)]
+    pub join: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -41,6 +45,47 @@ pub struct MyCourse {
     /// For a held seat: the last moment to take it, in Norwegian time.
     pub deadline: Option<String>,
     pub sessions: Vec<SessionLine>,
+    /// The measures to answer before the next session.
+    pub measures_due: Vec<MeasureDue>,
+    /// That session, as "mandag 19.10.2026, 18:00–20:30".
+    pub measures_for: Option<String>,
+}
+
+/// A questionnaire to answer before a session.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MeasureDue {
+    pub instrument: String,
+    pub title: String,
+    pub items: usize,
+}
+
+/// One measure's page: the questionnaire, for the session it belongs to.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MeasurePage {
+    pub reference: String,
+    pub number: u32,
+    pub when: String,
+    pub instrument: crate::api::referral::types::InstrumentView,
+}
+
+/// A participant's first and latest score on one instrument.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ScoreLine {
+    pub instrument: String,
+    pub first: Option<f64>,
+    pub latest: Option<f64>,
+    /// Sessions with an answer.
+    pub answers: usize,
+}
+
+/// A participant's measures on their leaders' page.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ParticipantScores {
+    pub name: String,
+    pub reference: String,
+    pub scores: Vec<ScoreLine>,
+    /// The latest risk answer, "12.01.2027".
+    pub risk_on: Option<String>,
 }
 
 /// A cohort in a leader's list.
@@ -101,7 +146,7 @@ pub struct AttendanceCell {
 }
 
 /// A cohort's page for its leaders.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct GroupView {
     pub cohort_id: i64,
     pub course: String,
@@ -111,4 +156,7 @@ pub struct GroupView {
     pub sessions: Vec<GroupSession>,
     pub columns: Vec<AttendanceColumn>,
     pub attendance: Vec<AttendanceRow>,
+    /// The course's measures, by title, in the order asked.
+    pub measures: Vec<String>,
+    pub scores: Vec<ParticipantScores>,
 }

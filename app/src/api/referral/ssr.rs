@@ -210,7 +210,10 @@ fn step_title(lang: Lang, state: &AppState, step: &Step) -> String {
     }
 }
 
-fn instrument_view(lang: Lang, d: &crate::domain::questionnaire::Definition) -> InstrumentView {
+pub(crate) fn instrument_view(
+    lang: Lang,
+    d: &crate::domain::questionnaire::Definition,
+) -> InstrumentView {
     InstrumentView {
         id: d.id.clone(),
         title: d.title.get(lang).to_owned(),

@@ -65,6 +65,40 @@ fn short(problems: &mut Problems, form: &FormValues, name: &str, required: bool)
 }
 
 /// A Norwegian or international phone number: digits, spaces and one leading +.
+/// One instrument's answers from a form (`item_<id>` fields): every item answered
+/// with one of its own options, or "na" where the item allows it.
+pub fn read_answers(
+    definition: &Definition,
+    form: &FormValues,
+) -> Result<BTreeMap<String, Answer>, Vec<FieldError>> {
+    let mut problems = Problems(Vec::new());
+    let mut answers = BTreeMap::new();
+    for item in &definition.items {
+        let name = format!("item_{}", item.id);
+        let value = text(form, &name);
+        let answer = if value == "na" && item.not_applicable {
+            Some(Answer::NotApplicable)
+        } else {
+            value
+                .parse::<i32>()
+                .ok()
+                .filter(|v| definition.options_of(item).iter().any(|o| o.value == *v))
+                .map(Answer::Value)
+        };
+        match answer {
+            Some(answer) => {
+                answers.insert(item.id.clone(), answer);
+            }
+            None => problems.add(&name, FieldProblem::Unanswered),
+        }
+    }
+    if problems.0.is_empty() {
+        Ok(answers)
+    } else {
+        Err(problems.0)
+    }
+}
+
 pub fn is_phone_number(value: &str) -> bool {
     let compact: String = value.chars().filter(|c| !c.is_whitespace()).collect();
     let (international, digits) = match compact.strip_prefix('+') {
@@ -129,28 +163,11 @@ pub fn apply(
                 problems.add("questionnaire", FieldProblem::Required);
                 return Err(problems.0);
             };
-            let mut answers = BTreeMap::new();
-            for item in &definition.items {
-                let name = format!("item_{}", item.id);
-                let value = text(form, &name);
-                let answer = if value == "na" && item.not_applicable {
-                    Some(Answer::NotApplicable)
-                } else {
-                    value
-                        .parse::<i32>()
-                        .ok()
-                        .filter(|v| definition.options_of(item).iter().any(|o| o.value == *v))
-                        .map(Answer::Value)
-                };
-                match answer {
-                    Some(answer) => {
-                        answers.insert(item.id.clone(), answer);
-                    }
-                    None => problems.add(&name, FieldProblem::Unanswered),
+            match read_answers(definition, form) {
+                Ok(answers) => {
+                    draft.answers.insert(id.clone(), answers);
                 }
-            }
-            if problems.0.is_empty() {
-                draft.answers.insert(id.clone(), answers);
+                Err(found) => problems.0.extend(found),
             }
         }
         Step::Preferences => {

@@ -10,8 +10,8 @@ use serde::{Deserialize, Serialize};
 use super::questionnaire::Answer;
 
 pub use form::{
-    apply, is_phone_number, kept_for_step, values, FormValues, MunicipalityCheck, StepContext,
-    KEPT_FIELDS_MAX,
+    apply, is_phone_number, kept_for_step, read_answers, values, FormValues, MunicipalityCheck,
+    StepContext, KEPT_FIELDS_MAX,
 };
 pub use freshness::{is_fresh, DEFAULT_REUSE_DAYS};
 

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
-use crate::api::course::types::{AttendanceColumn, AttendanceRow, GroupView};
+use crate::api::course::types::{AttendanceColumn, AttendanceRow, GroupView, ParticipantScores};
 use crate::api::course::{group, MarkAttendance};
 use crate::components::{not_for_you, CopyLink, CopyLinkScript, LoginFirst};
 use crate::error::AppError;
@@ -51,6 +51,7 @@ fn group_view(
 ) -> impl IntoView {
     let c = t.course;
     let attendance = attendance_grid(t, view.cohort_id, view.columns, view.attendance, mark);
+    let scores = scores_table(t, view.measures, view.scores);
     let roster = if view.roster.is_empty() {
         view! { <p>{c.roster_empty}</p> }.into_any()
     } else {
@@ -90,6 +91,7 @@ fn group_view(
             {roster}
         </section>
         {attendance}
+        {scores}
         <section aria-labelledby="sessions-heading">
             <h2 id="sessions-heading">{c.sessions_heading}</h2>
             <ol class="sessions group-sessions">
@@ -199,4 +201,67 @@ fn attendance_grid(
             {body}
         </section>
     }
+}
+
+/// Each participant's first and latest score on each measure, the change, and a risk
+/// answer if they gave one; the referral holds every answer.
+fn scores_table(
+    t: &'static Texts,
+    measures: Vec<String>,
+    people: Vec<ParticipantScores>,
+) -> Option<impl IntoView> {
+    let c = t.course;
+    if measures.is_empty() || people.is_empty() {
+        return None;
+    }
+    let number = |v: Option<f64>| v.map(|v| format!("{v:.0}"));
+    let head = measures
+        .iter()
+        .map(|m| view! { <th scope="col">{m.clone()}</th> })
+        .collect_view();
+    let rows = people
+        .into_iter()
+        .map(|p| {
+            let cells = p
+                .scores
+                .iter()
+                .map(|s| {
+                    let shown = match (s.first, s.latest) {
+                        (Some(first), Some(latest)) if s.answers > 1 => format!(
+                            "{} {} → {} {} ({} {:+.0})",
+                            c.score_start,
+                            number(Some(first)).unwrap_or_default(),
+                            c.score_latest,
+                            number(Some(latest)).unwrap_or_default(),
+                            c.score_change,
+                            latest - first
+                        ),
+                        (Some(first), _) => format!("{} {}", c.score_start, number(Some(first)).unwrap_or_default()),
+                        _ => c.score_none.to_owned(),
+                    };
+                    view! { <td>{shown}</td> }
+                })
+                .collect_view();
+            let risk = p.risk_on.map(|date| view! { <br/><strong class="risk-flag">{c.risk_on.replace("{date}", &date)}</strong> });
+            view! {
+                <tr>
+                    <th scope="row"><a href=format!("/board/{}", p.reference)>{p.name}</a>{risk}</th>
+                    {cells}
+                </tr>
+            }
+        })
+        .collect_view();
+    Some(view! {
+        <section aria-labelledby="scores-heading">
+            <h2 id="scores-heading">{c.scores_heading}</h2>
+            <p class="hint">{c.scores_hint}</p>
+            <div class="table-scroll">
+                <table class="entries scores">
+                    <caption class="visually-hidden">{c.scores_heading}</caption>
+                    <thead><tr><th scope="col">{c.col_name}</th>{head}</tr></thead>
+                    <tbody>{rows}</tbody>
+                </table>
+            </div>
+        </section>
+    })
 }

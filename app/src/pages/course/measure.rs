@@ -1,0 +1,138 @@
+//! A measure before a course session (`/account/course/:reference/:instrument`): the
+//! questionnaire, one item after another, sent with a plain form. A risk answer shows
+//! the crisis numbers at once, by the stylesheet, before anything is sent.
+
+use leptos::form::ActionForm;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+
+use crate::api::course::types::MeasurePage;
+use crate::api::course::{course_measure, AnswerMeasure};
+use crate::components::{Choices, ErrorSummary, LoginFirst};
+use crate::domain::referral::RiskLevel;
+use crate::error::AppError;
+use crate::i18n::{use_texts, Texts};
+use crate::pages::referral::RiskNotice;
+
+#[component]
+pub fn CourseMeasurePage() -> impl IntoView {
+    let t = use_texts();
+    let params = use_params_map();
+    let answer = ServerAction::<AnswerMeasure>::new();
+    let page = Resource::new(
+        move || {
+            let p = params.read();
+            (
+                p.get("reference").unwrap_or_default(),
+                p.get("instrument").unwrap_or_default(),
+            )
+        },
+        |(reference, instrument)| course_measure(reference, instrument),
+    );
+    let error = Signal::derive(move || answer.value().get().and_then(Result::err));
+    view! {
+        <Suspense fallback=move || view! { <p>{t.loading}</p> }>
+            {move || Suspend::new(async move {
+                match page.await {
+                    Ok(page) => measure_form(t, page, answer, error).into_any(),
+                    Err(AppError::Unauthenticated) => view! { <LoginFirst/> }.into_any(),
+                    Err(AppError::NotFound) => view! {
+                        <h1>{t.course.measures_heading}</h1>
+                        <p class="notice" role="status">{t.course.measure_not_due}</p>
+                        <p><a href="/account#my-courses-heading">{t.course.measure_back}</a></p>
+                    }
+                    .into_any(),
+                    Err(error) => view! { <p class="notice" role="alert">{error.message(t)}</p> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+fn measure_form(
+    t: &'static Texts,
+    page: MeasurePage,
+    answer: ServerAction<AnswerMeasure>,
+    error: Signal<Option<AppError>>,
+) -> impl IntoView {
+    let c = t.course;
+    let heading = c
+        .measure_heading
+        .replace("{n}", &page.number.to_string())
+        .replace("{title}", &page.instrument.title);
+    let items = page
+        .instrument
+        .items
+        .iter()
+        .enumerate()
+        .map(|(i, item)| {
+            let name = format!("item_{}", item.id);
+            let selected = error
+                .get_untracked()
+                .and_then(|e| e.kept_value(&name))
+                .map(|v| vec![v])
+                .unwrap_or_default();
+            let marks: Vec<(String, &'static str)> = item
+                .risk_answers
+                .iter()
+                .map(|(value, level)| {
+                    let mark = match level {
+                        RiskLevel::Risk => "risk",
+                        RiskLevel::High => "high",
+                    };
+                    (value.clone(), mark)
+                })
+                .collect();
+            let options = item
+                .options
+                .iter()
+                .map(|o| (o.value.clone(), o.label.clone()))
+                .collect();
+            let choices = view! {
+                <Choices
+                    name=name
+                    legend=format!("{}. {}", i + 1, item.text)
+                    options=options
+                    selected=selected
+                    legend_class="item-text"
+                    marks=marks
+                    error
+                />
+            };
+            if item.risk_answers.is_empty() {
+                choices.into_any()
+            } else {
+                view! {
+                    <div class="risk-item">
+                        {choices}
+                        <div class="risk-now risk">
+                            <RiskNotice level=RiskLevel::Risk instant=true send_now=None/>
+                        </div>
+                        <div class="risk-now high">
+                            <RiskNotice level=RiskLevel::High instant=true send_now=None/>
+                        </div>
+                    </div>
+                }
+                .into_any()
+            }
+        })
+        .collect_view();
+    view! {
+        <Title text=format!("{heading} – {}", t.product_name)/>
+        <p><a href="/account#my-courses-heading">{c.measure_back}</a></p>
+        <h1>{heading}</h1>
+        <p>{c.measure_intro.replace("{when}", &page.when)}</p>
+        <ErrorSummary error/>
+        <ActionForm action=answer attr:class="form questionnaire" attr:novalidate=true>
+            <input type="hidden" name="reference" value=page.reference/>
+            <input type="hidden" name="instrument" value=page.instrument.id.clone()/>
+            <p class="instructions">{page.instrument.instructions.clone()}</p>
+            {items}
+            <button type="submit" class="button">{c.measure_send}</button>
+        </ActionForm>
+        <p class="licence">
+            <small>{t.referral.licence} " " <span lang="en">{page.instrument.licence.clone()}</span></small>
+        </p>
+    }
+}
