@@ -1,6 +1,6 @@
 import { test, expect, waitForHydration } from './fixtures';
 import { INTAKE, LEAD, referWithRiskAnswer, staffLogIn } from './board';
-import { linkIn, mailTo } from './mail';
+import { calendarsTo, linkIn, mailTo } from './mail';
 import { personFor } from './referral';
 
 test.describe('triage board', () => {
@@ -109,6 +109,22 @@ test.describe('triage board', () => {
     await expect(mine.getByRole('status').filter({ hasText: 'Takk for svaret ditt.' })).toBeVisible();
     await expect(mine.getByRole('region', { name: 'Kurs', exact: true })).toContainText('Du har plass på kurset.');
     await own.close();
+
+    // The invitation: one calendar request per session, each with its own UID, in
+    // Norwegian time, naming no course (calendars get shared).
+    await expect.poll(() => calendarsTo(person.email).length).toBe(10);
+    const invitations = calendarsTo(person.email);
+    expect(invitations.every((c) => c.method === 'REQUEST' && c.events.length === 1)).toBe(true);
+    const events = invitations.map((c) => c.events[0]);
+    expect(new Set(events.map((e) => e.UID)).size).toBe(10);
+    for (const event of events) {
+      expect(event.SUMMARY).toMatch(/^Kurs – Demo kommune: Samling \d+ av 10$/);
+      expect(event.SEQUENCE).toBe('0');
+      expect(Object.keys(event).find((k) => k.startsWith('DTSTART'))).toBe('DTSTART;TZID=Europe/Oslo');
+      expect(event['DTSTART;TZID=Europe/Oslo']).toMatch(/^\d{8}T120000$/);
+      expect(invitations[0].raw).toContain('BEGIN:VTIMEZONE');
+      expect(JSON.stringify(event)).not.toContain('belastning');
+    }
   });
 
   test('a change on one open board appears on another within two seconds', async ({ page, browser, hydrated }, testInfo) => {

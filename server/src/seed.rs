@@ -33,7 +33,7 @@ pub struct CohortSeed {
     pub service: String,
     pub course: String,
     pub state: String,
-    pub starts_in_weeks: i64,
+    pub starts_in_days: i64,
     pub time: String,
     pub leaders: Vec<String>,
     pub capacity: i64,
@@ -278,7 +278,7 @@ async fn load_demo_courses(db: &Db, data: &DemoData) -> anyhow::Result<()> {
             );
         }
         let plan = WeeklyPlan {
-            first: LocalDate::of(now()).plus_days(seed.starts_in_weeks * 7),
+            first: LocalDate::of(now()).plus_days(seed.starts_in_days),
             time: LocalTime::parse(&seed.time)
                 .ok_or_else(|| anyhow::anyhow!("demo cohort: bad time {}", seed.time))?,
             minutes: course.session_minutes,
