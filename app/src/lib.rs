@@ -20,7 +20,7 @@ use components::{IslandScripts, Layout};
 use pages::access_log::AccessLogPage;
 use pages::account::AccountPage;
 use pages::board::{BoardPage, ReferralPage, SharedPage};
-use pages::course::{CourseMeasurePage, GroupPage, GroupsPage};
+use pages::course::{CourseMeasurePage, GroupPage, GroupsPage, NewGroupPage};
 use pages::login::{LoginPage, SecondFactorPage};
 use pages::my_referral::MyReferralPage;
 use pages::password_reset::{ForgotPasswordPage, ForgotPasswordSentPage, ResetPasswordPage};
@@ -135,6 +135,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/board/shared") view=SharedPage ssr=SsrMode::Async/>
                     <Route path=path!("/board/:reference") view=ReferralPage ssr=SsrMode::Async/>
                     <Route path=path!("/groups") view=GroupsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/groups/new") view=NewGroupPage ssr=SsrMode::Async/>
                     <Route path=path!("/groups/:cohort") view=GroupPage ssr=SsrMode::Async/>
                     <Route path=path!("/rooms") view=RoomsPage ssr=SsrMode::Async/>
                     <Route path=path!("/rooms/:code") view=RoomPage ssr=SsrMode::Async/>

@@ -1126,3 +1126,115 @@ pub async fn participant_name(
         .await?
         .try_get("name")
 }
+
+/// Moves a cohort to `to` if its state machine allows it. Finishing closes the
+/// referrals of those holding a seat and active (they attended) as completed, each with
+/// a timeline entry; the lead can still move a referral on from the board.
+pub async fn change_state(
+    db: &Db,
+    cohort: CohortId,
+    to: CohortState,
+    by: i64,
+) -> Result<Result<(), CohortError>, sqlx::Error> {
+    let at = now();
+    let mut tx = db.begin_write().await?;
+    let Some(row) = sqlx::query("select state from cohort where cohort_id = $1")
+        .bind(cohort.0)
+        .fetch_optional(&mut *tx)
+        .await?
+    else {
+        return Ok(Err(CohortError::NotAllowed));
+    };
+    let from: String = row.try_get("state")?;
+    let from = CohortState::parse(&from).unwrap_or(CohortState::Cancelled);
+    if let Err(e) = from.to(to) {
+        return Ok(Err(e));
+    }
+    sqlx::query("update cohort set state = $1, updated_at = $2 where cohort_id = $3")
+        .bind(to.key())
+        .bind(at)
+        .bind(cohort.0)
+        .execute(&mut *tx)
+        .await?;
+    if to == CohortState::Finished {
+        let finished: Vec<i64> = sqlx::query(
+            "select r.referral_id from enrolment e join referral r on r.referral_id = e.referral_id
+             where e.cohort_id = $1 and e.status = 'enrolled' and r.status = 'active'",
+        )
+        .bind(cohort.0)
+        .fetch_all(&mut *tx)
+        .await?
+        .iter()
+        .map(|r| r.try_get("referral_id"))
+        .collect::<Result<_, _>>()?;
+        for referral in finished {
+            sqlx::query(
+                "update referral set status = 'closed', outcome = 'completed', changed_at = $1
+                 where referral_id = $2",
+            )
+            .bind(at)
+            .bind(referral)
+            .execute(&mut *tx)
+            .await?;
+            let mut event = super::board::actions::Event::new("course_finished");
+            event.from_state = Some("active".to_owned());
+            event.to_state = Some("closed:completed".to_owned());
+            super::board::actions::record(&mut *tx, referral, Some(by), at, event).await?;
+        }
+    }
+    tx.commit().await?;
+    Ok(Ok(()))
+}
+
+/// Cancels a session still to come: its calendar sequence is raised. None when it is
+/// not this cohort's, is over, or was cancelled already.
+pub async fn cancel_session(
+    db: &Db,
+    cohort: CohortId,
+    session: i64,
+) -> Result<Option<SessionRow>, sqlx::Error> {
+    let at = now();
+    let done = sqlx::query(
+        "update cohort_session set cancelled_at = $1, sequence = sequence + 1
+         where cohort_session_id = $2 and cohort_id = $3 and cancelled_at is null
+           and starts_at > $1",
+    )
+    .bind(at)
+    .bind(session)
+    .bind(cohort.0)
+    .execute(&db.pool)
+    .await?
+    .rows_affected();
+    if done == 0 {
+        return Ok(None);
+    }
+    Ok(sessions(db, cohort)
+        .await?
+        .into_iter()
+        .find(|s| s.session_id == session))
+}
+
+/// Everyone holding a seat: their email and language, for a change to tell.
+pub async fn seat_holders(db: &Db, cohort: CohortId) -> Result<Vec<(String, String)>, sqlx::Error> {
+    sqlx::query(
+        "select a.email, r.lang from enrolment e
+         join referral r on r.referral_id = e.referral_id
+         join account a on a.account_id = r.account_id
+         where e.cohort_id = $1 and e.status = 'enrolled' order by e.enrolment_id",
+    )
+    .bind(cohort.0)
+    .fetch_all(&db.pool)
+    .await?
+    .iter()
+    .map(|r| Ok((r.try_get("email")?, r.try_get("lang")?)))
+    .collect()
+}
+
+/// The place a cohort's in-person sessions meet.
+pub async fn place_of_cohort(db: &Db, cohort: CohortId) -> Result<String, sqlx::Error> {
+    sqlx::query("select place from cohort where cohort_id = $1")
+        .bind(cohort.0)
+        .fetch_one(&db.pool)
+        .await?
+        .try_get("place")
+}

@@ -131,6 +131,36 @@ const SERVER_FUNCTIONS: &[Row] = &[
         ],
         allowed: &[CitizenA],
     },
+    // Running groups. `{course}`: one of service X's courses; `{far_date}` a date a year
+    // ahead; `{therapist}` the demo therapist; `{fresh_cohort}` and `{fresh_session}` a
+    // new planned group the therapist leads (a new one for each call) and its first session.
+    Row {
+        path: "/api/course/group-form",
+        fields: &[],
+        allowed: LEAD_OF_X,
+    },
+    Row {
+        path: "/api/course/create-group",
+        fields: &[
+            ("course", "{course}"),
+            ("first", "{far_date}"),
+            ("time", "07:00"),
+            ("leader", "{therapist}"),
+            ("capacity", "8"),
+            ("format", "video"),
+        ],
+        allowed: LEAD_OF_X,
+    },
+    Row {
+        path: "/api/course/group-state",
+        fields: &[("cohort", "{fresh_cohort}"), ("state", "cancelled")],
+        allowed: ROOM_LEADERS_OF_X,
+    },
+    Row {
+        path: "/api/course/cancel-session",
+        fields: &[("cohort", "{fresh_cohort}"), ("session", "{fresh_session}")],
+        allowed: ROOM_LEADERS_OF_X,
+    },
     // Course groups: their leaders (the demo therapist leads cohort 1, the running KiD)
     // and the service's lead.
     Row {
@@ -447,6 +477,39 @@ async fn offered_referral(app: &TestApp) -> String {
     own.reference
 }
 
+/// A new planned group of service X's, led by `leader`, starting `in_days` from now;
+/// its id and its first session's.
+async fn fresh_group(app: &TestApp, course: app::domain::course::CourseId, leader: i64, in_days: i64) -> (i64, i64) {
+    use app::domain::course::schedule::{LocalDate, LocalTime, WeeklyPlan};
+    let c = app::server::courses::course(&app.state.db, course).await.unwrap().unwrap();
+    let cohort = app::server::courses::create_cohort(
+        &app.state.db,
+        &app::server::courses::NewCohort {
+            course,
+            service: app::domain::capability::ServiceId(1),
+            leaders: vec![leader],
+            capacity: 8,
+            plan: WeeklyPlan {
+                first: LocalDate::of(app::server::db::now()).plus_days(in_days),
+                time: LocalTime::parse("09:00").unwrap(),
+                minutes: c.session_minutes,
+                weekly: c.weekly_sessions,
+                follow_ups: c.follow_ups,
+                follow_up_weeks: c.follow_up_weeks,
+                skip: Vec::new(),
+            },
+            format: app::domain::course::Format::Video,
+            place: String::new(),
+            state: app::domain::course::CohortState::Planned,
+        },
+    )
+    .await
+    .unwrap()
+    .unwrap();
+    let session = app::server::courses::sessions(&app.state.db, cohort).await.unwrap()[0].session_id;
+    (cohort.0, session)
+}
+
 /// A referral of citizen A's holding a seat in the open demo cohort, whose first session
 /// is a day away, so its measures are due.
 async fn seated_referral(app: &TestApp) -> String {
@@ -484,6 +547,10 @@ on_both_backends! {
             .fetch_one(&app.state.db.pool).await.unwrap().try_get("cohort_session_id").unwrap();
         let kid_participant: i64 = sqlx::query("select referral_id from enrolment where cohort_id = 1 and status = 'enrolled' order by referral_id")
             .fetch_one(&app.state.db.pool).await.unwrap().try_get("referral_id").unwrap();
+        let course = app::server::courses::courses_of(&app.state.db, app::domain::capability::ServiceId(1)).await.unwrap()[0].course_id;
+        let therapist = app::server::accounts::id_by_email(&app.state.db, "terapeut@demo.example").await.unwrap().unwrap();
+        let far_date = app::domain::course::schedule::LocalDate::of(app::server::db::now()).plus_days(365).iso();
+        let mut fresh_groups = 0;
         for (index, row) in SERVER_FUNCTIONS.iter().enumerate() {
             // Each row acts on a fresh invited member of staff, so allowed calls change nothing else.
             let target = app
@@ -519,6 +586,12 @@ on_both_backends! {
                 } else {
                     String::new()
                 };
+                let (fresh_cohort, fresh_session) = if row.fields.iter().any(|(_, v)| v.contains("{fresh_cohort}")) {
+                    fresh_groups += 1;
+                    fresh_group(&app, course, therapist, 500 + fresh_groups * 120).await
+                } else {
+                    (0, 0)
+                };
                 let fields: Vec<(&str, String)> = row
                     .fields
                     .iter()
@@ -532,6 +605,11 @@ on_both_backends! {
                             .replace("{assessed}", &assessed.reference)
                             .replace("{guest}", &guest.to_string())
                             .replace("{kid_session}", &kid_session.to_string())
+                            .replace("{course}", &course.0.to_string())
+                            .replace("{far_date}", &far_date)
+                            .replace("{therapist}", &therapist.to_string())
+                            .replace("{fresh_cohort}", &fresh_cohort.to_string())
+                            .replace("{fresh_session}", &fresh_session.to_string())
                             .replace("{kid_participant}", &kid_participant.to_string());
                         (*k, v)
                     })

@@ -321,7 +321,7 @@ on_both_backends! {
 }
 
 /// The newest email to an address with a calendar file, read by Python's icalendar.
-async fn calendar_sent_to(app: &TestApp, address: &str, subject: &str) -> serde_json::Value {
+pub(crate) async fn calendar_sent_to(app: &TestApp, address: &str, subject: &str) -> serde_json::Value {
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
     let path = loop {
         let found = std::fs::read_dir(app.dir.join("outbox"))
@@ -520,7 +520,7 @@ on_both_backends! {
 }
 
 /// A referral of the demo citizen's holding a seat in the open demo cohort.
-async fn citizen_with_a_seat(app: &TestApp) -> (CohortId, i64) {
+pub(crate) async fn citizen_with_a_seat(app: &TestApp) -> (CohortId, i64) {
     let made = referral_in(app, 1, "Kari Nordmann", "9901", 1, 0).await;
     app.execute(&format!("update referral set account_id = (select account_id from account where email = '{}') where referral_id = {}", DEMO_CITIZEN.0, made.id)).await;
     let cohort = CohortId(open_cohort_id(app).await.parse().unwrap());

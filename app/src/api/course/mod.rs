@@ -7,8 +7,10 @@ use leptos::prelude::*;
 pub mod types;
 use std::collections::BTreeMap;
 
-use types::{GroupSummary, GroupView, MeasurePage, MyCourse};
+use types::{GroupSummary, GroupView, MeasurePage, MyCourse, NewGroupForm};
 
+#[cfg(feature = "ssr")]
+mod manage;
 #[cfg(feature = "ssr")]
 mod ssr;
 
@@ -78,6 +80,60 @@ pub async fn answer_measure(
     #[server(default)] fields: BTreeMap<String, String>,
 ) -> Result<(), AppError> {
     ssr::answer_measure(reference, instrument, fields)
+        .await
+        .map_err(AppError::respond)
+}
+
+/// What a lead chooses from to start a course group.
+#[server(prefix = "/api", endpoint = "course/group-form")]
+pub async fn group_form() -> Result<NewGroupForm, AppError> {
+    manage::form().await.map_err(AppError::respond)
+}
+
+/// A lead starts a course group: its course, first date and time (weekly from there),
+/// one or two leaders, seats, and how it meets; on to its page.
+#[allow(clippy::too_many_arguments)]
+#[server(prefix = "/api", endpoint = "course/create-group")]
+pub async fn create_group(
+    #[server(default)] course: String,
+    #[server(default)] first: String,
+    #[server(default)] time: String,
+    #[server(default)] leader: String,
+    #[server(default)] co_leader: String,
+    #[server(default)] capacity: String,
+    #[server(default)] format: String,
+    #[server(default)] place: String,
+    #[server(default)] open: String,
+) -> Result<(), AppError> {
+    manage::create(manage::NewGroup {
+        course,
+        first,
+        time,
+        leader,
+        co_leader,
+        capacity,
+        format,
+        place,
+        open,
+    })
+    .await
+    .map_err(AppError::respond)
+}
+
+/// Moves a group on (open for enrolment, running, finished) or cancels it. Finishing
+/// closes its participants' referrals as completed.
+#[server(prefix = "/api", endpoint = "course/group-state")]
+pub async fn change_group_state(cohort: i64, state: String) -> Result<(), AppError> {
+    manage::change_state(cohort, state)
+        .await
+        .map_err(AppError::respond)
+}
+
+/// Cancels one session still to come; everyone with a seat gets the calendar's
+/// cancellation of it.
+#[server(prefix = "/api", endpoint = "course/cancel-session")]
+pub async fn cancel_session(cohort: i64, session: i64) -> Result<(), AppError> {
+    manage::cancel_session(cohort, session)
         .await
         .map_err(AppError::respond)
 }

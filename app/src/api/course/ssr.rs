@@ -474,6 +474,8 @@ pub async fn group(cohort: i64) -> Result<GroupView, AppError> {
     let sessions = session_rows
         .iter()
         .map(|s| GroupSession {
+            session_id: s.session_id,
+            number: s.number,
             line: session_line(t, s),
             // A session that is over needs no way in.
             link: s
@@ -481,6 +483,7 @@ pub async fn group(cohort: i64) -> Result<GroupView, AppError> {
                 .as_ref()
                 .filter(|_| s.ends_at > now() && !s.cancelled)
                 .map(|code| format!("{}/rooms/{code}", state.site.public_url)),
+            cancellable: !s.cancelled && s.starts_at > now() && !summary.state.is_closed(),
         })
         .collect();
     Ok(GroupView {
@@ -494,6 +497,12 @@ pub async fn group(cohort: i64) -> Result<GroupView, AppError> {
         attendance,
         measures,
         scores,
+        next_states: summary
+            .state
+            .next_states()
+            .iter()
+            .map(|next| (next.key().to_owned(), t.course.state(*next).to_owned()))
+            .collect(),
     })
 }
 

@@ -113,8 +113,23 @@ pub struct RosterLine {
 /// A session as its leader sees it: with the room's full address.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct GroupSession {
+    pub session_id: i64,
+    pub number: u32,
     pub line: SessionLine,
     pub link: Option<String>,
+    /// Still to come and not cancelled: its leaders may cancel it.
+    pub cancellable: bool,
+}
+
+/// What the "new course group" form offers a lead.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewGroupForm {
+    /// (id, name, default capacity)
+    pub courses: Vec<(i64, String, i64)>,
+    /// Therapists and leads of the service: (account id, name).
+    pub leaders: Vec<(i64, String)>,
+    /// Today in Norway, "2026-12-02": the earliest first date.
+    pub today: String,
 }
 
 /// A session's column in the attendance grid.
@@ -159,4 +174,6 @@ pub struct GroupView {
     /// The course's measures, by title, in the order asked.
     pub measures: Vec<String>,
     pub scores: Vec<ParticipantScores>,
+    /// The states it may move to, (key, label), for those who manage it.
+    pub next_states: Vec<(String, String)>,
 }

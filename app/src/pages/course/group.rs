@@ -7,8 +7,8 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 use crate::api::course::types::{AttendanceColumn, AttendanceRow, GroupView, ParticipantScores};
-use crate::api::course::{group, MarkAttendance};
-use crate::components::{not_for_you, CopyLink, CopyLinkScript, LoginFirst};
+use crate::api::course::{group, CancelSession, ChangeGroupState, MarkAttendance};
+use crate::components::{not_for_you, CopyLink, CopyLinkScript, ErrorSummary, LoginFirst};
 use crate::error::AppError;
 use crate::i18n::{use_texts, Texts};
 
@@ -17,6 +17,15 @@ pub fn GroupPage() -> impl IntoView {
     let t = use_texts();
     let params = use_params_map();
     let mark = ServerAction::<MarkAttendance>::new();
+    let change = ServerAction::<ChangeGroupState>::new();
+    let cancel = ServerAction::<CancelSession>::new();
+    let error = Signal::derive(move || {
+        change
+            .value()
+            .get()
+            .and_then(Result::err)
+            .or_else(|| cancel.value().get().and_then(Result::err))
+    });
     let view_data = Resource::new(
         move || {
             (
@@ -26,15 +35,17 @@ pub fn GroupPage() -> impl IntoView {
                     .and_then(|c| c.parse::<i64>().ok())
                     .unwrap_or(0),
                 mark.version().get(),
+                change.version().get(),
+                cancel.version().get(),
             )
         },
-        |(cohort, _)| group(cohort),
+        |(cohort, ..)| group(cohort),
     );
     view! {
         <Suspense fallback=move || view! { <p>{t.loading}</p> }>
             {move || Suspend::new(async move {
                 match view_data.await {
-                    Ok(view) => group_view(t, view, mark).into_any(),
+                    Ok(view) => group_view(t, view, Actions { mark, change, cancel }, error).into_any(),
                     Err(AppError::Unauthenticated) => view! { <LoginFirst/> }.into_any(),
                     Err(AppError::Forbidden) => not_for_you(t).await.into_any(),
                     Err(error) => view! { <p class="notice" role="alert">{error.message(t)}</p> }.into_any(),
@@ -44,13 +55,35 @@ pub fn GroupPage() -> impl IntoView {
     }
 }
 
+/// The forms of the group page.
+#[derive(Clone, Copy)]
+struct Actions {
+    mark: ServerAction<MarkAttendance>,
+    change: ServerAction<ChangeGroupState>,
+    cancel: ServerAction<CancelSession>,
+}
+
 fn group_view(
     t: &'static Texts,
     view: GroupView,
-    mark: ServerAction<MarkAttendance>,
+    actions: Actions,
+    error: Signal<Option<AppError>>,
 ) -> impl IntoView {
     let c = t.course;
-    let attendance = attendance_grid(t, view.cohort_id, view.columns, view.attendance, mark);
+    let cohort = view.cohort_id;
+    let attendance = attendance_grid(t, cohort, view.columns, view.attendance, actions.mark);
+    let state_form = (!view.next_states.is_empty()).then(|| view! {
+        <ActionForm action=actions.change attr:class="inline-form">
+            <input type="hidden" name="cohort" value=cohort/>
+            <label for="field-state">{c.state_label}</label>
+            " "
+            <select id="field-state" name="state">
+                {view.next_states.into_iter().map(|(key, label)| view! { <option value=key>{label}</option> }).collect_view()}
+            </select>
+            " "
+            <button type="submit" class="button secondary small">{c.state_button}</button>
+        </ActionForm>
+    });
     let scores = scores_table(t, view.measures, view.scores);
     let roster = if view.roster.is_empty() {
         view! { <p>{c.roster_empty}</p> }.into_any()
@@ -85,6 +118,8 @@ fn group_view(
         <p><a href="/groups">{c.groups_title}</a></p>
         <h1>{view.course.clone()}</h1>
         <p><strong>{view.state}</strong> " · " {view.seats}</p>
+        <ErrorSummary error/>
+        {state_form}
         <section aria-labelledby="roster-heading">
             <h2 id="roster-heading">{c.roster_heading}</h2>
             <p class="hint">{c.roster_privacy}</p>
@@ -114,6 +149,15 @@ fn group_view(
                             {s.line.when} " · " {s.line.how}
                             {s.line.cancelled.then(|| view! { " · " <strong>{c.cancelled}</strong> })}
                             {link}
+                            {s.cancellable.then(|| view! {
+                                <ActionForm action=actions.cancel attr:class="inline-form">
+                                    <input type="hidden" name="cohort" value=cohort/>
+                                    <input type="hidden" name="session" value=s.session_id/>
+                                    <button type="submit" class="button secondary small">
+                                        {c.cancel_session_button.replace("{n}", &s.number.to_string())}
+                                    </button>
+                                </ActionForm>
+                            })}
                         </li>
                     }
                 }).collect_view()}

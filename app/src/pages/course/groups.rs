@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use crate::api::course::my_groups;
+use crate::api::course::{group_form, my_groups};
 use crate::api::course::types::GroupSummary;
 use crate::components::{not_for_you, LoginFirst};
 use crate::error::AppError;
@@ -14,10 +14,17 @@ pub fn GroupsPage() -> impl IntoView {
     let t = use_texts();
     let c = t.course;
     let groups = Resource::new(|| (), |_| my_groups());
+    // Only a lead may start a group: the link shows when the form is theirs to use.
+    let may_start = Resource::new(|| (), |_| async { group_form().await.is_ok() });
     view! {
         <Title text=format!("{} – {}", c.groups_title, t.product_name)/>
         <h1>{c.groups_title}</h1>
         <p>{c.groups_intro}</p>
+        <Suspense>
+            {move || Suspend::new(async move {
+                may_start.await.then(|| view! { <p><a class="button" href="/groups/new">{c.new_group_link}</a></p> })
+            })}
+        </Suspense>
         <Suspense fallback=move || view! { <p>{t.loading}</p> }>
             {move || Suspend::new(async move {
                 match groups.await {

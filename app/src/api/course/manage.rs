@@ -1,0 +1,320 @@
+//! The work behind running course groups: a lead starts one; its leaders (and the lead)
+//! move it on and cancel a session, telling everyone with a seat by calendar.
+
+use std::collections::BTreeSet;
+
+use super::types::NewGroupForm;
+use crate::domain::capability::{Capability, Kind, ServiceId};
+use crate::domain::course::schedule::{LocalDate, LocalTime, WeeklyPlan};
+use crate::domain::course::{CohortError, CohortId, CohortState, CourseId, Format};
+use crate::domain::field::{FieldError, FieldProblem};
+use crate::domain::identity::Role;
+use crate::error::AppError;
+use crate::i18n::{detect_lang, texts, Lang};
+use crate::server::calendar::{self, Method, Parties};
+use crate::server::courses::{self, NewCohort};
+use crate::server::db::now;
+use crate::server::principal::Principal;
+use crate::server::state::app_state;
+use crate::server::{staff, OutgoingMail};
+
+/// The one service whose courses the principal manages.
+fn managed_service(principal: &Principal) -> Result<ServiceId, AppError> {
+    principal
+        .services(Kind::ManageCourses)
+        .first()
+        .copied()
+        .ok_or(AppError::Forbidden)
+}
+
+/// Who may lead a group: the service's therapists and leads, active.
+async fn possible_leaders(service: ServiceId) -> Result<Vec<(i64, String)>, AppError> {
+    let state = app_state()?;
+    Ok(staff::list(&state.db, service.0)
+        .await?
+        .into_iter()
+        .filter(|m| !m.deactivated && matches!(m.role, Role::Therapist | Role::Lead))
+        .map(|m| (m.account_id, m.name))
+        .collect())
+}
+
+pub async fn form() -> Result<NewGroupForm, AppError> {
+    let principal = Principal::current().await?;
+    let service = managed_service(&principal)?;
+    let state = app_state()?;
+    let courses = courses::courses_of(&state.db, service)
+        .await?
+        .into_iter()
+        .map(|c| (c.course_id.0, c.name, c.capacity))
+        .collect();
+    Ok(NewGroupForm {
+        courses,
+        leaders: possible_leaders(service).await?,
+        today: LocalDate::of(now()).iso(),
+    })
+}
+
+/// The form as typed.
+pub struct NewGroup {
+    pub course: String,
+    pub first: String,
+    pub time: String,
+    pub leader: String,
+    pub co_leader: String,
+    pub capacity: String,
+    pub format: String,
+    pub place: String,
+    pub open: String,
+}
+
+impl NewGroup {
+    fn typed(&self) -> Vec<(String, String)> {
+        [
+            ("course", &self.course),
+            ("first", &self.first),
+            ("time", &self.time),
+            ("leader", &self.leader),
+            ("co_leader", &self.co_leader),
+            ("capacity", &self.capacity),
+            ("format", &self.format),
+            ("place", &self.place),
+            ("open", &self.open),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v.clone()))
+        .collect()
+    }
+}
+
+pub async fn create(new: NewGroup) -> Result<(), AppError> {
+    let principal = Principal::current().await?;
+    let service = managed_service(&principal)?;
+    let state = app_state()?;
+    let mut errors = Vec::new();
+    let mut problem = |field: &str, problem: FieldProblem| {
+        errors.push(FieldError {
+            field: field.to_owned(),
+            problem,
+        })
+    };
+    let course = match new.course.trim().parse::<i64>() {
+        Ok(id) => courses::course(&state.db, CourseId(id))
+            .await?
+            .filter(|c| c.service_id == service),
+        Err(_) => None,
+    };
+    if course.is_none() {
+        problem("course", FieldProblem::ChooseOne);
+    }
+    let first = LocalDate::parse(new.first.trim());
+    if first.is_none() {
+        problem("first", FieldProblem::Required);
+    }
+    let time = LocalTime::parse(new.time.trim());
+    if time.is_none() {
+        problem("time", FieldProblem::Required);
+    }
+    let allowed: BTreeSet<i64> = possible_leaders(service)
+        .await?
+        .into_iter()
+        .map(|(id, _)| id)
+        .collect();
+    let mut leaders = Vec::new();
+    match new.leader.trim().parse::<i64>() {
+        Ok(id) if allowed.contains(&id) => leaders.push(id),
+        _ => problem("leader", FieldProblem::ChooseOne),
+    }
+    match new.co_leader.trim() {
+        "" => {}
+        other => match other.parse::<i64>() {
+            Ok(id) if allowed.contains(&id) && !leaders.contains(&id) => leaders.push(id),
+            _ => problem("co_leader", FieldProblem::Cohort(CohortError::Leaders)),
+        },
+    }
+    let capacity = match new.capacity.trim().parse::<i64>() {
+        Ok(n) => match crate::domain::course::cohort::check_capacity(n, 0) {
+            Ok(n) => Some(n),
+            Err(e) => {
+                problem("capacity", FieldProblem::Cohort(e));
+                None
+            }
+        },
+        Err(_) => {
+            problem("capacity", FieldProblem::Cohort(CohortError::CapacityOutOfRange));
+            None
+        }
+    };
+    let format = match new.format.as_str() {
+        "video" => Some(Format::Video),
+        "in_person" => Some(Format::InPerson),
+        _ => {
+            problem("format", FieldProblem::ChooseOne);
+            None
+        }
+    };
+    if format == Some(Format::InPerson) && new.place.trim().is_empty() {
+        problem("place", FieldProblem::Required);
+    }
+    if new.place.chars().count() > 200 {
+        problem("place", FieldProblem::TooLong);
+    }
+    let plan = match (&course, first, time) {
+        (Some(course), Some(first), Some(time)) => {
+            let plan = WeeklyPlan {
+                first,
+                time,
+                minutes: course.session_minutes,
+                weekly: course.weekly_sessions,
+                follow_ups: course.follow_ups,
+                follow_up_weeks: course.follow_up_weeks,
+                skip: Vec::new(),
+            };
+            if plan.sessions().first().is_none_or(|s| s.starts_at <= now()) {
+                problem("first", FieldProblem::Cohort(CohortError::StartInPast));
+            }
+            Some(plan)
+        }
+        _ => None,
+    };
+    let invalid = |errors: Vec<FieldError>| AppError::Invalid {
+        errors,
+        values: new.typed(),
+    };
+    let (Some(course), Some(plan), Some(capacity), Some(format), true) =
+        (course, plan, capacity, format, errors.is_empty())
+    else {
+        return Err(invalid(errors));
+    };
+    let created = courses::create_cohort(
+        &state.db,
+        &NewCohort {
+            course: course.course_id,
+            service,
+            leaders,
+            capacity,
+            plan,
+            format,
+            place: new.place.trim().to_owned(),
+            state: if new.open == "yes" || new.open == "on" {
+                CohortState::Open
+            } else {
+                CohortState::Planned
+            },
+        },
+    )
+    .await?;
+    match created {
+        Ok(cohort) => {
+            leptos_axum::redirect(&format!("/groups/{}", cohort.0));
+            Ok(())
+        }
+        Err(e) => Err(invalid(vec![FieldError {
+            field: if e == CohortError::LeaderOverlap {
+                "leader".to_owned()
+            } else {
+                "course".to_owned()
+            },
+            problem: FieldProblem::Cohort(e),
+        }])),
+    }
+}
+
+/// The group if the principal leads it or manages the service's courses.
+async fn managed_group(principal: &Principal, cohort: CohortId) -> Result<(), AppError> {
+    let state = app_state()?;
+    let seats = courses::seats(&state.db, cohort)
+        .await?
+        .ok_or(AppError::Forbidden)?;
+    let group = courses::group(&state.db, cohort, principal.account_id).await?;
+    let leads = principal.may(Capability::LeadGroups(seats.service))
+        && group.is_some_and(|g| g.led_by_me);
+    if leads || principal.may(Capability::ManageCourses(seats.service)) {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+pub async fn change_state(cohort: i64, to: String) -> Result<(), AppError> {
+    let principal = Principal::current().await?;
+    let id = CohortId(cohort);
+    managed_group(&principal, id).await?;
+    let state = app_state()?;
+    let refused = |e: CohortError| AppError::Invalid {
+        errors: vec![FieldError {
+            field: "state".to_owned(),
+            problem: FieldProblem::Cohort(e),
+        }],
+        values: vec![("state".to_owned(), to.clone())],
+    };
+    let next = CohortState::parse(&to).ok_or_else(|| refused(CohortError::NotAllowed))?;
+    courses::change_state(&state.db, id, next, principal.account_id)
+        .await?
+        .map_err(refused)?;
+    leptos_axum::redirect(&format!("/groups/{cohort}"));
+    Ok(())
+}
+
+pub async fn cancel_session(cohort: i64, session: i64) -> Result<(), AppError> {
+    let principal = Principal::current().await?;
+    let id = CohortId(cohort);
+    managed_group(&principal, id).await?;
+    let state = app_state()?;
+    let seats = courses::seats(&state.db, id)
+        .await?
+        .ok_or(AppError::Forbidden)?;
+    if seats.state.is_closed() {
+        return Err(AppError::Invalid {
+            errors: vec![FieldError {
+                field: "session".to_owned(),
+                problem: FieldProblem::Cohort(CohortError::Closed),
+            }],
+            values: Vec::new(),
+        });
+    }
+    let Some(cancelled) = courses::cancel_session(&state.db, id, session).await? else {
+        return Err(AppError::NotFound);
+    };
+    tell_cancelled(id, &cancelled).await?;
+    leptos_axum::redirect(&format!("/groups/{cohort}#sessions-heading"));
+    Ok(())
+}
+
+/// Sends everyone with a seat the calendar's cancellation of one session (its UID, its
+/// raised sequence), in their own language. A failed send is logged.
+async fn tell_cancelled(cohort: CohortId, session: &courses::SessionRow) -> Result<(), AppError> {
+    let state = app_state()?;
+    let title = courses::calendar_title(&state.db, cohort).await?;
+    let place = courses::place_of_cohort(&state.db, cohort).await?;
+    let all = courses::sessions(&state.db, cohort).await?;
+    let organizer = state.mailer.from_address();
+    for (address, lang) in courses::seat_holders(&state.db, cohort).await? {
+        let c = texts(Lang::from_code(&lang).unwrap_or_else(detect_lang)).course;
+        let events: Vec<_> = courses::calendar_sessions(&all, &state.site.public_url, &place, c, true)
+            .into_iter()
+            .filter(|e| e.uid.starts_with(&format!("session-{}@", session.session_id)))
+            .collect();
+        let parties = Parties {
+            organizer: &organizer,
+            attendee: &address,
+        };
+        let file = calendar::calendar(Method::Cancel, &title, &parties, &events, now());
+        let mail = OutgoingMail {
+            to: address.clone(),
+            subject: c.mail_session_cancelled_subject.to_owned(),
+            text: c
+                .mail_session_cancelled_body
+                .replace("{n}", &session.number.to_string())
+                .replace("{link}", &format!("{}/account", state.site.public_url)),
+        };
+        let files = vec![(format!("samling-{:02}.ics", session.number), file)];
+        if let Err(error) = state
+            .mailer
+            .send_with_calendars(mail, files, Method::Cancel.key())
+            .await
+        {
+            tracing::error!(error = ?error, "could not send a session's cancellation");
+        }
+    }
+    Ok(())
+}
