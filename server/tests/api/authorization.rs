@@ -479,9 +479,17 @@ async fn offered_referral(app: &TestApp) -> String {
 
 /// A new planned group of service X's, led by `leader`, starting `in_days` from now;
 /// its id and its first session's.
-async fn fresh_group(app: &TestApp, course: app::domain::course::CourseId, leader: i64, in_days: i64) -> (i64, i64) {
+async fn fresh_group(
+    app: &TestApp,
+    course: app::domain::course::CourseId,
+    leader: i64,
+    in_days: i64,
+) -> (i64, i64) {
     use app::domain::course::schedule::{LocalDate, LocalTime, WeeklyPlan};
-    let c = app::server::courses::course(&app.state.db, course).await.unwrap().unwrap();
+    let c = app::server::courses::course(&app.state.db, course)
+        .await
+        .unwrap()
+        .unwrap();
     let cohort = app::server::courses::create_cohort(
         &app.state.db,
         &app::server::courses::NewCohort {
@@ -506,7 +514,10 @@ async fn fresh_group(app: &TestApp, course: app::domain::course::CourseId, leade
     .await
     .unwrap()
     .unwrap();
-    let session = app::server::courses::sessions(&app.state.db, cohort).await.unwrap()[0].session_id;
+    let session = app::server::courses::sessions(&app.state.db, cohort)
+        .await
+        .unwrap()[0]
+        .session_id;
     (cohort.0, session)
 }
 

@@ -321,7 +321,11 @@ on_both_backends! {
 }
 
 /// The newest email to an address with a calendar file, read by Python's icalendar.
-pub(crate) async fn calendar_sent_to(app: &TestApp, address: &str, subject: &str) -> serde_json::Value {
+pub(crate) async fn calendar_sent_to(
+    app: &TestApp,
+    address: &str,
+    subject: &str,
+) -> serde_json::Value {
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
     let path = loop {
         let found = std::fs::read_dir(app.dir.join("outbox"))

@@ -140,7 +140,10 @@ pub async fn create(new: NewGroup) -> Result<(), AppError> {
             }
         },
         Err(_) => {
-            problem("capacity", FieldProblem::Cohort(CohortError::CapacityOutOfRange));
+            problem(
+                "capacity",
+                FieldProblem::Cohort(CohortError::CapacityOutOfRange),
+            );
             None
         }
     };
@@ -226,8 +229,8 @@ async fn managed_group(principal: &Principal, cohort: CohortId) -> Result<(), Ap
         .await?
         .ok_or(AppError::Forbidden)?;
     let group = courses::group(&state.db, cohort, principal.account_id).await?;
-    let leads = principal.may(Capability::LeadGroups(seats.service))
-        && group.is_some_and(|g| g.led_by_me);
+    let leads =
+        principal.may(Capability::LeadGroups(seats.service)) && group.is_some_and(|g| g.led_by_me);
     if leads || principal.may(Capability::ManageCourses(seats.service)) {
         Ok(())
     } else {
@@ -290,10 +293,14 @@ async fn tell_cancelled(cohort: CohortId, session: &courses::SessionRow) -> Resu
     let organizer = state.mailer.from_address();
     for (address, lang) in courses::seat_holders(&state.db, cohort).await? {
         let c = texts(Lang::from_code(&lang).unwrap_or_else(detect_lang)).course;
-        let events: Vec<_> = courses::calendar_sessions(&all, &state.site.public_url, &place, c, true)
-            .into_iter()
-            .filter(|e| e.uid.starts_with(&format!("session-{}@", session.session_id)))
-            .collect();
+        let events: Vec<_> =
+            courses::calendar_sessions(&all, &state.site.public_url, &place, c, true)
+                .into_iter()
+                .filter(|e| {
+                    e.uid
+                        .starts_with(&format!("session-{}@", session.session_id))
+                })
+                .collect();
         let parties = Parties {
             organizer: &organizer,
             attendee: &address,

@@ -1,5 +1,8 @@
 //! Group courses as a person meets them: the course offered on their referral, with its
 //! dates; accepting it (a seat, or a place on the wait list) or declining it.
+// A server function's arguments are its form's fields; the macro's client half
+// cannot take an allow on the function.
+#![allow(clippy::too_many_arguments)]
 
 use crate::error::AppError;
 use leptos::prelude::*;
@@ -92,7 +95,6 @@ pub async fn group_form() -> Result<NewGroupForm, AppError> {
 
 /// A lead starts a course group: its course, first date and time (weekly from there),
 /// one or two leaders, seats, and how it meets; on to its page.
-#[allow(clippy::too_many_arguments)]
 #[server(prefix = "/api", endpoint = "course/create-group")]
 pub async fn create_group(
     #[server(default)] course: String,

@@ -228,7 +228,8 @@ fn attendance_grid(
             })
             .collect_view();
         view! {
-            <div class="table-scroll">
+            // Focusable, so a keyboard can scroll a grid wider than the screen.
+            <div class="table-scroll" tabindex="0" role="group" aria-labelledby="attendance-heading">
                 <table class="entries attendance">
                     <caption class="visually-hidden">{c.attendance_heading}</caption>
                     <thead><tr><th scope="col">{c.col_name}</th>{head}</tr></thead>

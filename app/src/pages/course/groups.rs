@@ -3,8 +3,8 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use crate::api::course::{group_form, my_groups};
 use crate::api::course::types::GroupSummary;
+use crate::api::course::{group_form, my_groups};
 use crate::components::{not_for_you, LoginFirst};
 use crate::error::AppError;
 use crate::i18n::{use_texts, Texts};

@@ -57,7 +57,11 @@ fn new_group_form(
 ) -> impl IntoView {
     let c = t.course;
     let kept = move |name: &'static str| error.get().and_then(|e| e.kept_value(name));
-    let default_capacity = form.courses.first().map(|(_, _, n)| n.to_string()).unwrap_or_default();
+    let default_capacity = form
+        .courses
+        .first()
+        .map(|(_, _, n)| n.to_string())
+        .unwrap_or_default();
     let courses: Vec<(String, String)> = form
         .courses
         .iter()
@@ -69,8 +73,14 @@ fn new_group_form(
         .map(|(id, name)| (id.to_string(), name.clone()))
         .collect();
     let formats = vec![
-        (Format::Video.key().to_owned(), c.format(Format::Video).to_owned()),
-        (Format::InPerson.key().to_owned(), c.format(Format::InPerson).to_owned()),
+        (
+            Format::Video.key().to_owned(),
+            c.format(Format::Video).to_owned(),
+        ),
+        (
+            Format::InPerson.key().to_owned(),
+            c.format(Format::InPerson).to_owned(),
+        ),
     ];
     view! {
         <ActionForm action=create attr:class="form" attr:novalidate=true>
