@@ -663,7 +663,8 @@ pub async fn leave_at(
 
 /// Takes a referral out of every cohort it holds a seat in or waits for (the person
 /// withdrew the referral, or it was closed).
-pub async fn leave_every_cohort(db: &Db, referral_id: i64) -> Result<(), sqlx::Error> {
+/// Returns the referrals a freed seat is now held for, to tell them.
+pub async fn leave_every_cohort(db: &Db, referral_id: i64) -> Result<Vec<i64>, sqlx::Error> {
     let cohorts = sqlx::query(
         "select cohort_id from enrolment
          where referral_id = $1 and status in ('enrolled', 'waiting', 'seat_offered')",
@@ -671,11 +672,12 @@ pub async fn leave_every_cohort(db: &Db, referral_id: i64) -> Result<(), sqlx::E
     .bind(referral_id)
     .fetch_all(&db.pool)
     .await?;
+    let mut held_for = Vec::new();
     for row in cohorts {
         let cohort = CohortId(row.try_get("cohort_id")?);
-        leave(db, cohort, referral_id, Leaving::Withdraw, None).await?;
+        held_for.extend(leave(db, cohort, referral_id, Leaving::Withdraw, None).await?);
     }
-    Ok(())
+    Ok(held_for)
 }
 
 /// Passes on every held seat whose deadline has gone by, and tells each next person in

@@ -620,6 +620,11 @@ on_both_backends! {
         assert_eq!(withdrawn.status(), 200);
         assert_eq!(courses::seats(&app.state.db, cohort).await.unwrap().unwrap().seats_held, 0);
         assert_eq!(status_of(&app, cohort, referral).await, "withdrawn");
+        // Their calendar gets every session's cancellation.
+        let cancel = calendar_sent_to(&app, DEMO_CITIZEN.0, "Subject: Du er meldt av").await;
+        let files = cancel.as_array().unwrap();
+        assert_eq!(files.len(), 10);
+        assert!(files.iter().all(|f| f["method"] == "CANCEL" && f["events"][0]["status"] == "CANCELLED"));
         // And a closed referral takes no course.
         assert_eq!(app.call(&citizen, "/api/course/accept", &[("reference", &reference)]).await.status(), 409);
     }

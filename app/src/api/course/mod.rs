@@ -15,7 +15,7 @@ use types::{GroupSummary, GroupView, MeasurePage, MyCourse, NewGroupForm};
 #[cfg(feature = "ssr")]
 mod manage;
 #[cfg(feature = "ssr")]
-mod ssr;
+pub(crate) mod ssr;
 
 /// The signed-in person's course offers and enrolments, newest first.
 #[server(prefix = "/api", endpoint = "course/mine")]

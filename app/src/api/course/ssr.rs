@@ -241,6 +241,28 @@ pub async fn decline(reference: String) -> Result<(), AppError> {
     Ok(())
 }
 
+/// A withdrawn referral gives up its course seat or place in line: the first in line is
+/// told at once of a seat held for them, and a seat holder's calendar gets the
+/// cancellation of every session.
+pub(crate) async fn referral_withdrawn(
+    principal: &Principal,
+    referral_id: i64,
+) -> Result<(), AppError> {
+    let state = app_state()?;
+    let offer = courses::offer_of_referral(&state.db, referral_id).await?;
+    for next in courses::leave_every_cohort(&state.db, referral_id).await? {
+        courses::tell_seat_held(&state, next, now()).await?;
+    }
+    if let Some(offer) = offer.filter(|o| {
+        o.enrolment
+            .as_ref()
+            .is_some_and(|e| e.status == EnrolmentStatus::Enrolled)
+    }) {
+        send_calendar(principal, &offer, Method::Cancel).await;
+    }
+    Ok(())
+}
+
 /// Emails the person the cohort's sessions as a calendar file: an invitation when they
 /// take a seat, a cancellation when they leave. A failed send is logged; the seat
 /// stands (My page shows the dates either way).

@@ -852,7 +852,7 @@ pub async fn withdraw(reference: String, confirmed: bool) -> Result<(), AppError
     match actions::withdraw(&state.db, &reference, principal.account_id).await? {
         Ok((service_id, referral_id)) => {
             // A withdrawn referral gives up its course seat or place in line.
-            crate::server::courses::leave_every_cohort(&state.db, referral_id).await?;
+            crate::api::course::ssr::referral_withdrawn(&principal, referral_id).await?;
             actions::announce(&state.db, service_id, referral_id).await;
             tracing::info!(account_id = principal.account_id, "referral withdrawn");
             leptos_axum::redirect("/account?withdrawn=1");
