@@ -27,6 +27,8 @@ pub enum FieldProblem {
     ChooseOne,
     ChooseAtLeastOne,
     Unanswered,
+    /// No open referral of this service has that reference.
+    NoSuchReferral,
     /// A cohort that may not be chosen or changed so, and why.
     Cohort(crate::domain::course::CohortError),
 }

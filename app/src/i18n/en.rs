@@ -190,6 +190,7 @@ pub static TEXTS: Texts = Texts {
     problem_choose_one: "Choose one of the options.",
     problem_choose_at_least_one: "Choose at least one option.",
     problem_unanswered: "Answer this question.",
+    problem_no_such_referral: "There is no open referral with that reference in this service.",
     referral: &super::referral::EN,
     board: &super::board::EN,
     rooms: &super::rooms::EN,

@@ -195,6 +195,7 @@ pub struct Texts {
     pub problem_choose_one: &'static str,
     pub problem_choose_at_least_one: &'static str,
     pub problem_unanswered: &'static str,
+    pub problem_no_such_referral: &'static str,
     pub referral: &'static crate::i18n::referral::ReferralTexts,
     pub board: &'static crate::i18n::board::BoardTexts,
     pub rooms: &'static crate::i18n::rooms::RoomTexts,
@@ -247,6 +248,7 @@ pub fn problem_label(
         FieldProblem::ChooseOne => t.problem_choose_one,
         FieldProblem::ChooseAtLeastOne => t.problem_choose_at_least_one,
         FieldProblem::Unanswered => t.problem_unanswered,
+        FieldProblem::NoSuchReferral => t.problem_no_such_referral,
         FieldProblem::Cohort(e) => t.course.problem(e),
     }
 }

@@ -190,6 +190,7 @@ pub static TEXTS: Texts = Texts {
     problem_choose_one: "Velg ett av alternativene.",
     problem_choose_at_least_one: "Velg minst ett alternativ.",
     problem_unanswered: "Svar på dette spørsmålet.",
+    problem_no_such_referral: "Vi finner ingen åpen henvisning med det nummeret i denne tjenesten.",
     referral: &super::referral::NB,
     board: &super::board::NB,
     rooms: &super::rooms::NB,

@@ -190,6 +190,7 @@ pub static TEXTS: Texts = Texts {
     problem_choose_one: "Vel eitt av alternativa.",
     problem_choose_at_least_one: "Vel minst eitt alternativ.",
     problem_unanswered: "Svar på dette spørsmålet.",
+    problem_no_such_referral: "Vi finn inga open tilvising med det nummeret i denne tenesta.",
     referral: &super::referral::NN,
     board: &super::board::NN,
     rooms: &super::rooms::NN,

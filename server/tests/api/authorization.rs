@@ -161,6 +161,22 @@ const SERVER_FUNCTIONS: &[Row] = &[
         fields: &[("cohort", "{fresh_cohort}"), ("session", "{fresh_session}")],
         allowed: ROOM_LEADERS_OF_X,
     },
+    // Enrolling `{referral}` (a fresh referral of service X), and removing `{fresh_seat}`
+    // (that referral, given a seat in the fresh group).
+    Row {
+        path: "/api/course/enrol",
+        fields: &[("cohort", "{fresh_cohort}"), ("reference", "{referral}")],
+        allowed: ROOM_LEADERS_OF_X,
+    },
+    Row {
+        path: "/api/course/remove",
+        fields: &[
+            ("cohort", "{fresh_cohort}"),
+            ("referral", "{fresh_seat}"),
+            ("reason", "Flyttet fra kommunen."),
+        ],
+        allowed: ROOM_LEADERS_OF_X,
+    },
     // Course groups: their leaders (the demo therapist leads cohort 1, the running KiD)
     // and the service's lead.
     Row {
@@ -477,7 +493,7 @@ async fn offered_referral(app: &TestApp) -> String {
     own.reference
 }
 
-/// A new planned group of service X's, led by `leader`, starting `in_days` from now;
+/// A new open group of service X's, led by `leader`, starting `in_days` from now;
 /// its id and its first session's.
 async fn fresh_group(
     app: &TestApp,
@@ -508,7 +524,7 @@ async fn fresh_group(
             },
             format: app::domain::course::Format::Video,
             place: String::new(),
-            state: app::domain::course::CohortState::Planned,
+            state: app::domain::course::CohortState::Open,
         },
     )
     .await
@@ -603,6 +619,9 @@ on_both_backends! {
                 } else {
                     (0, 0)
                 };
+                if row.fields.iter().any(|(_, v)| v.contains("{fresh_seat}")) {
+                    app::server::courses::accept(&app.state.db, app::domain::course::CohortId(fresh_cohort), referral.id).await.unwrap().unwrap();
+                }
                 let fields: Vec<(&str, String)> = row
                     .fields
                     .iter()
@@ -621,6 +640,7 @@ on_both_backends! {
                             .replace("{therapist}", &therapist.to_string())
                             .replace("{fresh_cohort}", &fresh_cohort.to_string())
                             .replace("{fresh_session}", &fresh_session.to_string())
+                            .replace("{fresh_seat}", &referral.id.to_string())
                             .replace("{kid_participant}", &kid_participant.to_string());
                         (*k, v)
                     })

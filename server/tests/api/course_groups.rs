@@ -146,4 +146,43 @@ on_both_backends! {
         let text = closed.text().await.unwrap();
         assert!(text.contains("\"closed\""), "{text}");
     }
+
+    async fn staff_enrol_someone_by_reference_and_remove_them_with_a_reason(app: TestApp) {
+        let lead = app.signed_in(DEMO_LEAD).await;
+        let cohort = crate::board::open_cohort_id(&app).await;
+        let made = crate::board::referral_in(&app, 1, "Kari Nordmann", "9901", 1, 0).await;
+        app.execute(&format!("update referral set account_id = (select account_id from account where email = '{}') where referral_id = {}", DEMO_CITIZEN.0, made.id)).await;
+        // A reference that is not this service's open referral is named at the field.
+        let unknown = app.call(&lead, "/api/course/enrol", &[("cohort", &cohort), ("reference", "RPH-NOPE-NOPE")]).await;
+        let text = problems(unknown).await.to_string();
+        assert!(text.contains("NoSuchReferral") && text.contains("RPH-NOPE-NOPE"), "{text}");
+        assert_eq!(app.call(&lead, "/api/course/enrol", &[("cohort", &cohort), ("reference", &made.reference)]).await.status(), 200);
+        let status: String = sqlx::query("select status from enrolment where referral_id = $1").bind(made.id)
+            .fetch_one(&app.state.db.pool).await.unwrap().try_get("status").unwrap();
+        assert_eq!(status, "enrolled");
+        let invitation = calendar_sent_to(&app, DEMO_CITIZEN.0, "Subject: Du har plass ").await;
+        assert_eq!(invitation.as_array().unwrap().len(), 10);
+        let enrolled: i64 = sqlx::query("select count(*) as n from referral_event where referral_id = $1 and kind = 'course_enrolled'")
+            .bind(made.id).fetch_one(&app.state.db.pool).await.unwrap().try_get("n").unwrap();
+        assert_eq!(enrolled, 1);
+
+        // Removing needs a reason, said at that person's field.
+        let referral = made.id.to_string();
+        let refused = app.call(&lead, "/api/course/remove", &[("cohort", &cohort), ("referral", &referral), ("reason", " ")]).await;
+        let text = problems(refused).await.to_string();
+        assert!(text.contains(&format!("reason_{}", made.id)) && text.contains("Required"), "{text}");
+        assert_eq!(app.call(&lead, "/api/course/remove", &[("cohort", &cohort), ("referral", &referral), ("reason", "Ønsket individuell oppfølging.")]).await.status(), 200);
+        let row = sqlx::query("select status, reason from enrolment where referral_id = $1").bind(made.id)
+            .fetch_one(&app.state.db.pool).await.unwrap();
+        assert_eq!(row.try_get::<String, _>("status").unwrap(), "removed");
+        assert_eq!(row.try_get::<Option<String>, _>("reason").unwrap().as_deref(), Some("Ønsket individuell oppfølging."));
+        let body: Option<String> = sqlx::query("select body from referral_event where referral_id = $1 and kind = 'course_removed'")
+            .bind(made.id).fetch_one(&app.state.db.pool).await.unwrap().try_get("body").unwrap();
+        assert_eq!(body.as_deref(), Some("Ønsket individuell oppfølging."));
+        let cancel = calendar_sent_to(&app, DEMO_CITIZEN.0, "Subject: Du er meldt av").await;
+        assert!(cancel.as_array().unwrap().iter().all(|f| f["method"] == "CANCEL"));
+        // The timeline says so in words.
+        let page = app.get_with(&lead, &format!("/board/{}", made.reference)).await.text().await.unwrap();
+        assert!(page.contains("Meldt på kurset av ansatt") && page.contains("Fjernet fra kurset"), "timeline");
+    }
 }

@@ -280,6 +280,11 @@ pub fn event(row: &EventRow, lang: Lang) -> EventView {
             _ => texts(lang).course.ev_waiting.to_owned(),
         },
         "course_declined" => texts(lang).course.ev_declined.to_owned(),
+        "course_enrolled" => texts(lang).course.ev_enrolled.to_owned(),
+        "course_removed" => texts(lang).course.ev_removed.to_owned(),
+        "attended" => texts(lang).course.ev_attended.to_owned(),
+        "measure_risk" => texts(lang).course.ev_measure_risk.to_owned(),
+        "course_finished" => texts(lang).course.ev_finished.to_owned(),
         other => other.to_owned(),
     };
     EventView {

@@ -325,3 +325,127 @@ async fn tell_cancelled(cohort: CohortId, session: &courses::SessionRow) -> Resu
     }
     Ok(())
 }
+
+/// The referral `reference` names, if it is an open referral of the group's service.
+async fn open_referral_of(cohort: CohortId, reference: &str) -> Result<Option<i64>, AppError> {
+    let state = app_state()?;
+    let seats = courses::seats(&state.db, cohort)
+        .await?
+        .ok_or(AppError::Forbidden)?;
+    let Some(id) =
+        crate::server::board::detail::id_by_reference(&state.db, reference.trim()).await?
+    else {
+        return Ok(None);
+    };
+    let open = crate::server::referrals::by_id(&state.db, id)
+        .await?
+        .filter(|r| r.status != "closed");
+    let service = crate::server::board::detail::owner(&state.db, id)
+        .await?
+        .map(|(service, _)| service);
+    Ok((open.is_some() && service == Some(seats.service.0)).then_some(id))
+}
+
+pub async fn enrol(cohort: i64, reference: String) -> Result<(), AppError> {
+    use crate::server::board::actions::{self, Event};
+    let principal = Principal::current().await?;
+    let id = CohortId(cohort);
+    managed_group(&principal, id).await?;
+    let state = app_state()?;
+    let refused = |problem: FieldProblem| AppError::Invalid {
+        errors: vec![FieldError {
+            field: "reference".to_owned(),
+            problem,
+        }],
+        values: vec![("reference".to_owned(), reference.clone())],
+    };
+    let referral = open_referral_of(id, &reference)
+        .await?
+        .ok_or_else(|| refused(FieldProblem::NoSuchReferral))?;
+    let placed = courses::accept(&state.db, id, referral)
+        .await?
+        .map_err(|e| refused(FieldProblem::Cohort(e)))?;
+    let mut event = Event::new("course_enrolled");
+    event.detail = Some(cohort.to_string());
+    actions::record(
+        &state.db.pool,
+        referral,
+        Some(principal.account_id),
+        now(),
+        event,
+    )
+    .await?;
+    if placed == crate::domain::course::Placement::Seat {
+        if let (Some(offer), Some((_, account))) = (
+            courses::offer_of_referral(&state.db, referral).await?,
+            crate::server::board::detail::owner(&state.db, referral).await?,
+        ) {
+            super::ssr::send_calendar(account, &offer, Method::Request).await;
+        }
+    }
+    leptos_axum::redirect(&format!("/groups/{cohort}"));
+    Ok(())
+}
+
+/// Longest reason kept for a removal.
+const MAX_REASON: usize = 500;
+
+pub async fn remove(cohort: i64, referral: i64, reason: String) -> Result<(), AppError> {
+    use crate::server::board::actions::{self, Event};
+    let principal = Principal::current().await?;
+    let id = CohortId(cohort);
+    managed_group(&principal, id).await?;
+    let state = app_state()?;
+    let reason = reason.trim().to_owned();
+    let field = format!("reason_{referral}");
+    let problem = if reason.is_empty() {
+        Some(FieldProblem::Required)
+    } else if reason.chars().count() > MAX_REASON {
+        Some(FieldProblem::TooLong)
+    } else {
+        None
+    };
+    if let Some(problem) = problem {
+        return Err(AppError::Invalid {
+            errors: vec![FieldError { field, problem }],
+            values: vec![(format!("reason_{referral}"), reason)],
+        });
+    }
+    let offer = courses::offer_of_referral(&state.db, referral)
+        .await?
+        .filter(|o| o.cohort == id && o.enrolment.as_ref().is_some_and(|e| e.status.is_current()))
+        .ok_or(AppError::NotFound)?;
+    let held = offer
+        .enrolment
+        .as_ref()
+        .is_some_and(|e| e.status == crate::domain::course::EnrolmentStatus::Enrolled);
+    if let Some(next) = courses::leave(
+        &state.db,
+        id,
+        referral,
+        courses::Leaving::Remove,
+        Some(&reason),
+    )
+    .await?
+    {
+        courses::tell_seat_held(&state, next, now()).await?;
+    }
+    let mut event = Event::new("course_removed");
+    event.body = Some(&reason);
+    actions::record(
+        &state.db.pool,
+        referral,
+        Some(principal.account_id),
+        now(),
+        event,
+    )
+    .await?;
+    if held {
+        if let Some((_, account)) = crate::server::board::detail::owner(&state.db, referral).await?
+        {
+            super::ssr::send_calendar(account, &offer, Method::Cancel).await;
+        }
+    }
+    leptos_axum::redirect(&format!("/groups/{cohort}"));
+    Ok(())
+}

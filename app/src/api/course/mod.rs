@@ -139,3 +139,25 @@ pub async fn cancel_session(cohort: i64, session: i64) -> Result<(), AppError> {
         .await
         .map_err(AppError::respond)
 }
+
+/// Staff enrol a person of the service in a group by their referral's reference: a
+/// seat (or the wait list), on their timeline, and the invitation by email.
+#[server(prefix = "/api", endpoint = "course/enrol")]
+pub async fn enrol_participant(cohort: i64, reference: String) -> Result<(), AppError> {
+    manage::enrol(cohort, reference)
+        .await
+        .map_err(AppError::respond)
+}
+
+/// Staff remove a person from a group, with the reason (kept on their timeline); a
+/// freed seat goes to the first in line.
+#[server(prefix = "/api", endpoint = "course/remove")]
+pub async fn remove_participant(
+    cohort: i64,
+    referral: i64,
+    #[server(default)] reason: String,
+) -> Result<(), AppError> {
+    manage::remove(cohort, referral, reason)
+        .await
+        .map_err(AppError::respond)
+}

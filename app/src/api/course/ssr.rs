@@ -182,7 +182,7 @@ pub async fn accept(reference: String) -> Result<(), AppError> {
             .as_ref()
             .is_some_and(|e| e.status == EnrolmentStatus::Enrolled)
     {
-        send_calendar(&principal, &offer, Method::Request).await;
+        send_calendar(principal.account_id, &offer, Method::Request).await;
     }
     let mut event = Event::new("course_accepted");
     event.detail = Some(match placement {
@@ -224,7 +224,7 @@ pub async fn decline(reference: String) -> Result<(), AppError> {
         .is_some_and(|e| e.status == EnrolmentStatus::Enrolled)
     {
         // Their calendar holds the sessions: take them out.
-        send_calendar(&principal, &offer, Method::Cancel).await;
+        send_calendar(principal.account_id, &offer, Method::Cancel).await;
     }
     courses::answer_offer(&state.db, offer.offer_id, "declined").await?;
     actions::record(
@@ -258,7 +258,7 @@ pub(crate) async fn referral_withdrawn(
             .as_ref()
             .is_some_and(|e| e.status == EnrolmentStatus::Enrolled)
     }) {
-        send_calendar(principal, &offer, Method::Cancel).await;
+        send_calendar(principal.account_id, &offer, Method::Cancel).await;
     }
     Ok(())
 }
@@ -266,10 +266,10 @@ pub(crate) async fn referral_withdrawn(
 /// Emails the person the cohort's sessions as a calendar file: an invitation when they
 /// take a seat, a cancellation when they leave. A failed send is logged; the seat
 /// stands (My page shows the dates either way).
-async fn send_calendar(principal: &Principal, offer: &CourseOffer, method: Method) {
+pub(super) async fn send_calendar(account_id: i64, offer: &CourseOffer, method: Method) {
     let result = async {
         let state = app_state()?;
-        let Some(address) = accounts::email_of(&state.db, principal.account_id).await? else {
+        let Some(address) = accounts::email_of(&state.db, account_id).await? else {
             return Ok::<(), AppError>(());
         };
         let t = texts(detect_lang());
@@ -470,6 +470,8 @@ pub async fn group(cohort: i64) -> Result<GroupView, AppError> {
                 ));
             }
             roster.push(RosterLine {
+                referral_id: row.enrolment.referral_id,
+                enrolled: row.enrolment.status == EnrolmentStatus::Enrolled,
                 name,
                 reference: row.reference.clone(),
                 standing,

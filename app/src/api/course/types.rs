@@ -104,6 +104,9 @@ pub struct GroupSummary {
 /// One person on a roster.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RosterLine {
+    pub referral_id: i64,
+    /// Holds a seat (not waiting, not held).
+    pub enrolled: bool,
     pub name: String,
     pub reference: String,
     /// "Har plass", "Nr. 2 på ventelisten", "Plass holdt til …"

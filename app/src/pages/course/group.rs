@@ -7,7 +7,9 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 use crate::api::course::types::{AttendanceColumn, AttendanceRow, GroupView, ParticipantScores};
-use crate::api::course::{group, CancelSession, ChangeGroupState, MarkAttendance};
+use crate::api::course::{
+    group, CancelSession, ChangeGroupState, EnrolParticipant, MarkAttendance, RemoveParticipant,
+};
 use crate::components::{not_for_you, CopyLink, CopyLinkScript, ErrorSummary, LoginFirst};
 use crate::error::AppError;
 use crate::i18n::{use_texts, Texts};
@@ -19,12 +21,16 @@ pub fn GroupPage() -> impl IntoView {
     let mark = ServerAction::<MarkAttendance>::new();
     let change = ServerAction::<ChangeGroupState>::new();
     let cancel = ServerAction::<CancelSession>::new();
+    let enrol = ServerAction::<EnrolParticipant>::new();
+    let remove = ServerAction::<RemoveParticipant>::new();
     let error = Signal::derive(move || {
         change
             .value()
             .get()
             .and_then(Result::err)
             .or_else(|| cancel.value().get().and_then(Result::err))
+            .or_else(|| enrol.value().get().and_then(Result::err))
+            .or_else(|| remove.value().get().and_then(Result::err))
     });
     let view_data = Resource::new(
         move || {
@@ -37,6 +43,8 @@ pub fn GroupPage() -> impl IntoView {
                 mark.version().get(),
                 change.version().get(),
                 cancel.version().get(),
+                enrol.version().get(),
+                remove.version().get(),
             )
         },
         |(cohort, ..)| group(cohort),
@@ -45,7 +53,7 @@ pub fn GroupPage() -> impl IntoView {
         <Suspense fallback=move || view! { <p>{t.loading}</p> }>
             {move || Suspend::new(async move {
                 match view_data.await {
-                    Ok(view) => group_view(t, view, Actions { mark, change, cancel }, error).into_any(),
+                    Ok(view) => group_view(t, view, Actions { mark, change, cancel, enrol, remove }, error).into_any(),
                     Err(AppError::Unauthenticated) => view! { <LoginFirst/> }.into_any(),
                     Err(AppError::Forbidden) => not_for_you(t).await.into_any(),
                     Err(error) => view! { <p class="notice" role="alert">{error.message(t)}</p> }.into_any(),
@@ -61,6 +69,8 @@ struct Actions {
     mark: ServerAction<MarkAttendance>,
     change: ServerAction<ChangeGroupState>,
     cancel: ServerAction<CancelSession>,
+    enrol: ServerAction<EnrolParticipant>,
+    remove: ServerAction<RemoveParticipant>,
 }
 
 fn group_view(
@@ -97,14 +107,16 @@ fn group_view(
                             <th scope="col">{c.col_name}</th>
                             <th scope="col">{c.col_referral}</th>
                             <th scope="col">{c.col_standing}</th>
+                            <th scope="col">{c.col_change}</th>
                         </tr>
                     </thead>
                     <tbody>
                         {view.roster.into_iter().map(|p| view! {
                             <tr>
-                                <td data-label=c.col_name>{p.name}</td>
+                                <td data-label=c.col_name>{p.name.clone()}</td>
                                 <td data-label=c.col_referral><a href=format!("/board/{}", p.reference)>{p.reference.clone()}</a></td>
                                 <td data-label=c.col_standing>{p.standing}</td>
+                                <td data-label=c.col_change>{remove_form(t, cohort, &p.name, p.referral_id, actions.remove, error)}</td>
                             </tr>
                         }).collect_view()}
                     </tbody>
@@ -124,6 +136,7 @@ fn group_view(
             <h2 id="roster-heading">{c.roster_heading}</h2>
             <p class="hint">{c.roster_privacy}</p>
             {roster}
+            {enrol_form(t, cohort, actions.enrol, error)}
         </section>
         {attendance}
         {scores}
@@ -309,4 +322,74 @@ fn scores_table(
             </div>
         </section>
     })
+}
+
+/// Staff remove someone, with the reason: behind a disclosure, away from a first tap.
+/// Open, with the problem said, when the last try was refused.
+fn remove_form(
+    t: &'static Texts,
+    cohort: i64,
+    name: &str,
+    referral: i64,
+    remove: ServerAction<RemoveParticipant>,
+    error: Signal<Option<AppError>>,
+) -> impl IntoView {
+    let c = t.course;
+    let field = format!("reason_{referral}");
+    let id = format!("field-{field}");
+    let problem = error.get_untracked().and_then(|e| e.field_problem(&field));
+    let label = c.remove_reason.replace("{name}", name);
+    let button = c.remove_button.replace("{name}", name);
+    view! {
+        <details class="remove" open=problem.is_some()>
+            <summary>{c.remove_summary}</summary>
+            <ActionForm action=remove attr:class="form">
+                <input type="hidden" name="cohort" value=cohort/>
+                <input type="hidden" name="referral" value=referral/>
+                <div class="field" class:invalid=problem.is_some()>
+                    <label for=id.clone()>{label}</label>
+                    {problem.map(|p| view! { <p class="field-error">{crate::i18n::problem_label(t, p)}</p> })}
+                    <textarea id=id name="reason" rows="2" maxlength="500" aria-invalid=problem.map(|_| "true")></textarea>
+                </div>
+                <button type="submit" class="button secondary small">{button}</button>
+            </ActionForm>
+        </details>
+    }
+}
+
+/// Staff enrol someone of the service by their referral's reference.
+fn enrol_form(
+    t: &'static Texts,
+    cohort: i64,
+    enrol: ServerAction<EnrolParticipant>,
+    error: Signal<Option<AppError>>,
+) -> impl IntoView {
+    let c = t.course;
+    let problem = move || error.get().and_then(|e| e.field_problem("reference"));
+    let kept = move || {
+        error
+            .get()
+            .and_then(|e| e.kept_value("reference"))
+            .unwrap_or_default()
+    };
+    view! {
+        <h3 id="enrol-heading">{c.enrol_heading}</h3>
+        <ActionForm action=enrol attr:class="form" attr:aria-labelledby="enrol-heading">
+            <input type="hidden" name="cohort" value=cohort/>
+            <div class="field" class:invalid=move || problem().is_some()>
+                <label for="field-reference">{c.enrol_label}</label>
+                <p class="hint" id="field-reference-hint">{c.enrol_hint}</p>
+                {move || problem().map(|p| view! { <p class="field-error" id="field-reference-error">{crate::i18n::problem_label(t, p)}</p> })}
+                <input
+                    id="field-reference"
+                    name="reference"
+                    autocomplete="off"
+                    value=kept
+                    aria-describedby=move || if problem().is_some() { "field-reference-error field-reference-hint" } else { "field-reference-hint" }
+                    aria-invalid=move || problem().map(|_| "true")
+                />
+            </div>
+            <button type="submit" class="button secondary">{c.enrol_button}</button>
+        </ActionForm>
+    }
 }
