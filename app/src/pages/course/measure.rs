@@ -61,6 +61,19 @@ fn measure_form(
         .measure_heading
         .replace("{n}", &page.number.to_string())
         .replace("{title}", &page.instrument.title);
+    // Each problem in the summary names its question.
+    let labels: Vec<(String, String)> = page
+        .instrument
+        .items
+        .iter()
+        .enumerate()
+        .map(|(i, item)| {
+            (
+                format!("item_{}", item.id),
+                format!("{}. {}", i + 1, item.text),
+            )
+        })
+        .collect();
     let items = page
         .instrument
         .items
@@ -123,7 +136,7 @@ fn measure_form(
         <p><a href="/account#my-courses-heading">{c.measure_back}</a></p>
         <h1>{heading}</h1>
         <p>{c.measure_intro.replace("{when}", &page.when)}</p>
-        <ErrorSummary error/>
+        <ErrorSummary error labels/>
         <ActionForm action=answer attr:class="form questionnaire" attr:novalidate=true>
             <input type="hidden" name="reference" value=page.reference/>
             <input type="hidden" name="instrument" value=page.instrument.id.clone()/>
