@@ -73,16 +73,19 @@ struct Due {
     room_code: Option<String>,
     place: String,
     cohort_id: i64,
+    /// The course takes measures before its sessions.
+    measures: bool,
 }
 
 /// A reminder still worth sending at `at`: its person still holds a seat and its session
 /// has not begun (after an outage, a late reminder would only confuse).
 async fn details(db: &Db, id: i64, at: i64) -> Result<Option<Due>, sqlx::Error> {
     let Some(row) = sqlx::query(
-        "select a.email, r.lang, s.starts_at, m.code, c.place, c.cohort_id
+        "select a.email, r.lang, s.starts_at, m.code, c.place, c.cohort_id, k.measures
          from course_reminder cr
          join cohort_session s on s.cohort_session_id = cr.cohort_session_id
          join cohort c on c.cohort_id = s.cohort_id
+         join course k on k.course_id = c.course_id
          join enrolment e on e.enrolment_id = cr.enrolment_id
          join referral r on r.referral_id = e.referral_id
          join account a on a.account_id = r.account_id
@@ -105,6 +108,7 @@ async fn details(db: &Db, id: i64, at: i64) -> Result<Option<Due>, sqlx::Error> 
         room_code: row.try_get("code")?,
         place: row.try_get("place")?,
         cohort_id: row.try_get("cohort_id")?,
+        measures: !row.try_get::<String, _>("measures")?.trim().is_empty(),
     }))
 }
 
@@ -142,6 +146,11 @@ pub async fn send_due(state: &AppState, at: i64) -> Result<u64, sqlx::Error> {
                     .calendar_video
                     .replace("{link}", &format!("{}/rooms/{code}", state.site.public_url)),
                 None => c.calendar_in_person.replace("{place}", &due.place),
+            };
+            let how = if due.measures {
+                format!("{how}\n\n{}", c.reminder_measures)
+            } else {
+                how
             };
             let mail = OutgoingMail {
                 to: due.to,

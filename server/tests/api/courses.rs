@@ -576,6 +576,7 @@ on_both_backends! {
         assert!(sent[0].subject.ends_with(&format!(" kurssamling {when} 12:00")), "{}", sent[0].subject);
         assert!(sent[0].body.contains(&format!("/rooms/{}", first.room_code.as_ref().unwrap())), "{}", sent[0].body);
         assert!(!sent[0].body.to_lowercase().contains("belastning"), "no course name, so no diagnosis");
+        assert!(sent[0].body.contains("svare på noen korte spørsmål på Min side"), "the measures due: {}", sent[0].body);
         // Later passes, on either server, send nothing more.
         course_reminders::run(&app.state, at + 120).await.unwrap();
         course_reminders::run(&restarted, at + 180).await.unwrap();

@@ -652,7 +652,7 @@ pub async fn measure(reference: String, instrument: String) -> Result<MeasurePag
             t.course.weekdays[oslo_weekday(due.starts_at) as usize],
             crate::domain::clock::format_oslo_date(due.starts_at)
         ),
-        instrument: crate::api::referral::ssr::instrument_view(detect_lang(), &definition),
+        instrument: crate::api::referral::types::InstrumentView::of(detect_lang(), &definition),
     })
 }
 

@@ -14,7 +14,7 @@ pub mod types;
 use types::{MyReferral, Receipt, ServiceInfo, StepPage};
 
 #[cfg(feature = "ssr")]
-pub(crate) mod ssr;
+mod ssr;
 
 /// The public page of a service. Anyone may read it.
 #[server(prefix = "/api", endpoint = "referral/service")]

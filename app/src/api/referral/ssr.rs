@@ -9,7 +9,7 @@ use crate::domain::clock::{format_oslo_date, oslo_date};
 use crate::domain::identity::AccountKind;
 use crate::domain::questionnaire::score;
 use crate::domain::referral::{
-    self, is_fresh, Draft, FormValues, MunicipalityCheck, RiskLevel, Source, Step, StepContext,
+    self, is_fresh, Draft, FormValues, MunicipalityCheck, Source, Step, StepContext,
 };
 use crate::error::AppError;
 use crate::i18n::{detect_lang, lang_cookie, texts, Lang};
@@ -210,49 +210,6 @@ fn step_title(lang: Lang, state: &AppState, step: &Step) -> String {
     }
 }
 
-pub(crate) fn instrument_view(
-    lang: Lang,
-    d: &crate::domain::questionnaire::Definition,
-) -> InstrumentView {
-    InstrumentView {
-        id: d.id.clone(),
-        title: d.title.get(lang).to_owned(),
-        instructions: d.instructions.get(lang).to_owned(),
-        licence: d.licence.clone(),
-        items: d
-            .items
-            .iter()
-            .map(|item| {
-                let options = d.options_of(item);
-                let top = options.iter().map(|o| o.value).max();
-                ItemView {
-                    id: item.id.clone(),
-                    text: item.text.get(lang).to_owned(),
-                    options: options
-                        .iter()
-                        .map(|o| OptionView {
-                            value: o.value.to_string(),
-                            label: o.label.get(lang).to_owned(),
-                        })
-                        .collect(),
-                    risk_answers: options
-                        .iter()
-                        .filter(|o| item.risk_above.is_some_and(|t| o.value > t))
-                        .map(|o| {
-                            let level = if Some(o.value) == top {
-                                RiskLevel::High
-                            } else {
-                                RiskLevel::Risk
-                            };
-                            (o.value.to_string(), level)
-                        })
-                        .collect(),
-                }
-            })
-            .collect(),
-    }
-}
-
 async fn municipality_views(
     state: &AppState,
     service: &ServiceDetail,
@@ -440,7 +397,7 @@ pub async fn step_page(slug: String, step: String) -> Result<StepPage, AppError>
                     .collect()
             })
             .unwrap_or_default(),
-        instrument: instrument.as_ref().map(|d| instrument_view(lang, d)),
+        instrument: instrument.as_ref().map(|d| InstrumentView::of(lang, d)),
         review: if step == Step::Review {
             review(lang, &state, draft, &municipalities)
         } else {

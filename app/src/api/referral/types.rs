@@ -57,6 +57,54 @@ pub struct InstrumentView {
     pub items: Vec<ItemView>,
 }
 
+impl InstrumentView {
+    /// An instrument's definition in one language, with each item's risk answers.
+    pub fn of(
+        lang: crate::i18n::Lang,
+        d: &crate::domain::questionnaire::Definition,
+    ) -> InstrumentView {
+        use crate::domain::referral::RiskLevel;
+
+        InstrumentView {
+            id: d.id.clone(),
+            title: d.title.get(lang).to_owned(),
+            instructions: d.instructions.get(lang).to_owned(),
+            licence: d.licence.clone(),
+            items: d
+                .items
+                .iter()
+                .map(|item| {
+                    let options = d.options_of(item);
+                    let top = options.iter().map(|o| o.value).max();
+                    ItemView {
+                        id: item.id.clone(),
+                        text: item.text.get(lang).to_owned(),
+                        options: options
+                            .iter()
+                            .map(|o| OptionView {
+                                value: o.value.to_string(),
+                                label: o.label.get(lang).to_owned(),
+                            })
+                            .collect(),
+                        risk_answers: options
+                            .iter()
+                            .filter(|o| item.risk_above.is_some_and(|t| o.value > t))
+                            .map(|o| {
+                                let level = if Some(o.value) == top {
+                                    RiskLevel::High
+                                } else {
+                                    RiskLevel::Risk
+                                };
+                                (o.value.to_string(), level)
+                            })
+                            .collect(),
+                    }
+                })
+                .collect(),
+        }
+    }
+}
+
 /// A municipality in the "where do you live" list.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MunicipalityView {

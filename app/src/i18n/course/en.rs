@@ -139,6 +139,7 @@ pub static EN: CourseTexts = CourseTexts {
     mail_seat_held_body: "Hello,\n\nA place has become free on the course you are on the wait list for, and we are holding it for you until {deadline}. Answer yes or no on My page:\n{link}\n\nRask psykisk helsehjelp",
     reminder_subject: "Reminder: course session {when}",
     reminder_body: "Hello,\n\nThis is a reminder of the course session {when}.\n{how}\n\nSee all the dates on My page:\n{link}\n\nCannot come? Tell us on My page or call us.\n\nRask psykisk helsehjelp",
+    reminder_measures: "Before the session, please answer a few short questions on My page. It takes a couple of minutes.",
     problems: [
         "The first session cannot be in the past.",
         "Choose a number of seats from 1 to 30.",

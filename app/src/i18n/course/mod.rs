@@ -159,6 +159,8 @@ pub struct CourseTexts {
     /// "Påminnelse: kurs {when}", naming no course.
     pub reminder_subject: &'static str,
     pub reminder_body: &'static str,
+    /// Added to a reminder when the course takes measures before its sessions.
+    pub reminder_measures: &'static str,
     /// What went wrong, in the order of `CohortError::ALL`.
     pub problems: [&'static str; 10],
 }

@@ -139,6 +139,7 @@ pub static NB: CourseTexts = CourseTexts {
     mail_seat_held_body: "Hei!\n\nEn plass er blitt ledig på kurset du står på venteliste til, og vi holder den for deg til {deadline}. Svar ja eller nei på Min side:\n{link}\n\nHilsen Rask psykisk helsehjelp",
     reminder_subject: "Påminnelse: kurssamling {when}",
     reminder_body: "Hei!\n\nDette er en påminnelse om kurssamlingen {when}.\n{how}\n\nSe alle datoene på Min side:\n{link}\n\nKan du ikke komme? Si fra på Min side eller ring oss.\n\nHilsen Rask psykisk helsehjelp",
+    reminder_measures: "Før samlingen ber vi deg svare på noen korte spørsmål på Min side. Det tar et par minutter.",
     problems: [
         "Første samling kan ikke være tilbake i tid.",
         "Velg et antall plasser fra 1 til 30.",

@@ -139,6 +139,7 @@ pub static NN: CourseTexts = CourseTexts {
     mail_seat_held_body: "Hei!\n\nEin plass har vorte ledig på kurset du står på venteliste til, og vi held han for deg til {deadline}. Svar ja eller nei på Mi side:\n{link}\n\nHelsing Rask psykisk helsehjelp",
     reminder_subject: "Påminning: kurssamling {when}",
     reminder_body: "Hei!\n\nDette er ei påminning om kurssamlinga {when}.\n{how}\n\nSjå alle datoane på Mi side:\n{link}\n\nKan du ikkje kome? Sei frå på Mi side eller ring oss.\n\nHelsing Rask psykisk helsehjelp",
+    reminder_measures: "Før samlinga ber vi deg svare på nokre korte spørsmål på Mi side. Det tek eit par minutt.",
     problems: [
         "Første samling kan ikkje vere tilbake i tid.",
         "Vel eit tal plassar frå 1 til 30.",
