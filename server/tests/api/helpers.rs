@@ -220,6 +220,33 @@ impl TestApp {
     }
 
     /// Counts the rows of a table.
+    /// Waits (at most 10 s) until the server's first pass of its scheduled jobs is
+    /// over, so a test that moves clocks in the database cannot race it (the first
+    /// pass starts with the server; the next is minutes away).
+    pub async fn startup_jobs_done(&self) {
+        use sqlx::Row as _;
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        loop {
+            let done: i64 = sqlx::query(
+                "select count(*) as n from scheduled_job where next_run_at > $1 and leased_until is null",
+            )
+            .bind(app::server::db::now())
+            .fetch_one(&self.state.db.pool)
+            .await
+            .expect("read the jobs")
+            .try_get("n")
+            .expect("a number");
+            if done >= app::server::jobs::Job::ALL.len() as i64 {
+                return;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the first pass of jobs did not finish"
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+    }
+
     pub async fn count(&self, table: &str) -> i64 {
         use sqlx::Row as _;
         sqlx::query(&format!("select count(*) as n from {table}"))
