@@ -4,7 +4,7 @@
 use std::collections::BTreeSet;
 
 use super::types::NewGroupForm;
-use crate::domain::capability::{Capability, Kind, ServiceId};
+use crate::domain::capability::{Kind, ServiceId};
 use crate::domain::course::schedule::{LocalDate, LocalTime, WeeklyPlan};
 use crate::domain::course::{CohortError, CohortId, CohortState, CourseId, Format};
 use crate::domain::field::{FieldError, FieldProblem};
@@ -222,20 +222,10 @@ pub async fn create(new: NewGroup) -> Result<(), AppError> {
     }
 }
 
-/// The group if the principal leads it or manages the service's courses.
+/// The group if the principal leads it or manages the service's courses: the same
+/// check as the group page's.
 async fn managed_group(principal: &Principal, cohort: CohortId) -> Result<(), AppError> {
-    let state = app_state()?;
-    let seats = courses::seats(&state.db, cohort)
-        .await?
-        .ok_or(AppError::Forbidden)?;
-    let group = courses::group(&state.db, cohort, principal.account_id).await?;
-    let leads =
-        principal.may(Capability::LeadGroups(seats.service)) && group.is_some_and(|g| g.led_by_me);
-    if leads || principal.may(Capability::ManageCourses(seats.service)) {
-        Ok(())
-    } else {
-        Err(AppError::Forbidden)
-    }
+    super::ssr::led_group(principal, cohort).await.map(|_| ())
 }
 
 pub async fn change_state(cohort: i64, to: String) -> Result<(), AppError> {

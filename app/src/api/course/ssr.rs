@@ -394,7 +394,7 @@ pub async fn groups() -> Result<Vec<GroupSummary>, AppError> {
 
 /// The group `cohort` if the principal may see it: its leaders, and those who manage the
 /// service's courses; no one else learns whether it exists.
-async fn led_group(
+pub(super) async fn led_group(
     principal: &Principal,
     cohort: crate::domain::course::CohortId,
 ) -> Result<(crate::domain::capability::ServiceId, courses::GroupRow), AppError> {
