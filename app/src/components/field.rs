@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 
 use crate::error::AppError;
-use crate::i18n::{problem_label, use_texts};
+use crate::i18n::{problem_label, use_texts, Texts};
 
 /// One input (or text area) with its label, an optional hint, and the problem the last
 /// submission had with it, tied together for screen readers.
@@ -23,6 +23,9 @@ pub fn Field(
     /// (never for passwords).
     #[prop(optional)]
     keep: bool,
+    /// What the field holds before anything is typed (a thing being edited).
+    #[prop(optional, into)]
+    value: String,
     #[prop(into)] error: Signal<Option<AppError>>,
 ) -> impl IntoView {
     let t = use_texts();
@@ -30,10 +33,11 @@ pub fn Field(
     let hint_id = format!("{id}-hint");
     let error_id = format!("{id}-error");
     let problem = move || error.get().and_then(|e| e.field_problem(name));
+    let initial = StoredValue::new(value);
     let value = move || {
         keep.then(|| error.get().and_then(|e| e.kept_value(name)))
             .flatten()
-            .unwrap_or_default()
+            .unwrap_or_else(|| initial.get_value())
     };
     let described_by = {
         let (hint_id, error_id) = (hint_id.clone(), error_id.clone());
@@ -91,4 +95,55 @@ pub(crate) fn described_by(
         .filter_map(|(shown, id)| shown.then_some(id))
         .collect();
     (!ids.is_empty()).then(|| ids.join(" "))
+}
+
+/// A labelled select, its problem said at it, the typed choice kept; `empty` is the
+/// label of a first option with no value.
+pub fn select_field(
+    t: &'static Texts,
+    name: &'static str,
+    label: &'static str,
+    default: Option<String>,
+    options: Vec<(String, String)>,
+    empty: Option<&'static str>,
+    error: Signal<Option<AppError>>,
+) -> impl IntoView {
+    let id = format!("field-{name}");
+    let error_id = format!("{id}-error");
+    let problem = move || error.get().and_then(|e| e.field_problem(name));
+    let kept = move || error.get().and_then(|e| e.kept_value(name));
+    view! {
+        <div class="field" class:invalid=move || problem().is_some()>
+            <label for=id.clone()>{label}</label>
+            {
+                let error_id = error_id.clone();
+                move || problem().map(|p| view! { <p class="field-error" id=error_id.clone()>{problem_label(t, p)}</p> })
+            }
+            <select
+                id=id.clone()
+                name=name
+                aria-describedby={
+                    let error_id = error_id.clone();
+                    move || problem().is_some().then(|| error_id.clone())
+                }
+                aria-invalid=move || problem().is_some().then_some("true")
+            >
+                {empty.map(|label| view! { <option value="">{label}</option> })}
+                {options
+                    .into_iter()
+                    .map(|(value, text)| {
+                        let selected = {
+                            let value = value.clone();
+                            let default = default.clone();
+                            move || match kept() {
+                                Some(kept) => kept == value,
+                                None => default.as_deref() == Some(value.as_str()),
+                            }
+                        };
+                        view! { <option value=value selected=selected>{text}</option> }
+                    })
+                    .collect_view()}
+            </select>
+        </div>
+    }
 }

@@ -233,24 +233,16 @@ pub async fn create_cohort(
     let sessions = new.plan.sessions();
     let t = now();
     let mut tx = db.begin_write().await?;
-    for leader in &new.leaders {
-        for s in &sessions {
-            let clash = sqlx::query(
-                "select 1 as one from cohort_session s
-                 join cohort_leader l on l.cohort_id = s.cohort_id
-                 join cohort c on c.cohort_id = s.cohort_id
-                 where l.account_id = $1 and s.cancelled_at is null and c.state <> 'cancelled'
-                   and s.starts_at < $3 and $2 < s.ends_at
-                 limit 1",
-            )
-            .bind(leader)
-            .bind(s.starts_at)
-            .bind(s.ends_at)
-            .fetch_optional(&mut *tx)
-            .await?;
-            if clash.is_some() {
-                return Ok(Err(CohortError::LeaderOverlap));
-            }
+    for s in &sessions {
+        if leader_clash(
+            &mut tx,
+            &new.leaders,
+            (s.starts_at, s.ends_at),
+            Besides::Nothing,
+        )
+        .await?
+        {
+            return Ok(Err(CohortError::LeaderOverlap));
         }
     }
     let cohort_id: i64 = sqlx::query(
@@ -314,6 +306,52 @@ pub async fn create_cohort(
     }
     tx.commit().await?;
     Ok(Ok(CohortId(cohort_id)))
+}
+
+/// Sessions a clash check leaves out: the one being moved, or the cohort whose leaders
+/// change (its own sessions are theirs to lead).
+#[derive(Clone, Copy, Debug)]
+enum Besides {
+    Nothing,
+    Session(i64),
+    Cohort(CohortId),
+}
+
+/// Whether one of `leaders` leads another session, not cancelled, that overlaps
+/// `[starts, ends)`.
+async fn leader_clash(
+    conn: &mut sqlx::AnyConnection,
+    leaders: &[i64],
+    (starts, ends): (i64, i64),
+    besides: Besides,
+) -> Result<bool, sqlx::Error> {
+    let (session, cohort) = match besides {
+        Besides::Nothing => (-1, -1),
+        Besides::Session(id) => (id, -1),
+        Besides::Cohort(id) => (-1, id.0),
+    };
+    for leader in leaders {
+        let clash = sqlx::query(
+            "select 1 as one from cohort_session s
+             join cohort_leader l on l.cohort_id = s.cohort_id
+             join cohort c on c.cohort_id = s.cohort_id
+             where l.account_id = $1 and s.cancelled_at is null and c.state <> 'cancelled'
+               and s.starts_at < $3 and $2 < s.ends_at
+               and s.cohort_session_id <> $4 and s.cohort_id <> $5
+             limit 1",
+        )
+        .bind(leader)
+        .bind(starts)
+        .bind(ends)
+        .bind(session)
+        .bind(cohort)
+        .fetch_optional(&mut *conn)
+        .await?;
+        if clash.is_some() {
+            return Ok(true);
+        }
+    }
+    Ok(false)
 }
 
 /// A cohort's counts and state, as enrolment sees them.
@@ -981,9 +1019,7 @@ pub fn calendar_sessions(
             };
             super::calendar::CalendarSession {
                 uid: format!("session-{}@{host}", s.session_id),
-                // Taking a person's sessions out of their calendar is a change to them;
-                // a session cancelled for everyone had its sequence raised already.
-                sequence: s.sequence + u32::from(cancelling && !s.cancelled),
+                sequence: s.sequence,
                 starts_at: s.starts_at,
                 ends_at: s.ends_at,
                 summary: texts
@@ -1214,6 +1250,250 @@ pub async fn cancel_session(
         .await?
         .into_iter()
         .find(|s| s.session_id == session))
+}
+
+/// What moving a session did.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SessionMove {
+    /// Moved: the session as it is now, its sequence raised.
+    Moved(SessionRow),
+    /// Not moved, for this reason.
+    Refused(CohortError),
+    /// No session of this cohort still to come by that id.
+    NoSuchSession,
+}
+
+/// Moves a session still to come so it starts at `starts_at`, its length kept. Its
+/// calendar sequence is raised and its reminders are taken off the table, so the next
+/// pass puts them there again for the new time. Refuses a start in the past, a closed
+/// cohort, and a time another session of one of its leaders overlaps.
+pub async fn move_session(
+    db: &Db,
+    cohort: CohortId,
+    session: i64,
+    starts_at: i64,
+) -> Result<SessionMove, sqlx::Error> {
+    let at = now();
+    let mut tx = db.begin_write().await?;
+    lock_cohort(&mut tx, cohort, at).await?;
+    let Some(row) = sqlx::query(
+        "select s.starts_at, s.ends_at, c.state from cohort_session s
+         join cohort c on c.cohort_id = s.cohort_id
+         where s.cohort_session_id = $1 and s.cohort_id = $2 and s.cancelled_at is null
+           and s.starts_at > $3",
+    )
+    .bind(session)
+    .bind(cohort.0)
+    .bind(at)
+    .fetch_optional(&mut *tx)
+    .await?
+    else {
+        return Ok(SessionMove::NoSuchSession);
+    };
+    let state: String = row.try_get("state")?;
+    if CohortState::parse(&state).is_none_or(CohortState::is_closed) {
+        return Ok(SessionMove::Refused(CohortError::Closed));
+    }
+    if starts_at <= at {
+        return Ok(SessionMove::Refused(CohortError::SessionInPast));
+    }
+    let length = row.try_get::<i64, _>("ends_at")? - row.try_get::<i64, _>("starts_at")?;
+    let leaders = leaders_of(&mut tx, cohort).await?;
+    let span = (starts_at, starts_at + length);
+    if leader_clash(&mut tx, &leaders, span, Besides::Session(session)).await? {
+        return Ok(SessionMove::Refused(CohortError::LeaderOverlap));
+    }
+    sqlx::query(
+        "update cohort_session set starts_at = $1, ends_at = $2, sequence = sequence + 1
+         where cohort_session_id = $3",
+    )
+    .bind(span.0)
+    .bind(span.1)
+    .bind(session)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query("delete from course_reminder where cohort_session_id = $1")
+        .bind(session)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(sessions(db, cohort)
+        .await?
+        .into_iter()
+        .find(|s| s.session_id == session)
+        .map_or(SessionMove::NoSuchSession, SessionMove::Moved))
+}
+
+/// The accounts leading a cohort.
+async fn leaders_of(
+    conn: &mut sqlx::AnyConnection,
+    cohort: CohortId,
+) -> Result<Vec<i64>, sqlx::Error> {
+    sqlx::query("select account_id from cohort_leader where cohort_id = $1 order by account_id")
+        .bind(cohort.0)
+        .fetch_all(&mut *conn)
+        .await?
+        .iter()
+        .map(|r| r.try_get("account_id"))
+        .collect()
+}
+
+/// A cohort's leaders, by account, to fill in the form that changes them.
+pub async fn leaders(db: &Db, cohort: CohortId) -> Result<Vec<i64>, sqlx::Error> {
+    let mut conn = db.pool.acquire().await?;
+    leaders_of(&mut conn, cohort).await
+}
+
+/// A change to a running or coming cohort: its seats, leaders and meeting place.
+#[derive(Clone, Debug)]
+pub struct CohortChange {
+    pub capacity: i64,
+    pub leaders: Vec<i64>,
+    pub place: String,
+}
+
+/// What changing a cohort did, for the people it concerns to be told.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct CohortChanged {
+    /// Referrals a new seat is now held for (first in line, in order).
+    pub seats_held_for: Vec<i64>,
+    /// In-person sessions still to come whose place changed (sequence raised).
+    pub moved_place: Vec<i64>,
+}
+
+/// Changes a cohort's seats, leaders and place under its lock. Capacity may not fall
+/// below the seats held; new seats are held for the first on the wait list, each with
+/// the usual deadline; a new leader must be free at every session still to come; a new
+/// place raises the sequence of the in-person sessions still to come.
+pub async fn change_cohort(
+    db: &Db,
+    cohort: CohortId,
+    change: &CohortChange,
+) -> Result<Result<CohortChanged, CohortError>, sqlx::Error> {
+    use crate::domain::course::cohort::{check_capacity, check_leaders};
+    let at = now();
+    let mut tx = db.begin_write().await?;
+    lock_cohort(&mut tx, cohort, at).await?;
+    let Some(row) = sqlx::query("select state, seats_held, place from cohort where cohort_id = $1")
+        .bind(cohort.0)
+        .fetch_optional(&mut *tx)
+        .await?
+    else {
+        return Ok(Err(CohortError::NotAllowed));
+    };
+    let state: String = row.try_get("state")?;
+    let held: i64 = row.try_get("seats_held")?;
+    let old_place: String = row.try_get("place")?;
+    if CohortState::parse(&state).is_none_or(CohortState::is_closed) {
+        return Ok(Err(CohortError::Closed));
+    }
+    if let Err(e) = check_leaders(&change.leaders).and(check_capacity(change.capacity, held)) {
+        return Ok(Err(e));
+    }
+    let coming: Vec<(i64, i64, i64, String)> = sqlx::query(
+        "select cohort_session_id, starts_at, ends_at, format from cohort_session
+         where cohort_id = $1 and cancelled_at is null and starts_at > $2",
+    )
+    .bind(cohort.0)
+    .bind(at)
+    .fetch_all(&mut *tx)
+    .await?
+    .iter()
+    .map(|r| {
+        Ok((
+            r.try_get("cohort_session_id")?,
+            r.try_get("starts_at")?,
+            r.try_get("ends_at")?,
+            r.try_get("format")?,
+        ))
+    })
+    .collect::<Result<_, sqlx::Error>>()?;
+    let before = leaders_of(&mut tx, cohort).await?;
+    let joining: Vec<i64> = change
+        .leaders
+        .iter()
+        .copied()
+        .filter(|l| !before.contains(l))
+        .collect();
+    for (_, starts, ends, _) in &coming {
+        if leader_clash(&mut tx, &joining, (*starts, *ends), Besides::Cohort(cohort)).await? {
+            return Ok(Err(CohortError::LeaderOverlap));
+        }
+    }
+    sqlx::query("update cohort set capacity = $1, place = $2 where cohort_id = $3")
+        .bind(change.capacity)
+        .bind(&change.place)
+        .bind(cohort.0)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query("delete from cohort_leader where cohort_id = $1")
+        .bind(cohort.0)
+        .execute(&mut *tx)
+        .await?;
+    for leader in &change.leaders {
+        sqlx::query("insert into cohort_leader (cohort_id, account_id) values ($1, $2)")
+            .bind(cohort.0)
+            .bind(leader)
+            .execute(&mut *tx)
+            .await?;
+    }
+    let mut changed = CohortChanged::default();
+    for _ in held..change.capacity {
+        let Some(next) = sqlx::query(
+            "select enrolment_id, referral_id from enrolment
+             where cohort_id = $1 and status = 'waiting' order by wait_number limit 1",
+        )
+        .bind(cohort.0)
+        .fetch_optional(&mut *tx)
+        .await?
+        else {
+            break;
+        };
+        sqlx::query(
+            "update enrolment set status = 'seat_offered', seat_offered_at = $2, updated_at = $2
+             where enrolment_id = $1",
+        )
+        .bind(next.try_get::<i64, _>("enrolment_id")?)
+        .bind(at)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query("update cohort set seats_held = seats_held + 1 where cohort_id = $1")
+            .bind(cohort.0)
+            .execute(&mut *tx)
+            .await?;
+        changed.seats_held_for.push(next.try_get("referral_id")?);
+    }
+    if change.place != old_place {
+        for (session, _, _, format) in &coming {
+            if format == Format::InPerson.key() {
+                sqlx::query(
+                    "update cohort_session set sequence = sequence + 1
+                     where cohort_session_id = $1",
+                )
+                .bind(session)
+                .execute(&mut *tx)
+                .await?;
+                changed.moved_place.push(*session);
+            }
+        }
+    }
+    tx.commit().await?;
+    Ok(Ok(changed))
+}
+
+/// Raises the sequence of every session of a cohort not cancelled: one person's
+/// sessions are about to leave their calendar, and whatever any of its people are sent
+/// next must outrank that (a person who comes back gets a request their calendar
+/// takes).
+pub async fn raise_sequences(db: &Db, cohort: CohortId) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "update cohort_session set sequence = sequence + 1
+         where cohort_id = $1 and cancelled_at is null",
+    )
+    .bind(cohort.0)
+    .execute(&db.pool)
+    .await?;
+    Ok(())
 }
 
 /// Everyone holding a seat: their email and language, for a change to tell.

@@ -133,7 +133,8 @@ const SERVER_FUNCTIONS: &[Row] = &[
     },
     // Running groups. `{course}`: one of service X's courses; `{far_date}` a date a year
     // ahead; `{therapist}` the demo therapist; `{fresh_cohort}` and `{fresh_session}` a
-    // new planned group the therapist leads (a new one for each call) and its first session.
+    // new planned group the therapist leads (a new one for each call) and its first session;
+    // `{fresh_next_day}` the day after that session.
     Row {
         path: "/api/course/group-form",
         fields: &[],
@@ -159,6 +160,26 @@ const SERVER_FUNCTIONS: &[Row] = &[
     Row {
         path: "/api/course/cancel-session",
         fields: &[("cohort", "{fresh_cohort}"), ("session", "{fresh_session}")],
+        allowed: ROOM_LEADERS_OF_X,
+    },
+    Row {
+        path: "/api/course/move-session",
+        fields: &[
+            ("cohort", "{fresh_cohort}"),
+            ("session", "{fresh_session}"),
+            ("date", "{fresh_next_day}"),
+            ("time", "02:00"),
+        ],
+        allowed: ROOM_LEADERS_OF_X,
+    },
+    Row {
+        path: "/api/course/change-group",
+        fields: &[
+            ("cohort", "{fresh_cohort}"),
+            ("capacity", "9"),
+            ("leader", "{therapist}"),
+            ("place", "Rådhuset"),
+        ],
         allowed: ROOM_LEADERS_OF_X,
     },
     // Enrolling `{referral}` (a fresh referral of service X), and removing `{fresh_seat}`
@@ -619,6 +640,14 @@ on_both_backends! {
                 } else {
                     (0, 0)
                 };
+                // The day after the fresh group's first session: free for its leader.
+                let fresh_next_day = if fresh_session == 0 {
+                    String::new()
+                } else {
+                    let starts: i64 = sqlx::query("select starts_at from cohort_session where cohort_session_id = $1")
+                        .bind(fresh_session).fetch_one(&app.state.db.pool).await.unwrap().try_get("starts_at").unwrap();
+                    app::domain::course::LocalDate::of(starts).plus_days(1).iso()
+                };
                 if row.fields.iter().any(|(_, v)| v.contains("{fresh_seat}")) {
                     app::server::courses::accept(&app.state.db, app::domain::course::CohortId(fresh_cohort), referral.id).await.unwrap().unwrap();
                 }
@@ -640,16 +669,18 @@ on_both_backends! {
                             .replace("{therapist}", &therapist.to_string())
                             .replace("{fresh_cohort}", &fresh_cohort.to_string())
                             .replace("{fresh_session}", &fresh_session.to_string())
+                            .replace("{fresh_next_day}", &fresh_next_day)
                             .replace("{fresh_seat}", &referral.id.to_string())
                             .replace("{kid_participant}", &kid_participant.to_string());
                         (*k, v)
                     })
                     .collect();
                 let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
-                let status = app.call(client, row.path, &fields).await.status().as_u16();
+                let response = app.call(client, row.path, &fields).await;
+                let status = response.status().as_u16();
                 let allowed = row.allowed.contains(who);
                 if allowed {
-                    assert_eq!(status, 200, "{who:?} must be allowed {}", row.path);
+                    assert_eq!(status, 200, "{who:?} must be allowed {}: {}", row.path, response.text().await.unwrap_or_default());
                 } else {
                     assert!(matches!(status, 400 | 401 | 403), "{who:?} must be refused {} (got {status})", row.path);
                 }

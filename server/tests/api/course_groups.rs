@@ -1,6 +1,7 @@
 //! Running course groups: a lead starts one (each refusal said at its field), its
-//! leaders move it on (finishing closes the participants' referrals as completed) and
-//! cancel a session (everyone with a seat gets the calendar's cancellation).
+//! leaders move it on (finishing closes the participants' referrals as completed),
+//! change its seats, leaders and place, and cancel or move a session (everyone with a
+//! seat gets the calendar's cancellation or update).
 
 use app::domain::course::CohortId;
 use app::server::courses;
@@ -22,6 +23,19 @@ async fn account_id(app: &TestApp, email: &str) -> String {
         .unwrap()
         .unwrap()
         .to_string()
+}
+
+/// Forgets the mail sent to an address so far, so the next look finds the next one.
+fn forget_mail_to(app: &TestApp, address: &str) {
+    for entry in std::fs::read_dir(app.dir.join("outbox"))
+        .unwrap()
+        .filter_map(Result::ok)
+    {
+        let raw = std::fs::read_to_string(entry.path()).unwrap_or_default();
+        if raw.contains(&format!("To: {address}")) {
+            std::fs::remove_file(entry.path()).unwrap();
+        }
+    }
 }
 
 async fn problems(response: reqwest::Response) -> serde_json::Value {
@@ -184,5 +198,176 @@ on_both_backends! {
         // The timeline says so in words.
         let page = app.get_with(&lead, &format!("/board/{}", made.reference)).await.text().await.unwrap();
         assert!(page.contains("Meldt på kurset av ansatt") && page.contains("Fjernet fra kurset"), "timeline");
+    }
+
+    async fn moving_a_session_sends_its_update_and_its_reminder_follows_it(app: TestApp) {
+        let (cohort, _) = citizen_with_a_seat(&app).await;
+        let lead = app.signed_in(DEMO_LEAD).await;
+        let sessions = courses::sessions(&app.state.db, cohort).await.unwrap();
+        let third = sessions[2].clone();
+        let id = third.session_id.to_string();
+        let cohort_id = cohort.0.to_string();
+        // Its reminder is on the table already (the window opened).
+        app::server::course_reminders::schedule(&app.state.db, third.starts_at - 3600).await.unwrap();
+        let reminders = |session: i64| {
+            let app = &app;
+            async move {
+                sqlx::query("select count(*) as n from course_reminder where cohort_session_id = $1").bind(session)
+                    .fetch_one(&app.state.db.pool).await.unwrap().try_get::<i64, _>("n").unwrap()
+            }
+        };
+        assert_eq!(reminders(third.session_id).await, 1);
+        let day_after = app::domain::course::LocalDate::of(third.starts_at).plus_days(1).iso();
+        let call = |date: String, time: &'static str| {
+            let (app, lead, cohort_id, id) = (&app, lead.clone(), cohort_id.clone(), id.clone());
+            async move {
+                app.call(&lead, "/api/course/move-session", &[("cohort", cohort_id.as_str()), ("session", &id), ("date", &date), ("time", time)]).await
+            }
+        };
+
+        // The past, a time that is no time, and the hour of the leader's next session:
+        // each said at its field, with what was typed, nothing moved.
+        let past = problems(call(in_days(-2), "18:00").await).await.to_string();
+        assert!(past.contains(&format!("date_{id}")) && past.contains("session_in_past"), "{past}");
+        let nonsense = problems(call(day_after.clone(), "25:99").await).await.to_string();
+        assert!(nonsense.contains(&format!("time_{id}")) && nonsense.contains("25:99"), "{nonsense}");
+        let fourth = &sessions[3];
+        let (h, m) = app::domain::clock::oslo_time(fourth.starts_at);
+        let clash_time: &'static str = Box::leak(format!("{h:02}:{m:02}").into_boxed_str());
+        let clash = problems(call(app::domain::course::LocalDate::of(fourth.starts_at).iso(), clash_time).await).await.to_string();
+        assert!(clash.contains(&format!("time_{id}")) && clash.contains("leader_overlap"), "{clash}");
+        assert_eq!(courses::sessions(&app.state.db, cohort).await.unwrap()[2], third);
+
+        // The day after at 18:00: as long as before, a version later.
+        assert_eq!(call(day_after, "18:00").await.status(), 200);
+        let moved = courses::sessions(&app.state.db, cohort).await.unwrap()[2].clone();
+        assert_eq!(app::domain::clock::oslo_time(moved.starts_at), (18, 0));
+        assert_eq!(moved.ends_at - moved.starts_at, third.ends_at - third.starts_at);
+        assert_eq!(moved.sequence, third.sequence + 1);
+        let files = calendar_sent_to(&app, DEMO_CITIZEN.0, "Subject: En kurssamling er flyttet").await;
+        let files = files.as_array().unwrap();
+        assert_eq!(files.len(), 1, "one file, for that session only");
+        assert_eq!(files[0]["method"], "REQUEST");
+        let event = &files[0]["events"][0];
+        assert_eq!(event["uid"].as_str().unwrap(), format!("session-{}@127.0.0.1", third.session_id));
+        assert_eq!(event["sequence"], moved.sequence);
+        assert_eq!(event["start"], moved.starts_at);
+        assert!(event["local_start"].as_str().unwrap().ends_with(" 18:00"), "{event}");
+        // Its reminder left the table, and comes back for the new time.
+        assert_eq!(reminders(third.session_id).await, 0);
+        app::server::course_reminders::schedule(&app.state.db, moved.starts_at - 3600).await.unwrap();
+        let due: i64 = sqlx::query("select due_at from course_reminder where cohort_session_id = $1").bind(third.session_id)
+            .fetch_one(&app.state.db.pool).await.unwrap().try_get("due_at").unwrap();
+        assert_eq!(due, moved.starts_at - 24 * 3600);
+    }
+
+    async fn changing_a_group_holds_new_seats_for_the_wait_list_and_never_seats_fewer_than_hold_one(app: TestApp) {
+        let lead = app.signed_in(DEMO_LEAD).await;
+        let cohort = crate::board::open_cohort_id(&app).await;
+        let id = CohortId(cohort.parse().unwrap());
+        let therapist = account_id(&app, "terapeut@demo.example").await;
+        for _ in 0..2 {
+            let seated = crate::board::referral_in(&app, 1, "Kari Nordmann", "9901", 1, 0).await;
+            courses::accept(&app.state.db, id, seated.id).await.unwrap().unwrap();
+        }
+        let held = courses::seats(&app.state.db, id).await.unwrap().unwrap().seats_held;
+        assert!(held >= 2);
+        let change = |capacity: String, leader: String, co_leader: String, place: &'static str| {
+            let (app, lead, cohort) = (&app, lead.clone(), cohort.clone());
+            async move {
+                app.call(&lead, "/api/course/change-group", &[("cohort", cohort.as_str()), ("capacity", &capacity), ("leader", &leader), ("co_leader", &co_leader), ("place", place)]).await
+            }
+        };
+        // Exactly the seats held: full; two more people wait.
+        let full = change(held.to_string(), therapist.clone(), String::new(), "").await;
+        let status = full.status();
+        assert_eq!(status, 200, "{}", full.text().await.unwrap());
+        let mut waiting = Vec::new();
+        for (i, email) in ["vent1@demo.example", "vent2@demo.example"].into_iter().enumerate() {
+            let made = crate::board::referral_in(&app, 1, "Kari Nordmann", "9901", 1, 0).await;
+            let account = app.create_account(email, "Vent", "citizen", "et langt passord her", None).await;
+            app.execute(&format!("update referral set account_id = {account} where referral_id = {}", made.id)).await;
+            let placed = courses::accept(&app.state.db, id, made.id).await.unwrap().unwrap();
+            assert_eq!(placed, app::domain::course::Placement::WaitList(i as u32 + 1));
+            waiting.push(made.id);
+        }
+        // Fewer seats than are held, and the same leader twice: said at each field.
+        let below = problems(change((held - 1).to_string(), therapist.clone(), String::new(), "").await).await.to_string();
+        assert!(below.contains("\"capacity\"") && below.contains("capacity_below_enrolled"), "{below}");
+        let twice = problems(change(held.to_string(), therapist.clone(), therapist.clone(), "").await).await.to_string();
+        assert!(twice.contains("\"co_leader\"") && twice.contains("leaders"), "{twice}");
+        // One seat more: held for the first in line, who is told; the second still waits.
+        assert_eq!(change((held + 1).to_string(), therapist.clone(), String::new(), "").await.status(), 200);
+        let status = |referral: i64| {
+            let app = &app;
+            async move {
+                sqlx::query("select status from enrolment where referral_id = $1").bind(referral)
+                    .fetch_one(&app.state.db.pool).await.unwrap().try_get::<String, _>("status").unwrap()
+            }
+        };
+        assert_eq!(status(waiting[0]).await, "seat_offered");
+        assert_eq!(status(waiting[1]).await, "waiting");
+        let seats = courses::seats(&app.state.db, id).await.unwrap().unwrap();
+        assert_eq!((seats.capacity, seats.seats_held), (held + 1, held + 1));
+        let told = app.wait_for_mail_to("vent1@demo.example", 1).await;
+        assert_eq!(told.len(), 1);
+        assert_eq!(told[0].subject, "En plass er ledig til deg");
+        assert!(app.mail_to("vent2@demo.example").is_empty());
+        // The lead as co-leader: both lead it now.
+        let lead_id = account_id(&app, DEMO_LEAD.0).await;
+        assert_eq!(change((held + 1).to_string(), therapist.clone(), lead_id.clone(), "").await.status(), 200);
+        assert_eq!(courses::leaders(&app.state.db, id).await.unwrap().len(), 2);
+        // A finished group is not changed.
+        app.execute(&format!("update cohort set state = 'finished' where cohort_id = {cohort}")).await;
+        let closed = problems(change((held + 1).to_string(), therapist, String::new(), "").await).await.to_string();
+        assert!(closed.contains("\"closed\""), "{closed}");
+    }
+
+    async fn a_new_place_sends_everyone_with_a_seat_the_update_of_each_in_person_session(app: TestApp) {
+        let lead = app.signed_in(DEMO_LEAD).await;
+        let form: serde_json::Value = app.call(&lead, "/api/course/group-form", &[]).await.json().await.unwrap();
+        let course = form["courses"][0][0].to_string();
+        let therapist = account_id(&app, "terapeut@demo.example").await;
+        let created = app.call(&lead, "/api/course/create-group", &[("course", course.as_str()), ("first", &in_days(40)), ("time", "09:00"), ("leader", &therapist), ("capacity", "8"), ("format", "in_person"), ("place", "Rådhuset, rom 2"), ("open", "yes")]).await;
+        assert_eq!(created.status(), 200);
+        let cohort: i64 = sqlx::query("select max(cohort_id) as id from cohort").fetch_one(&app.state.db.pool).await.unwrap().try_get("id").unwrap();
+        let made = crate::board::referral_in(&app, 1, "Kari Nordmann", "9901", 1, 0).await;
+        app.execute(&format!("update referral set account_id = (select account_id from account where email = '{}') where referral_id = {}", DEMO_CITIZEN.0, made.id)).await;
+        assert_eq!(app.call(&lead, "/api/course/enrol", &[("cohort", &cohort.to_string()), ("reference", &made.reference)]).await.status(), 200);
+        let invitation = calendar_sent_to(&app, DEMO_CITIZEN.0, "Subject: Du har plass ").await;
+        assert!(invitation[0]["events"][0]["location"].as_str().unwrap().contains("Rådhuset, rom 2"));
+
+        let changed = app.call(&lead, "/api/course/change-group", &[("cohort", &cohort.to_string()), ("capacity", "8"), ("leader", &therapist), ("place", "Biblioteket, 2. etasje")]).await;
+        assert_eq!(changed.status(), 200);
+        let files = calendar_sent_to(&app, DEMO_CITIZEN.0, "Subject: Nytt sted for kurset").await;
+        let files = files.as_array().unwrap();
+        let sessions = courses::sessions(&app.state.db, CohortId(cohort)).await.unwrap();
+        assert_eq!(files.len(), sessions.len());
+        for (file, session) in files.iter().zip(&sessions) {
+            assert_eq!(file["method"], "REQUEST");
+            let event = &file["events"][0];
+            assert_eq!(event["uid"].as_str().unwrap(), format!("session-{}@127.0.0.1", session.session_id));
+            assert_eq!(event["sequence"], 1);
+            assert!(event["location"].as_str().unwrap().contains("Biblioteket, 2. etasje"), "{event}");
+        }
+    }
+
+    async fn someone_enrolled_again_after_being_removed_gets_a_request_their_calendar_takes(app: TestApp) {
+        let lead = app.signed_in(DEMO_LEAD).await;
+        let cohort = crate::board::open_cohort_id(&app).await;
+        let made = crate::board::referral_in(&app, 1, "Kari Nordmann", "9901", 1, 0).await;
+        app.execute(&format!("update referral set account_id = (select account_id from account where email = '{}') where referral_id = {}", DEMO_CITIZEN.0, made.id)).await;
+        let referral = made.id.to_string();
+        let first_sequence = |files: &serde_json::Value| files[0]["events"][0]["sequence"].as_i64().unwrap();
+        assert_eq!(app.call(&lead, "/api/course/enrol", &[("cohort", &cohort), ("reference", &made.reference)]).await.status(), 200);
+        let first = first_sequence(&calendar_sent_to(&app, DEMO_CITIZEN.0, "Subject: Du har plass ").await);
+        assert_eq!(app.call(&lead, "/api/course/remove", &[("cohort", &cohort), ("referral", &referral), ("reason", "Feil gruppe.")]).await.status(), 200);
+        let cancel = first_sequence(&calendar_sent_to(&app, DEMO_CITIZEN.0, "Subject: Du er meldt av").await);
+        assert!(cancel > first, "a cancellation is a later version ({cancel} after {first})");
+        forget_mail_to(&app, DEMO_CITIZEN.0);
+        assert_eq!(app.call(&lead, "/api/course/enrol", &[("cohort", &cohort), ("reference", &made.reference)]).await.status(), 200);
+        let again = first_sequence(&calendar_sent_to(&app, DEMO_CITIZEN.0, "Subject: Du har plass ").await);
+        // A calendar ignores a request older than the cancellation it holds.
+        assert!(again >= cancel, "the new invitation ({again}) must not be older than the cancellation ({cancel})");
     }
 }

@@ -28,7 +28,7 @@ fn managed_service(principal: &Principal) -> Result<ServiceId, AppError> {
 }
 
 /// Who may lead a group: the service's therapists and leads, active.
-async fn possible_leaders(service: ServiceId) -> Result<Vec<(i64, String)>, AppError> {
+pub(super) async fn possible_leaders(service: ServiceId) -> Result<Vec<(i64, String)>, AppError> {
     let state = app_state()?;
     Ok(staff::list(&state.db, service.0)
         .await?
@@ -91,12 +91,6 @@ pub async fn create(new: NewGroup) -> Result<(), AppError> {
     let service = managed_service(&principal)?;
     let state = app_state()?;
     let mut errors = Vec::new();
-    let mut problem = |field: &str, problem: FieldProblem| {
-        errors.push(FieldError {
-            field: field.to_owned(),
-            problem,
-        })
-    };
     let course = match new.course.trim().parse::<i64>() {
         Ok(id) => courses::course(&state.db, CourseId(id))
             .await?
@@ -104,43 +98,33 @@ pub async fn create(new: NewGroup) -> Result<(), AppError> {
         Err(_) => None,
     };
     if course.is_none() {
-        problem("course", FieldProblem::ChooseOne);
+        problem(&mut errors, "course", FieldProblem::ChooseOne);
     }
     let first = LocalDate::parse(new.first.trim());
     if first.is_none() {
-        problem("first", FieldProblem::Required);
+        problem(&mut errors, "first", FieldProblem::Required);
     }
     let time = LocalTime::parse(new.time.trim());
     if time.is_none() {
-        problem("time", FieldProblem::Required);
+        problem(&mut errors, "time", FieldProblem::Required);
     }
     let allowed: BTreeSet<i64> = possible_leaders(service)
         .await?
         .into_iter()
         .map(|(id, _)| id)
         .collect();
-    let mut leaders = Vec::new();
-    match new.leader.trim().parse::<i64>() {
-        Ok(id) if allowed.contains(&id) => leaders.push(id),
-        _ => problem("leader", FieldProblem::ChooseOne),
-    }
-    match new.co_leader.trim() {
-        "" => {}
-        other => match other.parse::<i64>() {
-            Ok(id) if allowed.contains(&id) && !leaders.contains(&id) => leaders.push(id),
-            _ => problem("co_leader", FieldProblem::Cohort(CohortError::Leaders)),
-        },
-    }
+    let leaders = chosen_leaders(&allowed, &new.leader, &new.co_leader, &mut errors);
     let capacity = match new.capacity.trim().parse::<i64>() {
         Ok(n) => match crate::domain::course::cohort::check_capacity(n, 0) {
             Ok(n) => Some(n),
             Err(e) => {
-                problem("capacity", FieldProblem::Cohort(e));
+                problem(&mut errors, "capacity", FieldProblem::Cohort(e));
                 None
             }
         },
         Err(_) => {
             problem(
+                &mut errors,
                 "capacity",
                 FieldProblem::Cohort(CohortError::CapacityOutOfRange),
             );
@@ -151,15 +135,15 @@ pub async fn create(new: NewGroup) -> Result<(), AppError> {
         "video" => Some(Format::Video),
         "in_person" => Some(Format::InPerson),
         _ => {
-            problem("format", FieldProblem::ChooseOne);
+            problem(&mut errors, "format", FieldProblem::ChooseOne);
             None
         }
     };
     if format == Some(Format::InPerson) && new.place.trim().is_empty() {
-        problem("place", FieldProblem::Required);
+        problem(&mut errors, "place", FieldProblem::Required);
     }
-    if new.place.chars().count() > 200 {
-        problem("place", FieldProblem::TooLong);
+    if new.place.chars().count() > MAX_PLACE {
+        problem(&mut errors, "place", FieldProblem::TooLong);
     }
     let plan = match (&course, first, time) {
         (Some(course), Some(first), Some(time)) => {
@@ -173,7 +157,11 @@ pub async fn create(new: NewGroup) -> Result<(), AppError> {
                 skip: Vec::new(),
             };
             if plan.sessions().first().is_none_or(|s| s.starts_at <= now()) {
-                problem("first", FieldProblem::Cohort(CohortError::StartInPast));
+                problem(
+                    &mut errors,
+                    "first",
+                    FieldProblem::Cohort(CohortError::StartInPast),
+                );
             }
             Some(plan)
         }
@@ -222,6 +210,14 @@ pub async fn create(new: NewGroup) -> Result<(), AppError> {
     }
 }
 
+/// Says a field's problem.
+fn problem(errors: &mut Vec<FieldError>, field: &str, problem: FieldProblem) {
+    errors.push(FieldError {
+        field: field.to_owned(),
+        problem,
+    });
+}
+
 /// The group if the principal leads it or manages the service's courses: the same
 /// check as the group page's.
 async fn managed_group(principal: &Principal, cohort: CohortId) -> Result<(), AppError> {
@@ -268,49 +264,256 @@ pub async fn cancel_session(cohort: i64, session: i64) -> Result<(), AppError> {
     let Some(cancelled) = courses::cancel_session(&state.db, id, session).await? else {
         return Err(AppError::NotFound);
     };
-    tell_cancelled(id, &cancelled).await?;
+    tell_seat_holders(id, &[cancelled.session_id], Method::Cancel, |c| {
+        (
+            c.mail_session_cancelled_subject.to_owned(),
+            c.mail_session_cancelled_body
+                .replace("{n}", &cancelled.number.to_string()),
+        )
+    })
+    .await?;
     leptos_axum::redirect(&format!("/groups/{cohort}#sessions-heading"));
     Ok(())
 }
 
-/// Sends everyone with a seat the calendar's cancellation of one session (its UID, its
-/// raised sequence), in their own language. A failed send is logged.
-async fn tell_cancelled(cohort: CohortId, session: &courses::SessionRow) -> Result<(), AppError> {
+pub async fn move_session(
+    cohort: i64,
+    session: i64,
+    date: String,
+    time: String,
+) -> Result<(), AppError> {
+    use crate::server::courses::SessionMove;
+    let principal = Principal::current().await?;
+    let id = CohortId(cohort);
+    managed_group(&principal, id).await?;
+    let state = app_state()?;
+    let (date_field, time_field) = (format!("date_{session}"), format!("time_{session}"));
+    let values = vec![
+        (date_field.clone(), date.trim().to_owned()),
+        (time_field.clone(), time.trim().to_owned()),
+    ];
+    let refused = |errors: Vec<(&String, FieldProblem)>| AppError::Invalid {
+        errors: errors
+            .into_iter()
+            .map(|(field, problem)| FieldError {
+                field: field.clone(),
+                problem,
+            })
+            .collect(),
+        values: values.clone(),
+    };
+    let (Some(day), Some(clock)) = (LocalDate::parse(date.trim()), LocalTime::parse(time.trim()))
+    else {
+        let mut errors = Vec::new();
+        if LocalDate::parse(date.trim()).is_none() {
+            errors.push((&date_field, FieldProblem::Required));
+        }
+        if LocalTime::parse(time.trim()).is_none() {
+            errors.push((&time_field, FieldProblem::Required));
+        }
+        return Err(refused(errors));
+    };
+    let moved = match courses::move_session(&state.db, id, session, clock.on(day)).await? {
+        SessionMove::Moved(moved) => moved,
+        SessionMove::NoSuchSession => return Err(AppError::NotFound),
+        SessionMove::Refused(e) => {
+            let field = if e == CohortError::LeaderOverlap {
+                &time_field
+            } else {
+                &date_field
+            };
+            return Err(refused(vec![(field, FieldProblem::Cohort(e))]));
+        }
+    };
+    let when = crate::domain::clock::format_oslo(moved.starts_at);
+    tell_seat_holders(id, &[moved.session_id], Method::Request, |c| {
+        (
+            c.mail_session_moved_subject.to_owned(),
+            c.mail_session_moved_body
+                .replace("{n}", &moved.number.to_string())
+                .replace("{when}", &when),
+        )
+    })
+    .await?;
+    leptos_axum::redirect(&format!("/groups/{cohort}#sessions-heading"));
+    Ok(())
+}
+
+/// The group form as typed.
+pub struct GroupChange {
+    pub capacity: String,
+    pub leader: String,
+    pub co_leader: String,
+    pub place: String,
+}
+
+pub async fn change_group(cohort: i64, change: GroupChange) -> Result<(), AppError> {
+    let principal = Principal::current().await?;
+    let id = CohortId(cohort);
+    let (service, _) = super::ssr::led_group(&principal, id).await?;
+    let state = app_state()?;
+    let values = vec![
+        ("capacity".to_owned(), change.capacity.clone()),
+        ("leader".to_owned(), change.leader.clone()),
+        ("co_leader".to_owned(), change.co_leader.clone()),
+        ("place".to_owned(), change.place.clone()),
+    ];
+    let mut errors = Vec::new();
+    let allowed: BTreeSet<i64> = possible_leaders(service)
+        .await?
+        .into_iter()
+        .map(|(id, _)| id)
+        .collect();
+    let leaders = chosen_leaders(&allowed, &change.leader, &change.co_leader, &mut errors);
+    let capacity = change.capacity.trim().parse::<i64>();
+    if capacity.is_err() {
+        errors.push(FieldError {
+            field: "capacity".to_owned(),
+            problem: FieldProblem::Cohort(CohortError::CapacityOutOfRange),
+        });
+    }
+    let place = change.place.trim().to_owned();
+    if place.chars().count() > MAX_PLACE {
+        errors.push(FieldError {
+            field: "place".to_owned(),
+            problem: FieldProblem::TooLong,
+        });
+    }
+    let invalid = |errors: Vec<FieldError>| AppError::Invalid {
+        errors,
+        values: values.clone(),
+    };
+    let (Ok(capacity), true) = (capacity, errors.is_empty()) else {
+        return Err(invalid(errors));
+    };
+    let changed = courses::change_cohort(
+        &state.db,
+        id,
+        &courses::CohortChange {
+            capacity,
+            leaders,
+            place: place.clone(),
+        },
+    )
+    .await?
+    .map_err(|e| {
+        let field = match e {
+            CohortError::CapacityOutOfRange | CohortError::CapacityBelowEnrolled => "capacity",
+            CohortError::Leaders | CohortError::LeaderOverlap => "leader",
+            _ => "state",
+        };
+        invalid(vec![FieldError {
+            field: field.to_owned(),
+            problem: FieldProblem::Cohort(e),
+        }])
+    })?;
+    for referral in changed.seats_held_for {
+        courses::tell_seat_held(&state, referral, now()).await?;
+    }
+    if !changed.moved_place.is_empty() {
+        tell_seat_holders(id, &changed.moved_place, Method::Request, |c| {
+            (
+                c.mail_place_changed_subject.to_owned(),
+                c.mail_place_changed_body.replace("{place}", &place),
+            )
+        })
+        .await?;
+    }
+    leptos_axum::redirect(&format!("/groups/{cohort}"));
+    Ok(())
+}
+
+/// The leader and co-leader chosen, each one the service may give a group; a problem
+/// at the field that has one.
+fn chosen_leaders(
+    allowed: &BTreeSet<i64>,
+    leader: &str,
+    co_leader: &str,
+    errors: &mut Vec<FieldError>,
+) -> Vec<i64> {
+    let mut leaders = Vec::new();
+    match leader.trim().parse::<i64>() {
+        Ok(id) if allowed.contains(&id) => leaders.push(id),
+        _ => errors.push(FieldError {
+            field: "leader".to_owned(),
+            problem: FieldProblem::ChooseOne,
+        }),
+    }
+    match co_leader.trim() {
+        "" => {}
+        other => match other.parse::<i64>() {
+            Ok(id) if allowed.contains(&id) && !leaders.contains(&id) => leaders.push(id),
+            _ => errors.push(FieldError {
+                field: "co_leader".to_owned(),
+                problem: FieldProblem::Cohort(CohortError::Leaders),
+            }),
+        },
+    }
+    leaders
+}
+
+/// Longest place kept.
+const MAX_PLACE: usize = 200;
+
+/// Sends everyone with a seat one calendar file per session named (its UID, its
+/// sequence; a request or a cancellation), with the words `text` gives in their own
+/// language. A failed send is logged.
+async fn tell_seat_holders(
+    cohort: CohortId,
+    session_ids: &[i64],
+    method: Method,
+    text: impl Fn(&'static crate::i18n::course::CourseTexts) -> (String, String),
+) -> Result<(), AppError> {
     let state = app_state()?;
     let title = courses::calendar_title(&state.db, cohort).await?;
     let place = courses::place_of_cohort(&state.db, cohort).await?;
-    let all = courses::sessions(&state.db, cohort).await?;
+    let chosen: Vec<courses::SessionRow> = courses::sessions(&state.db, cohort)
+        .await?
+        .into_iter()
+        .filter(|s| session_ids.contains(&s.session_id))
+        .collect();
     let organizer = state.mailer.from_address();
     for (address, lang) in courses::seat_holders(&state.db, cohort).await? {
         let c = texts(Lang::from_code(&lang).unwrap_or_else(detect_lang)).course;
-        let events: Vec<_> =
-            courses::calendar_sessions(&all, &state.site.public_url, &place, c, true)
-                .into_iter()
-                .filter(|e| {
-                    e.uid
-                        .starts_with(&format!("session-{}@", session.session_id))
-                })
-                .collect();
+        let events = courses::calendar_sessions(
+            &chosen,
+            &state.site.public_url,
+            &place,
+            c,
+            method == Method::Cancel,
+        );
         let parties = Parties {
             organizer: &organizer,
             attendee: &address,
         };
-        let file = calendar::calendar(Method::Cancel, &title, &parties, &events, now());
+        let files = chosen
+            .iter()
+            .zip(&events)
+            .map(|(session, event)| {
+                (
+                    format!("samling-{:02}.ics", session.number),
+                    calendar::calendar(
+                        method,
+                        &title,
+                        &parties,
+                        std::slice::from_ref(event),
+                        now(),
+                    ),
+                )
+            })
+            .collect();
+        let (subject, body) = text(c);
         let mail = OutgoingMail {
             to: address.clone(),
-            subject: c.mail_session_cancelled_subject.to_owned(),
-            text: c
-                .mail_session_cancelled_body
-                .replace("{n}", &session.number.to_string())
-                .replace("{link}", &format!("{}/account", state.site.public_url)),
+            subject,
+            text: body.replace("{link}", &format!("{}/account", state.site.public_url)),
         };
-        let files = vec![(format!("samling-{:02}.ics", session.number), file)];
         if let Err(error) = state
             .mailer
-            .send_with_calendars(mail, files, Method::Cancel.key())
+            .send_with_calendars(mail, files, method.key())
             .await
         {
-            tracing::error!(error = ?error, "could not send a session's cancellation");
+            tracing::error!(error = ?error, "could not tell the seat holders of a change");
         }
     }
     Ok(())

@@ -140,6 +140,43 @@ pub async fn cancel_session(cohort: i64, session: i64) -> Result<(), AppError> {
         .map_err(AppError::respond)
 }
 
+/// Moves one session still to come to another date and time, its length kept;
+/// everyone with a seat gets the calendar's update of it.
+#[server(prefix = "/api", endpoint = "course/move-session")]
+pub async fn move_session(
+    cohort: i64,
+    session: i64,
+    #[server(default)] date: String,
+    #[server(default)] time: String,
+) -> Result<(), AppError> {
+    manage::move_session(cohort, session, date, time)
+        .await
+        .map_err(AppError::respond)
+}
+
+/// Changes a group not yet over: its seats (new ones go to the wait list first), its
+/// leaders, and where it meets (everyone with a seat gets the calendar's update).
+#[server(prefix = "/api", endpoint = "course/change-group")]
+pub async fn change_group(
+    cohort: i64,
+    #[server(default)] capacity: String,
+    #[server(default)] leader: String,
+    #[server(default)] co_leader: String,
+    #[server(default)] place: String,
+) -> Result<(), AppError> {
+    manage::change_group(
+        cohort,
+        manage::GroupChange {
+            capacity,
+            leader,
+            co_leader,
+            place,
+        },
+    )
+    .await
+    .map_err(AppError::respond)
+}
+
 /// Staff enrol a person of the service in a group by their referral's reference: a
 /// seat (or the wait list), on their timeline, and the invitation by email.
 #[server(prefix = "/api", endpoint = "course/enrol")]

@@ -1,9 +1,9 @@
 //! The work behind a person's courses: only their own referrals' offers.
 
 use super::types::{
-    AttendanceCell, AttendanceColumn, AttendanceRow, GroupSession, GroupSummary, GroupView,
-    MeasureDue, MeasurePage, MyCourse, ParticipantScores, RosterLine, ScoreLine, SessionLine,
-    Standing,
+    AttendanceCell, AttendanceColumn, AttendanceRow, GroupSession, GroupSettings, GroupSummary,
+    GroupView, MeasureDue, MeasurePage, MyCourse, ParticipantScores, RosterLine, ScoreLine,
+    SessionLine, Standing,
 };
 use crate::domain::clock::{format_oslo, oslo_time, oslo_weekday};
 use crate::domain::course::enrolment::SEAT_OFFER_SECONDS;
@@ -273,6 +273,9 @@ pub(super) async fn send_calendar(account_id: i64, offer: &CourseOffer, method: 
             return Ok::<(), AppError>(());
         };
         let t = texts(detect_lang());
+        if method == Method::Cancel {
+            courses::raise_sequences(&state.db, offer.cohort).await?;
+        }
         let sessions = courses::sessions(&state.db, offer.cohort).await?;
         let events = courses::calendar_sessions(
             &sessions,
@@ -508,8 +511,25 @@ pub async fn group(cohort: i64) -> Result<GroupView, AppError> {
                 .filter(|_| s.ends_at > now() && !s.cancelled)
                 .map(|code| format!("{}/rooms/{code}", state.site.public_url)),
             cancellable: !s.cancelled && s.starts_at > now() && !summary.state.is_closed(),
+            date: crate::domain::course::LocalDate::of(s.starts_at).iso(),
+            time: {
+                let (h, m) = oslo_time(s.starts_at);
+                format!("{h:02}:{m:02}")
+            },
         })
         .collect();
+    let settings = if summary.state.is_closed() {
+        None
+    } else {
+        let current = courses::leaders(&state.db, id).await?;
+        Some(GroupSettings {
+            capacity: summary.capacity,
+            leader: current.first().copied(),
+            co_leader: current.get(1).copied(),
+            place: courses::place_of_cohort(&state.db, id).await?,
+            leaders: super::manage::possible_leaders(service).await?,
+        })
+    };
     Ok(GroupView {
         cohort_id: cohort,
         course: summary.course_name,
@@ -527,6 +547,7 @@ pub async fn group(cohort: i64) -> Result<GroupView, AppError> {
             .iter()
             .map(|next| (next.key().to_owned(), t.course.state(*next).to_owned()))
             .collect(),
+        settings,
     })
 }
 

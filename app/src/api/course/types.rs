@@ -120,8 +120,22 @@ pub struct GroupSession {
     pub number: u32,
     pub line: SessionLine,
     pub link: Option<String>,
-    /// Still to come and not cancelled: its leaders may cancel it.
+    /// Still to come and not cancelled: its leaders may cancel or move it.
     pub cancellable: bool,
+    /// Its date and start in Norway ("2026-12-02", "17:00"), to move it from.
+    pub date: String,
+    pub time: String,
+}
+
+/// What the leaders of a group not yet over may change, as it stands.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GroupSettings {
+    pub capacity: i64,
+    pub leader: Option<i64>,
+    pub co_leader: Option<i64>,
+    pub place: String,
+    /// Therapists and leads of the service: (account id, name).
+    pub leaders: Vec<(i64, String)>,
 }
 
 /// What the "new course group" form offers a lead.
@@ -179,4 +193,6 @@ pub struct GroupView {
     pub scores: Vec<ParticipantScores>,
     /// The states it may move to, (key, label), for those who manage it.
     pub next_states: Vec<(String, String)>,
+    /// None once it has finished or was cancelled.
+    pub settings: Option<GroupSettings>,
 }

@@ -98,10 +98,12 @@ pub enum CohortError {
     Full,
     /// A seat held for someone was not taken before its deadline and passed on.
     SeatLapsed,
+    /// A session cannot be moved to a time already past.
+    SessionInPast,
 }
 
 impl CohortError {
-    pub const ALL: [CohortError; 10] = [
+    pub const ALL: [CohortError; 11] = [
         CohortError::StartInPast,
         CohortError::CapacityOutOfRange,
         CohortError::CapacityBelowEnrolled,
@@ -112,6 +114,7 @@ impl CohortError {
         CohortError::NotTakingEnrolment,
         CohortError::Full,
         CohortError::SeatLapsed,
+        CohortError::SessionInPast,
     ];
 
     pub fn key(self) -> &'static str {
@@ -126,6 +129,7 @@ impl CohortError {
             CohortError::NotTakingEnrolment => "not_taking_enrolment",
             CohortError::Full => "full",
             CohortError::SeatLapsed => "seat_lapsed",
+            CohortError::SessionInPast => "session_in_past",
         }
     }
 }

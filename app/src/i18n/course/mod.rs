@@ -124,6 +124,18 @@ pub struct CourseTexts {
     pub cancel_session_button: &'static str,
     pub mail_session_cancelled_subject: &'static str,
     pub mail_session_cancelled_body: &'static str,
+    pub move_summary: &'static str,
+    pub move_date_label: &'static str,
+    pub move_time_label: &'static str,
+    pub move_hint: &'static str,
+    pub move_button: &'static str,
+    pub mail_session_moved_subject: &'static str,
+    pub mail_session_moved_body: &'static str,
+    pub mail_place_changed_subject: &'static str,
+    pub mail_place_changed_body: &'static str,
+    pub change_heading: &'static str,
+    pub change_hint: &'static str,
+    pub change_button: &'static str,
     pub join: &'static str,
     pub measures_heading: &'static str,
     pub measures_intro: &'static str,
@@ -162,7 +174,7 @@ pub struct CourseTexts {
     /// Added to a reminder when the course takes measures before its sessions.
     pub reminder_measures: &'static str,
     /// What went wrong, in the order of `CohortError::ALL`.
-    pub problems: [&'static str; 10],
+    pub problems: [&'static str; 11],
 }
 
 impl CourseTexts {

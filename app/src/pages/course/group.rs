@@ -6,11 +6,15 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
-use crate::api::course::types::{AttendanceColumn, AttendanceRow, GroupView, ParticipantScores};
-use crate::api::course::{
-    group, CancelSession, ChangeGroupState, EnrolParticipant, MarkAttendance, RemoveParticipant,
+use crate::api::course::types::{
+    AttendanceColumn, AttendanceRow, GroupSession, GroupSettings, GroupView, ParticipantScores,
 };
-use crate::components::{not_for_you, CopyLink, CopyLinkScript, ErrorSummary, LoginFirst};
+use crate::api::course::{
+    group, CancelSession, ChangeGroup, ChangeGroupState, EnrolParticipant, MarkAttendance,
+    MoveSession, RemoveParticipant,
+};
+use crate::components::field::select_field;
+use crate::components::{not_for_you, CopyLink, CopyLinkScript, ErrorSummary, Field, LoginFirst};
 use crate::error::AppError;
 use crate::i18n::{use_texts, Texts};
 
@@ -23,11 +27,15 @@ pub fn GroupPage() -> impl IntoView {
     let cancel = ServerAction::<CancelSession>::new();
     let enrol = ServerAction::<EnrolParticipant>::new();
     let remove = ServerAction::<RemoveParticipant>::new();
+    let edit = ServerAction::<ChangeGroup>::new();
+    let shift = ServerAction::<MoveSession>::new();
     let error = Signal::derive(move || {
         change
             .value()
             .get()
             .and_then(Result::err)
+            .or_else(|| edit.value().get().and_then(Result::err))
+            .or_else(|| shift.value().get().and_then(Result::err))
             .or_else(|| cancel.value().get().and_then(Result::err))
             .or_else(|| enrol.value().get().and_then(Result::err))
             .or_else(|| remove.value().get().and_then(Result::err))
@@ -45,6 +53,8 @@ pub fn GroupPage() -> impl IntoView {
                 cancel.version().get(),
                 enrol.version().get(),
                 remove.version().get(),
+                edit.version().get(),
+                shift.version().get(),
             )
         },
         |(cohort, ..)| group(cohort),
@@ -53,7 +63,7 @@ pub fn GroupPage() -> impl IntoView {
         <Suspense fallback=move || view! { <p>{t.loading}</p> }>
             {move || Suspend::new(async move {
                 match view_data.await {
-                    Ok(view) => group_view(t, view, Actions { mark, change, cancel, enrol, remove }, error).into_any(),
+                    Ok(view) => group_view(t, view, Actions { mark, change, cancel, enrol, remove, edit, shift }, error).into_any(),
                     Err(AppError::Unauthenticated) => view! { <LoginFirst/> }.into_any(),
                     Err(AppError::Forbidden) => not_for_you(t).await.into_any(),
                     Err(error) => view! { <p class="notice" role="alert">{error.message(t)}</p> }.into_any(),
@@ -71,6 +81,8 @@ struct Actions {
     cancel: ServerAction<CancelSession>,
     enrol: ServerAction<EnrolParticipant>,
     remove: ServerAction<RemoveParticipant>,
+    edit: ServerAction<ChangeGroup>,
+    shift: ServerAction<MoveSession>,
 }
 
 fn group_view(
@@ -95,6 +107,9 @@ fn group_view(
         </ActionForm>
     });
     let scores = scores_table(t, view.measures, view.scores);
+    let settings = view
+        .settings
+        .map(|settings| settings_form(t, cohort, settings, actions.edit, error));
     let roster = if view.roster.is_empty() {
         view! { <p>{c.roster_empty}</p> }.into_any()
     } else {
@@ -140,11 +155,12 @@ fn group_view(
         </section>
         {attendance}
         {scores}
+        {settings}
         <section aria-labelledby="sessions-heading">
             <h2 id="sessions-heading">{c.sessions_heading}</h2>
             <ol class="sessions group-sessions">
                 {view.sessions.into_iter().enumerate().map(|(i, s)| {
-                    let link = s.link.map(|link| {
+                    let link = s.link.clone().map(|link| {
                         let path = link.split_once("/rooms/").map(|(_, code)| format!("/rooms/{code}")).unwrap_or_default();
                         view! {
                             <p><a href=path rel="external">{c.room_link}</a></p>
@@ -157,20 +173,13 @@ fn group_view(
                             />
                         }
                     });
+                    let forms = s.cancellable.then(|| session_forms(t, cohort, &s, actions, error));
                     view! {
                         <li class:cancelled=s.line.cancelled>
                             {s.line.when} " · " {s.line.how}
                             {s.line.cancelled.then(|| view! { " · " <strong>{c.cancelled}</strong> })}
                             {link}
-                            {s.cancellable.then(|| view! {
-                                <ActionForm action=actions.cancel attr:class="inline-form">
-                                    <input type="hidden" name="cohort" value=cohort/>
-                                    <input type="hidden" name="session" value=s.session_id/>
-                                    <button type="submit" class="button secondary small">
-                                        {c.cancel_session_button.replace("{n}", &s.number.to_string())}
-                                    </button>
-                                </ActionForm>
-                            })}
+                            {forms}
                         </li>
                     }
                 }).collect_view()}
@@ -391,5 +400,108 @@ fn enrol_form(
             </div>
             <button type="submit" class="button secondary">{c.enrol_button}</button>
         </ActionForm>
+    }
+}
+
+/// Cancel a session, or move it (behind a disclosure, open when the last move was
+/// refused).
+fn session_forms(
+    t: &'static Texts,
+    cohort: i64,
+    s: &GroupSession,
+    actions: Actions,
+    error: Signal<Option<AppError>>,
+) -> impl IntoView {
+    let c = t.course;
+    let cancel_label = c
+        .cancel_session_button
+        .replace("{n}", &s.number.to_string());
+    let move_label = c.move_summary.replace("{n}", &s.number.to_string());
+    let session = s.session_id;
+    let last = error.get_untracked();
+    let field = |name: &str, current: &str| {
+        let field = format!("{name}_{}", s.session_id);
+        let problem = last.as_ref().and_then(|e| e.field_problem(&field));
+        let value = last
+            .as_ref()
+            .and_then(|e| e.kept_value(&field))
+            .unwrap_or_else(|| current.to_owned());
+        (field, problem, value)
+    };
+    let date = field("date", &s.date);
+    let time = field("time", &s.time);
+    let open = date.1.is_some() || time.1.is_some();
+    view! {
+        <ActionForm action=actions.cancel attr:class="inline-form">
+            <input type="hidden" name="cohort" value=cohort/>
+            <input type="hidden" name="session" value=session/>
+            <button type="submit" class="button secondary small">{cancel_label}</button>
+        </ActionForm>
+        <details class="move" open=open>
+            <summary>{move_label}</summary>
+            <ActionForm action=actions.shift attr:class="form" attr:novalidate=true>
+                <input type="hidden" name="cohort" value=cohort/>
+                <input type="hidden" name="session" value=session/>
+                <p class="hint">{c.move_hint}</p>
+                {moved_input(t, date, "date", c.move_date_label)}
+                {moved_input(t, time, "time", c.move_time_label)}
+                <button type="submit" class="button secondary small">{c.move_button}</button>
+            </ActionForm>
+        </details>
+    }
+}
+
+/// One input of a session's move form: (field, its problem, its value).
+fn moved_input(
+    t: &'static Texts,
+    (field, problem, value): (String, Option<crate::domain::field::FieldProblem>, String),
+    kind: &'static str,
+    label: &'static str,
+) -> impl IntoView {
+    let id = format!("field-{field}");
+    let error_id = format!("{id}-error");
+    view! {
+        <div class="field" class:invalid=problem.is_some()>
+            <label for=id.clone()>{label}</label>
+            {problem.map(|p| view! { <p class="field-error" id=error_id.clone()>{crate::i18n::problem_label(t, p)}</p> })}
+            <input
+                id=id
+                name=kind
+                type=kind
+                value=value
+                aria-invalid=problem.map(|_| "true")
+                aria-describedby=problem.map(|_| error_id.clone())
+            />
+        </div>
+    }
+}
+
+/// The group's seats, leaders and place, as they stand, to change.
+fn settings_form(
+    t: &'static Texts,
+    cohort: i64,
+    settings: GroupSettings,
+    edit: ServerAction<ChangeGroup>,
+    error: Signal<Option<AppError>>,
+) -> impl IntoView {
+    let c = t.course;
+    let leaders: Vec<(String, String)> = settings
+        .leaders
+        .iter()
+        .map(|(id, name)| (id.to_string(), name.clone()))
+        .collect();
+    view! {
+        <section aria-labelledby="change-heading">
+            <h2 id="change-heading">{c.change_heading}</h2>
+            <p class="hint">{c.change_hint}</p>
+            <ActionForm action=edit attr:class="form" attr:novalidate=true attr:aria-labelledby="change-heading">
+                <input type="hidden" name="cohort" value=cohort/>
+                <Field name="capacity" label=c.capacity_label kind="number" inputmode="numeric" keep=true value=settings.capacity.to_string() error/>
+                {select_field(t, "leader", c.leader_label, settings.leader.map(|l| l.to_string()), leaders.clone(), Some(c.choose), error)}
+                {select_field(t, "co_leader", c.co_leader_label, settings.co_leader.map(|l| l.to_string()), leaders, Some(c.co_leader_none), error)}
+                <Field name="place" label=c.place_label keep=true value=settings.place error/>
+                <button type="submit" class="button secondary">{c.change_button}</button>
+            </ActionForm>
+        </section>
     }
 }

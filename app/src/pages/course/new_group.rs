@@ -9,6 +9,7 @@ use leptos_meta::Title;
 
 use crate::api::course::types::NewGroupForm;
 use crate::api::course::{group_form, CreateGroup};
+use crate::components::field::select_field;
 use crate::components::{not_for_you, ErrorSummary, Field, LoginFirst};
 use crate::domain::course::Format;
 use crate::error::AppError;
@@ -113,7 +114,7 @@ fn new_group_form(
                     aria-invalid=move || error.get().and_then(|e| e.field_problem("capacity")).map(|_| "true")
                 />
             </div>
-            {select_field(t, "format", c.format_label, Some("video"), formats, None, error)}
+            {select_field(t, "format", c.format_label, Some("video".to_owned()), formats, None, error)}
             <Field name="place" label=c.place_label keep=true error/>
             <div class="field checkbox">
                 <input id="field-open" type="checkbox" name="open" value="yes" checked=move || kept("open").as_deref() == Some("yes")/>
@@ -121,55 +122,5 @@ fn new_group_form(
             </div>
             <button type="submit" class="button">{c.create_button}</button>
         </ActionForm>
-    }
-}
-
-/// A labelled select, its problem said at it, the typed choice kept; `empty` is the
-/// label of a first option with no value.
-fn select_field(
-    t: &'static Texts,
-    name: &'static str,
-    label: &'static str,
-    default: Option<&'static str>,
-    options: Vec<(String, String)>,
-    empty: Option<&'static str>,
-    error: Signal<Option<AppError>>,
-) -> impl IntoView {
-    let id = format!("field-{name}");
-    let error_id = format!("{id}-error");
-    let problem = move || error.get().and_then(|e| e.field_problem(name));
-    let kept = move || error.get().and_then(|e| e.kept_value(name));
-    view! {
-        <div class="field" class:invalid=move || problem().is_some()>
-            <label for=id.clone()>{label}</label>
-            {
-                let error_id = error_id.clone();
-                move || problem().map(|p| view! { <p class="field-error" id=error_id.clone()>{problem_label(t, p)}</p> })
-            }
-            <select
-                id=id.clone()
-                name=name
-                aria-describedby={
-                    let error_id = error_id.clone();
-                    move || problem().is_some().then(|| error_id.clone())
-                }
-                aria-invalid=move || problem().is_some().then_some("true")
-            >
-                {empty.map(|label| view! { <option value="">{label}</option> })}
-                {options
-                    .into_iter()
-                    .map(|(value, text)| {
-                        let selected = {
-                            let value = value.clone();
-                            move || match kept() {
-                                Some(kept) => kept == value,
-                                None => default == Some(value.as_str()),
-                            }
-                        };
-                        view! { <option value=value selected=selected>{text}</option> }
-                    })
-                    .collect_view()}
-            </select>
-        </div>
     }
 }
