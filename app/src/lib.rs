@@ -20,7 +20,9 @@ use components::{IslandScripts, Layout};
 use pages::access_log::AccessLogPage;
 use pages::account::AccountPage;
 use pages::board::{BoardPage, ReferralPage, SharedPage};
-use pages::course::{CourseMeasurePage, GroupPage, GroupsPage, NewGroupPage};
+use pages::course::{
+    CataloguePage, CourseFormPage, CourseMeasurePage, GroupPage, GroupsPage, NewGroupPage,
+};
 use pages::login::{LoginPage, SecondFactorPage};
 use pages::my_referral::MyReferralPage;
 use pages::password_reset::{ForgotPasswordPage, ForgotPasswordSentPage, ResetPasswordPage};
@@ -137,6 +139,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/groups") view=GroupsPage ssr=SsrMode::Async/>
                     <Route path=path!("/groups/new") view=NewGroupPage ssr=SsrMode::Async/>
                     <Route path=path!("/groups/:cohort") view=GroupPage ssr=SsrMode::Async/>
+                    <Route path=path!("/courses") view=CataloguePage ssr=SsrMode::Async/>
+                    <Route path=path!("/courses/new") view=CourseFormPage ssr=SsrMode::Async/>
+                    <Route path=path!("/courses/:course") view=CourseFormPage ssr=SsrMode::Async/>
                     <Route path=path!("/rooms") view=RoomsPage ssr=SsrMode::Async/>
                     <Route path=path!("/rooms/:code") view=RoomPage ssr=SsrMode::Async/>
                 </Routes>

@@ -29,6 +29,8 @@ pub enum FieldProblem {
     Unanswered,
     /// No open referral of this service has that reference.
     NoSuchReferral,
+    /// A number outside the range the field's hint gives.
+    OutOfRange,
     /// A cohort that may not be chosen or changed so, and why.
     Cohort(crate::domain::course::CohortError),
 }

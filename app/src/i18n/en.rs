@@ -189,6 +189,7 @@ pub static TEXTS: Texts = Texts {
     problem_confirm: "Tick the box to confirm.",
     problem_choose_one: "Choose one of the options.",
     problem_choose_at_least_one: "Choose at least one option.",
+    problem_out_of_range: "Enter a number within the limits given above the field.",
     problem_unanswered: "Answer this question.",
     problem_no_such_referral: "There is no open referral with that reference in this service.",
     referral: &super::referral::EN,

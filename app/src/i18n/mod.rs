@@ -194,6 +194,7 @@ pub struct Texts {
     pub problem_confirm: &'static str,
     pub problem_choose_one: &'static str,
     pub problem_choose_at_least_one: &'static str,
+    pub problem_out_of_range: &'static str,
     pub problem_unanswered: &'static str,
     pub problem_no_such_referral: &'static str,
     pub referral: &'static crate::i18n::referral::ReferralTexts,
@@ -249,6 +250,7 @@ pub fn problem_label(
         FieldProblem::ChooseAtLeastOne => t.problem_choose_at_least_one,
         FieldProblem::Unanswered => t.problem_unanswered,
         FieldProblem::NoSuchReferral => t.problem_no_such_referral,
+        FieldProblem::OutOfRange => t.problem_out_of_range,
         FieldProblem::Cohort(e) => t.course.problem(e),
     }
 }

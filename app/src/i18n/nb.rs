@@ -189,6 +189,7 @@ pub static TEXTS: Texts = Texts {
     problem_confirm: "Kryss av for å bekrefte.",
     problem_choose_one: "Velg ett av alternativene.",
     problem_choose_at_least_one: "Velg minst ett alternativ.",
+    problem_out_of_range: "Skriv et tall innenfor grensene som står over feltet.",
     problem_unanswered: "Svar på dette spørsmålet.",
     problem_no_such_referral: "Vi finner ingen åpen henvisning med det nummeret i denne tjenesten.",
     referral: &super::referral::NB,

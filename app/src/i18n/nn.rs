@@ -189,6 +189,7 @@ pub static TEXTS: Texts = Texts {
     problem_confirm: "Kryss av for å stadfeste.",
     problem_choose_one: "Vel eitt av alternativa.",
     problem_choose_at_least_one: "Vel minst eitt alternativ.",
+    problem_out_of_range: "Skriv eit tal innanfor grensene som står over feltet.",
     problem_unanswered: "Svar på dette spørsmålet.",
     problem_no_such_referral: "Vi finn inga open tilvising med det nummeret i denne tenesta.",
     referral: &super::referral::NN,

@@ -8,6 +8,7 @@ use sqlx::Row;
 use super::db::now;
 use super::Db;
 use crate::domain::capability::ServiceId;
+use crate::domain::course::catalogue::CourseDefinition;
 use crate::domain::course::enrolment::{place_in_line, SEAT_OFFER_SECONDS};
 use crate::domain::course::{
     CohortError, CohortId, CohortState, CourseId, EnrolmentStatus, Format, Placement, WeeklyPlan,
@@ -165,6 +166,65 @@ pub async fn course(db: &Db, course: CourseId) -> Result<Option<CourseRow>, sqlx
     .as_ref()
     .map(course_from)
     .transpose()
+}
+
+/// Adds a course a lead defined to the service's catalogue.
+pub async fn create_course(
+    db: &Db,
+    service: ServiceId,
+    course: &CourseDefinition,
+) -> Result<CourseId, sqlx::Error> {
+    let id: i64 = sqlx::query(
+        "insert into course (service_id, name, description, suits, weekly_sessions, follow_ups,
+             follow_up_weeks, session_minutes, format, measures, capacity, created_at)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) returning course_id",
+    )
+    .bind(service.0)
+    .bind(&course.name)
+    .bind(&course.description)
+    .bind(&course.suits)
+    .bind(i64::from(course.weekly_sessions))
+    .bind(i64::from(course.follow_ups))
+    .bind(i64::from(course.follow_up_weeks))
+    .bind(i64::from(course.session_minutes))
+    .bind(course.format.key())
+    .bind(course.measures.join(","))
+    .bind(course.capacity)
+    .bind(now())
+    .fetch_one(&db.pool)
+    .await?
+    .try_get("course_id")?;
+    Ok(CourseId(id))
+}
+
+/// Changes a course of the catalogue. Groups already made keep their dates and seats;
+/// the next one is made from the course as it is now. Its shipped template, if any,
+/// stays its key, so loading the templates again leaves the lead's changes alone.
+pub async fn update_course(
+    db: &Db,
+    id: CourseId,
+    course: &CourseDefinition,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "update course set name = $1, description = $2, suits = $3, weekly_sessions = $4,
+             follow_ups = $5, follow_up_weeks = $6, session_minutes = $7, format = $8,
+             measures = $9, capacity = $10
+         where course_id = $11",
+    )
+    .bind(&course.name)
+    .bind(&course.description)
+    .bind(&course.suits)
+    .bind(i64::from(course.weekly_sessions))
+    .bind(i64::from(course.follow_ups))
+    .bind(i64::from(course.follow_up_weeks))
+    .bind(i64::from(course.session_minutes))
+    .bind(course.format.key())
+    .bind(course.measures.join(","))
+    .bind(course.capacity)
+    .bind(id.0)
+    .execute(&db.pool)
+    .await?;
+    Ok(())
 }
 
 /// A course in the public catalogue, with the start of its next cohort that takes

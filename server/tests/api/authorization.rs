@@ -153,6 +153,32 @@ const SERVER_FUNCTIONS: &[Row] = &[
         allowed: LEAD_OF_X,
     },
     Row {
+        path: "/api/course/catalogue",
+        fields: &[],
+        allowed: LEAD_OF_X,
+    },
+    Row {
+        path: "/api/course/editor",
+        fields: &[("course", "{course}")],
+        allowed: LEAD_OF_X,
+    },
+    Row {
+        path: "/api/course/save",
+        fields: &[
+            ("course", "0"),
+            ("name", "Kurs i søvn"),
+            ("description", "Fire samlinger om søvn."),
+            ("suits", "Deg som sover dårlig."),
+            ("weekly", "4"),
+            ("follow_ups", "0"),
+            ("follow_up_weeks", "4"),
+            ("minutes", "90"),
+            ("format", "video"),
+            ("capacity", "10"),
+        ],
+        allowed: LEAD_OF_X,
+    },
+    Row {
         path: "/api/course/group-state",
         fields: &[("cohort", "{fresh_cohort}"), ("state", "cancelled")],
         allowed: ROOM_LEADERS_OF_X,

@@ -15,6 +15,7 @@ mod access_log;
 mod auth;
 mod authorization;
 mod board;
+mod course_catalogue;
 mod course_groups;
 mod courses;
 mod health;

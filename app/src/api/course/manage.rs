@@ -8,7 +8,6 @@ use crate::domain::capability::{Kind, ServiceId};
 use crate::domain::course::schedule::{LocalDate, LocalTime, WeeklyPlan};
 use crate::domain::course::{CohortError, CohortId, CohortState, CourseId, Format};
 use crate::domain::field::{FieldError, FieldProblem};
-use crate::domain::identity::Role;
 use crate::error::AppError;
 use crate::i18n::{detect_lang, texts, Lang};
 use crate::server::calendar::{self, Method, Parties};
@@ -16,26 +15,15 @@ use crate::server::courses::{self, NewCohort};
 use crate::server::db::now;
 use crate::server::principal::Principal;
 use crate::server::state::app_state;
-use crate::server::{staff, OutgoingMail};
+use crate::server::OutgoingMail;
 
 /// The one service whose courses the principal manages.
-fn managed_service(principal: &Principal) -> Result<ServiceId, AppError> {
+pub(super) fn managed_service(principal: &Principal) -> Result<ServiceId, AppError> {
     principal
         .services(Kind::ManageCourses)
         .first()
         .copied()
         .ok_or(AppError::Forbidden)
-}
-
-/// Who may lead a group: the service's therapists and leads, active.
-pub(super) async fn possible_leaders(service: ServiceId) -> Result<Vec<(i64, String)>, AppError> {
-    let state = app_state()?;
-    Ok(staff::list(&state.db, service.0)
-        .await?
-        .into_iter()
-        .filter(|m| !m.deactivated && matches!(m.role, Role::Therapist | Role::Lead))
-        .map(|m| (m.account_id, m.name))
-        .collect())
 }
 
 pub async fn form() -> Result<NewGroupForm, AppError> {
@@ -49,7 +37,7 @@ pub async fn form() -> Result<NewGroupForm, AppError> {
         .collect();
     Ok(NewGroupForm {
         courses,
-        leaders: possible_leaders(service).await?,
+        leaders: super::ssr::possible_leaders(service).await?,
         today: LocalDate::of(now()).iso(),
     })
 }
@@ -108,7 +96,7 @@ pub async fn create(new: NewGroup) -> Result<(), AppError> {
     if time.is_none() {
         problem(&mut errors, "time", FieldProblem::Required);
     }
-    let allowed: BTreeSet<i64> = possible_leaders(service)
+    let allowed: BTreeSet<i64> = super::ssr::possible_leaders(service)
         .await?
         .into_iter()
         .map(|(id, _)| id)
@@ -359,7 +347,7 @@ pub async fn change_group(cohort: i64, change: GroupChange) -> Result<(), AppErr
         ("place".to_owned(), change.place.clone()),
     ];
     let mut errors = Vec::new();
-    let allowed: BTreeSet<i64> = possible_leaders(service)
+    let allowed: BTreeSet<i64> = super::ssr::possible_leaders(service)
         .await?
         .into_iter()
         .map(|(id, _)| id)

@@ -10,8 +10,10 @@ use leptos::prelude::*;
 pub mod types;
 use std::collections::BTreeMap;
 
-use types::{GroupSummary, GroupView, MeasurePage, MyCourse, NewGroupForm};
+use types::{CourseForm, CourseLine, GroupSummary, GroupView, MeasurePage, MyCourse, NewGroupForm};
 
+#[cfg(feature = "ssr")]
+mod catalogue;
 #[cfg(feature = "ssr")]
 mod manage;
 #[cfg(feature = "ssr")]
@@ -197,4 +199,52 @@ pub async fn remove_participant(
     manage::remove(cohort, referral, reason)
         .await
         .map_err(AppError::respond)
+}
+
+/// The service's course catalogue, for its lead to add to and change.
+#[server(prefix = "/api", endpoint = "course/catalogue")]
+pub async fn course_catalogue() -> Result<Vec<CourseLine>, AppError> {
+    catalogue::list().await.map_err(AppError::respond)
+}
+
+/// A course of the catalogue to change (`course` 0: a new one, with defaults).
+#[server(prefix = "/api", endpoint = "course/editor")]
+pub async fn course_editor(course: i64) -> Result<CourseForm, AppError> {
+    catalogue::editor(course).await.map_err(AppError::respond)
+}
+
+/// A lead adds a course to the catalogue (`course` 0) or changes one; groups made
+/// earlier keep their dates and seats. Back to the catalogue.
+#[server(prefix = "/api", endpoint = "course/save")]
+pub async fn save_course(
+    #[server(default)] course: i64,
+    #[server(default)] name: String,
+    #[server(default)] description: String,
+    #[server(default)] suits: String,
+    #[server(default)] weekly: String,
+    #[server(default)] follow_ups: String,
+    #[server(default)] follow_up_weeks: String,
+    #[server(default)] minutes: String,
+    #[server(default)] format: String,
+    #[server(default)] capacity: String,
+    #[server(default)] measures: BTreeMap<String, String>,
+) -> Result<(), AppError> {
+    use crate::domain::course::catalogue::CourseDraft;
+    catalogue::save(
+        course,
+        CourseDraft {
+            name,
+            description,
+            suits,
+            weekly,
+            follow_ups,
+            follow_up_weeks,
+            minutes,
+            format,
+            capacity,
+            measures: measures.into_keys().collect(),
+        },
+    )
+    .await
+    .map_err(AppError::respond)
 }

@@ -395,6 +395,25 @@ pub async fn groups() -> Result<Vec<GroupSummary>, AppError> {
         .collect())
 }
 
+/// Who may lead a group: the service's therapists and leads, active.
+pub(super) async fn possible_leaders(
+    service: crate::domain::capability::ServiceId,
+) -> Result<Vec<(i64, String)>, AppError> {
+    let state = app_state()?;
+    Ok(crate::server::staff::list(&state.db, service.0)
+        .await?
+        .into_iter()
+        .filter(|m| {
+            !m.deactivated
+                && matches!(
+                    m.role,
+                    crate::domain::identity::Role::Therapist | crate::domain::identity::Role::Lead
+                )
+        })
+        .map(|m| (m.account_id, m.name))
+        .collect())
+}
+
 /// The group `cohort` if the principal may see it: its leaders, and those who manage the
 /// service's courses; no one else learns whether it exists.
 pub(super) async fn led_group(
@@ -527,7 +546,7 @@ pub async fn group(cohort: i64) -> Result<GroupView, AppError> {
             leader: current.first().copied(),
             co_leader: current.get(1).copied(),
             place: courses::place_of_cohort(&state.db, id).await?,
-            leaders: super::manage::possible_leaders(service).await?,
+            leaders: possible_leaders(service).await?,
         })
     };
     Ok(GroupView {

@@ -196,3 +196,27 @@ pub struct GroupView {
     /// None once it has finished or was cancelled.
     pub settings: Option<GroupSettings>,
 }
+
+/// A course of the service's catalogue, as its lead lists them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CourseLine {
+    pub course_id: i64,
+    pub name: String,
+    /// "8 samlinger + 2 oppfølgingsmøter · 2 t 30 min · På video"
+    pub facts: String,
+    /// The measures' titles, "PHQ-9, GAD-7", or empty.
+    pub measures: String,
+}
+
+/// The course form: the course as it stands (a new one: the defaults), and the
+/// questionnaires it may take before each session.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CourseForm {
+    /// None for a new course.
+    pub course_id: Option<i64>,
+    /// Field name → value, as the form's inputs are named.
+    pub values: Vec<(String, String)>,
+    pub measures: Vec<String>,
+    /// (key, title) of every questionnaire a course may take.
+    pub instruments: Vec<(String, String)>,
+}

@@ -1,6 +1,7 @@
 //! Group courses: a service's catalogue of courses, their runs (cohorts) with dated
 //! sessions, and the rules of taking a seat in one.
 
+pub mod catalogue;
 pub mod cohort;
 pub mod enrolment;
 pub mod schedule;

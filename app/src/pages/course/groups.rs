@@ -14,7 +14,8 @@ pub fn GroupsPage() -> impl IntoView {
     let t = use_texts();
     let c = t.course;
     let groups = Resource::new(|| (), |_| my_groups());
-    // Only a lead may start a group: the link shows when the form is theirs to use.
+    // Only a lead may start a group or change the catalogue: the links show when the
+    // form is theirs to use.
     let may_start = Resource::new(|| (), |_| async { group_form().await.is_ok() });
     view! {
         <Title text=format!("{} – {}", c.groups_title, t.product_name)/>
@@ -22,7 +23,13 @@ pub fn GroupsPage() -> impl IntoView {
         <p>{c.groups_intro}</p>
         <Suspense>
             {move || Suspend::new(async move {
-                may_start.await.then(|| view! { <p><a class="button" href="/groups/new">{c.new_group_link}</a></p> })
+                may_start.await.then(|| view! {
+                    <p>
+                        <a class="button" href="/groups/new">{c.new_group_link}</a>
+                        " "
+                        <a href="/courses">{c.catalogue_nav}</a>
+                    </p>
+                })
             })}
         </Suspense>
         <Suspense fallback=move || view! { <p>{t.loading}</p> }>

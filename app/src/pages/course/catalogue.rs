@@ -1,0 +1,55 @@
+//! The service's course catalogue for its lead (`/courses`): every course with its
+//! shape and measures, a link to change each, and one to add a course.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+use crate::api::course::course_catalogue;
+use crate::api::course::types::CourseLine;
+use crate::components::{not_for_you, LoginFirst};
+use crate::error::AppError;
+use crate::i18n::{use_texts, Texts};
+
+#[component]
+pub fn CataloguePage() -> impl IntoView {
+    let t = use_texts();
+    let c = t.course;
+    let courses = Resource::new(|| (), |_| course_catalogue());
+    view! {
+        <Title text=format!("{} – {}", c.catalogue_title, t.product_name)/>
+        <h1>{c.catalogue_title}</h1>
+        <Suspense fallback=move || view! { <p>{t.loading}</p> }>
+            {move || Suspend::new(async move {
+                match courses.await {
+                    Ok(list) => view! {
+                        <p>{c.catalogue_lead_intro}</p>
+                        <p><a class="button" href="/courses/new">{c.new_course_link}</a></p>
+                        <ul class="course-list">
+                            {list.into_iter().map(|course| course_item(t, course)).collect_view()}
+                        </ul>
+                    }
+                    .into_any(),
+                    Err(AppError::Unauthenticated) => view! { <LoginFirst/> }.into_any(),
+                    Err(AppError::Forbidden) => not_for_you(t).await.into_any(),
+                    Err(error) => view! { <p class="notice" role="alert">{error.message(t)}</p> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+fn course_item(t: &'static Texts, course: CourseLine) -> impl IntoView {
+    let c = t.course;
+    let measures = if course.measures.is_empty() {
+        c.course_measures_none.to_owned()
+    } else {
+        course.measures
+    };
+    view! {
+        <li class="course">
+            <h2>{course.name.clone()}</h2>
+            <p class="course-facts">{course.facts}<br/>{c.course_measures_label} " " {measures}</p>
+            <p><a href=format!("/courses/{}", course.course_id)>{c.edit_course_link.replace("{name}", &course.name)}</a></p>
+        </li>
+    }
+}
