@@ -25,6 +25,7 @@ use pages::course::{
 };
 use pages::login::{LoginPage, SecondFactorPage};
 use pages::my_referral::MyReferralPage;
+use pages::outcome::{FiguresPage, TrajectoryPage};
 use pages::password_reset::{ForgotPasswordPage, ForgotPasswordSentPage, ResetPasswordPage};
 use pages::referral::{
     ConfirmReferralPage, FollowReferralPage, LaterPage, LaterSentPage, ReceiptPage,
@@ -142,6 +143,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/courses") view=CataloguePage ssr=SsrMode::Async/>
                     <Route path=path!("/courses/new") view=CourseFormPage ssr=SsrMode::Async/>
                     <Route path=path!("/courses/:course") view=CourseFormPage ssr=SsrMode::Async/>
+                    <Route path=path!("/trajectory/:reference") view=TrajectoryPage ssr=SsrMode::Async/>
+                    <Route path=path!("/figures") view=FiguresPage ssr=SsrMode::Async/>
                     <Route path=path!("/rooms") view=RoomsPage ssr=SsrMode::Async/>
                     <Route path=path!("/rooms/:code") view=RoomPage ssr=SsrMode::Async/>
                 </Routes>

@@ -1,5 +1,7 @@
 //! Loads the demo data in `seeds/demo.toml`. Idempotent: a second run changes nothing.
 
+use std::collections::BTreeMap;
+
 use serde::Deserialize;
 use sqlx::Row;
 
@@ -38,6 +40,22 @@ pub struct CohortSeed {
     pub leaders: Vec<String>,
     pub capacity: i64,
     pub participants: Vec<String>,
+    /// How the participants have done in the sessions that are over.
+    #[serde(default)]
+    pub progress: Vec<ProgressSeed>,
+}
+
+/// One participant's sessions so far: who came, and the totals they answered before
+/// each session (answer sets summing to them are made up; item 9 stays 0).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProgressSeed {
+    pub participant: String,
+    /// Session numbers attended.
+    pub attended: Vec<u32>,
+    /// Totals before sessions 1, 2, …
+    pub phq9: Vec<i32>,
+    pub gad7: Vec<i32>,
 }
 
 /// A demo video room with a known link, for trying the room without creating one.
@@ -233,13 +251,17 @@ pub async fn load_demo(db: &Db, instruments: &Instruments) -> anyhow::Result<Vec
     }
     load_demo_referrals(db, instruments, &data.referral).await?;
     load_demo_rooms(db, &data.room).await?;
-    load_demo_courses(db, &data).await?;
+    load_demo_courses(db, instruments, &data).await?;
     Ok(logins)
 }
 
 /// Gives every demo service the shipped courses, then creates the demo cohorts of
 /// courses that have none yet, seats their participants and sets their state.
-async fn load_demo_courses(db: &Db, data: &DemoData) -> anyhow::Result<()> {
+async fn load_demo_courses(
+    db: &Db,
+    instruments: &Instruments,
+    data: &DemoData,
+) -> anyhow::Result<()> {
     use app::domain::course::{CohortState, LocalDate, LocalTime, Placement, WeeklyPlan};
     use app::server::courses;
 
@@ -344,8 +366,130 @@ async fn load_demo_courses(db: &Db, data: &DemoData) -> anyhow::Result<()> {
             .bind(state.key())
             .execute(&db.pool)
             .await?;
+        load_demo_progress(db, instruments, cohort, &seed.progress).await?;
     }
     Ok(())
+}
+
+/// The sessions that are over: attendance from the room, and the measures answered
+/// the evening before each.
+async fn load_demo_progress(
+    db: &Db,
+    instruments: &Instruments,
+    cohort: app::domain::course::CohortId,
+    progress: &[ProgressSeed],
+) -> anyhow::Result<()> {
+    use app::server::{course_measures, courses};
+
+    let sessions = courses::sessions(db, cohort).await?;
+    for p in progress {
+        let row =
+            sqlx::query("select referral_id, account_id, name from referral where reference = $1")
+                .bind(&p.participant)
+                .fetch_one(&db.pool)
+                .await?;
+        let referral: i64 = row.try_get("referral_id")?;
+        let account: i64 = row.try_get("account_id")?;
+        let name: String = row.try_get("name")?;
+        let first_name = name
+            .split_whitespace()
+            .next()
+            .unwrap_or_default()
+            .to_owned();
+        for (index, session) in sessions.iter().enumerate() {
+            let number = index as u32 + 1;
+            if session.starts_at > now() {
+                break;
+            }
+            for (instrument, totals) in [("phq9", &p.phq9), ("gad7", &p.gad7)] {
+                let Some(total) = totals.get(index) else {
+                    continue;
+                };
+                let definition = instruments
+                    .get(instrument)
+                    .ok_or_else(|| anyhow::anyhow!("no instrument {instrument}"))?;
+                let answers = summing_to(&definition, *total);
+                let score = app::domain::questionnaire::score(&definition, &answers)?;
+                course_measures::record(
+                    db,
+                    course_measures::Answered {
+                        session_id: session.session_id,
+                        referral_id: referral,
+                        instrument,
+                        version: &definition.version,
+                        answers: &answers,
+                        score: &score,
+                        at: session.starts_at - 86_400 + 3_600,
+                    },
+                )
+                .await?;
+            }
+            if !p.attended.contains(&number) {
+                continue;
+            }
+            sqlx::query(
+                "insert into session_attendance (cohort_session_id, referral_id, source, marked_at)
+                 values ($1, $2, 'room', $3)",
+            )
+            .bind(session.session_id)
+            .bind(referral)
+            .bind(session.starts_at + 120)
+            .execute(&db.pool)
+            .await?;
+            if let Some(room) = &session.room_code {
+                sqlx::query(
+                    "insert into room_attendance (room_id, account_id, shown_name, joined_at, left_at)
+                     select room_id, $2, $3, $4, $5 from room where code = $1",
+                )
+                .bind(room)
+                .bind(account)
+                .bind(&first_name)
+                .bind(session.starts_at + 120)
+                .bind(session.ends_at - 600)
+                .execute(&db.pool)
+                .await?;
+            }
+        }
+        // They came: their referral is active, as the room makes it.
+        if !p.attended.is_empty() {
+            sqlx::query("update referral set status = 'active' where referral_id = $1")
+                .bind(referral)
+                .execute(&db.pool)
+                .await?;
+        }
+    }
+    Ok(())
+}
+
+/// Answers summing to `total`: items from the first, each up to its highest option,
+/// the risk item (PHQ-9's ninth) left at 0.
+fn summing_to(
+    definition: &app::domain::questionnaire::Definition,
+    total: i32,
+) -> BTreeMap<String, app::domain::questionnaire::Answer> {
+    let mut left = total;
+    definition
+        .items
+        .iter()
+        .map(|item| {
+            let top = if item.risk_above.is_some() {
+                0
+            } else {
+                definition
+                    .options_of(item)
+                    .iter()
+                    .map(|o| o.value)
+                    .max()
+                    .unwrap_or(0)
+            };
+            let value = left.clamp(0, top);
+            left -= value;
+            (
+                item.id.clone(),
+                app::domain::questionnaire::Answer::Value(value),
+            )
+        })
+        .collect()
 }
 
 /// Creates the demo rooms that do not exist yet (an ended demo room stays ended).
@@ -515,6 +659,11 @@ async fn load_demo_referrals(
         .execute(&db.pool)
         .await?;
         sqlx::query("update questionnaire_response set answered_at = $1 where referral_id = $2")
+            .bind(at)
+            .bind(submitted.referral_id)
+            .execute(&db.pool)
+            .await?;
+        sqlx::query("update measurement set answered_at = $1 where referral_id = $2")
             .bind(at)
             .bind(submitted.referral_id)
             .execute(&db.pool)

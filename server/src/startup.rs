@@ -71,6 +71,16 @@ impl Application {
         } else {
             Vec::new()
         };
+        // Answers given before measurements were stored, and any the seeding wrote.
+        let backfilled = app::server::measurements::backfill(&db)
+            .await
+            .context("storing measurements of earlier answers")?;
+        if backfilled > 0 {
+            tracing::info!(
+                count = backfilled,
+                "measurements stored for earlier answers"
+            );
+        }
         let mailer = match &settings.smtp_url {
             Some(url) => Mailer::smtp(
                 &settings.mail_from,

@@ -6,6 +6,7 @@ pub mod access_log;
 pub mod auth;
 pub mod board;
 pub mod course;
+pub mod outcome;
 pub mod password_reset;
 pub mod referral;
 pub mod registration;

@@ -14,6 +14,7 @@ fn pages(t: &'static Texts, may: &[Kind]) -> Vec<(&'static str, &'static str)> {
         (Kind::CoAssess, "/board/shared", t.board.nav_shared),
         (Kind::LeadGroups, "/groups", t.course.groups_nav),
         (Kind::ManageCourses, "/courses", t.course.catalogue_nav),
+        (Kind::ServiceFigures, "/figures", t.outcome.figures_nav),
         (Kind::HostRoom, "/rooms", t.rooms.nav),
         (Kind::ManageStaff, "/admin/staff", t.nav_staff),
     ]

@@ -30,6 +30,8 @@ pub enum Capability {
     LeadGroups(ServiceId),
     /// See and run every course group of the service, whoever leads it.
     ManageCourses(ServiceId),
+    /// See the service's figures (outcomes, waiting times) and export its episodes.
+    ServiceFigures(ServiceId),
 }
 
 /// A capability without its service: what `granted` lists and pages ask about.
@@ -44,6 +46,7 @@ pub enum Kind {
     CoAssess,
     LeadGroups,
     ManageCourses,
+    ServiceFigures,
 }
 
 impl Kind {
@@ -59,6 +62,7 @@ impl Kind {
             Kind::CoAssess => Capability::CoAssess(service),
             Kind::LeadGroups => Capability::LeadGroups(service),
             Kind::ManageCourses => Capability::ManageCourses(service),
+            Kind::ServiceFigures => Capability::ServiceFigures(service),
         }
     }
 }
@@ -75,6 +79,7 @@ impl Capability {
             Capability::CoAssess(_) => Kind::CoAssess,
             Capability::LeadGroups(_) => Kind::LeadGroups,
             Capability::ManageCourses(_) => Kind::ManageCourses,
+            Capability::ServiceFigures(_) => Kind::ServiceFigures,
         }
     }
 
@@ -88,7 +93,8 @@ impl Capability {
             | Capability::ManageStaff(s)
             | Capability::CoAssess(s)
             | Capability::LeadGroups(s)
-            | Capability::ManageCourses(s) => s,
+            | Capability::ManageCourses(s)
+            | Capability::ServiceFigures(s) => s,
         }
     }
 }
@@ -108,6 +114,7 @@ pub fn granted(role: Role) -> &'static [Kind] {
             ManageStaff,
             LeadGroups,
             ManageCourses,
+            ServiceFigures,
         ],
         Role::SpecialistGuest => &[CoAssess],
     }
@@ -190,6 +197,7 @@ mod tests {
             Kind::CoAssess,
             Kind::LeadGroups,
             Kind::ManageCourses,
+            Kind::ServiceFigures,
         ];
         let may = |role| {
             let capabilities = as_role(role);
@@ -216,7 +224,8 @@ mod tests {
                 HostRoom,
                 ManageStaff,
                 LeadGroups,
-                ManageCourses
+                ManageCourses,
+                ServiceFigures
             ]
         );
         assert_eq!(may(Role::SpecialistGuest), [CoAssess]);

@@ -9,6 +9,7 @@ pub mod field;
 pub mod identity;
 pub mod language;
 pub mod national_id;
+pub mod outcome;
 pub mod password;
 pub mod path;
 pub mod questionnaire;

@@ -196,6 +196,7 @@ pub static TEXTS: Texts = Texts {
     board: &super::board::EN,
     rooms: &super::rooms::EN,
     course: &super::course::EN,
+    outcome: &super::outcome::EN,
     loading: "Loading …",
     not_found_title: "Page not found",
     not_found_text: "The page you were looking for does not exist, or it has moved.",

@@ -7,6 +7,7 @@ pub mod course;
 mod en;
 mod nb;
 mod nn;
+pub mod outcome;
 pub mod referral;
 pub mod rooms;
 
@@ -201,6 +202,7 @@ pub struct Texts {
     pub board: &'static crate::i18n::board::BoardTexts,
     pub rooms: &'static crate::i18n::rooms::RoomTexts,
     pub course: &'static crate::i18n::course::CourseTexts,
+    pub outcome: &'static crate::i18n::outcome::OutcomeTexts,
     pub loading: &'static str,
     pub not_found_title: &'static str,
     pub not_found_text: &'static str,

@@ -196,6 +196,7 @@ pub static TEXTS: Texts = Texts {
     board: &super::board::NB,
     rooms: &super::rooms::NB,
     course: &super::course::NB,
+    outcome: &super::outcome::NB,
     loading: "Laster …",
     not_found_title: "Fant ikke siden",
     not_found_text: "Siden du lette etter finnes ikke, eller den er flyttet.",

@@ -196,6 +196,7 @@ pub static TEXTS: Texts = Texts {
     board: &super::board::NN,
     rooms: &super::rooms::NN,
     course: &super::course::NN,
+    outcome: &super::outcome::NN,
     loading: "Lastar …",
     not_found_title: "Fann ikkje sida",
     not_found_text: "Sida du leitte etter finst ikkje, eller ho er flytta.",

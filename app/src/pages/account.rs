@@ -246,6 +246,7 @@ fn my_courses_view(t: &'static Texts, courses: Result<Vec<MyCourse>, AppError>) 
                                 <p>{course.length}</p>
                                 {top}
                                 {measures_due(t, &course.reference, course.measures_for.clone(), course.measures_due.clone())}
+                                <p><a href=format!("/trajectory/{}", course.reference)>{t.outcome.open_mine}</a></p>
                                 <h4>{c.sessions_heading}</h4>
                                 <ol class="sessions">
                                     {course

@@ -8,6 +8,7 @@ pub mod home;
 pub mod login;
 pub mod my_referral;
 pub mod not_found;
+pub mod outcome;
 pub mod password_reset;
 pub mod referral;
 pub mod register;

@@ -85,14 +85,17 @@ pub async fn tick(
     if present {
         mark(db, session, referral, "ticked", Some(by)).await?;
     } else {
+        let mut tx = db.pool.begin().await?;
         sqlx::query(
             "delete from session_attendance
              where cohort_session_id = $1 and referral_id = $2 and source = 'ticked'",
         )
         .bind(session)
         .bind(referral)
-        .execute(&db.pool)
+        .execute(&mut *tx)
         .await?;
+        super::episodes::touch(&mut tx, referral).await?;
+        tx.commit().await?;
     }
     Ok(true)
 }
@@ -121,6 +124,7 @@ async fn mark(
     .await?
     .rows_affected();
     if added > 0 {
+        super::episodes::touch(&mut tx, referral).await?;
         let moved = sqlx::query(
             "update referral set status = 'active', changed_at = $1
              where referral_id = $2 and status = 'offered'",

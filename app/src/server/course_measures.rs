@@ -8,10 +8,11 @@ use std::collections::BTreeMap;
 use sqlx::Row;
 
 use crate::domain::course::CohortId;
+use crate::domain::outcome::TimePoint;
 use crate::domain::questionnaire::{Answer, Score};
 use crate::domain::referral::is_fresh;
 use crate::server::instruments::Instruments;
-use crate::server::{referrals, Db};
+use crate::server::{measurements, referrals, Db};
 
 /// How long before a session its measures are asked for.
 pub const OPENS_SECONDS: i64 = 3 * 86_400;
@@ -181,12 +182,12 @@ pub struct Answered<'a> {
 /// measure was answered already (the first answer stands).
 pub async fn record(db: &Db, a: Answered<'_>) -> Result<bool, sqlx::Error> {
     let mut tx = db.pool.begin().await?;
-    let response: i64 = sqlx::query(
+    let row = sqlx::query(
         "insert into questionnaire_response (account_id, national_id, referral_id, source,
              answered_at, instrument, version, answers, score, risk)
          select account_id, national_id, referral_id, 'course', $2, $3, $4, $5, $6, $7
          from referral where referral_id = $1
-         returning questionnaire_response_id",
+         returning questionnaire_response_id, account_id",
     )
     .bind(a.referral_id)
     .bind(a.at)
@@ -196,8 +197,9 @@ pub async fn record(db: &Db, a: Answered<'_>) -> Result<bool, sqlx::Error> {
     .bind(json(a.score)?)
     .bind(i64::from(a.score.has_risk()))
     .fetch_one(&mut *tx)
-    .await?
-    .try_get("questionnaire_response_id")?;
+    .await?;
+    let response: i64 = row.try_get("questionnaire_response_id")?;
+    let account_id: i64 = row.try_get("account_id")?;
     let linked = sqlx::query(
         "insert into session_measure
              (cohort_session_id, referral_id, instrument, questionnaire_response_id, reused)
@@ -215,6 +217,26 @@ pub async fn record(db: &Db, a: Answered<'_>) -> Result<bool, sqlx::Error> {
         tx.rollback().await?;
         return Ok(false);
     }
+    let number: i64 = sqlx::query("select number from cohort_session where cohort_session_id = $1")
+        .bind(a.session_id)
+        .fetch_one(&mut *tx)
+        .await?
+        .try_get("number")?;
+    measurements::insert(
+        &mut tx,
+        measurements::New {
+            response_id: response,
+            account_id,
+            referral_id: Some(a.referral_id),
+            instrument: a.instrument,
+            version: a.version,
+            score: a.score,
+            time_point: TimePoint::CourseSession,
+            session: Some((a.session_id, u32::try_from(number).unwrap_or(0))),
+            at: a.at,
+        },
+    )
+    .await?;
     tx.commit().await?;
     Ok(true)
 }

@@ -572,6 +572,7 @@ pub async fn accept(
             .await?;
         }
         let placement = placement_of(&mut tx, cohort, e).await?;
+        super::episodes::touch(&mut tx, referral_id).await?;
         tx.commit().await?;
         return Ok(Ok(placement));
     }
@@ -619,6 +620,7 @@ pub async fn accept(
     .await?;
     let enrolment = enrolment_from(&row)?;
     let placement = placement_of(&mut tx, cohort, &enrolment).await?;
+    super::episodes::touch(&mut tx, referral_id).await?;
     tx.commit().await?;
     Ok(Ok(placement))
 }
@@ -705,6 +707,7 @@ pub async fn leave_at(
         });
     };
     let _: i64 = row.try_get("enrolment_id")?;
+    super::episodes::touch(&mut tx, referral_id).await?;
     // Whether a seat was freed: the holders now fall short of the seats counted.
     let holding: i64 = sqlx::query(
         "select count(*) as n from enrolment where cohort_id = $1 and status in ('enrolled', 'seat_offered')",
@@ -1274,6 +1277,7 @@ pub async fn change_state(
             .bind(referral)
             .execute(&mut *tx)
             .await?;
+            super::episodes::touch(&mut tx, referral).await?;
             let mut event = super::board::actions::Event::new("course_finished");
             event.from_state = Some("active".to_owned());
             event.to_state = Some("closed:completed".to_owned());

@@ -98,6 +98,17 @@ impl Instruments {
     pub fn ids(&self) -> impl Iterator<Item = &str> {
         self.by_id.keys().map(String::as_str)
     }
+
+    /// The outcome measures (those whose definition names a role), depression first.
+    pub fn outcome_measures(&self) -> Vec<crate::domain::outcome::Measure> {
+        let mut measures: Vec<_> = self
+            .by_id
+            .values()
+            .filter_map(|d| crate::domain::outcome::Measure::of(d))
+            .collect();
+        measures.sort_by(|a, b| (a.role, &a.instrument).cmp(&(b.role, &b.instrument)));
+        measures
+    }
 }
 
 #[cfg(test)]

@@ -26,15 +26,19 @@ pub enum Job {
     CourseReminders,
     /// Hands a held course seat on to the next in line once its deadline has passed.
     SeatOffers,
+    /// Works out again the episodes whose referral changed (and any missing), for the
+    /// service's figures.
+    Episodes,
 }
 
 impl Job {
-    pub const ALL: [Job; 5] = [
+    pub const ALL: [Job; 6] = [
         Job::PurgeExpired,
         Job::AccessLogCheckpoint,
         Job::UrgentAlerts,
         Job::CourseReminders,
         Job::SeatOffers,
+        Job::Episodes,
     ];
 
     pub fn name(self) -> &'static str {
@@ -44,6 +48,7 @@ impl Job {
             Job::UrgentAlerts => "urgent_alerts",
             Job::CourseReminders => "course_reminders",
             Job::SeatOffers => "seat_offers",
+            Job::Episodes => "episodes",
         }
     }
 
@@ -54,6 +59,7 @@ impl Job {
             Job::UrgentAlerts => 60,
             Job::CourseReminders => 60,
             Job::SeatOffers => 5 * 60,
+            Job::Episodes => 60,
         }
     }
 
@@ -64,6 +70,7 @@ impl Job {
             Job::UrgentAlerts => 60,
             Job::CourseReminders => super::course_reminders::LEASE_SECONDS,
             Job::SeatOffers => 60,
+            Job::Episodes => 10 * 60,
         }
     }
 }
@@ -173,6 +180,21 @@ async fn run(state: &AppState, job: Job, at: i64) -> Result<u64, String> {
         Job::SeatOffers => super::courses::lapse_seat_offers_and_tell(state, at)
             .await
             .map_err(|e| e.to_string()),
+        Job::Episodes => refresh_episodes(state).await.map_err(|e| e.to_string()),
+    }
+}
+
+/// Marks referrals without an episode and works out every stale one.
+async fn refresh_episodes(state: &AppState) -> Result<u64, sqlx::Error> {
+    super::episodes::touch_missing(&state.db).await?;
+    let measures = state.instruments.outcome_measures();
+    let mut done = 0;
+    loop {
+        let pass = super::episodes::refresh_stale(&state.db, &measures, 1_000).await?;
+        done += pass;
+        if pass == 0 {
+            return Ok(done);
+        }
     }
 }
 

@@ -7,7 +7,8 @@ use sqlx::Row;
 
 use super::db::now;
 use super::sessions::{new_token, session_id_for};
-use super::Db;
+use super::{measurements, Db};
+use crate::domain::outcome::TimePoint;
 use crate::domain::questionnaire::{Answer, Score};
 use crate::domain::referral::{Draft, Source};
 
@@ -281,6 +282,7 @@ pub async fn submit_in(
     .await?;
     let referral_id: i64 = row.try_get("referral_id")?;
     let duplicate_of: Option<i64> = row.try_get("duplicate_of")?;
+    super::episodes::touch(&mut *tx, referral_id).await?;
     if !s.answers.is_empty() {
         let rows: Vec<String> = (0..s.answers.len())
             .map(|i| {
@@ -298,7 +300,8 @@ pub async fn submit_in(
         let sql = format!(
             "insert into questionnaire_response (account_id, national_id, referral_id, source,
                  answered_at, instrument, version, answers, score, risk)
-             values {}",
+             values {}
+             returning questionnaire_response_id, instrument",
             rows.join(", ")
         );
         let mut query = sqlx::query(&sql)
@@ -315,7 +318,28 @@ pub async fn submit_in(
                 .bind(encode(&a.score)?)
                 .bind(i64::from(a.score.has_risk()));
         }
-        query.execute(&mut *tx).await?;
+        // Each answer set's measurement: matched by instrument, one set each.
+        for row in query.fetch_all(&mut *tx).await? {
+            let instrument: String = row.try_get("instrument")?;
+            let Some(a) = s.answers.iter().find(|a| a.instrument == instrument) else {
+                continue;
+            };
+            measurements::insert(
+                &mut *tx,
+                measurements::New {
+                    response_id: row.try_get("questionnaire_response_id")?,
+                    account_id: s.account_id,
+                    referral_id: Some(referral_id),
+                    instrument: &a.instrument,
+                    version: &a.version,
+                    score: &a.score,
+                    time_point: TimePoint::Intake,
+                    session: None,
+                    at: t,
+                },
+            )
+            .await?;
+        }
     }
     sqlx::query("update referral_draft set referral_id = $1, resume_hash = null, updated_at = $2 where referral_draft_id = $3")
         .bind(referral_id)

@@ -236,6 +236,23 @@ const SERVER_FUNCTIONS: &[Row] = &[
         fields: &[("cohort", "1")],
         allowed: ROOM_LEADERS_OF_X,
     },
+    // The service's figures: its leads; one group's: its leaders and the leads.
+    Row {
+        path: "/api/outcome/figures",
+        fields: &[],
+        allowed: LEAD_OF_X,
+    },
+    Row {
+        path: "/api/outcome/figures",
+        fields: &[("cohort", "1")],
+        allowed: ROOM_LEADERS_OF_X,
+    },
+    // A seated referral's scores: its owner, the board, and its group's leaders.
+    Row {
+        path: "/api/outcome/trajectory",
+        fields: &[("reference", "{seated_referral}")],
+        allowed: &[CitizenA, IntakeX, TherapistX, LeadX],
+    },
     // Ticking attendance: `{kid_session}` is cohort 1's first session, made in-person,
     // and `{kid_participant}` a demo participant's referral with a seat in it.
     Row {
@@ -533,7 +550,7 @@ async fn offered_referral(app: &TestApp) -> String {
     app.execute(&format!(
         "insert into offer (referral_id, referral_decision_id, kind, created_at, cohort_id)
          values ({0}, (select max(referral_decision_id) from referral_decision where referral_id = {0}), 'group_course', 1,
-             (select cohort_id from cohort where state = 'open'))",
+             (select min(cohort_id) from cohort where state = 'open'))",
         own.id
     ))
     .await;

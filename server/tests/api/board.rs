@@ -344,6 +344,9 @@ on_both_backends! {
         app.execute(&format!("delete from enrolment where referral_id in {demo}")).await;
         app.execute(&format!("delete from offer where referral_id in {demo}")).await;
         app.execute(&format!("delete from referral_decision where referral_id in {demo}")).await;
+        app.execute(&format!("delete from session_attendance where referral_id in {demo}")).await;
+        app.execute(&format!("delete from session_measure where referral_id in {demo}")).await;
+        app.execute(&format!("delete from measurement where referral_id in {demo}")).await;
         app.execute("delete from questionnaire_response where referral_id in (select referral_id from referral where reference like 'RPH-DEMO-%')").await;
         app.execute("delete from referral where reference like 'RPH-DEMO-%'").await;
         let old = referral_in(&app, 1, "Olga Gammel", "9901", 0, 0).await;

@@ -4,6 +4,7 @@ use app::domain::capability::ServiceId;
 use app::domain::course::{
     CohortError, CohortId, CohortState, Format, LocalDate, LocalTime, Placement, WeeklyPlan,
 };
+use app::domain::outcome::TimePoint;
 use app::server::courses::{self, Leaving, NewCohort};
 use sqlx::Row as _;
 
@@ -473,8 +474,9 @@ on_both_backends! {
         let sessions = courses::sessions(&app.state.db, CohortId(1)).await.unwrap();
         let tick = [("cohort", "1".to_owned()), ("session", sessions[0].session_id.to_string()), ("referral", referral.to_string()), ("present", "true".to_owned())];
         let tick: Vec<(&str, &str)> = tick.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let marked = app.count("session_attendance").await;
         assert_eq!(app.call(&other, "/api/course/attendance", &tick).await.status(), 403);
-        assert!(app::server::course_attendance::of_cohort(&app.state.db, CohortId(1)).await.unwrap().is_empty());
+        assert_eq!(app.count("session_attendance").await, marked);
     }
 
     async fn a_leader_ticks_who_came_to_an_in_person_session_and_the_grid_shows_it(app: TestApp) {
@@ -483,6 +485,8 @@ on_both_backends! {
         app.execute("update cohort_session set format = 'in_person' where cohort_id = 1 and number = 2").await;
         let sessions = courses::sessions(&app.state.db, CohortId(1)).await.unwrap();
         let (video, in_person) = (&sessions[0], &sessions[1]);
+        // It met in person, so the demo's record of who was in its room goes.
+        app.execute(&format!("delete from session_attendance where cohort_session_id = {}", in_person.session_id)).await;
         let enrolled: Vec<i64> = sqlx::query("select referral_id from enrolment where cohort_id = 1 and status = 'enrolled' order by referral_id")
             .fetch_all(&app.state.db.pool).await.unwrap().iter().map(|r| r.try_get("referral_id").unwrap()).collect();
         let tick = |session: i64, referral: i64, present: bool| {
@@ -753,6 +757,17 @@ on_both_backends! {
         let stored: i64 = sqlx::query("select count(*) as n from session_measure where cohort_session_id = $1 and referral_id = $2 and reused = 0")
             .bind(session).bind(referral).fetch_one(&app.state.db.pool).await.unwrap().try_get("n").unwrap();
         assert_eq!(stored, 2);
+        // Each is a measurement of the session it was asked for (GAD-7 14 is at
+        // caseness, PHQ-9 8 is not).
+        let kept: Vec<_> = crate::outcomes::stored(&app, referral).await.into_iter()
+            .filter(|m| m.time_point != TimePoint::Intake)
+            .collect();
+        assert!(kept.iter().all(|m| m.time_point == TimePoint::CourseSession && m.session_number == Some(1)));
+        let kept: Vec<(String, Option<f64>, Option<bool>)> = kept.into_iter().map(|m| (m.instrument, m.total, m.caseness)).collect();
+        assert_eq!(kept, [
+            ("phq9".to_owned(), Some(8.0), Some(false)),
+            ("gad7".to_owned(), Some(14.0), Some(true)),
+        ]);
 
         // Its leaders see the scores on the group page.
         let therapist = app.signed_in(crate::helpers::DEMO_THERAPIST).await;

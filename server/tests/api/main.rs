@@ -20,6 +20,7 @@ mod course_groups;
 mod courses;
 mod health;
 mod mail;
+mod outcomes;
 mod pages;
 mod password_reset;
 mod referral;

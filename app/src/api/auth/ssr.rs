@@ -199,6 +199,9 @@ pub async fn my_account() -> Result<AccountView, AppError> {
             Kind::WorkBoard,
             Kind::HostRoom,
             Kind::CoAssess,
+            Kind::LeadGroups,
+            Kind::ManageCourses,
+            Kind::ServiceFigures,
         ]
         .into_iter()
         .filter(|kind| principal.anywhere(*kind))

@@ -416,7 +416,7 @@ pub(super) async fn possible_leaders(
 
 /// The group `cohort` if the principal may see it: its leaders, and those who manage the
 /// service's courses; no one else learns whether it exists.
-pub(super) async fn led_group(
+pub(crate) async fn led_group(
     principal: &Principal,
     cohort: crate::domain::course::CohortId,
 ) -> Result<(crate::domain::capability::ServiceId, courses::GroupRow), AppError> {

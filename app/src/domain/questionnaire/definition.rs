@@ -93,6 +93,22 @@ pub struct Scoring {
     pub caseness: Option<i32>,
     #[serde(default)]
     pub subscales: Vec<Subscale>,
+    /// What the total measures in the outcome figures: a depression or an anxiety
+    /// measure (IAPT pairs one of each). Instruments without one are not outcomes.
+    #[serde(default)]
+    pub outcome: Option<OutcomeRole>,
+    /// The smallest change in the total that exceeds the instrument's measurement
+    /// error (the reliable change index): PHQ-9 6, GAD-7 4.
+    #[serde(default)]
+    pub reliable_change: Option<i32>,
+}
+
+/// Which side of the IAPT pair of outcome measures an instrument stands on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OutcomeRole {
+    Depression,
+    Anxiety,
 }
 
 fn yes() -> bool {
@@ -302,6 +318,34 @@ impl Definition {
             if caseness <= 0 || caseness > self.max_total() {
                 return Err(wrong(
                     "scoring.caseness",
+                    "must lie within the possible totals",
+                ));
+            }
+        }
+        if let Some(role) = self.scoring.outcome {
+            if self.scoring.caseness.is_none() {
+                return Err(wrong(
+                    "scoring.outcome",
+                    format!("a {role:?} outcome measure needs scoring.caseness"),
+                ));
+            }
+            if self.scoring.reliable_change.is_none() {
+                return Err(wrong(
+                    "scoring.outcome",
+                    "an outcome measure needs scoring.reliable_change",
+                ));
+            }
+        }
+        if let Some(change) = self.scoring.reliable_change {
+            if !self.scoring.total {
+                return Err(wrong(
+                    "scoring.reliable_change",
+                    "needs a total (scoring.total = true)",
+                ));
+            }
+            if change <= 0 || change > self.max_total() {
+                return Err(wrong(
+                    "scoring.reliable_change",
                     "must lie within the possible totals",
                 ));
             }

@@ -7,6 +7,7 @@ mod scoring;
 mod tests;
 
 pub use definition::{
-    Band, Definition, DefinitionError, Item, Localised, OptionSet, ScaleOption, Scoring, Subscale,
+    Band, Definition, DefinitionError, Item, Localised, OptionSet, OutcomeRole, ScaleOption,
+    Scoring, Subscale,
 };
 pub use scoring::{score, Answer, Score, SubscaleScore};

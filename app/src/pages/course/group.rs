@@ -155,6 +155,7 @@ fn group_view(
         </section>
         {attendance}
         {scores}
+        <p><a href=format!("/figures?cohort={cohort}")>{t.outcome.cohort_figures_link}</a></p>
         {settings}
         <section aria-labelledby="sessions-heading">
             <h2 id="sessions-heading">{c.sessions_heading}</h2>
@@ -312,7 +313,13 @@ fn scores_table(
             let risk = p.risk_on.map(|date| view! { <br/><strong class="risk-flag">{c.risk_on.replace("{date}", &date)}</strong> });
             view! {
                 <tr>
-                    <th scope="row"><a href=format!("/board/{}", p.reference)>{p.name}</a>{risk}</th>
+                    <th scope="row">
+                        <a href=format!("/board/{}", p.reference)>{p.name.clone()}</a>{risk}<br/>
+                        <a class="small" href=format!("/trajectory/{}", p.reference)>
+                            {t.outcome.open_trajectory}
+                            <span class="visually-hidden">" – " {p.name}</span>
+                        </a>
+                    </th>
                     {cells}
                 </tr>
             }

@@ -290,8 +290,8 @@ async fn set_state(tx: &mut Tx, referral_id: i64, to: State, at: i64) -> Result<
     .bind(at)
     .bind(referral_id)
     .execute(&mut *tx)
-    .await
-    .map(|_| ())
+    .await?;
+    crate::server::episodes::touch(tx, referral_id).await
 }
 
 /// Moves a referral to another state, if the state machine allows it. Moving claims it.
@@ -367,6 +367,7 @@ pub async fn decide(
     .fetch_one(&mut *tx)
     .await?
     .try_get("referral_decision_id")?;
+    crate::server::episodes::touch(&mut *tx, referral_id).await?;
     if decision.is_offer() {
         sqlx::query(
             "insert into offer (referral_id, referral_decision_id, kind, created_at, cohort_id)

@@ -1,0 +1,382 @@
+//! Episodes: one row per referral with what the outcome rules (`domain::outcome`) make
+//! of it, so the service's figures are sums over one table on either database.
+//!
+//! Every change an episode depends on marks its referral stale ([`touch`]) in the
+//! change's own transaction; [`refresh_stale`] works the stale ones out again (the
+//! `episodes` job, and the figures page before it sums), so no write path needs the
+//! instrument definitions and none can be forgotten by the figures for longer than a
+//! refresh.
+
+use sqlx::Row;
+
+use crate::domain::clock::oslo_date;
+use crate::domain::outcome::{
+    self, Episode, Figures, Measure, ReliableChange, Scored, Waits, WEEKS_LONGEST, WEEKS_SOON,
+};
+use crate::server::db::now;
+use crate::server::Db;
+
+/// Marks a referral's episode for working out again.
+pub async fn touch(conn: &mut sqlx::AnyConnection, referral_id: i64) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "insert into episode_stale (referral_id, marks) values ($1, 1)
+         on conflict (referral_id) do update set marks = episode_stale.marks + 1",
+    )
+    .bind(referral_id)
+    .execute(conn)
+    .await
+    .map(|_| ())
+}
+
+/// Marks every referral that has no episode yet (those from before the table, or
+/// loaded around the write paths): run at start.
+pub async fn touch_missing(db: &Db) -> Result<u64, sqlx::Error> {
+    Ok(sqlx::query(
+        "insert into episode_stale (referral_id, marks)
+         select r.referral_id, 1 from referral r
+         where not exists (select 1 from episode e where e.referral_id = r.referral_id)
+         on conflict (referral_id) do nothing",
+    )
+    .execute(&db.pool)
+    .await?
+    .rows_affected())
+}
+
+/// Works out every stale episode again, at most `limit` of them; returns how many.
+pub async fn refresh_stale(db: &Db, measures: &[Measure], limit: i64) -> Result<u64, sqlx::Error> {
+    let stale = sqlx::query("select referral_id, marks from episode_stale limit $1")
+        .bind(limit)
+        .fetch_all(&db.pool)
+        .await?;
+    let mut done = 0;
+    for row in stale {
+        let referral_id: i64 = row.try_get("referral_id")?;
+        let marks: i64 = row.try_get("marks")?;
+        let mut tx = db.begin_write().await?;
+        refresh(&mut tx, measures, referral_id).await?;
+        // A change marked meanwhile raised the count: it stays for the next pass.
+        sqlx::query("delete from episode_stale where referral_id = $1 and marks = $2")
+            .bind(referral_id)
+            .bind(marks)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        done += 1;
+    }
+    Ok(done)
+}
+
+/// Works one referral's episode out from what is stored now.
+pub async fn refresh(
+    conn: &mut sqlx::AnyConnection,
+    measures: &[Measure],
+    referral_id: i64,
+) -> Result<(), sqlx::Error> {
+    let Some(referral) = sqlx::query(
+        "select r.service_id, r.municipality, r.submitted_at, r.status, r.changed_at,
+             (select min(d.decided_at) from referral_decision d
+              where d.referral_id = r.referral_id) as assessed_at
+         from referral r where r.referral_id = $1",
+    )
+    .bind(referral_id)
+    .fetch_optional(&mut *conn)
+    .await?
+    else {
+        return Ok(());
+    };
+    let sessions: Vec<i64> = sqlx::query(
+        "select s.starts_at from session_attendance a
+         join cohort_session s on s.cohort_session_id = a.cohort_session_id
+         where a.referral_id = $1",
+    )
+    .bind(referral_id)
+    .fetch_all(&mut *conn)
+    .await?
+    .iter()
+    .map(|row| row.try_get("starts_at"))
+    .collect::<Result<_, _>>()?;
+    let group = sqlx::query(
+        "select e.cohort_id, c.course_id from enrolment e
+         join cohort c on c.cohort_id = e.cohort_id
+         where e.referral_id = $1 and e.status in ('enrolled', 'withdrawn', 'removed')
+         order by e.enrolment_id desc limit 1",
+    )
+    .bind(referral_id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let scores: Vec<Scored> = sqlx::query(
+        "select instrument, total, answered_at from measurement where referral_id = $1",
+    )
+    .bind(referral_id)
+    .fetch_all(&mut *conn)
+    .await?
+    .iter()
+    .map(|row| {
+        Ok(Scored {
+            instrument: row.try_get("instrument")?,
+            total: row.try_get("total")?,
+            at: row.try_get("answered_at")?,
+        })
+    })
+    .collect::<Result<_, sqlx::Error>>()?;
+    let status: String = referral.try_get("status")?;
+    let ended = status == "closed";
+    let result = outcome::outcome(
+        &Episode {
+            treatment_sessions: sessions.clone(),
+            ended,
+            scores,
+        },
+        measures,
+    );
+    let flag = |b: bool| i64::from(b);
+    let optional = |b: Option<bool>| b.map(i64::from);
+    let (cohort_id, course_id): (Option<i64>, Option<i64>) = match &group {
+        Some(row) => (row.try_get("cohort_id")?, row.try_get("course_id")?),
+        None => (None, None),
+    };
+    let received: i64 = referral.try_get("submitted_at")?;
+    let assessed: Option<i64> = referral.try_get("assessed_at")?;
+    let first_treatment = sessions.iter().min().copied();
+    let waits = Waits::new(received, assessed, first_treatment);
+    let (year, month, _) = oslo_date(received);
+    sqlx::query(
+        "insert into episode (referral_id, service_id, municipality, received_at, assessed_at,
+             first_treatment_at, treatment_sessions, ended_at, course_id, cohort_id,
+             entered_treatment, finished, dropped_out, paired, case_at_start, recovered,
+             reliably_improved, reliably_deteriorated, reliable_recovery, refreshed_at,
+             received_month, wait_to_assessment, wait_to_treatment, treated_within_6_weeks,
+             treated_within_18_weeks)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17,
+             $18, $19, $20, $21, $22, $23, $24, $25)
+         on conflict (referral_id) do update set
+             service_id = excluded.service_id, municipality = excluded.municipality,
+             received_at = excluded.received_at, assessed_at = excluded.assessed_at,
+             received_month = excluded.received_month,
+             wait_to_assessment = excluded.wait_to_assessment,
+             wait_to_treatment = excluded.wait_to_treatment,
+             treated_within_6_weeks = excluded.treated_within_6_weeks,
+             treated_within_18_weeks = excluded.treated_within_18_weeks,
+             first_treatment_at = excluded.first_treatment_at,
+             treatment_sessions = excluded.treatment_sessions, ended_at = excluded.ended_at,
+             course_id = excluded.course_id, cohort_id = excluded.cohort_id,
+             entered_treatment = excluded.entered_treatment, finished = excluded.finished,
+             dropped_out = excluded.dropped_out, paired = excluded.paired,
+             case_at_start = excluded.case_at_start, recovered = excluded.recovered,
+             reliably_improved = excluded.reliably_improved,
+             reliably_deteriorated = excluded.reliably_deteriorated,
+             reliable_recovery = excluded.reliable_recovery,
+             refreshed_at = excluded.refreshed_at",
+    )
+    .bind(referral_id)
+    .bind(referral.try_get::<i64, _>("service_id")?)
+    .bind(
+        referral
+            .try_get::<Option<String>, _>("municipality")?
+            .unwrap_or_default(),
+    )
+    .bind(received)
+    .bind(assessed)
+    .bind(first_treatment)
+    .bind(sessions.len() as i64)
+    .bind(
+        ended
+            .then(|| referral.try_get::<i64, _>("changed_at"))
+            .transpose()?,
+    )
+    .bind(course_id)
+    .bind(cohort_id)
+    .bind(flag(result.entered_treatment))
+    .bind(flag(result.finished))
+    .bind(flag(result.dropped_out))
+    .bind(flag(result.paired))
+    .bind(optional(result.case_at_start))
+    .bind(optional(result.recovered))
+    .bind(
+        result
+            .change
+            .map(|c| flag(c == ReliableChange::Improvement)),
+    )
+    .bind(
+        result
+            .change
+            .map(|c| flag(c == ReliableChange::Deterioration)),
+    )
+    .bind(optional(result.reliable_recovery))
+    .bind(now())
+    .bind(format!("{year:04}-{month:02}"))
+    .bind(waits.to_assessment)
+    .bind(waits.to_treatment)
+    .bind(optional(waits.treated_within(WEEKS_SOON)))
+    .bind(optional(waits.treated_within(WEEKS_LONGEST)))
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// What the figures are broken down by.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Breakdown {
+    /// One row: the whole selection.
+    Total,
+    /// The month received, in Norwegian time ("2026-11").
+    Month,
+    Municipality,
+    Course,
+    Cohort,
+}
+
+impl Breakdown {
+    fn column(self) -> &'static str {
+        match self {
+            Breakdown::Total => "''",
+            Breakdown::Month => "received_month",
+            Breakdown::Municipality => "municipality",
+            Breakdown::Course => "coalesce(cast(course_id as text), '')",
+            Breakdown::Cohort => "coalesce(cast(cohort_id as text), '')",
+        }
+    }
+}
+
+/// Which episodes to count: a service's, received in `[from, to)`, optionally one
+/// cohort's.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Selection {
+    pub service_id: i64,
+    pub from: i64,
+    pub to: i64,
+    pub cohort_id: Option<i64>,
+}
+
+/// The figures of each group of the breakdown, in the order of its key (an empty key:
+/// none, e.g. referrals in no course). One aggregate over the episode table; the rules
+/// were applied when each episode was worked out.
+pub async fn figures(
+    db: &Db,
+    selection: Selection,
+    by: Breakdown,
+) -> Result<Vec<(String, Figures)>, sqlx::Error> {
+    let sum = |column: &str| format!("cast(coalesce(sum({column}), 0) as bigint) as {column}");
+    let sql = format!(
+        "select {key} as key, count(*) as referrals, {entered}, {finished}, {dropped},
+             {paired}, {recovered}, {improved}, {deteriorated}, {reliable},
+             {within_6}, {within_18},
+             cast(count(ended_at) as bigint) as ended,
+             cast(count(recovered) as bigint) as case_at_start,
+             cast(count(wait_to_assessment) as bigint) as assessed,
+             cast(coalesce(sum(wait_to_assessment), 0) as bigint) as assessment_wait_total,
+             cast(count(wait_to_treatment) as bigint) as treated,
+             cast(coalesce(sum(wait_to_treatment), 0) as bigint) as treatment_wait_total
+         from episode
+         where service_id = $1 and received_at >= $2 and received_at < $3
+           and ($4 = 0 or cohort_id = $4)
+         {group}",
+        key = by.column(),
+        // PostgreSQL refuses a constant to group by: the total has no grouping.
+        group = match by {
+            Breakdown::Total => String::new(),
+            _ => format!("group by {0} order by {0}", by.column()),
+        },
+        entered = sum("entered_treatment"),
+        finished = sum("finished"),
+        dropped = sum("dropped_out"),
+        paired = sum("paired"),
+        recovered = sum("recovered"),
+        improved = sum("reliably_improved"),
+        deteriorated = sum("reliably_deteriorated"),
+        reliable = sum("reliable_recovery"),
+        within_6 = sum("treated_within_6_weeks"),
+        within_18 = sum("treated_within_18_weeks"),
+    );
+    let count = |row: &sqlx::any::AnyRow, column: &str| -> Result<u64, sqlx::Error> {
+        Ok(u64::try_from(row.try_get::<i64, _>(column)?).unwrap_or(0))
+    };
+    sqlx::query(&sql)
+        .bind(selection.service_id)
+        .bind(selection.from)
+        .bind(selection.to)
+        .bind(selection.cohort_id.unwrap_or(0))
+        .fetch_all(&db.pool)
+        .await?
+        .iter()
+        .map(|row| {
+            Ok((
+                row.try_get::<String, _>("key")?,
+                Figures {
+                    referrals: count(row, "referrals")?,
+                    entered_treatment: count(row, "entered_treatment")?,
+                    ended: count(row, "ended")?,
+                    finished: count(row, "finished")?,
+                    dropped_out: count(row, "dropped_out")?,
+                    paired: count(row, "paired")?,
+                    case_at_start: count(row, "case_at_start")?,
+                    recovered: count(row, "recovered")?,
+                    reliably_improved: count(row, "reliably_improved")?,
+                    reliably_deteriorated: count(row, "reliably_deteriorated")?,
+                    reliably_recovered: count(row, "reliable_recovery")?,
+                    assessed: count(row, "assessed")?,
+                    assessment_wait_total: row.try_get("assessment_wait_total")?,
+                    treated: count(row, "treated")?,
+                    treatment_wait_total: row.try_get("treatment_wait_total")?,
+                    treated_within_6_weeks: count(row, "treated_within_6_weeks")?,
+                    treated_within_18_weeks: count(row, "treated_within_18_weeks")?,
+                },
+            ))
+        })
+        .collect()
+}
+
+/// What each key of a breakdown is called: municipality numbers, course and group ids.
+pub async fn labels(
+    db: &Db,
+    service_id: i64,
+    by: Breakdown,
+) -> Result<Vec<(String, String)>, sqlx::Error> {
+    let sql = match by {
+        Breakdown::Total | Breakdown::Month => return Ok(Vec::new()),
+        Breakdown::Municipality => {
+            "select number as key, name as label, 0 as first from municipality"
+        }
+        Breakdown::Course => {
+            "select cast(course_id as text) as key, name as label, 0 as first
+             from course where service_id = $1"
+        }
+        Breakdown::Cohort => {
+            "select cast(c.cohort_id as text) as key, k.name as label,
+                 coalesce((select min(s.starts_at) from cohort_session s
+                           where s.cohort_id = c.cohort_id), 0) as first
+             from cohort c join course k on k.course_id = c.course_id
+             where c.service_id = $1"
+        }
+    };
+    let mut query = sqlx::query(sql);
+    if matches!(by, Breakdown::Course | Breakdown::Cohort) {
+        query = query.bind(service_id);
+    }
+    query
+        .fetch_all(&db.pool)
+        .await?
+        .iter()
+        .map(|row| {
+            let label: String = row.try_get("label")?;
+            let first: i64 = row.try_get("first")?;
+            Ok((
+                row.try_get("key")?,
+                if first > 0 {
+                    format!("{label}, {}", crate::domain::clock::format_oslo_date(first))
+                } else {
+                    label
+                },
+            ))
+        })
+        .collect()
+}
+
+/// When the service's first referral came (for the months a period may start in).
+pub async fn first_received(db: &Db, service_id: i64) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query("select min(received_at) as first from episode where service_id = $1")
+        .bind(service_id)
+        .fetch_one(&db.pool)
+        .await?
+        .try_get("first")
+}
