@@ -36,7 +36,13 @@ pub fn trajectory(chart: &Trajectory<'_>) -> String {
     if draw(chart, &mut out).is_err() {
         out.clear();
     }
-    out
+    hidden(out)
+}
+
+/// The figure around the chart carries its name; the drawing itself is hidden from
+/// screen readers (the table has its figures).
+fn hidden(svg: String) -> String {
+    svg.replacen("<svg ", "<svg aria-hidden=\"true\" focusable=\"false\" ", 1)
 }
 
 fn draw(chart: &Trajectory<'_>, out: &mut String) -> Result<(), Box<dyn std::error::Error>> {
@@ -114,7 +120,7 @@ pub fn rates(chart: &Rates<'_>) -> String {
     if draw_rates(chart, &mut out).is_err() {
         out.clear();
     }
-    out
+    hidden(out)
 }
 
 fn draw_rates(chart: &Rates<'_>, out: &mut String) -> Result<(), Box<dyn std::error::Error>> {
@@ -206,7 +212,7 @@ mod tests {
             x_label: "Måletidspunkt",
             y_label: "Skår",
         });
-        assert!(svg.starts_with("<svg"), "{svg}");
+        assert!(svg.starts_with("<svg aria-hidden=\"true\""), "{svg}");
         for label in ["Henvisning", "Samling 2", "Måletidspunkt", "Skår"] {
             assert!(svg.contains(label), "{label} in {svg}");
         }

@@ -92,9 +92,12 @@ fn figures_view(t: &'static Texts, view: FiguresView) -> impl IntoView {
                     .map(|line| view! {
                         <div>
                             <dt>{line.term.clone()} " "
-                                <a class="small" href=format!("#definition-{}", line.anchor)>
+                                <a
+                                    class="small"
+                                    href=format!("#definition-{}", line.anchor)
+                                    aria-label=format!("{}: {}", o.definition_link, line.term)
+                                >
                                     {o.definition_link}
-                                    <span class="visually-hidden">": " {line.term}</span>
                                 </a>
                             </dt>
                             <dd>{line.value}</dd>
