@@ -23,7 +23,7 @@ use crate::config::Settings;
 use crate::csrf::{refuse_cross_site, TrustedOrigins};
 use crate::form_errors::keep_typed_values_out_of_addresses;
 use crate::routes::{
-    board_events::board_events, fhir, health::healthz, language::set_language,
+    board_events::board_events, fhir, figures, health::healthz, language::set_language,
     room_socket::room_socket, site_files::site_files,
 };
 use crate::security::{add_security_headers, PageNonce, SecurityHeaders};
@@ -267,6 +267,7 @@ pub fn app(
         .route("/rooms/{code}/socket", get(room_socket))
         .route("/fhir/Questionnaire/{id}", get(fhir::questionnaire))
         .route("/fhir/QuestionnaireResponse/{id}", get(fhir::questionnaire_response))
+        .route("/figures/episodes.csv", get(figures::episodes_csv))
         .nest_service(
             "/pkg",
             site_files(&std::path::Path::new(options.site_root.as_ref()).join("pkg")),

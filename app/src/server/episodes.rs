@@ -380,3 +380,200 @@ pub async fn first_received(db: &Db, service_id: i64) -> Result<Option<i64>, sql
         .await?
         .try_get("first")
 }
+
+/// One episode as the analysis export has it: no name, no identity number, dates to
+/// the month, and the person as an id made up for this export alone.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ExportRow {
+    pub account_id: i64,
+    pub referral_id: i64,
+    pub received_month: String,
+    pub municipality: String,
+    pub course: String,
+    pub assessed_month: String,
+    pub first_treatment_month: String,
+    pub ended_month: String,
+    pub treatment_sessions: i64,
+    pub finished: bool,
+    pub dropped_out: bool,
+    pub paired: bool,
+    pub case_at_start: Option<bool>,
+    pub recovered: Option<bool>,
+    pub reliably_improved: Option<bool>,
+    pub reliably_deteriorated: Option<bool>,
+    pub reliable_recovery: Option<bool>,
+    pub wait_to_assessment_days: Option<i64>,
+    pub wait_to_treatment_days: Option<i64>,
+}
+
+/// The columns of the export, in order (documented in the README).
+pub const EXPORT_COLUMNS: [&str; 20] = [
+    "person",
+    "received_month",
+    "municipality",
+    "course",
+    "assessed_month",
+    "first_treatment_month",
+    "ended_month",
+    "treatment_sessions",
+    "finished",
+    "dropped_out",
+    "paired_scores",
+    "case_at_start",
+    "recovered",
+    "reliable_improvement",
+    "reliable_deterioration",
+    "reliable_recovery",
+    "days_to_assessment",
+    "days_to_treatment",
+    "phq9_first",
+    "phq9_last",
+];
+
+/// Who the episodes of a selection belong to (their access logs get the export).
+pub async fn subjects(db: &Db, selection: Selection) -> Result<Vec<i64>, sqlx::Error> {
+    sqlx::query(
+        "select distinct r.account_id from episode e join referral r on r.referral_id = e.referral_id
+         where e.service_id = $1 and e.received_at >= $2 and e.received_at < $3
+         order by r.account_id",
+    )
+    .bind(selection.service_id)
+    .bind(selection.from)
+    .bind(selection.to)
+    .fetch_all(&db.pool)
+    .await?
+    .iter()
+    .map(|row| row.try_get("account_id"))
+    .collect()
+}
+
+/// The episodes of a selection, read through the export's audited connection.
+pub async fn export_rows(
+    conn: &mut sqlx::AnyConnection,
+    selection: Selection,
+) -> Result<Vec<ExportRow>, sqlx::Error> {
+    let month = |at: Option<i64>| {
+        at.map(|t| crate::domain::outcome::Month::of(t).key())
+            .unwrap_or_default()
+    };
+    let flag = |v: Option<i64>| v.map(|v| v != 0);
+    let days = |v: Option<i64>| v.map(|s| s / 86_400);
+    sqlx::query(
+        "select r.account_id, e.referral_id, e.received_month, e.municipality,
+             coalesce(k.name, '') as course, e.assessed_at, e.first_treatment_at, e.ended_at,
+             e.treatment_sessions, e.finished, e.dropped_out, e.paired, e.case_at_start,
+             e.recovered, e.reliably_improved, e.reliably_deteriorated, e.reliable_recovery,
+             e.wait_to_assessment, e.wait_to_treatment
+         from episode e join referral r on r.referral_id = e.referral_id
+         left join course k on k.course_id = e.course_id
+         where e.service_id = $1 and e.received_at >= $2 and e.received_at < $3
+         order by e.received_at, e.referral_id",
+    )
+    .bind(selection.service_id)
+    .bind(selection.from)
+    .bind(selection.to)
+    .fetch_all(&mut *conn)
+    .await?
+    .iter()
+    .map(|row| {
+        Ok(ExportRow {
+            account_id: row.try_get("account_id")?,
+            referral_id: row.try_get("referral_id")?,
+            received_month: row.try_get("received_month")?,
+            municipality: row.try_get("municipality")?,
+            course: row.try_get("course")?,
+            assessed_month: month(row.try_get("assessed_at")?),
+            first_treatment_month: month(row.try_get("first_treatment_at")?),
+            ended_month: month(row.try_get("ended_at")?),
+            treatment_sessions: row.try_get("treatment_sessions")?,
+            finished: row.try_get::<i64, _>("finished")? != 0,
+            dropped_out: row.try_get::<i64, _>("dropped_out")? != 0,
+            paired: row.try_get::<i64, _>("paired")? != 0,
+            case_at_start: flag(row.try_get("case_at_start")?),
+            recovered: flag(row.try_get("recovered")?),
+            reliably_improved: flag(row.try_get("reliably_improved")?),
+            reliably_deteriorated: flag(row.try_get("reliably_deteriorated")?),
+            reliable_recovery: flag(row.try_get("reliable_recovery")?),
+            wait_to_assessment_days: days(row.try_get("wait_to_assessment")?),
+            wait_to_treatment_days: days(row.try_get("wait_to_treatment")?),
+        })
+    })
+    .collect()
+}
+
+/// The first and last PHQ-9 total of each referral of a selection.
+pub async fn first_and_last_phq9(
+    conn: &mut sqlx::AnyConnection,
+    selection: Selection,
+) -> Result<std::collections::HashMap<i64, (f64, f64)>, sqlx::Error> {
+    let mut pairs: std::collections::HashMap<i64, (f64, f64)> = std::collections::HashMap::new();
+    let rows = sqlx::query(
+        "select m.referral_id, m.total from measurement m
+         join episode e on e.referral_id = m.referral_id
+         where e.service_id = $1 and e.received_at >= $2 and e.received_at < $3
+           and m.instrument = 'phq9' and m.total is not null
+         order by m.referral_id, m.answered_at, m.measurement_id",
+    )
+    .bind(selection.service_id)
+    .bind(selection.from)
+    .bind(selection.to)
+    .fetch_all(&mut *conn)
+    .await?;
+    for row in rows {
+        let referral: i64 = row.try_get("referral_id")?;
+        let total: f64 = row.try_get("total")?;
+        pairs
+            .entry(referral)
+            .and_modify(|(_, last)| *last = total)
+            .or_insert((total, total));
+    }
+    Ok(pairs)
+}
+
+/// The export as CSV (RFC 4180: comma, quotes where needed, CRLF), with a made-up id
+/// per person from `pseudonym`.
+pub fn to_csv(
+    rows: &[ExportRow],
+    phq9: &std::collections::HashMap<i64, (f64, f64)>,
+    pseudonym: &dyn Fn(i64) -> String,
+) -> Result<String, csv::Error> {
+    let mut out = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(Vec::new());
+    out.write_record(EXPORT_COLUMNS)?;
+    let yes_no = |b: bool| if b { "1" } else { "0" }.to_owned();
+    let maybe = |b: Option<bool>| b.map(yes_no).unwrap_or_default();
+    let number = |n: Option<i64>| n.map(|n| n.to_string()).unwrap_or_default();
+    for r in rows {
+        let (first, last) = phq9
+            .get(&r.referral_id)
+            .map(|(f, l)| (format!("{f}"), format!("{l}")))
+            .unwrap_or_default();
+        out.write_record([
+            pseudonym(r.account_id),
+            r.received_month.clone(),
+            r.municipality.clone(),
+            r.course.clone(),
+            r.assessed_month.clone(),
+            r.first_treatment_month.clone(),
+            r.ended_month.clone(),
+            r.treatment_sessions.to_string(),
+            yes_no(r.finished),
+            yes_no(r.dropped_out),
+            yes_no(r.paired),
+            maybe(r.case_at_start),
+            maybe(r.recovered),
+            maybe(r.reliably_improved),
+            maybe(r.reliably_deteriorated),
+            maybe(r.reliable_recovery),
+            number(r.wait_to_assessment_days),
+            number(r.wait_to_treatment_days),
+            first,
+            last,
+        ])?;
+    }
+    let bytes = out
+        .into_inner()
+        .map_err(|e| csv::Error::from(e.into_error()))?;
+    Ok(String::from_utf8_lossy(&bytes).into_owned())
+}

@@ -2,6 +2,7 @@
 
 pub mod board_events;
 pub mod fhir;
+pub mod figures;
 pub mod health;
 pub mod language;
 pub mod room_socket;

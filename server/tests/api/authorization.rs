@@ -430,6 +430,12 @@ const ROUTES: &[RouteRow] = &[
         allowed: &[IntakeX, IntakeY, TherapistX, LeadX, SpecialistGuest],
         socket: false,
     },
+    // The service's episodes for analysis (pseudonymised): its leads.
+    RouteRow {
+        path: "/figures/episodes.csv",
+        allowed: &[LeadX],
+        socket: false,
+    },
     // Someone's answers: staff of the service they were sent to, except guests.
     RouteRow {
         path: "/fhir/QuestionnaireResponse/{response}",

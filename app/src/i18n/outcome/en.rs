@@ -56,6 +56,7 @@ pub static EN: OutcomeTexts = OutcomeTexts {
     chart_by_month: "Recovery and reliable improvement by month",
     column_group: "Group",
     cohort_figures_link: "The group's figures",
+    export_csv: "Download the period's episodes (CSV, without names or identity numbers)",
     problem_period: "The first month came after the last, so the figures are for {from} to {to}.",
     figures: [
         ("Referrals", "Referrals received in the period."),

@@ -73,6 +73,7 @@ pub struct OutcomeTexts {
     pub chart_by_month: &'static str,
     pub column_group: &'static str,
     pub cohort_figures_link: &'static str,
+    pub export_csv: &'static str,
     /// "… {from} til og med {to}": the period was given backwards and turned round.
     pub problem_period: &'static str,
     /// One per figure, in [`FIGURES`] order: its name and its definition.

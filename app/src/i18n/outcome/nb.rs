@@ -56,6 +56,7 @@ pub static NB: OutcomeTexts = OutcomeTexts {
     chart_by_month: "Bedring og reliabel bedring per måned",
     column_group: "Gruppe",
     cohort_figures_link: "Gruppens tall",
+    export_csv: "Last ned episodene for perioden (CSV, uten navn og fødselsnummer)",
     problem_period: "Første måned kom etter siste, så tallene gjelder {from} til og med {to}.",
     figures: [
         ("Henvisninger", "Henvisninger mottatt i perioden."),

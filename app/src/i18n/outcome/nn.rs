@@ -56,6 +56,7 @@ pub static NN: OutcomeTexts = OutcomeTexts {
     chart_by_month: "Betring og reliabel betring per månad",
     column_group: "Gruppe",
     cohort_figures_link: "Tala til gruppa",
+    export_csv: "Last ned episodane for perioden (CSV, utan namn og fødselsnummer)",
     problem_period: "Første månad kom etter siste, så tala gjeld {from} til og med {to}.",
     figures: [
         ("Tilvisingar", "Tilvisingar mottekne i perioden."),

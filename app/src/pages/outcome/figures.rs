@@ -106,6 +106,9 @@ fn figures_view(t: &'static Texts, view: FiguresView) -> impl IntoView {
                     .collect_view()}
             </dl>
             <p class="hint">{o.suppression_note}</p>
+            {view.cohort.is_none().then(|| view! {
+                <p><a href=format!("/figures/episodes.csv?from={}&to={}", view.from, view.to) download="">{o.export_csv}</a></p>
+            })}
         </section>
         {view.breakdown.map(|b| table(b, "figures-breakdown"))}
         <section aria-labelledby="figures-chart">
