@@ -30,6 +30,9 @@ pub struct Settings {
     pub mail_from: String,
     pub outbox_dir: PathBuf,
     pub seed_demo: bool,
+    /// With the demo data, a fictional year of the demo service (finished groups,
+    /// measures, referrals sent elsewhere) for its figures: `scripts/dev` asks for it.
+    pub demo_history: bool,
     /// How long in-flight requests may take to finish after SIGTERM.
     pub shutdown_grace: Duration,
     /// Extra questionnaire definitions a service adds (licensed instruments).
@@ -66,6 +69,7 @@ pub const KNOWN_VARIABLES: &[&str] = &[
     "RPH_MAIL_FROM",
     "RPH_OUTBOX_DIR",
     "RPH_SEED_DEMO",
+    "RPH_DEMO_HISTORY",
     "RPH_SHUTDOWN_GRACE_SECONDS",
     "RPH_QUESTIONNAIRES_DIR",
     "RPH_MEDIA_IP",
@@ -192,6 +196,17 @@ impl Settings {
             }
         };
 
+        let demo_history = match get("RPH_DEMO_HISTORY") {
+            None | Some("false" | "0" | "no") => false,
+            Some("true" | "1" | "yes") => seed_demo,
+            Some(other) => {
+                problems.push(format!(
+                    "RPH_DEMO_HISTORY must be true or false, not {other:?}"
+                ));
+                false
+            }
+        };
+
         let shutdown_grace = match get("RPH_SHUTDOWN_GRACE_SECONDS").map(str::parse::<u64>) {
             None => Duration::from_secs(20),
             Some(Ok(s)) => Duration::from_secs(s),
@@ -259,6 +274,7 @@ impl Settings {
                 .to_owned(),
             outbox_dir: get("RPH_OUTBOX_DIR").unwrap_or("data/outbox").into(),
             seed_demo,
+            demo_history,
             shutdown_grace,
             questionnaires_dir: get("RPH_QUESTIONNAIRES_DIR").map(Into::into),
             media,

@@ -16,6 +16,7 @@ pub mod room_records;
 pub mod routes;
 pub mod security;
 pub mod seed;
+pub mod seed_history;
 pub mod session_layer;
 pub mod sfu;
 pub mod startup;

@@ -463,7 +463,7 @@ async fn load_demo_progress(
 
 /// Answers summing to `total`: items from the first, each up to its highest option,
 /// the risk item (PHQ-9's ninth) left at 0.
-fn summing_to(
+pub(crate) fn summing_to(
     definition: &app::domain::questionnaire::Definition,
     total: i32,
 ) -> BTreeMap<String, app::domain::questionnaire::Answer> {

@@ -65,9 +65,15 @@ impl Application {
             .await
             .context("closing attendance left open")?;
         let demo_logins = if settings.seed_demo {
-            seed::load_demo(&db, &instruments)
+            let logins = seed::load_demo(&db, &instruments)
                 .await
-                .context("loading demo data")?
+                .context("loading demo data")?;
+            if settings.demo_history {
+                crate::seed_history::load(&db, &instruments)
+                    .await
+                    .context("loading the demo service's history")?;
+            }
+            logins
         } else {
             Vec::new()
         };

@@ -256,6 +256,47 @@ pub async fn figures(
     selection: Selection,
     by: Breakdown,
 ) -> Result<Vec<(String, Figures)>, sqlx::Error> {
+    // PostgreSQL refuses a constant to group by: the total has no grouping.
+    let group = match by {
+        Breakdown::Total => String::new(),
+        _ => format!("group by {0} order by {0}", by.column()),
+    };
+    aggregate(db, selection, by.column(), &group).await
+}
+
+/// The figures of each month and of each group of a breakdown, from one scan of the
+/// episodes (grouped by both, then added up each way): what the figures page shows.
+pub async fn figures_by_month_and(
+    db: &Db,
+    selection: Selection,
+    by: Breakdown,
+) -> Result<(Vec<(String, Figures)>, Vec<(String, Figures)>), sqlx::Error> {
+    let other = match by {
+        Breakdown::Total | Breakdown::Month => "''".to_owned(),
+        _ => by.column().to_owned(),
+    };
+    let key = format!("received_month || '|' || {other}");
+    let group = match by {
+        Breakdown::Total | Breakdown::Month => "group by received_month".to_owned(),
+        _ => format!("group by received_month, {other}"),
+    };
+    let cells = aggregate(db, selection, &key, &group).await?;
+    let mut months: std::collections::BTreeMap<String, Figures> = Default::default();
+    let mut groups: std::collections::BTreeMap<String, Figures> = Default::default();
+    for (key, f) in cells {
+        let (month, group) = key.split_once('|').unwrap_or((key.as_str(), ""));
+        months.entry(month.to_owned()).or_default().merge(&f);
+        groups.entry(group.to_owned()).or_default().merge(&f);
+    }
+    Ok((months.into_iter().collect(), groups.into_iter().collect()))
+}
+
+async fn aggregate(
+    db: &Db,
+    selection: Selection,
+    key: &str,
+    group: &str,
+) -> Result<Vec<(String, Figures)>, sqlx::Error> {
     let sum = |column: &str| format!("cast(coalesce(sum({column}), 0) as bigint) as {column}");
     let sql = format!(
         "select {key} as key, count(*) as referrals, {entered}, {finished}, {dropped},
@@ -271,12 +312,6 @@ pub async fn figures(
          where service_id = $1 and received_at >= $2 and received_at < $3
            and ($4 = 0 or cohort_id = $4)
          {group}",
-        key = by.column(),
-        // PostgreSQL refuses a constant to group by: the total has no grouping.
-        group = match by {
-            Breakdown::Total => String::new(),
-            _ => format!("group by {0} order by {0}", by.column()),
-        },
         entered = sum("entered_treatment"),
         finished = sum("finished"),
         dropped = sum("dropped_out"),

@@ -114,3 +114,57 @@ fn the_first_start_prints_the_demo_logins_and_staff_secrets_once() {
         "secrets are shown once: {second}"
     );
 }
+
+/// `scripts/dev`'s fictional year of the demo service: enough people for figures past
+/// "< 5", trajectories with many points, loaded once.
+async fn the_demo_history_gives_the_figures_something_to_show(backend: app::server::Backend) {
+    use app::server::episodes::{self, Breakdown, Selection};
+    let app = TestApp::spawn_with(backend, &[("RPH_DEMO_HISTORY", "true")]).await;
+    let history = app
+        .count_where("referral", "reference like 'RPH-HIST-%'")
+        .await;
+    assert!(history >= 100, "{history} referrals of history");
+    let measures = app.state.instruments.outcome_measures();
+    episodes::refresh_stale(&app.state.db, &measures, 100_000)
+        .await
+        .unwrap();
+    let selection = Selection {
+        service_id: 1,
+        from: 0,
+        to: i64::MAX,
+        cohort_id: None,
+    };
+    let total = episodes::figures(&app.state.db, selection, Breakdown::Total)
+        .await
+        .unwrap()
+        .remove(0)
+        .1;
+    assert!(total.finished >= 50, "{total:?}");
+    for rate in [
+        total.recovery(),
+        total.reliable_improvement(),
+        total.drop_out(),
+        total.within_18_weeks(),
+    ] {
+        assert!(rate.percent.is_some(), "shown: {rate:?} of {total:?}");
+    }
+    // Loading again (a second start) adds nothing.
+    server::seed_history::load(&app.state.db, &app.state.instruments)
+        .await
+        .unwrap();
+    assert_eq!(
+        app.count_where("referral", "reference like 'RPH-HIST-%'")
+            .await,
+        history
+    );
+}
+
+#[tokio::test]
+async fn the_demo_history_gives_the_figures_something_to_show_on_sqlite() {
+    the_demo_history_gives_the_figures_something_to_show(app::server::Backend::Sqlite).await;
+}
+
+#[tokio::test]
+async fn the_demo_history_gives_the_figures_something_to_show_on_postgres() {
+    the_demo_history_gives_the_figures_something_to_show(app::server::Backend::Postgres).await;
+}

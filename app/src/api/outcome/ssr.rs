@@ -288,22 +288,21 @@ pub async fn figures(
         to: end.next().start(),
         cohort_id: cohort,
     };
-    let total = episodes::figures(&state.db, selection, Breakdown::Total)
-        .await?
-        .into_iter()
-        .next()
-        .map(|(_, f)| f)
-        .unwrap_or_default();
+    // One scan of the episodes: by month and by the breakdown; the whole period is
+    // the months' sum.
+    let (monthly, rows) = episodes::figures_by_month_and(&state.db, selection, by).await?;
+    let mut total = crate::domain::outcome::Figures::default();
+    for (_, f) in &monthly {
+        total.merge(f);
+    }
     let lines = figure_lines(t, &total);
 
     let breakdown = if by == Breakdown::Month {
         None
     } else {
-        let rows = episodes::figures(&state.db, selection, by).await?;
         let labels = episodes::labels(&state.db, service.0, by).await?;
         Some(breakdown_table(t, by_label(t, by), &rows, &labels))
     };
-    let monthly = episodes::figures(&state.db, selection, Breakdown::Month).await?;
     let months_in: Vec<Month> = start.through(end);
     let by_month: Vec<(String, crate::domain::outcome::Figures)> = months_in
         .iter()
