@@ -349,21 +349,7 @@ pub(crate) async fn calendar_sent_to(
             None => tokio::time::sleep(std::time::Duration::from_millis(50)).await,
         }
     };
-    let python = std::env::var("TEST_PYTHON").unwrap_or_else(|_| "python3".into());
-    let out = std::process::Command::new(&python)
-        .arg(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/tests/support/read_ics.py"
-        ))
-        .arg(&path)
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run {python} ({e}); scripts/test installs icalendar"));
-    assert!(
-        out.status.success(),
-        "icalendar refused the file: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).unwrap()
+    serde_json::from_slice(&crate::helpers::parse_with_python("read_ics.py", &path)).unwrap()
 }
 
 on_both_backends! {

@@ -637,3 +637,27 @@ pub const PRODUCTION: &[(&str, &str)] = &[
         "a test key for the access log, 32+ chars",
     ),
 ];
+
+/// Runs an independent parser from `tests/support/` (Python, from the venv
+/// `scripts/test` installs) on a file and returns what it printed; fails the test,
+/// with the parser's complaint, when it refuses the file.
+pub fn parse_with_python(script: &str, file: &std::path::Path) -> Vec<u8> {
+    let python = std::env::var("TEST_PYTHON").unwrap_or_else(|_| "python3".into());
+    let out = std::process::Command::new(&python)
+        .arg(format!(
+            "{}/tests/support/{script}",
+            env!("CARGO_MANIFEST_DIR")
+        ))
+        .arg(file)
+        .output()
+        .unwrap_or_else(|e| {
+            panic!("cannot run {python} ({e}); scripts/test installs its packages")
+        });
+    assert!(
+        out.status.success(),
+        "{script} refused {}: {}",
+        file.display(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out.stdout
+}

@@ -304,21 +304,7 @@ fn read_csv(text: &str) -> serde_json::Value {
     let dir = crate::helpers::scratch_dir("csv");
     let path = dir.join("export.csv");
     std::fs::write(&path, text).unwrap();
-    let python = std::env::var("TEST_PYTHON").unwrap_or_else(|_| "python3".into());
-    let out = std::process::Command::new(&python)
-        .arg(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/tests/support/read_csv.py"
-        ))
-        .arg(&path)
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run {python} ({e})"));
-    assert!(
-        out.status.success(),
-        "csv refused the file: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).unwrap()
+    serde_json::from_slice(&crate::helpers::parse_with_python("read_csv.py", &path)).unwrap()
 }
 
 on_both_backends! {

@@ -8,7 +8,7 @@ use crate::domain::capability::{Capability, ServiceId};
 use crate::domain::clock::format_oslo_date;
 use crate::domain::identity::AccountKind;
 use crate::domain::outcome::{
-    self, shown, shown_breakdown, Cell, Episode, Figures, Measure, Rate, ReliableChange, Scored,
+    shown, shown_breakdown, Cell, Figures, Measure, Rate, ReliableChange,
 };
 use crate::error::AppError;
 use crate::i18n::outcome::FIGURES;
@@ -138,22 +138,10 @@ fn measure_trajectory(
     let scored: Vec<f64> = totals.iter().flatten().copied().collect();
     let first = scored.first().copied();
     let last = scored.last().copied();
-    // The episode's change on this measure, by the same rule as the figures.
-    let change = measure.and_then(|m| {
-        let episode = Episode {
-            treatment_sessions: vec![0, 1],
-            ended: true,
-            scores: stored
-                .iter()
-                .map(|s| Scored {
-                    instrument: s.instrument.clone(),
-                    total: s.total,
-                    at: s.answered_at,
-                })
-                .collect(),
-        };
-        outcome::outcome(&episode, std::slice::from_ref(m)).change
-    });
+    // The change on this measure, by the same rule as the figures.
+    let change = measure
+        .zip(first.zip(last))
+        .map(|(m, (first, last))| m.change(first, last));
     let rc = measure.map(|m| m.reliable_change).unwrap_or_default();
     let template = match (scored.len(), change, for_person) {
         (0, ..) => o.no_scores,

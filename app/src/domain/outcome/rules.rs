@@ -42,6 +42,19 @@ impl Measure {
     pub fn is_case(&self, total: f64) -> bool {
         whole(total) >= self.caseness
     }
+
+    /// The change on this measure alone from `first` to `last`: a fall or a rise of at
+    /// least the reliable change (whole totals, as caseness).
+    pub fn change(&self, first: f64, last: f64) -> ReliableChange {
+        let change = whole(last) - whole(first);
+        if -change >= self.reliable_change {
+            ReliableChange::Improvement
+        } else if change >= self.reliable_change {
+            ReliableChange::Deterioration
+        } else {
+            ReliableChange::NoChange
+        }
+    }
 }
 
 fn whole(total: f64) -> i32 {
@@ -162,7 +175,7 @@ pub fn outcome(episode: &Episode, measures: &[Measure]) -> Outcome {
             continue;
         }
         let (last_at, last) = scores[scores.len() - 1];
-        let change = whole(last) - whole(first);
+        let change = measure.change(first, last);
         pairs.push(Pair {
             instrument: measure.instrument.clone(),
             role: measure.role,
@@ -170,8 +183,8 @@ pub fn outcome(episode: &Episode, measures: &[Measure]) -> Outcome {
             last,
             first_at,
             last_at,
-            improved: -change >= measure.reliable_change,
-            deteriorated: change >= measure.reliable_change,
+            improved: change == ReliableChange::Improvement,
+            deteriorated: change == ReliableChange::Deterioration,
         });
     }
     let case_at_start = (!firsts.is_empty()).then(|| firsts.iter().any(|c| *c));
