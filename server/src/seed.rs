@@ -151,7 +151,7 @@ pub fn demo_data() -> Result<DemoData, toml::de::Error> {
 pub async fn load_demo(db: &Db, instruments: &Instruments) -> anyhow::Result<Vec<DemoLogin>> {
     let data = demo_data()?;
     let t = now();
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin_write().await?;
     for m in &data.municipality {
         sqlx::query(
             "insert into municipality (number, name) values ($1, $2)

@@ -85,7 +85,7 @@ pub async fn tick(
     if present {
         mark(db, session, referral, "ticked", Some(by)).await?;
     } else {
-        let mut tx = db.pool.begin().await?;
+        let mut tx = db.begin_write().await?;
         sqlx::query(
             "delete from session_attendance
              where cohort_session_id = $1 and referral_id = $2 and source = 'ticked'",
@@ -110,7 +110,7 @@ async fn mark(
     by: Option<i64>,
 ) -> Result<(), sqlx::Error> {
     let at = now();
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin_write().await?;
     let added = sqlx::query(
         "insert into session_attendance (cohort_session_id, referral_id, source, marked_by, marked_at)
          values ($1, $2, $3, $4, $5) on conflict (cohort_session_id, referral_id) do nothing",

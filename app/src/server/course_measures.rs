@@ -181,7 +181,7 @@ pub struct Answered<'a> {
 /// Stores the answers and links them to the session; false when this session's
 /// measure was answered already (the first answer stands).
 pub async fn record(db: &Db, a: Answered<'_>) -> Result<bool, sqlx::Error> {
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin_write().await?;
     let row = sqlx::query(
         "insert into questionnaire_response (account_id, national_id, referral_id, source,
              answered_at, instrument, version, answers, score, risk)

@@ -63,8 +63,6 @@ pub enum DbError {
 }
 
 impl Db {
-    /// Connects, creating a SQLite file (and its directory) when it is missing.
-    /// SQLite runs in WAL mode with foreign keys on and a busy timeout.
     /// A transaction that will write. SQLite takes the write lock at once (`BEGIN
     /// IMMEDIATE`): a transaction that reads first and upgrades later can fail outright
     /// when another writer got in between, whereas waiting for the lock is handled by
@@ -76,6 +74,8 @@ impl Db {
         }
     }
 
+    /// Connects, creating a SQLite file (and its directory) when it is missing.
+    /// SQLite runs in WAL mode with foreign keys on and a busy timeout.
     pub async fn connect(url: &str) -> Result<Db, DbError> {
         sqlx::any::install_default_drivers();
         let backend = Backend::from_url(url).ok_or_else(|| DbError::UnknownScheme(redact(url)))?;

@@ -187,3 +187,25 @@ fn the_cycle_finder_finds_a_cycle() {
     .collect();
     assert_eq!(cycles(&graph), vec![vec!["a", "b", "c"]]);
 }
+
+/// Every transaction begins through `Db::begin_write`. A plain `begin()` on SQLite is
+/// deferred: one that reads and then writes fails at once ("database is locked") when
+/// another writer committed in between, which the busy timeout does not wait out. That
+/// was a withdrawal answering 500 while the episode job wrote.
+#[test]
+fn every_transaction_takes_the_write_lock_first() {
+    let mut deferred = Vec::new();
+    for crate_dir in ["app", "server"] {
+        for (module, source) in modules(&source_root(crate_dir)) {
+            if module == "server::db" {
+                continue;
+            }
+            for (n, line) in source.lines().enumerate() {
+                if line.contains(".begin()") || line.contains("begin_with(") {
+                    deferred.push(format!("{crate_dir}::{module}:{}: {}", n + 1, line.trim()));
+                }
+            }
+        }
+    }
+    assert!(deferred.is_empty(), "use db.begin_write(): {deferred:#?}");
+}

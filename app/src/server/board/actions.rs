@@ -184,7 +184,7 @@ pub async fn announce(db: &Db, service_id: i64, referral_id: i64) {
 /// boards to be told. Someone else's referral is `NotFound`, as if it did not exist.
 pub async fn withdraw(db: &Db, reference: &str, account_id: i64) -> Outcome<(i64, i64)> {
     let at = now();
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin_write().await?;
     let Some(row) = sqlx::query(
         "select referral_id, service_id, status, outcome from referral
          where reference = $1 and account_id = $2",
