@@ -24,7 +24,7 @@ use crate::csrf::{refuse_cross_site, TrustedOrigins};
 use crate::form_errors::keep_typed_values_out_of_addresses;
 use crate::routes::{
     board_events::board_events, fhir, figures, health::healthz, language::set_language,
-    room_socket::room_socket, site_files::site_files,
+    room_socket::room_socket, site_files::site_files, trajectory,
 };
 use crate::security::{add_security_headers, PageNonce, SecurityHeaders};
 use crate::seed::{self, DemoLogin};
@@ -274,6 +274,8 @@ pub fn app(
         .route("/fhir/Questionnaire/{id}", get(fhir::questionnaire))
         .route("/fhir/QuestionnaireResponse/{id}", get(fhir::questionnaire_response))
         .route("/figures/episodes.csv", get(figures::episodes_csv))
+        .route("/trajectory/{reference}/answers.json", get(trajectory::answers))
+        .route("/trajectory/{reference}/scores.csv", get(trajectory::scores))
         .nest_service(
             "/pkg",
             site_files(&std::path::Path::new(options.site_root.as_ref()).join("pkg")),

@@ -2,6 +2,10 @@
 
 use serde::{Deserialize, Serialize};
 
+/// An account (a person's or a member of staff's) by its id.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct AccountId(pub i64);
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum AccountKind {
     Citizen,

@@ -17,6 +17,11 @@ const DNR_SYSTEM: &str = "urn:oid:2.16.578.1.12.4.1.4.2";
 pub const TOTAL_LINK_ID: &str = "total";
 const NOT_APPLICABLE: &str = "na";
 
+/// Where one stored answer set is exported on its own.
+pub fn questionnaire_response_url(public_url: &str, id: i64) -> String {
+    format!("{public_url}/fhir/QuestionnaireResponse/{id}")
+}
+
 /// The canonical URL of an instrument.
 pub fn questionnaire_url(public_url: &str, definition: &Definition) -> String {
     format!("{public_url}/fhir/Questionnaire/{}", definition.id)
@@ -143,5 +148,30 @@ pub fn questionnaire_response(
         "subject": { "identifier": { "system": system, "value": national_id } },
         "authored": format_rfc3339_utc(response.answered_at),
         "item": items,
+    })
+}
+
+/// Several of a person's answer sets as one FHIR `Bundle` of type `collection` (a set
+/// of resources kept together, not a transaction for a server to apply), each entry
+/// under the address it is exported at on its own.
+pub fn bundle(public_url: &str, responses: Vec<Value>, at: i64) -> Value {
+    let entries: Vec<Value> = responses
+        .into_iter()
+        .map(|resource| {
+            let id = resource["id"]
+                .as_str()
+                .and_then(|id| id.parse().ok())
+                .unwrap_or(0);
+            json!({
+                "fullUrl": questionnaire_response_url(public_url, id),
+                "resource": resource,
+            })
+        })
+        .collect();
+    json!({
+        "resourceType": "Bundle",
+        "type": "collection",
+        "timestamp": format_rfc3339_utc(at),
+        "entry": entries,
     })
 }

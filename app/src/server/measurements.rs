@@ -7,6 +7,7 @@ use sqlx::Row;
 
 use crate::domain::outcome::TimePoint;
 use crate::domain::questionnaire::Score;
+use crate::domain::referral::ReferralId;
 use crate::server::Db;
 
 /// A measurement to store, beside the answer set it scores.
@@ -173,7 +174,7 @@ impl Measurement {
 /// an access-log grant (`access_log::Audited::read`).
 pub async fn of_referral(
     conn: &mut sqlx::AnyConnection,
-    referral_id: i64,
+    referral: ReferralId,
 ) -> Result<Vec<Measurement>, sqlx::Error> {
     sqlx::query(
         "select referral_id, instrument, total, band, caseness, time_point, session_number,
@@ -181,7 +182,7 @@ pub async fn of_referral(
          from measurement where referral_id = $1
          order by answered_at, measurement_id",
     )
-    .bind(referral_id)
+    .bind(referral.0)
     .fetch_all(conn)
     .await?
     .iter()
@@ -189,45 +190,42 @@ pub async fn of_referral(
     .collect()
 }
 
-/// Whose a referral is, found by the reference people quote.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Whose {
-    pub referral_id: i64,
-    pub service_id: i64,
-    pub account_id: i64,
-}
+/// The columns of a person's scores as a file (`/trajectory/{reference}/scores.csv`).
+pub const SCORES_COLUMNS: [&str; 7] = [
+    "answered_on",
+    "time_point",
+    "session",
+    "instrument",
+    "total",
+    "band",
+    "at_caseness",
+];
 
-pub async fn whose(db: &Db, reference: &str) -> Result<Option<Whose>, sqlx::Error> {
-    sqlx::query("select referral_id, service_id, account_id from referral where reference = $1")
-        .bind(reference)
-        .fetch_optional(&db.pool)
-        .await?
-        .map(|row| {
-            Ok(Whose {
-                referral_id: row.try_get("referral_id")?,
-                service_id: row.try_get("service_id")?,
-                account_id: row.try_get("account_id")?,
-            })
-        })
-        .transpose()
-}
-
-/// Whether this account leads a course group the referral was ever enrolled in (or in
-/// line for): the therapists who see the person's scores on their group's page.
-pub async fn leads_a_group_of(
-    db: &Db,
-    account_id: i64,
-    referral_id: i64,
-) -> Result<bool, sqlx::Error> {
-    Ok(sqlx::query(
-        "select 1 as led from enrolment e
-         join cohort_leader l on l.cohort_id = e.cohort_id
-         where e.referral_id = $1 and l.account_id = $2
-         limit 1",
-    )
-    .bind(referral_id)
-    .bind(account_id)
-    .fetch_optional(&db.pool)
-    .await?
-    .is_some())
+/// A referral's measurements as CSV (comma-separated, CRLF, a header row): the day
+/// each was answered (Europe/Oslo), its time point and course session, the instrument,
+/// the total, its band and whether it is at caseness (1 or 0; empty where the
+/// instrument has no such line).
+pub fn to_csv(measurements: &[Measurement]) -> Result<String, csv::Error> {
+    let mut out = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(Vec::new());
+    out.write_record(SCORES_COLUMNS)?;
+    for m in measurements {
+        let (year, month, day) = crate::domain::clock::oslo_date(m.answered_at);
+        out.write_record([
+            format!("{year:04}-{month:02}-{day:02}"),
+            m.time_point.key().to_owned(),
+            m.session_number.map(|n| n.to_string()).unwrap_or_default(),
+            m.instrument.clone(),
+            m.total.map(|t| format!("{t}")).unwrap_or_default(),
+            m.band.clone().unwrap_or_default(),
+            m.caseness
+                .map(|c| if c { "1" } else { "0" }.to_owned())
+                .unwrap_or_default(),
+        ])?;
+    }
+    let bytes = out
+        .into_inner()
+        .map_err(|e| csv::Error::from(e.into_error()))?;
+    Ok(String::from_utf8_lossy(&bytes).into_owned())
 }

@@ -23,6 +23,7 @@ pub mod jobs;
 pub mod known_devices;
 pub mod mail;
 pub mod measurements;
+pub mod outcome_access;
 pub mod passwords;
 pub mod principal;
 pub mod rate_limit;

@@ -491,6 +491,26 @@ pub async fn response_by_id(
     .transpose()
 }
 
+/// Every answer set given in a referral (at intake and before course sessions), oldest
+/// first, read under a grant of the access log.
+pub async fn responses_of_referral(
+    audited: &mut super::access_log::Audited,
+    grant: &super::access_log::AccessGrant,
+    referral: crate::domain::referral::ReferralId,
+) -> Result<Vec<StoredResponse>, sqlx::Error> {
+    sqlx::query(&format!(
+        "{RESPONSE} where q.referral_id = $1 and q.account_id = $2
+         order by q.answered_at, q.questionnaire_response_id"
+    ))
+    .bind(referral.0)
+    .bind(grant.subject())
+    .fetch_all(audited.read(grant)?)
+    .await?
+    .iter()
+    .map(stored)
+    .collect()
+}
+
 /// How long the link to confirm a referral as one's own stays valid.
 pub const OWNER_CLAIM_SECONDS: i64 = 30 * 24 * 60 * 60;
 

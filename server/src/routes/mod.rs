@@ -7,3 +7,4 @@ pub mod health;
 pub mod language;
 pub mod room_socket;
 pub mod site_files;
+pub mod trajectory;

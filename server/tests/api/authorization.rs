@@ -403,7 +403,8 @@ const OPEN_TO_ANYONE: &[&str] = &[
 ];
 
 /// A route outside the server functions and who may use it. `{response}` is replaced
-/// by the id of a questionnaire response sent to service X.
+/// by the id of a questionnaire response sent to service X, `{reference}` by the
+/// reference of citizen A's referral to it.
 struct RouteRow {
     path: &'static str,
     allowed: &'static [Who],
@@ -434,6 +435,18 @@ const ROUTES: &[RouteRow] = &[
     RouteRow {
         path: "/figures/episodes.csv",
         allowed: &[LeadX],
+        socket: false,
+    },
+    // A referral's answers and scores as files: the person (citizen A) and staff of
+    // the service who may export answers.
+    RouteRow {
+        path: "/trajectory/{reference}/answers.json",
+        allowed: &[CitizenA, IntakeX, TherapistX, LeadX],
+        socket: false,
+    },
+    RouteRow {
+        path: "/trajectory/{reference}/scores.csv",
+        allowed: &[CitizenA, IntakeX, TherapistX, LeadX],
         socket: false,
     },
     // Someone's answers: staff of the service they were sent to, except guests.
@@ -758,11 +771,21 @@ on_both_backends! {
     async fn every_route_allows_exactly_whom_the_matrix_says(app: TestApp) {
         let clients = clients(&app).await;
         let referral = crate::board::referral_in(&app, 1, "Kari Nordmann", "9901", 1, 0).await;
+        for table in ["referral", "questionnaire_response", "measurement"] {
+            app.execute(&format!(
+                "update {table} set account_id = (select account_id from account where email = '{}') where referral_id = {}",
+                DEMO_CITIZEN.0, referral.id
+            ))
+            .await;
+        }
         let response: i64 = sqlx::query("select questionnaire_response_id from questionnaire_response where referral_id = $1")
             .bind(referral.id)
             .fetch_one(&app.state.db.pool).await.unwrap().try_get(0).unwrap();
         for row in ROUTES {
-            let path = row.path.replace("{response}", &response.to_string());
+            let path = row
+                .path
+                .replace("{response}", &response.to_string())
+                .replace("{reference}", &referral.reference);
             for (who, client) in &clients {
                 let mut request = client.get(app.url(&path)).header("origin", app.address.clone());
                 if row.socket {

@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 use app::domain::course::{CohortId, Placement};
 use app::domain::outcome::TimePoint;
 use app::domain::questionnaire::{score, Answer};
+use app::domain::referral::ReferralId;
 use app::server::{course_measures, courses, measurements};
 use sqlx::Row as _;
 
@@ -18,7 +19,7 @@ use crate::on_both_backends;
 /// A referral's measurements, oldest first.
 pub(crate) async fn stored(app: &TestApp, referral: i64) -> Vec<measurements::Measurement> {
     let mut conn = app.state.db.pool.acquire().await.unwrap();
-    measurements::of_referral(&mut conn, referral)
+    measurements::of_referral(&mut conn, ReferralId(referral))
         .await
         .unwrap()
 }
@@ -68,7 +69,9 @@ async fn a_course_participant_who_got_better(app: &TestApp) -> String {
         DEMO_CITIZEN.0, made.id
     ))
     .await;
-    app.execute(&format!("update measurement set account_id = (select account_id from referral where referral_id = {0}) where referral_id = {0}", made.id)).await;
+    for table in ["measurement", "questionnaire_response"] {
+        app.execute(&format!("update {table} set account_id = (select account_id from referral where referral_id = {0}) where referral_id = {0}", made.id)).await;
+    }
     let cohort = CohortId(open_cohort_id(app).await.parse().unwrap());
     assert_eq!(
         courses::accept(&app.state.db, cohort, made.id)
@@ -347,5 +350,77 @@ on_both_backends! {
         // A second export makes up new ids.
         let again = read_csv(&app.get_with(&lead, "/figures/episodes.csv").await.text().await.unwrap());
         assert!(again["rows"].as_array().unwrap().iter().all(|r| r["person"] != theirs[0]["person"]));
+    }
+}
+
+on_both_backends! {
+    async fn a_person_downloads_their_own_answers_and_scores_and_every_download_is_in_their_access_log(app: TestApp) {
+        let reference = a_course_participant_who_got_better(&app).await;
+        let subject = format!("(select account_id from referral where reference = '{reference}')");
+        let exports = |kind: &'static str| {
+            let condition = format!("record_kind = '{kind}' and action = 'exported' and subject_account_id = {subject}");
+            let app = &app;
+            async move { app.count_where("access_log", &condition).await }
+        };
+        let citizen = app.signed_in(DEMO_CITIZEN).await;
+
+        // Their answers, intake and before the first session: one FHIR R4 bundle.
+        let response = app.get_with(&citizen, &format!("/trajectory/{reference}/answers.json")).await;
+        assert_eq!(response.status(), 200);
+        assert!(response.headers()["content-type"].to_str().unwrap().starts_with("application/fhir+json"));
+        assert!(response.headers()["content-disposition"].to_str().unwrap().starts_with("attachment"));
+        assert_eq!(response.headers()["cache-control"], "no-store");
+        let text = response.text().await.unwrap();
+        let summary = crate::referral::validate_fhir(&app, "Bundle", &text);
+        assert_eq!(summary["type"], "collection");
+        let given: i64 = sqlx::query(&format!("select count(*) as n from questionnaire_response where account_id = {subject} and referral_id = (select referral_id from referral where reference = $1)"))
+            .bind(&reference).fetch_one(&app.state.db.pool).await.unwrap().try_get("n").unwrap();
+        let entries = summary["entries"].as_array().unwrap();
+        assert_eq!((entries.len() as i64, given), (2, 2));
+        assert!(entries.iter().all(|e| e["resourceType"] == "QuestionnaireResponse"));
+        assert!(entries[0]["fullUrl"].as_str().unwrap().ends_with(&format!("/fhir/QuestionnaireResponse/{}", entries[0]["id"].as_str().unwrap())));
+        let bundle: serde_json::Value = serde_json::from_str(&text).unwrap();
+        let totals: Vec<f64> = bundle["entry"].as_array().unwrap().iter()
+            .map(|e| e["resource"]["item"].as_array().unwrap().iter().find(|i| i["linkId"] == "total").unwrap()["answer"][0]["valueDecimal"].as_f64().unwrap())
+            .collect();
+        assert_eq!(totals, [16.0, 8.0]);
+        assert_eq!(exports("answers_bundle").await, 1);
+
+        // Their scores over time, as CSV read back by Python's csv module.
+        let response = app.get_with(&citizen, &format!("/trajectory/{reference}/scores.csv")).await;
+        assert_eq!(response.status(), 200);
+        assert!(response.headers()["content-type"].to_str().unwrap().starts_with("text/csv"));
+        let csv = read_csv(&response.text().await.unwrap());
+        assert_eq!(csv["header"], serde_json::json!(measurements::SCORES_COLUMNS));
+        let rows: Vec<(String, String, String, String)> = csv["rows"].as_array().unwrap().iter()
+            .map(|r| [&r["time_point"], &r["session"], &r["total"], &r["at_caseness"]].map(|v| v.as_str().unwrap().to_owned()).into())
+            .collect();
+        assert_eq!(rows, [
+            ("intake".into(), "".into(), "16".into(), "1".into()),
+            ("course_session".into(), "1".into(), "8".into(), "0".into()),
+        ]);
+        assert_eq!(exports("trajectory_export").await, 1);
+
+        // The therapist of their group may export too; that is in their log as well.
+        let therapist = app.signed_in(DEMO_THERAPIST).await;
+        assert_eq!(app.get_with(&therapist, &format!("/trajectory/{reference}/answers.json")).await.status(), 200);
+        assert_eq!(exports("answers_bundle").await, 2);
+
+        // Anyone else gets nothing, and nothing is logged.
+        app.create_account("b@example.no", "Borghild B", "citizen", "borghild sitt passord", None).await;
+        let other = app.signed_in(("b@example.no", "borghild sitt passord", None)).await;
+        let before = app.count("access_log").await;
+        for path in ["answers.json", "scores.csv"] {
+            assert_eq!(app.get_with(&other, &format!("/trajectory/{reference}/{path}")).await.status(), 404);
+            let anonymous = app.new_client().get(app.url(&format!("/trajectory/{reference}/{path}"))).send().await.unwrap();
+            assert_eq!(anonymous.status(), 401);
+        }
+        assert_eq!(app.get_with(&citizen, "/trajectory/RPH-0000-0000/answers.json").await.status(), 404);
+        assert_eq!(app.count("access_log").await, before);
+
+        // The trajectory page offers both files to the person.
+        let page = app.get_with(&citizen, &format!("/trajectory/{reference}")).await.text().await.unwrap();
+        assert!(page.contains(&format!("href=\"/trajectory/{reference}/answers.json\"")), "{page}");
+        assert!(page.contains(&format!("href=\"/trajectory/{reference}/scores.csv\"")), "{page}");
     }
 }

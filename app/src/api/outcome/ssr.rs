@@ -4,9 +4,7 @@ use super::types::{
     BreakdownTable, FigureLine, FiguresView, MeasureTrajectory, TrajectoryPoint, TrajectoryView,
 };
 use crate::domain::access::{AccessAction, DataKind};
-use crate::domain::capability::{Capability, ServiceId};
 use crate::domain::clock::format_oslo_date;
-use crate::domain::identity::AccountKind;
 use crate::domain::outcome::{
     shown, shown_breakdown, Cell, Figures, Measure, Rate, ReliableChange,
 };
@@ -15,52 +13,24 @@ use crate::i18n::outcome::FIGURES;
 use crate::i18n::{detect_lang, texts, Texts};
 use crate::server::access_log;
 use crate::server::charts::{self, Trajectory};
-use crate::server::measurements::{self, Measurement, Whose};
+use crate::server::measurements::{self, Measurement};
+use crate::server::outcome_access::{self, Seer};
 use crate::server::principal::Principal;
 use crate::server::state::app_state;
-
-/// How the principal may see a referral's outcomes: as its owner, or as staff (whose
-/// every read is logged).
-enum Seer {
-    Owner,
-    Staff(ServiceId),
-}
-
-/// The one check for a referral's outcomes: its owner; the service's intake and
-/// leads (who work its board); a therapist leading a course group the person is in.
-async fn may_see(principal: &Principal, whose: &Whose) -> Result<Seer, AppError> {
-    let service = ServiceId(whose.service_id);
-    if principal.kind == AccountKind::Citizen {
-        return if principal.account_id == whose.account_id {
-            Ok(Seer::Owner)
-        } else {
-            Err(AppError::Forbidden)
-        };
-    }
-    let state = app_state()?;
-    let allowed = principal.may(Capability::WorkBoard(service))
-        || principal.may(Capability::ManageCourses(service))
-        || (principal.may(Capability::LeadGroups(service))
-            && measurements::leads_a_group_of(&state.db, principal.account_id, whose.referral_id)
-                .await?);
-    if allowed {
-        Ok(Seer::Staff(service))
-    } else {
-        Err(AppError::Forbidden)
-    }
-}
 
 pub async fn trajectory(reference: String) -> Result<TrajectoryView, AppError> {
     let principal = Principal::current().await?;
     let state = app_state()?;
-    let Some(whose) = measurements::whose(&state.db, reference.trim()).await? else {
+    let Some(whose) = outcome_access::whose(&state.db, reference.trim()).await? else {
         return Err(AppError::Forbidden);
     };
-    let seer = may_see(&principal, &whose).await?;
+    let seer = outcome_access::may_see(&state.db, &principal, &whose)
+        .await?
+        .ok_or(AppError::Forbidden)?;
     let stored = match seer {
         Seer::Owner => {
             let mut conn = state.db.pool.acquire().await?;
-            measurements::of_referral(&mut conn, whose.referral_id).await?
+            measurements::of_referral(&mut conn, whose.referral).await?
         }
         Seer::Staff(service) => {
             let mut audited = access_log::begin(&state.db).await?;
@@ -68,7 +38,7 @@ pub async fn trajectory(reference: String) -> Result<TrajectoryView, AppError> {
                 .grant(
                     &principal.actor(service),
                     access_log::Access {
-                        subject_account_id: whose.account_id,
+                        subject_account_id: whose.account.0,
                         record_kind: "trajectory",
                         record_id: &reference,
                         data_kind: DataKind::QuestionnaireAnswers,
@@ -76,8 +46,7 @@ pub async fn trajectory(reference: String) -> Result<TrajectoryView, AppError> {
                     },
                 )
                 .await?;
-            let stored =
-                measurements::of_referral(audited.read(&grant)?, whose.referral_id).await?;
+            let stored = measurements::of_referral(audited.read(&grant)?, whose.referral).await?;
             audited.commit().await?;
             stored
         }
@@ -112,6 +81,7 @@ pub async fn trajectory(reference: String) -> Result<TrajectoryView, AppError> {
     Ok(TrajectoryView {
         reference: reference.trim().to_owned(),
         for_person,
+        may_download: outcome_access::may_export(&principal, &whose).is_some(),
         measures,
     })
 }

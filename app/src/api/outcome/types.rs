@@ -8,6 +8,9 @@ pub struct TrajectoryView {
     pub reference: String,
     /// The person's own view, in plain words (staff see the clinical terms).
     pub for_person: bool,
+    /// Whether the viewer may download the answers and scores (its owner, and staff
+    /// who may export answers).
+    pub may_download: bool,
     pub measures: Vec<MeasureTrajectory>,
 }
 

@@ -15,6 +15,10 @@ pub use form::{
 };
 pub use freshness::{is_fresh, DEFAULT_REUSE_DAYS};
 
+/// A referral by its id (the number people quote is its reference, not this).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct ReferralId(pub i64);
+
 /// What a person may want help with.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -17,6 +17,11 @@ pub struct OutcomeTexts {
     pub mine_title: &'static str,
     pub mine_intro: &'static str,
     pub no_scores: &'static str,
+    pub downloads_title: &'static str,
+    pub mine_downloads_intro: &'static str,
+    pub staff_downloads_intro: &'static str,
+    pub download_answers: &'static str,
+    pub download_scores: &'static str,
     /// "{title}: skår over tid", the chart's accessible name.
     pub chart_label: &'static str,
     /// "Klinisk nivå: {n} eller mer"

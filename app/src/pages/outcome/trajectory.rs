@@ -41,6 +41,24 @@ fn trajectory_view(t: &'static Texts, view: TrajectoryView) -> impl IntoView {
         (o.trajectory_title, o.trajectory_intro)
     };
     let empty = view.measures.is_empty();
+    let downloads = (view.may_download && !empty).then(|| {
+        let intro = if view.for_person {
+            o.mine_downloads_intro
+        } else {
+            o.staff_downloads_intro
+        };
+        let base = format!("/trajectory/{}", view.reference);
+        view! {
+            <section class="downloads" aria-labelledby="downloads">
+                <h2 id="downloads">{o.downloads_title}</h2>
+                <p>{intro}</p>
+                <ul>
+                    <li><a href=format!("{base}/answers.json") download>{o.download_answers}</a></li>
+                    <li><a href=format!("{base}/scores.csv") download>{o.download_scores}</a></li>
+                </ul>
+            </section>
+        }
+    });
     view! {
         <Title text=format!("{title} – {}", t.product_name)/>
         {view.for_person.then(|| view! { <p><a href="/account">{t.account_title}</a></p> })}
@@ -49,6 +67,7 @@ fn trajectory_view(t: &'static Texts, view: TrajectoryView) -> impl IntoView {
         <p>{intro}</p>
         {empty.then(|| view! { <p>{o.no_scores}</p> })}
         {view.measures.into_iter().map(|m| measure_view(t, m)).collect_view()}
+        {downloads}
     }
 }
 
