@@ -274,6 +274,7 @@ pub fn app(
         .route("/fhir/Questionnaire/{id}", get(fhir::questionnaire))
         .route("/fhir/QuestionnaireResponse/{id}", get(fhir::questionnaire_response))
         .route("/figures/episodes.csv", get(figures::episodes_csv))
+        .route("/figures/register/{format}", get(figures::register_extract))
         .route("/trajectory/{reference}/answers.json", get(trajectory::answers))
         .route("/trajectory/{reference}/scores.csv", get(trajectory::scores))
         .nest_service(

@@ -28,6 +28,7 @@ pub mod passwords;
 pub mod principal;
 pub mod rate_limit;
 pub mod referrals;
+pub mod register;
 pub mod rooms;
 pub mod second_factor;
 pub mod services;

@@ -8,3 +8,24 @@ pub mod language;
 pub mod room_socket;
 pub mod site_files;
 pub mod trajectory;
+
+/// A file to save: its type, the name to save it under, and its contents.
+pub(crate) fn download(
+    content_type: &str,
+    file_name: &str,
+    body: impl Into<axum::body::Body>,
+) -> axum::response::Response {
+    use axum::http::header;
+    use axum::response::IntoResponse;
+    (
+        [
+            (header::CONTENT_TYPE, content_type.to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{file_name}\""),
+            ),
+        ],
+        body.into(),
+    )
+        .into_response()
+}

@@ -5,7 +5,7 @@
 //! person's access log, written in the transaction that reads what it contains.
 
 use axum::extract::{Path, State};
-use axum::http::{header, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 
 use app::domain::access::{AccessAction, DataKind};
@@ -14,6 +14,8 @@ use app::server::db::now;
 use app::server::outcome_access::{self, Whose};
 use app::server::principal::Principal;
 use app::server::{fhir, measurements, referrals, AppState};
+
+use super::download;
 
 /// The referral, if the principal may take its data away, and the export in the
 /// person's access log. `None` for an unknown reference and a refused one alike, so
@@ -44,20 +46,6 @@ async fn exported(
         )
         .await?;
     Ok(Some((whose, audited, grant)))
-}
-
-fn download(content_type: &str, file_name: String, body: String) -> Response {
-    (
-        [
-            (header::CONTENT_TYPE, content_type.to_owned()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{file_name}\""),
-            ),
-        ],
-        body,
-    )
-        .into_response()
 }
 
 fn failed(what: &str, error: sqlx::Error) -> Response {
@@ -94,7 +82,7 @@ pub async fn answers(
         let bundle = fhir::bundle(&state.site.public_url, resources, now());
         Ok::<_, sqlx::Error>(download(
             "application/fhir+json; charset=utf-8",
-            format!("svar-{reference}.json"),
+            &format!("svar-{reference}.json"),
             bundle.to_string(),
         ))
     }
@@ -119,7 +107,7 @@ pub async fn scores(
             measurements::to_csv(&stored).map_err(|e| sqlx::Error::Protocol(e.to_string()))?;
         Ok::<_, sqlx::Error>(download(
             "text/csv; charset=utf-8",
-            format!("skarer-{reference}.csv"),
+            &format!("skarer-{reference}.csv"),
             text,
         ))
     }

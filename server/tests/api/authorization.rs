@@ -437,6 +437,12 @@ const ROUTES: &[RouteRow] = &[
         allowed: &[LeadX],
         socket: false,
     },
+    // The register extract (identifiable, a row per contact): its leads.
+    RouteRow {
+        path: "/figures/register/rph-contacts-1",
+        allowed: &[LeadX],
+        socket: false,
+    },
     // A referral's answers and scores as files: the person (citizen A) and staff of
     // the service who may export answers.
     RouteRow {

@@ -424,3 +424,65 @@ on_both_backends! {
         assert!(page.contains(&format!("href=\"/trajectory/{reference}/scores.csv\"")), "{page}");
     }
 }
+
+on_both_backends! {
+    async fn a_lead_gets_the_register_extract_a_row_per_contact_and_each_person_in_it_sees_it(app: TestApp) {
+        use app::domain::outcome::Month;
+        use app::server::register::CONTACT_COLUMNS;
+        let cohort = CohortId(open_cohort_id(&app).await.parse().unwrap());
+        let referral = an_episode(&app, cohort, &[1, 2], Some(4)).await;
+        // Assessed (the first decision on the board) today.
+        app.execute(&format!(
+            "insert into referral_decision (referral_id, decision, reason, decided_by, decided_at)
+             values ({referral}, 'group_course', 'Passer.', (select account_id from account where email = '{}'), {})",
+            DEMO_LEAD.0, app::server::db::now()
+        ))
+        .await;
+        let (reference, national_id): (String, String) = {
+            let row = sqlx::query("select reference, national_id from referral where referral_id = $1")
+                .bind(referral).fetch_one(&app.state.db.pool).await.unwrap();
+            (row.try_get("reference").unwrap(), row.try_get("national_id").unwrap())
+        };
+        let sessions = courses::sessions(&app.state.db, cohort).await.unwrap();
+        let (from, to) = (Month::of(app::server::db::now()).key(), Month::of(sessions[1].starts_at).key());
+        let path = format!("/figures/register/rph-contacts-1?from={from}&to={to}");
+        let lead = app.signed_in(DEMO_LEAD).await;
+        let response = app.get_with(&lead, &path).await;
+        assert_eq!(response.status(), 200);
+        assert!(response.headers()["content-type"].to_str().unwrap().starts_with("text/csv"));
+        assert!(response.headers()["content-disposition"].to_str().unwrap().contains(&format!("register-rph-contacts-1-{from}-{to}.csv")));
+        let csv = read_csv(&response.text().await.unwrap());
+        assert_eq!(csv["header"], serde_json::json!(CONTACT_COLUMNS));
+        let rows = csv["rows"].as_array().unwrap();
+        let theirs: Vec<[&str; 7]> = rows.iter().filter(|r| r["referral"] == reference.as_str())
+            .map(|r| ["contact_kind", "setting", "mode", "session", "measures", "national_id", "format_version"].map(|k| r[k].as_str().unwrap()))
+            .collect();
+        let mode = sessions[0].format.key();
+        assert_eq!(theirs, [
+            ["assessment", "individual", "", "", "phq9=16", national_id.as_str(), "1"],
+            ["group_session", "group", mode, "1", "", national_id.as_str(), "1"],
+            ["group_session", "group", mode, "2", "phq9=4", national_id.as_str(), "1"],
+        ]);
+        assert!(rows.iter().all(|r| r["contact_date"].as_str().unwrap().len() == 10));
+        // Every person in it has the extract in their access log, once.
+        let mut people = std::collections::BTreeSet::new();
+        for row in rows {
+            let account: i64 = sqlx::query("select account_id from referral where reference = $1")
+                .bind(row["referral"].as_str().unwrap()).fetch_one(&app.state.db.pool).await.unwrap().try_get("account_id").unwrap();
+            people.insert(account);
+        }
+        assert_eq!(app.count_where("access_log", "record_kind = 'register_extract' and action = 'exported'").await, people.len() as i64);
+        assert_eq!(app.count_where("access_log", &format!("record_kind = 'register_extract' and subject_account_id = (select account_id from referral where referral_id = {referral})")).await, 1);
+        // Leads only; an unknown format is not found.
+        let before = app.count("access_log").await;
+        for staff in [crate::helpers::DEMO_THERAPIST, DEMO_INTAKE] {
+            let client = app.signed_in(staff).await;
+            assert_eq!(app.get_with(&client, &path).await.status(), 403);
+        }
+        assert_eq!(app.get_with(&lead, "/figures/register/kpr-9").await.status(), 404);
+        assert_eq!(app.count("access_log").await, before);
+        // The figures page offers it for the period shown.
+        let page = app.get_with(&lead, "/figures").await.text().await.unwrap();
+        assert!(page.contains("href=\"/figures/register/rph-contacts-1?from="), "{page}");
+    }
+}

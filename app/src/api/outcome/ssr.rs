@@ -296,6 +296,7 @@ pub async fn figures(
         .collect();
     months.reverse();
     Ok(FiguresView {
+        register_format: crate::server::register::FORMATS[0].name().to_owned(),
         title,
         cohort,
         from: start.key(),

@@ -59,6 +59,8 @@ pub struct FiguresView {
     pub chart_table: BreakdownTable,
     /// (anchor, term, definition)
     pub definitions: Vec<(String, String, String)>,
+    /// The register extract's format, by name in its address (`/figures/register/{}`).
+    pub register_format: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -62,6 +62,7 @@ pub static EN: OutcomeTexts = OutcomeTexts {
     column_group: "Group",
     cohort_figures_link: "The group's figures",
     export_csv: "Download the period's episodes (CSV, without names or identity numbers)",
+    export_register: "Download the period's register extract (CSV, a row per contact, with identity numbers)",
     problem_period: "The first month came after the last, so the figures are for {from} to {to}.",
     figures: [
         ("Referrals", "Referrals received in the period."),

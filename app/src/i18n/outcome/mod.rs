@@ -79,6 +79,7 @@ pub struct OutcomeTexts {
     pub column_group: &'static str,
     pub cohort_figures_link: &'static str,
     pub export_csv: &'static str,
+    pub export_register: &'static str,
     /// "… {from} til og med {to}": the period was given backwards and turned round.
     pub problem_period: &'static str,
     /// One per figure, in [`FIGURES`] order: its name and its definition.

@@ -62,6 +62,7 @@ pub static NB: OutcomeTexts = OutcomeTexts {
     column_group: "Gruppe",
     cohort_figures_link: "Gruppens tall",
     export_csv: "Last ned episodene for perioden (CSV, uten navn og fødselsnummer)",
+    export_register: "Last ned registeruttrekket for perioden (CSV, én rad per kontakt, med fødselsnummer)",
     problem_period: "Første måned kom etter siste, så tallene gjelder {from} til og med {to}.",
     figures: [
         ("Henvisninger", "Henvisninger mottatt i perioden."),

@@ -62,6 +62,7 @@ pub static NN: OutcomeTexts = OutcomeTexts {
     column_group: "Gruppe",
     cohort_figures_link: "Tala til gruppa",
     export_csv: "Last ned episodane for perioden (CSV, utan namn og fødselsnummer)",
+    export_register: "Last ned registeruttrekket for perioden (CSV, éin rad per kontakt, med fødselsnummer)",
     problem_period: "Første månad kom etter siste, så tala gjeld {from} til og med {to}.",
     figures: [
         ("Tilvisingar", "Tilvisingar mottekne i perioden."),

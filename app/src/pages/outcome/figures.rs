@@ -107,7 +107,10 @@ fn figures_view(t: &'static Texts, view: FiguresView) -> impl IntoView {
             </dl>
             <p class="hint">{o.suppression_note}</p>
             {view.cohort.is_none().then(|| view! {
-                <p><a href=format!("/figures/episodes.csv?from={}&to={}", view.from, view.to) download="">{o.export_csv}</a></p>
+                <ul class="downloads">
+                    <li><a href=format!("/figures/episodes.csv?from={}&to={}", view.from, view.to) download="">{o.export_csv}</a></li>
+                    <li><a href=format!("/figures/register/{}?from={}&to={}", view.register_format, view.from, view.to) download="">{o.export_register}</a></li>
+                </ul>
             })}
         </section>
         {view.breakdown.map(|b| table(b, "figures-breakdown"))}
