@@ -1,5 +1,7 @@
+import { readFileSync } from 'fs';
 import { test, expect } from './fixtures';
 import { LEAD, staffLogIn } from './board';
+import { citizenLogIn } from './rooms';
 
 // The lead opens a participant's scores over time from the running demo group and the
 // service's figures: server-drawn charts with tables, small numbers hidden, axe clean.
@@ -31,5 +33,30 @@ test('a lead reads a participant\'s scores over time and the service\'s figures'
   await expect(page.getByRole('table', { name: 'Kommune' }).getByRole('row', { name: /Demo kommune/ })).toContainText('< 5');
   await page.getByRole('link', { name: 'Definisjon: Bedring' }).click();
   await expect(page).toHaveURL(/#definition-recovery$/);
+  await expectAccessible();
+});
+
+// A participant of the running demo group reads their own scores in plain words from
+// My page, and saves their answers as a file (FHIR) and their scores (CSV).
+test('a participant reads their own scores and downloads their answers', async ({ page, hydrated, expectAccessible }) => {
+  await citizenLogIn(page, { email: 'deltaker1@demo.example', password: 'demo-passord-deltaker' }, hydrated);
+  await page.getByRole('link', { name: 'Se hvordan det har gått' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Slik har det gått' })).toBeVisible();
+  const phq9 = page.getByRole('region', { name: 'Spørreskjema om depresjon (PHQ-9)' });
+  await expect(phq9.getByRole('row', { name: /Samling 3/ })).toContainText('4');
+  const downloads = page.getByRole('region', { name: 'Last ned' });
+  const [answers] = await Promise.all([
+    page.waitForEvent('download'),
+    downloads.getByRole('link', { name: /Svarene/ }).click(),
+  ]);
+  expect(answers.suggestedFilename()).toBe('svar-RPH-DEMO-0101.json');
+  const bundle = JSON.parse(readFileSync(await answers.path(), 'utf8'));
+  expect(bundle.resourceType).toBe('Bundle');
+  expect(bundle.entry.length).toBeGreaterThanOrEqual(6);
+  const [scores] = await Promise.all([
+    page.waitForEvent('download'),
+    downloads.getByRole('link', { name: /Skårene/ }).click(),
+  ]);
+  expect(scores.suggestedFilename()).toBe('skarer-RPH-DEMO-0101.csv');
   await expectAccessible();
 });
