@@ -491,8 +491,8 @@ pub async fn response_by_id(
     .transpose()
 }
 
-/// Every answer set given in a referral (at intake and before course sessions), oldest
-/// first, read under a grant of the access log.
+/// Every answer set given in a referral, in the order they were asked (at intake, then
+/// before course sessions), read under a grant of the access log.
 pub async fn responses_of_referral(
     audited: &mut super::access_log::Audited,
     grant: &super::access_log::AccessGrant,
@@ -500,7 +500,7 @@ pub async fn responses_of_referral(
 ) -> Result<Vec<StoredResponse>, sqlx::Error> {
     sqlx::query(&format!(
         "{RESPONSE} where q.referral_id = $1 and q.account_id = $2
-         order by q.answered_at, q.questionnaire_response_id"
+         order by q.questionnaire_response_id"
     ))
     .bind(referral.0)
     .bind(grant.subject())

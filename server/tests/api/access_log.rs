@@ -305,7 +305,7 @@ on_both_backends! {
         // A grant reads only the data of the person it names.
         let read = app::server::board::detail::load(&mut second, &someone_else, made.id, now()).await;
         assert!(read.unwrap().is_none(), "a grant for someone else read this referral");
-        let answers = app::server::board::detail::responses(&mut second, &someone_else, made.id).await;
+        let answers = app::server::referrals::responses_of_referral(&mut second, &someone_else, app::domain::referral::ReferralId(made.id)).await;
         assert!(answers.unwrap().is_empty(), "a grant for someone else read these answers");
         // And a transaction without an entry commits nothing.
         drop(second);

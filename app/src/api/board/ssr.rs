@@ -329,7 +329,12 @@ pub async fn open(reference: String) -> Result<ReferralView, AppError> {
     let detail = detail::load(&mut audited, &grant, referral_id, at)
         .await?
         .ok_or(AppError::NotFound)?;
-    let responses = detail::responses(&mut audited, &grant, referral_id).await?;
+    let responses = crate::server::referrals::responses_of_referral(
+        &mut audited,
+        &grant,
+        crate::domain::referral::ReferralId(referral_id),
+    )
+    .await?;
     let events = detail::timeline(&mut audited, &grant, referral_id).await?;
     audited.commit().await?;
     if first_opening && detail.card.urgent {

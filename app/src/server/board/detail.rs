@@ -5,7 +5,6 @@ use sqlx::Row;
 use super::columns::{card, CardRow, CARD_COLUMNS, CARD_FROM};
 use crate::domain::referral::{About, Help, Preferences};
 use crate::server::access_log::{AccessGrant, Audited};
-use crate::server::referrals::{stored, StoredResponse, RESPONSE};
 use crate::server::Db;
 
 /// The referral with all its details. Read it only with an access grant.
@@ -91,25 +90,6 @@ pub async fn load(
         registered_by: row.try_get("registered_name")?,
         lang: row.try_get("lang")?,
     }))
-}
-
-/// The answers sent with the referral, in the order they were asked.
-pub async fn responses(
-    audited: &mut Audited,
-    grant: &AccessGrant,
-    referral_id: i64,
-) -> Result<Vec<StoredResponse>, sqlx::Error> {
-    sqlx::query(&format!(
-        "{RESPONSE} where q.referral_id = $1 and q.account_id = $2
-         order by q.questionnaire_response_id"
-    ))
-    .bind(referral_id)
-    .bind(grant.subject())
-    .fetch_all(audited.read(grant)?)
-    .await?
-    .iter()
-    .map(stored)
-    .collect()
 }
 
 /// The timeline, oldest first (its notes and assessments are personal data).
