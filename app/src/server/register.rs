@@ -229,20 +229,31 @@ pub async fn contacts(
             .bind(selection.to)
     };
     let mut out = Vec::new();
+    let mut by_assessment: BTreeMap<i64, usize> = BTreeMap::new();
     for row in bind(ASSESSMENTS).fetch_all(&mut *conn).await? {
-        let mut c = contact(&row, ContactKind::Assessment)?;
-        for m in sqlx::query(
-            "select instrument, total from measurement
-             where referral_id = $1 and time_point = 'intake' and total is not null",
-        )
-        .bind(c.referral.0)
-        .fetch_all(&mut *conn)
-        .await?
-        {
-            c.measures
+        let c = contact(&row, ContactKind::Assessment)?;
+        by_assessment.insert(c.referral.0, out.len());
+        out.push(c);
+    }
+    // The intake answers of the period's assessments, in one query.
+    for m in bind(
+        "select m.referral_id, m.instrument, m.total from measurement m
+         join referral r on r.referral_id = m.referral_id
+         where r.service_id = $1 and m.time_point = 'intake' and m.total is not null
+             and (select min(d.decided_at) from referral_decision d
+                  where d.referral_id = r.referral_id) >= $2
+             and (select min(d.decided_at) from referral_decision d
+                  where d.referral_id = r.referral_id) < $3",
+    )
+    .fetch_all(&mut *conn)
+    .await?
+    {
+        let referral: i64 = m.try_get("referral_id")?;
+        if let Some(&i) = by_assessment.get(&referral) {
+            out[i]
+                .measures
                 .insert(m.try_get("instrument")?, m.try_get("total")?);
         }
-        out.push(c);
     }
     let mut by_session: BTreeMap<(i64, i64), usize> = BTreeMap::new();
     for row in bind(SESSIONS).fetch_all(&mut *conn).await? {
@@ -252,16 +263,13 @@ pub async fn contacts(
         out.push(c);
     }
     // The period's session measures, in one query.
-    for m in sqlx::query(
+    for m in bind(
         "select m.cohort_session_id, m.referral_id, m.instrument, m.total from measurement m
          join cohort_session cs on cs.cohort_session_id = m.cohort_session_id
          join referral r on r.referral_id = m.referral_id
          where r.service_id = $1 and cs.starts_at >= $2 and cs.starts_at < $3
              and m.total is not null",
     )
-    .bind(selection.service_id)
-    .bind(selection.from)
-    .bind(selection.to)
     .fetch_all(&mut *conn)
     .await?
     {

@@ -63,6 +63,8 @@ pub enum PeerCommand {
 pub struct PeerHandle {
     commands: mpsc::UnboundedSender<PeerCommand>,
     task: JoinHandle<()>,
+    /// Counts the connection among the SFU's peers for as long as the room holds it.
+    _counted: TaskGuard,
 }
 
 impl PeerHandle {
@@ -70,19 +72,29 @@ impl PeerHandle {
         let _ = self.commands.send(command);
     }
 
-    /// Closes the connection and waits until its sockets and tasks are gone.
-    pub async fn close(self) {
-        let _ = self.commands.send(PeerCommand::Close);
-        let mut task = self.task;
-        if tokio::time::timeout(Duration::from_secs(5), &mut task)
-            .await
-            .is_err()
-        {
-            tracing::warn!("a peer task did not close in time; aborting it");
-            task.abort();
-        }
+    /// Closes the connection. It leaves the peer count at once, so the count is exact
+    /// when the leave is acknowledged; its sockets and task go in the background (the
+    /// task stays among the SFU's tasks until they have), so the room never waits for
+    /// a closing connection, however slow the machine.
+    pub fn close(self) {
+        let PeerHandle {
+            commands,
+            mut task,
+            _counted,
+        } = self;
+        drop(_counted);
+        let _ = commands.send(PeerCommand::Close);
+        tokio::spawn(async move {
+            if tokio::time::timeout(CLOSE_WAIT, &mut task).await.is_err() {
+                tracing::warn!("a peer task did not close in time; aborting it");
+                task.abort();
+            }
+        });
     }
 }
+
+/// How long a closing connection may take before its task is aborted.
+const CLOSE_WAIT: Duration = Duration::from_secs(5);
 
 struct Handler {
     commands: mpsc::UnboundedSender<PeerCommand>,
@@ -130,7 +142,8 @@ pub struct PeerContext {
 pub async fn start(context: PeerContext) -> anyhow::Result<PeerHandle> {
     let (commands, receiver) = mpsc::unbounded_channel();
     let (connection, lease) = connect(&context.shared, commands.clone()).await?;
-    let guard = TaskGuard::peer(&context.shared.stats);
+    let counted = TaskGuard::peer(&context.shared.stats);
+    let guard = TaskGuard::task(&context.shared.stats);
     let peer = Peer {
         context,
         connection,
@@ -146,7 +159,11 @@ pub async fn start(context: PeerContext) -> anyhow::Result<PeerHandle> {
         video_paused: Arc::new(AtomicBool::new(false)),
     };
     let task = tokio::spawn(peer.run(receiver));
-    Ok(PeerHandle { commands, task })
+    Ok(PeerHandle {
+        commands,
+        task,
+        _counted: counted,
+    })
 }
 
 async fn connect(
@@ -573,5 +590,47 @@ async fn negotiated_payload_type(subscription: &Subscription) -> u8 {
         96
     } else {
         111
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::Ordering;
+
+    use super::*;
+    use crate::sfu::stats::Stats;
+
+    /// On a busy machine a connection can take seconds to close. Its room once waited
+    /// for that, and the peer count with it: a removed person was told while still
+    /// counted (a browser test saw 4 peers where 3 were left).
+    #[tokio::test]
+    async fn a_closing_connection_leaves_the_count_at_once_and_its_task_when_it_is_done() {
+        let stats = Arc::new(Stats::default());
+        let (commands, mut received) = mpsc::unbounded_channel();
+        let guard = TaskGuard::task(&stats);
+        let task = tokio::spawn(async move {
+            let _guard = guard;
+            assert!(matches!(received.recv().await, Some(PeerCommand::Close)));
+            // Closing its sockets takes a while.
+            tokio::time::sleep(Duration::from_millis(500)).await;
+        });
+        let handle = PeerHandle {
+            commands,
+            task,
+            _counted: TaskGuard::peer(&stats),
+        };
+        assert_eq!(stats.peers.load(Ordering::Relaxed), 1);
+        handle.close();
+        assert_eq!(
+            stats.peers.load(Ordering::Relaxed),
+            0,
+            "out of the count at once"
+        );
+        assert_eq!(stats.tasks.load(Ordering::Relaxed), 1, "still closing");
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while stats.tasks.load(Ordering::Relaxed) > 0 {
+            assert!(Instant::now() < deadline, "the closing task never ended");
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
     }
 }

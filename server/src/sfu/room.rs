@@ -140,7 +140,7 @@ impl Room {
         }
         let everyone: Vec<ParticipantId> = self.participants.keys().copied().collect();
         for id in everyone {
-            self.remove(id, None).await;
+            self.remove(id, None);
         }
     }
 
@@ -156,9 +156,9 @@ impl Room {
                 let _ = reply.send(outcome);
             }
             RoomInput::Message { from, message } => return self.message(from, message).await,
-            RoomInput::Gone { from } => self.remove(from, None).await,
+            RoomInput::Gone { from } => self.remove(from, None),
             RoomInput::Peer(PeerReport::Failed { from }) => {
-                self.remove(from, Some(Farewell::Dropped)).await
+                self.remove(from, Some(Farewell::Dropped))
             }
             RoomInput::Peer(PeerReport::Published { from, publication }) => {
                 self.published(from, publication)
@@ -178,7 +178,7 @@ impl Room {
         };
         // The same person in a second window replaces the first.
         for earlier in replaced {
-            self.remove(earlier, Some(Farewell::Replaced)).await;
+            self.remove(earlier, Some(Farewell::Replaced));
         }
         self.participants.insert(
             id,
@@ -232,7 +232,7 @@ impl Room {
                 self.roster();
             }
             ClientMessage::AudioOnly { on } => self.set_audio_only(from, on),
-            ClientMessage::Leave => self.remove(from, None).await,
+            ClientMessage::Leave => self.remove(from, None),
             ClientMessage::Hello { .. } => refuse("bad_message"),
             order => match self.door.order(from, &order) {
                 Effect::Refuse(code) => refuse(code),
@@ -243,7 +243,7 @@ impl Room {
                 }
                 Effect::SendAway(ids, farewell) => {
                     for id in ids {
-                        self.remove(id, Some(farewell)).await;
+                        self.remove(id, Some(farewell));
                     }
                 }
                 Effect::AskMute(id) => {
@@ -265,7 +265,7 @@ impl Room {
                     }
                     let everyone: Vec<ParticipantId> = self.participants.keys().copied().collect();
                     for id in everyone {
-                        self.remove(id, Some(Farewell::Ended)).await;
+                        self.remove(id, Some(Farewell::Ended));
                     }
                     return false;
                 }
@@ -379,14 +379,20 @@ impl Room {
         self.roster();
     }
 
-    /// Takes a person out of the room: their tracks leave everyone else's connections,
-    /// their own connection closes, and their attendance gets its end time.
-    async fn remove(&mut self, id: ParticipantId, farewell: Option<Farewell>) {
+    /// Takes a person out of the room: their connection closes (out of the peer count
+    /// before they are told, its sockets going in the background), their tracks leave
+    /// everyone else's connections, and their attendance gets its end time.
+    fn remove(&mut self, id: ParticipantId, farewell: Option<Farewell>) {
         let Some(participant) = self.participants.remove(&id) else {
             return;
         };
+        let Participant { presence, out, .. } = participant;
+        let admitted = matches!(presence, Presence::Admitted { .. });
+        if let Presence::Admitted { peer } = presence {
+            peer.close();
+        }
         if let Some(reason) = farewell {
-            participant.say(ServerMessage::Goodbye { reason });
+            let _ = out.try_send(ServerMessage::Goodbye { reason });
         }
         let theirs: Vec<PublicationId> = self
             .publications
@@ -403,8 +409,7 @@ impl Room {
             }
         }
         self.door.left(id);
-        if let Presence::Admitted { peer } = participant.presence {
-            peer.close().await;
+        if admitted {
             let _ = self.shared.events.send(RoomEvent::Left {
                 visit: self.visit(id),
             });

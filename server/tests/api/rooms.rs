@@ -310,6 +310,8 @@ room_tests! {
         host.send(ClientMessage::Remove { id: kari_id });
         let phase = kari.wait_for(WAIT, |p| matches!(p, Phase::Gone(_))).await.unwrap();
         assert_eq!(phase, Phase::Gone(Farewell::Removed));
+        // Out of the count as soon as she is told, while her connection still closes.
+        assert_eq!(scene.app.sfu.snapshot().peers, 2, "the count lags the removal");
         eventually("Kari is off the roster", || host.roster().len() == 2).await;
         // Her video stops reaching Ola.
         tokio::time::sleep(Duration::from_millis(500)).await;
