@@ -41,7 +41,7 @@ async fn prepare(url: &str) -> anyhow::Result<(Db, i64, i64, i64)> {
     let citizen = common::account(&db, "bench@example.no", "Bench", "citizen").await?;
     let staff = common::account(&db, "inntak@bench.example", "Inntak", "staff").await?;
     let now = app::server::db::now();
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin_write().await?;
     for chunk in (0..REFERRALS).collect::<Vec<_>>().chunks(500) {
         let mut sql = String::from(
             "insert into referral (reference, service_id, account_id, national_id, name, details,

@@ -128,7 +128,7 @@ async fn prepare_groups(db: &Db) -> anyhow::Result<Groups> {
     // Sessions fall 3 days before the hour of a week from now: never within the next
     // day, so none of them is reminded of in the reminder run.
     let base = t - 11 * WEEK - 3 * DAY;
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin_write().await?;
     let mut cohorts = Vec::new();
     let mut present_in_first = 0;
     for c in 0..COHORTS {
@@ -328,7 +328,7 @@ async fn prepare_reminders(db: &Db) -> anyhow::Result<()> {
     let course = course(db, service).await?;
     let t = now();
     let cohorts = REMINDERS / SEATS;
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin_write().await?;
     let rows = insert_returning(
         &mut tx,
         "insert into cohort (course_id, service_id, state, capacity, seats_held, place, created_at, updated_at)",

@@ -41,7 +41,7 @@ async fn prepare(
     let citizen = common::account(&db, "bench@example.no", "Bench", "citizen").await?;
     let measures = instruments.outcome_measures();
     let now = app::server::db::now();
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin_write().await?;
     let chunk = 500;
     for start in (0..REFERRALS).step_by(chunk) {
         let rows: Vec<String> = (start..(start + chunk).min(REFERRALS))

@@ -168,10 +168,35 @@ pub fn bundle(public_url: &str, responses: Vec<Value>, at: i64) -> Value {
             })
         })
         .collect();
-    json!({
+    let mut bundle = json!({
         "resourceType": "Bundle",
         "type": "collection",
         "timestamp": format_rfc3339_utc(at),
-        "entry": entries,
-    })
+    });
+    // FHIR's JSON has no empty arrays: a bundle of nothing has no `entry`.
+    if !entries.is_empty() {
+        bundle["entry"] = Value::Array(entries);
+    }
+    bundle
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_bundle_of_nothing_has_no_empty_entry_array() {
+        let empty = bundle("https://rph.example", Vec::new(), 0);
+        assert_eq!(empty["type"], "collection");
+        assert!(empty.get("entry").is_none(), "{empty}");
+        let one = bundle(
+            "https://rph.example",
+            vec![json!({ "resourceType": "QuestionnaireResponse", "id": "7" })],
+            0,
+        );
+        assert_eq!(
+            one["entry"][0]["fullUrl"],
+            "https://rph.example/fhir/QuestionnaireResponse/7"
+        );
+    }
 }

@@ -15,21 +15,31 @@ pub struct Whose {
     pub referral: ReferralId,
     pub service: ServiceId,
     pub account: AccountId,
+    /// Whether the account holder has proven the referral is theirs: one sent without
+    /// logging in that names an existing account's address is not theirs until they
+    /// confirm it from the email (migration 0011), and nothing of it is shown to them.
+    pub owner_confirmed: bool,
 }
 
 pub async fn whose(db: &Db, reference: &str) -> Result<Option<Whose>, sqlx::Error> {
-    sqlx::query("select referral_id, service_id, account_id from referral where reference = $1")
-        .bind(reference)
-        .fetch_optional(&db.pool)
-        .await?
-        .map(|row| {
-            Ok(Whose {
-                referral: ReferralId(row.try_get("referral_id")?),
-                service: ServiceId(row.try_get("service_id")?),
-                account: AccountId(row.try_get("account_id")?),
-            })
+    sqlx::query(
+        "select referral_id, service_id, account_id, owner_confirmed_at from referral
+         where reference = $1",
+    )
+    .bind(reference)
+    .fetch_optional(&db.pool)
+    .await?
+    .map(|row| {
+        Ok(Whose {
+            referral: ReferralId(row.try_get("referral_id")?),
+            service: ServiceId(row.try_get("service_id")?),
+            account: AccountId(row.try_get("account_id")?),
+            owner_confirmed: row
+                .try_get::<Option<i64>, _>("owner_confirmed_at")?
+                .is_some(),
         })
-        .transpose()
+    })
+    .transpose()
 }
 
 /// How the principal may see a referral's outcomes: as its owner, or as staff of its
@@ -71,8 +81,10 @@ pub fn may_export(principal: &Principal, whose: &Whose) -> Option<Seer> {
         .then_some(Seer::Staff(whose.service))
 }
 
+/// The referral's proven owner.
 fn owner(principal: &Principal, whose: &Whose) -> Option<Seer> {
-    (AccountId(principal.account_id) == whose.account).then_some(Seer::Owner)
+    (whose.owner_confirmed && AccountId(principal.account_id) == whose.account)
+        .then_some(Seer::Owner)
 }
 
 /// Whether this account leads a course group the referral was ever enrolled in (or in

@@ -2,6 +2,9 @@
 //! twelve months by default). Every person in a file gets it in their access log,
 //! written in the transaction that reads the rows.
 //!
+//! Only the people logged are written: a row added after their list was read waits for
+//! the next export.
+//!
 //! - `GET /figures/episodes.csv`: the episodes for analysis, pseudonymised (an id made
 //!   up for this export instead of name and identity number, dates to the month).
 //! - `GET /figures/register/{format}`: the register extract, a row per contact, in one
@@ -115,7 +118,10 @@ pub async fn episodes_csv(
         .await?;
         let (rows, phq9) = match grant {
             Some(grant) => {
-                let rows = episodes::export_rows(audited.read(&grant)?, selection).await?;
+                let mut rows = episodes::export_rows(audited.read(&grant)?, selection).await?;
+                // Someone whose episode began after the list of people was read (on
+                // PostgreSQL each statement sees new commits) is not in the log: left out.
+                rows.retain(|row| pseudonyms.contains_key(&row.account_id));
                 let phq9 = episodes::first_and_last_phq9(audited.read(&grant)?, selection).await?;
                 audited.commit().await?;
                 (rows, phq9)
@@ -165,7 +171,11 @@ pub async fn register_extract(
         .await?;
         let contacts = match grant {
             Some(grant) => {
-                let contacts = register::contacts(audited.read(&grant)?, selection).await?;
+                let mut contacts = register::contacts(audited.read(&grant)?, selection).await?;
+                // A contact recorded after the list of people was read belongs to
+                // someone who may not be in the log: only the logged are written.
+                let logged: std::collections::BTreeSet<i64> = subjects.iter().copied().collect();
+                contacts.retain(|contact| logged.contains(&contact.account.0));
                 audited.commit().await?;
                 contacts
             }

@@ -422,6 +422,14 @@ on_both_backends! {
         let page = app.get_with(&citizen, &format!("/trajectory/{reference}")).await.text().await.unwrap();
         assert!(page.contains(&format!("href=\"/trajectory/{reference}/answers.json\"")), "{page}");
         assert!(page.contains(&format!("href=\"/trajectory/{reference}/scores.csv\"")), "{page}");
+
+        // A referral not yet confirmed as theirs (sent without logging in, naming their
+        // address) shows its account holder nothing and gives them nothing to download.
+        app.execute(&format!("update referral set owner_confirmed_at = null where reference = '{reference}'")).await;
+        assert_eq!(trajectory_as(&app, &citizen, &reference).await.status(), 403);
+        for path in ["answers.json", "scores.csv"] {
+            assert_eq!(app.get_with(&citizen, &format!("/trajectory/{reference}/{path}")).await.status(), 404);
+        }
     }
 }
 

@@ -195,8 +195,13 @@ fn the_cycle_finder_finds_a_cycle() {
 #[test]
 fn every_transaction_takes_the_write_lock_first() {
     let mut deferred = Vec::new();
-    for crate_dir in ["app", "server"] {
-        for (module, source) in modules(&source_root(crate_dir)) {
+    let benches = Path::new(env!("CARGO_MANIFEST_DIR")).join("benches");
+    for (crate_dir, root) in [
+        ("app", source_root("app")),
+        ("server", source_root("server")),
+        ("benches", benches),
+    ] {
+        for (module, source) in modules(&root) {
             if module == "server::db" {
                 continue;
             }
