@@ -293,10 +293,11 @@ pub async fn create_cohort(
     let sessions = new.plan.sessions();
     let t = now();
     let mut tx = db.begin_write().await?;
+    let leaders = lock_leaders(db, &mut tx, &new.leaders).await?;
     for s in &sessions {
         if leader_clash(
             &mut tx,
-            &new.leaders,
+            &leaders,
             (s.starts_at, s.ends_at),
             Besides::Nothing,
         )
@@ -377,11 +378,40 @@ enum Besides {
     Cohort(CohortId),
 }
 
-/// Whether one of `leaders` leads another session, not cancelled, that overlaps
-/// `[starts, ends)`.
+/// Leaders whose schedules this transaction holds until it ends, so a check for clashes
+/// and the write that follows it are one step: two groups started at once for one leader
+/// cannot both find the hour free. SQLite's write lock already holds everything;
+/// PostgreSQL takes a transaction-scoped advisory lock per leader, in id order.
+struct LeadersLocked<'a>(&'a [i64]);
+
+async fn lock_leaders<'a>(
+    db: &Db,
+    conn: &mut sqlx::AnyConnection,
+    leaders: &'a [i64],
+) -> Result<LeadersLocked<'a>, sqlx::Error> {
+    if db.backend == super::Backend::Postgres {
+        let mut ids = leaders.to_vec();
+        ids.sort_unstable();
+        ids.dedup();
+        for id in ids {
+            sqlx::query("select pg_advisory_xact_lock($1, $2)")
+                .bind(LEADER_LOCK_CLASS)
+                .bind(i32::try_from(id).unwrap_or(i32::MAX))
+                .execute(&mut *conn)
+                .await?;
+        }
+    }
+    Ok(LeadersLocked(leaders))
+}
+
+/// The first key of a leader's advisory lock ("RPHL" in ASCII); the second is the account.
+const LEADER_LOCK_CLASS: i32 = 0x5250_484c;
+
+/// Whether one of the locked leaders leads another session, not cancelled, that
+/// overlaps `[starts, ends)`.
 async fn leader_clash(
     conn: &mut sqlx::AnyConnection,
-    leaders: &[i64],
+    LeadersLocked(leaders): &LeadersLocked<'_>,
     (starts, ends): (i64, i64),
     besides: Besides,
 ) -> Result<bool, sqlx::Error> {
@@ -390,7 +420,7 @@ async fn leader_clash(
         Besides::Session(id) => (id, -1),
         Besides::Cohort(id) => (-1, id.0),
     };
-    for leader in leaders {
+    for leader in *leaders {
         let clash = sqlx::query(
             "select 1 as one from cohort_session s
              join cohort_leader l on l.cohort_id = s.cohort_id
@@ -1363,6 +1393,7 @@ pub async fn move_session(
     }
     let length = row.try_get::<i64, _>("ends_at")? - row.try_get::<i64, _>("starts_at")?;
     let leaders = leaders_of(&mut tx, cohort).await?;
+    let leaders = lock_leaders(db, &mut tx, &leaders).await?;
     let span = (starts_at, starts_at + length);
     if leader_clash(&mut tx, &leaders, span, Besides::Session(session)).await? {
         return Ok(SessionMove::Refused(CohortError::LeaderOverlap));
@@ -1479,6 +1510,7 @@ pub async fn change_cohort(
         .copied()
         .filter(|l| !before.contains(l))
         .collect();
+    let joining = lock_leaders(db, &mut tx, &joining).await?;
     for (_, starts, ends, _) in &coming {
         if leader_clash(&mut tx, &joining, (*starts, *ends), Besides::Cohort(cohort)).await? {
             return Ok(Err(CohortError::LeaderOverlap));

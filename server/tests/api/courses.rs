@@ -127,6 +127,26 @@ on_both_backends! {
         assert_eq!(courses::seats(&app.state.db, cohort).await.unwrap().unwrap().seats_held, 12);
     }
 
+    async fn groups_started_at_once_for_one_leader_at_one_hour_make_exactly_one(app: TestApp) {
+        // Each start checks the leader's other sessions, then writes its own: without a
+        // lock on the leader between the two, PostgreSQL let several through.
+        let app = std::sync::Arc::new(app);
+        let tasks: Vec<_> = (0..8)
+            .map(|_| {
+                let app = app.clone();
+                tokio::spawn(async move { open_cohort(&app, 10, 40, "20:00").await })
+            })
+            .collect();
+        let mut made = 0;
+        for task in tasks {
+            match task.await.unwrap() {
+                Ok(_) => made += 1,
+                Err(e) => assert_eq!(e, CohortError::LeaderOverlap),
+            }
+        }
+        assert_eq!(made, 1);
+    }
+
     async fn a_freed_seat_is_held_for_the_first_waiting_and_passes_on_when_its_deadline_goes_by(app: TestApp) {
         // The server's own seat_offers pass at start-up must not lapse the offer this
         // test moves back in time (it once did, on PostgreSQL, and the next in line's
