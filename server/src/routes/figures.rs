@@ -26,7 +26,7 @@ use app::server::episodes::{self, Selection};
 use app::server::principal::Principal;
 use app::server::{register, AppState};
 
-use super::download;
+use super::{download, failed};
 
 /// The months asked for, first to last (either order), and the selection they make.
 fn period(service: ServiceId, query: &BTreeMap<String, String>) -> (Month, Month, Selection) {
@@ -78,11 +78,6 @@ async fn log_export(
         );
     }
     Ok(last)
-}
-
-fn failed(what: &str, error: impl std::fmt::Debug) -> Response {
-    tracing::error!(error = ?error, "{what} failed");
-    StatusCode::INTERNAL_SERVER_ERROR.into_response()
 }
 
 pub async fn episodes_csv(

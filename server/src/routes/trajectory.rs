@@ -15,7 +15,7 @@ use app::server::outcome_access::{self, Whose};
 use app::server::principal::Principal;
 use app::server::{fhir, measurements, referrals, AppState};
 
-use super::download;
+use super::{download, failed};
 
 /// The referral, if the principal may take its data away, and the export in the
 /// person's access log. `None` for an unknown reference and a refused one alike, so
@@ -46,11 +46,6 @@ async fn exported(
         )
         .await?;
     Ok(Some((whose, audited, grant)))
-}
-
-fn failed(what: &str, error: sqlx::Error) -> Response {
-    tracing::error!(error = ?error, "{what} failed");
-    StatusCode::INTERNAL_SERVER_ERROR.into_response()
 }
 
 pub async fn answers(

@@ -139,18 +139,25 @@ fn join_link(s: &SessionRow, at: i64) -> Option<String> {
         .map(|code| format!("/rooms/{code}"))
 }
 
-/// The person's own referral by its reference, with its open group-course offer.
-async fn own_offer(reference: &str) -> Result<(Principal, i64, i64, CourseOffer), AppError> {
+/// The signed-in person and their own referral by its reference (one whose ownership
+/// is proven). Someone else's, or none: the same answer, so it tells nothing.
+async fn own_referral(
+    reference: &str,
+) -> Result<(Principal, referrals::ReferralSummary), AppError> {
     let principal = Principal::current().await?;
     let state = app_state()?;
-    let Some(r) = referrals::for_account(&state.db, principal.account_id)
+    let referral = referrals::for_account(&state.db, principal.account_id)
         .await?
         .into_iter()
         .find(|r| r.reference == reference.trim())
-    else {
-        // Someone else's, or none: the same answer, so it tells nothing.
-        return Err(AppError::Forbidden);
-    };
+        .ok_or(AppError::Forbidden)?;
+    Ok((principal, referral))
+}
+
+/// The person's own referral by its reference, with its open group-course offer.
+async fn own_offer(reference: &str) -> Result<(Principal, i64, i64, CourseOffer), AppError> {
+    let (principal, r) = own_referral(reference).await?;
+    let state = app_state()?;
     // A closed (or withdrawn) referral takes no course.
     if r.status == "closed" {
         return Err(AppError::NotNow);
@@ -658,15 +665,8 @@ async fn due_measure(
     reference: &str,
     instrument: &str,
 ) -> Result<(Principal, i64, course_measures::Due), AppError> {
-    let principal = Principal::current().await?;
+    let (principal, r) = own_referral(reference).await?;
     let state = app_state()?;
-    let Some(r) = referrals::for_account(&state.db, principal.account_id)
-        .await?
-        .into_iter()
-        .find(|r| r.reference == reference.trim())
-    else {
-        return Err(AppError::Forbidden);
-    };
     let due = course_measures::due(&state.db, &state.instruments, r.id, now())
         .await?
         .into_iter()

@@ -9,11 +9,10 @@ use leptos_router::hooks::use_params_map;
 
 use crate::api::course::types::MeasurePage;
 use crate::api::course::{course_measure, AnswerMeasure};
-use crate::components::{Choices, ErrorSummary, LoginFirst};
-use crate::domain::referral::RiskLevel;
+use crate::components::{ErrorSummary, LoginFirst};
 use crate::error::AppError;
 use crate::i18n::{use_texts, Texts};
-use crate::pages::referral::RiskNotice;
+use crate::pages::referral::instrument_items;
 
 #[component]
 pub fn CourseMeasurePage() -> impl IntoView {
@@ -74,63 +73,13 @@ fn measure_form(
             )
         })
         .collect();
-    let items = page
-        .instrument
-        .items
-        .iter()
-        .enumerate()
-        .map(|(i, item)| {
-            let name = format!("item_{}", item.id);
-            let selected = error
-                .get_untracked()
-                .and_then(|e| e.kept_value(&name))
-                .map(|v| vec![v])
-                .unwrap_or_default();
-            let marks: Vec<(String, &'static str)> = item
-                .risk_answers
-                .iter()
-                .map(|(value, level)| {
-                    let mark = match level {
-                        RiskLevel::Risk => "risk",
-                        RiskLevel::High => "high",
-                    };
-                    (value.clone(), mark)
-                })
-                .collect();
-            let options = item
-                .options
-                .iter()
-                .map(|o| (o.value.clone(), o.label.clone()))
-                .collect();
-            let choices = view! {
-                <Choices
-                    name=name
-                    legend=format!("{}. {}", i + 1, item.text)
-                    options=options
-                    selected=selected
-                    legend_class="item-text"
-                    marks=marks
-                    error
-                />
-            };
-            if item.risk_answers.is_empty() {
-                choices.into_any()
-            } else {
-                view! {
-                    <div class="risk-item">
-                        {choices}
-                        <div class="risk-now risk">
-                            <RiskNotice level=RiskLevel::Risk instant=true send_now=None/>
-                        </div>
-                        <div class="risk-now high">
-                            <RiskNotice level=RiskLevel::High instant=true send_now=None/>
-                        </div>
-                    </div>
-                }
-                .into_any()
-            }
-        })
-        .collect_view();
+    let kept = error.get_untracked();
+    let items = instrument_items(
+        &page.instrument,
+        move |name| kept.as_ref().and_then(|e| e.kept_value(name)),
+        (&[], ""),
+        error,
+    );
     view! {
         <Title text=format!("{heading} – {}", t.product_name)/>
         <p><a href="/account#my-courses-heading">{c.measure_back}</a></p>

@@ -3,6 +3,7 @@
 
 mod after;
 mod questionnaire;
+pub use questionnaire::instrument_items;
 mod service;
 mod step;
 mod step_forms;

@@ -4,7 +4,7 @@ use leptos::form::ActionForm;
 use leptos::prelude::*;
 
 use super::RiskNotice;
-use crate::api::referral::types::StepPage;
+use crate::api::referral::types::{InstrumentView, StepPage};
 use crate::api::referral::ReuseAnswers;
 use crate::components::Choices;
 use crate::domain::referral::RiskLevel;
@@ -20,7 +20,37 @@ pub fn questionnaire_form(
     let Some(instrument) = page.instrument.clone() else {
         return view! { <p class="notice">{t.error_unexpected}</p> }.into_any();
     };
-    let items = instrument
+    let na = (page.not_applicable.as_slice(), r.not_applicable);
+    let items = instrument_items(
+        &instrument,
+        |name| page.value(name).map(str::to_owned),
+        na,
+        error,
+    );
+    view! {
+        <p class="instructions">{instrument.instructions.clone()}</p>
+        {items}
+        // The instruments' own copyright lines are in English, whatever the page's
+        // language: a screen reader must read them as English.
+        <p class="licence">
+            <small>{r.licence} " " <span lang="en">{instrument.licence.clone()}</span></small>
+        </p>
+    }
+    .into_any()
+}
+
+/// An instrument's items, each a fieldset of its answers, marked where an answer is a
+/// risk answer: the crisis message for each level is shown by the stylesheet as soon as
+/// such an answer is ticked, with no script and before anything is sent. Items named in
+/// `not_applicable` get the extra answer with its label. Used at intake and before each
+/// course session.
+pub fn instrument_items(
+    instrument: &InstrumentView,
+    selected: impl Fn(&str) -> Option<String>,
+    (not_applicable, na_label): (&[String], &'static str),
+    error: Signal<Option<AppError>>,
+) -> impl IntoView {
+    instrument
         .items
         .iter()
         .enumerate()
@@ -30,14 +60,11 @@ pub fn questionnaire_form(
                 .iter()
                 .map(|o| (o.value.clone(), o.label.clone()))
                 .collect();
-            if page.not_applicable.contains(&item.id) {
-                options.push(("na".to_owned(), r.not_applicable.to_owned()));
+            if not_applicable.contains(&item.id) {
+                options.push(("na".to_owned(), na_label.to_owned()));
             }
             let name = format!("item_{}", item.id);
-            let selected = page
-                .value(&name)
-                .map(|v| vec![v.to_owned()])
-                .unwrap_or_default();
+            let selected = selected(&name).map(|v| vec![v]).unwrap_or_default();
             let marks: Vec<(String, &'static str)> = item
                 .risk_answers
                 .iter()
@@ -57,8 +84,6 @@ pub fn questionnaire_form(
             if item.risk_answers.is_empty() {
                 choices.into_any()
             } else {
-                // The crisis message for each level, shown by the stylesheet as soon
-                // as a risk answer is ticked: no script, and before anything is sent.
                 view! {
                     <div class="risk-item">
                         {choices}
@@ -73,17 +98,7 @@ pub fn questionnaire_form(
                 .into_any()
             }
         })
-        .collect_view();
-    view! {
-        <p class="instructions">{instrument.instructions.clone()}</p>
-        {items}
-        // The instruments' own copyright lines are in English, whatever the page's
-        // language: a screen reader must read them as English.
-        <p class="licence">
-            <small>{r.licence} " " <span lang="en">{instrument.licence.clone()}</span></small>
-        </p>
-    }
-    .into_any()
+        .collect_view()
 }
 
 /// "You answered this on 12.11.2026 – use those answers", for signed-in citizens.
