@@ -608,7 +608,7 @@ pub async fn accept(
     }
     let seat = sqlx::query(
         "update cohort set seats_held = seats_held + 1, updated_at = $2
-         where cohort_id = $1 and seats_held < capacity and state in ('planned', 'open')
+         where cohort_id = $1 and seats_held < capacity and state = 'open'
          returning seats_held",
     )
     .bind(cohort.0)
@@ -620,7 +620,7 @@ pub async fn accept(
     } else {
         let Some(row) = sqlx::query(
             "update cohort set wait_next = wait_next + 1, updated_at = $2
-             where cohort_id = $1 and state in ('planned', 'open')
+             where cohort_id = $1 and state = 'open'
              returning wait_next",
         )
         .bind(cohort.0)
@@ -738,6 +738,10 @@ pub async fn leave_at(
     };
     let _: i64 = row.try_get("enrolment_id")?;
     super::episodes::touch(&mut tx, referral_id).await?;
+    if how == Leaving::Pass {
+        let event = super::board::actions::Event::new("course_seat_passed");
+        super::board::actions::record(&mut *tx, referral_id, None, t, event).await?;
+    }
     // Whether a seat was freed: the holders now fall short of the seats counted.
     let holding: i64 = sqlx::query(
         "select count(*) as n from enrolment where cohort_id = $1 and status in ('enrolled', 'seat_offered')",
@@ -754,10 +758,12 @@ pub async fn leave_at(
     let mut offered_to = None;
     if holding < held {
         // A seat was freed: hold it for the first in line, or give it back.
+        // Only a group that still meets hands a seat on.
         let next = sqlx::query(
-            "select enrolment_id, referral_id from enrolment
-             where cohort_id = $1 and status = 'waiting'
-             order by wait_number limit 1",
+            "select e.enrolment_id, e.referral_id from enrolment e
+             join cohort c on c.cohort_id = e.cohort_id
+             where e.cohort_id = $1 and e.status = 'waiting' and c.state in ('open', 'running')
+             order by e.wait_number limit 1",
         )
         .bind(cohort.0)
         .fetch_optional(&mut *tx)
@@ -772,7 +778,10 @@ pub async fn leave_at(
                 .bind(t)
                 .execute(&mut *tx)
                 .await?;
-                offered_to = Some(next.try_get::<i64, _>("referral_id")?);
+                let next: i64 = next.try_get("referral_id")?;
+                let event = super::board::actions::Event::new("course_seat_held");
+                super::board::actions::record(&mut *tx, next, None, t, event).await?;
+                offered_to = Some(next);
             }
             None => {
                 sqlx::query(
@@ -867,8 +876,10 @@ pub async fn lapse_seat_offers(db: &Db, at: i64) -> Result<u64, sqlx::Error> {
 /// The lapsing itself: how many passed on, and the referrals the seats are now held for.
 async fn lapse(db: &Db, at: i64) -> Result<(u64, Vec<i64>), sqlx::Error> {
     let lapsed = sqlx::query(
-        "select cohort_id, referral_id from enrolment
-         where status = 'seat_offered' and seat_offered_at <= $1",
+        "select e.cohort_id, e.referral_id from enrolment e
+         join cohort c on c.cohort_id = e.cohort_id
+         where e.status = 'seat_offered' and e.seat_offered_at <= $1
+           and c.state in ('open', 'running')",
     )
     .bind(at - SEAT_OFFER_SECONDS)
     .fetch_all(&db.pool)
@@ -904,7 +915,7 @@ pub async fn offerable(db: &Db, service: ServiceId) -> Result<Vec<CohortChoice>,
              (select min(s.starts_at) from cohort_session s
               where s.cohort_id = c.cohort_id and s.cancelled_at is null) as first_start
          from cohort c join course k on k.course_id = c.course_id
-         where c.service_id = $1 and c.state in ('planned', 'open')
+         where c.service_id = $1 and c.state = 'open'
          order by first_start, c.cohort_id",
     )
     .bind(service.0)
@@ -1258,15 +1269,17 @@ pub async fn participant_name(
         .try_get("name")
 }
 
-/// Moves a cohort to `to` if its state machine allows it. Finishing closes the
-/// referrals of those holding a seat and active (they attended) as completed, each with
-/// a timeline entry; the lead can still move a referral on from the board.
+/// Moves a cohort to `to` if its state machine allows it, and returns the sessions it
+/// cancelled. Finishing closes the referrals of those holding a seat and active (they
+/// attended) as completed, each with a timeline entry. Cancelling the cohort cancels
+/// every session still to come (their calendar sequences raised, for the cancellations
+/// the caller sends) and puts it on the timeline of everyone offered, seated or waiting.
 pub async fn change_state(
     db: &Db,
     cohort: CohortId,
     to: CohortState,
     by: i64,
-) -> Result<Result<(), CohortError>, sqlx::Error> {
+) -> Result<Result<Vec<i64>, CohortError>, sqlx::Error> {
     let at = now();
     let mut tx = db.begin_write().await?;
     let Some(row) = sqlx::query("select state from cohort where cohort_id = $1")
@@ -1314,8 +1327,38 @@ pub async fn change_state(
             super::board::actions::record(&mut *tx, referral, Some(by), at, event).await?;
         }
     }
+    let mut cancelled = Vec::new();
+    if to == CohortState::Cancelled {
+        cancelled = sqlx::query(
+            "update cohort_session set cancelled_at = $1, sequence = sequence + 1
+             where cohort_id = $2 and cancelled_at is null and starts_at > $1
+             returning cohort_session_id",
+        )
+        .bind(at)
+        .bind(cohort.0)
+        .fetch_all(&mut *tx)
+        .await?
+        .iter()
+        .map(|r| r.try_get("cohort_session_id"))
+        .collect::<Result<_, _>>()?;
+        let concerned: Vec<i64> = sqlx::query(
+            "select referral_id from enrolment where cohort_id = $1
+             and status in ('enrolled', 'waiting', 'seat_offered')
+             union select referral_id from offer where cohort_id = $1 and status = 'open'",
+        )
+        .bind(cohort.0)
+        .fetch_all(&mut *tx)
+        .await?
+        .iter()
+        .map(|r| r.try_get("referral_id"))
+        .collect::<Result<_, _>>()?;
+        for referral in concerned {
+            let event = super::board::actions::Event::new("course_cancelled");
+            super::board::actions::record(&mut *tx, referral, Some(by), at, event).await?;
+        }
+    }
     tx.commit().await?;
-    Ok(Ok(()))
+    Ok(Ok(cancelled))
 }
 
 /// Cancels a session still to come: its calendar sequence is raised. None when it is

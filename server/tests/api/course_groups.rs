@@ -137,6 +137,61 @@ on_both_backends! {
         assert_eq!(mine[0]["sessions"][2]["cancelled"], true);
     }
 
+    async fn cancelling_a_group_cancels_every_session_to_come_for_everyone_and_hands_no_seat_on(app: TestApp) {
+        let (cohort, seated) = citizen_with_a_seat(&app).await;
+        // Full, with someone waiting.
+        app.execute(&format!("update cohort set capacity = 1 where cohort_id = {}", cohort.0)).await;
+        let waiting = crate::board::referral_in(&app, 1, "Per Venter", "9902", 1, 0).await.id;
+        assert_eq!(courses::accept(&app.state.db, cohort, waiting).await.unwrap().unwrap(), app::domain::course::Placement::WaitList(1));
+        let before = courses::sessions(&app.state.db, cohort).await.unwrap();
+        let lead = app.signed_in(DEMO_LEAD).await;
+        let response = app.call(&lead, "/api/course/group-state", &[("cohort", &cohort.0.to_string()), ("state", "cancelled")]).await;
+        assert_eq!(response.status(), 200, "{}", response.text().await.unwrap());
+        // Every session to come is cancelled, each a later version.
+        let after = courses::sessions(&app.state.db, cohort).await.unwrap();
+        assert!(after.iter().all(|s| s.cancelled));
+        // The seat holder gets one cancellation per session, with its UID.
+        let files = calendar_sent_to(&app, DEMO_CITIZEN.0, "Subject: Kurset ditt er avlyst").await;
+        let files = files.as_array().unwrap();
+        assert_eq!(files.len(), before.len());
+        for (file, session) in files.iter().zip(&before) {
+            assert_eq!(file["method"], "CANCEL");
+            let event = &file["events"][0];
+            assert_eq!(event["uid"].as_str().unwrap(), format!("session-{}@127.0.0.1", session.session_id));
+            assert!(event["sequence"].as_i64().unwrap() > i64::from(session.sequence));
+            assert_eq!(event["status"], "CANCELLED");
+        }
+        // My page says the group is cancelled and offers no way in.
+        let citizen = app.signed_in(DEMO_CITIZEN).await;
+        let mine: serde_json::Value = app.call(&citizen, "/api/course/mine", &[]).await.json().await.unwrap();
+        assert_eq!(mine[0]["standing"], "Cancelled", "{mine}");
+        assert!(mine[0]["sessions"].as_array().unwrap().iter().all(|s| s["cancelled"] == true && s["join"].is_null()));
+        // Both have it on their timeline.
+        assert_eq!(crate::courses::events_of(&app, seated).await.last().map(String::as_str), Some("course_cancelled"));
+        assert_eq!(crate::courses::events_of(&app, waiting).await.last().map(String::as_str), Some("course_cancelled"));
+        // A seat given up in a cancelled group goes to no one.
+        assert_eq!(courses::leave(&app.state.db, cohort, seated, courses::Leaving::Withdraw, None).await.unwrap(), None);
+        let status: String = sqlx::query("select status from enrolment where referral_id = $1").bind(waiting).fetch_one(&app.state.db.pool).await.unwrap().try_get("status").unwrap();
+        assert_eq!(status, "waiting");
+        // Nothing moves a cancelled group on.
+        let again = app.call(&lead, "/api/course/group-state", &[("cohort", &cohort.0.to_string()), ("state", "running")]).await;
+        assert_eq!(again.status(), 422);
+    }
+
+    async fn a_leader_who_does_not_work_the_board_gets_no_link_to_it_from_the_group_page(app: TestApp) {
+        // The board refuses a therapist: their group page names people without links
+        // there (each name still opens the person's scores); a lead's links to it.
+        let therapist = app.signed_in(DEMO_THERAPIST).await;
+        let page = app.get_with(&therapist, "/groups/1").await.text().await.unwrap();
+        assert!(page.contains("Jonas Vik") && page.contains("/trajectory/RPH-DEMO-"), "{page}");
+        assert!(!page.contains("href=\"/board/"), "a therapist's group page links to the board");
+        let board = app.get_with(&therapist, "/board/RPH-DEMO-0101").await.text().await.unwrap();
+        assert!(board.contains("Denne siden hører ikke til arbeidet ditt.") && !board.contains("Jonas Vik"), "{board}");
+        let lead = app.signed_in(DEMO_LEAD).await;
+        let page = app.get_with(&lead, "/groups/1").await.text().await.unwrap();
+        assert!(page.contains("href=\"/board/RPH-DEMO-0101\""), "{page}");
+    }
+
     async fn finishing_a_group_closes_its_participants_referrals_as_completed_and_nothing_changes_after(app: TestApp) {
         let therapist = app.signed_in(DEMO_THERAPIST).await;
         // The running demo KiD; its participants' referrals are active.

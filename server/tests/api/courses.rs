@@ -60,6 +60,18 @@ async fn open_cohort(
     .unwrap()
 }
 
+/// The course events on a referral's timeline, oldest first.
+pub(crate) async fn events_of(app: &TestApp, referral: i64) -> Vec<String> {
+    sqlx::query("select kind from referral_event where referral_id = $1 and kind like 'course%' order by referral_event_id")
+        .bind(referral)
+        .fetch_all(&app.state.db.pool)
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.try_get("kind").unwrap())
+        .collect()
+}
+
 async fn status_of(app: &TestApp, cohort: CohortId, referral: i64) -> String {
     sqlx::query("select status from enrolment where cohort_id = $1 and referral_id = $2")
         .bind(cohort.0)
@@ -176,6 +188,9 @@ on_both_backends! {
         assert_eq!(courses::lapse_seat_offers(&app.state.db, later).await.unwrap(), 1);
         assert_eq!(status_of(&app, cohort, people[2]).await, "passed");
         assert_eq!(status_of(&app, cohort, people[3]).await, "seat_offered");
+        // Each on the person's timeline: the seat held, and the seat passed on.
+        assert_eq!(events_of(&app, people[2]).await, ["course_seat_held", "course_seat_passed"]);
+        assert_eq!(events_of(&app, people[3]).await, ["course_seat_held"]);
         // They take it; then someone is removed with no one waiting: the seat is free.
         assert_eq!(courses::accept(&app.state.db, cohort, people[3]).await.unwrap().unwrap(), Placement::Seat);
         assert_eq!(status_of(&app, cohort, people[3]).await, "enrolled");
@@ -273,9 +288,13 @@ on_both_backends! {
         app.execute(&format!("update cohort set seats_held = capacity where cohort_id = {cohort}")).await;
         let body: serde_json::Value = decide(cohort.clone()).await.json().await.unwrap();
         assert_eq!(body["Invalid"]["errors"][0]["problem"], serde_json::json!({"Cohort": "full"}));
-        app.execute(&format!("update cohort set seats_held = 0, state = 'running' where cohort_id = {cohort}")).await;
-        let body: serde_json::Value = decide(cohort.clone()).await.json().await.unwrap();
-        assert_eq!(body["Invalid"]["errors"][0]["problem"], serde_json::json!({"Cohort": "not_taking_enrolment"}));
+        // One that has started, one still being planned (its dates may change) and a
+        // cancelled one: none takes enrolment.
+        for state in ["running", "planned", "cancelled"] {
+            app.execute(&format!("update cohort set seats_held = 0, state = '{state}' where cohort_id = {cohort}")).await;
+            let body: serde_json::Value = decide(cohort.clone()).await.json().await.unwrap();
+            assert_eq!(body["Invalid"]["errors"][0]["problem"], serde_json::json!({"Cohort": "not_taking_enrolment"}), "{state}");
+        }
         let decided = sqlx::query("select count(*) as n from referral_decision where referral_id = $1")
             .bind(made.id).fetch_one(&app.state.db.pool).await.unwrap().try_get::<i64, _>("n").unwrap();
         assert_eq!(decided, 0);

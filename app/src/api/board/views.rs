@@ -285,6 +285,9 @@ pub fn event(row: &EventRow, lang: Lang) -> EventView {
         "attended" => texts(lang).course.ev_attended.to_owned(),
         "measure_risk" => texts(lang).course.ev_measure_risk.to_owned(),
         "course_finished" => texts(lang).course.ev_finished.to_owned(),
+        "course_cancelled" => texts(lang).course.ev_cohort_cancelled.to_owned(),
+        "course_seat_held" => texts(lang).course.ev_seat_held.to_owned(),
+        "course_seat_passed" => texts(lang).course.ev_seat_passed.to_owned(),
         other => other.to_owned(),
     };
     EventView {

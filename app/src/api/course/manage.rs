@@ -225,9 +225,18 @@ pub async fn change_state(cohort: i64, to: String) -> Result<(), AppError> {
         values: vec![("state".to_owned(), to.clone())],
     };
     let next = CohortState::parse(&to).ok_or_else(|| refused(CohortError::NotAllowed))?;
-    courses::change_state(&state.db, id, next, principal.account_id)
+    let cancelled = courses::change_state(&state.db, id, next, principal.account_id)
         .await?
         .map_err(refused)?;
+    if !cancelled.is_empty() {
+        tell_seat_holders(id, &cancelled, Method::Cancel, |c| {
+            (
+                c.mail_group_cancelled_subject.to_owned(),
+                c.mail_group_cancelled_body.to_owned(),
+            )
+        })
+        .await?;
+    }
     leptos_axum::redirect(&format!("/groups/{cohort}"));
     Ok(())
 }

@@ -7,7 +7,7 @@ use super::types::{
 };
 use crate::domain::clock::{format_oslo, oslo_time, oslo_weekday};
 use crate::domain::course::enrolment::SEAT_OFFER_SECONDS;
-use crate::domain::course::{CohortError, EnrolmentStatus, Placement};
+use crate::domain::course::{CohortError, CohortState, EnrolmentStatus, Placement};
 use crate::domain::field::{FieldError, FieldProblem};
 use crate::error::AppError;
 use crate::i18n::{detect_lang, texts, Texts};
@@ -90,6 +90,9 @@ pub async fn mine() -> Result<Vec<MyCourse>, AppError> {
 }
 
 async fn standing(db: &crate::server::Db, offer: &CourseOffer) -> Result<Standing, AppError> {
+    if offer.cohort_state == CohortState::Cancelled {
+        return Ok(Standing::Cancelled);
+    }
     Ok(match &offer.enrolment {
         Some(e) => match e.status {
             EnrolmentStatus::Enrolled => Standing::Seat,
@@ -557,6 +560,7 @@ pub async fn group(cohort: i64) -> Result<GroupView, AppError> {
         })
     };
     Ok(GroupView {
+        opens_board: principal.may(crate::domain::capability::Kind::WorkBoard.at(service)),
         cohort_id: cohort,
         course: summary.course_name,
         state: t.course.state(summary.state).to_owned(),

@@ -17,6 +17,8 @@ pub enum Standing {
     Declined,
     /// The course stopped taking enrolment before they answered.
     Closed,
+    /// The group was cancelled: whatever they held in it is gone.
+    Cancelled,
 }
 
 /// One session as the person reads it.
@@ -195,6 +197,9 @@ pub struct GroupView {
     pub next_states: Vec<(String, String)>,
     /// None once it has finished or was cancelled.
     pub settings: Option<GroupSettings>,
+    /// Whether the viewer works the service's board, where a referral opens: a
+    /// group's leaders who do not see only their names and scores here.
+    pub opens_board: bool,
 }
 
 /// A course of the service's catalogue, as its lead lists them.

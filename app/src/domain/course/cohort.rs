@@ -56,9 +56,10 @@ impl CohortState {
         matches!(self, CohortState::Finished | CohortState::Cancelled)
     }
 
-    /// Whether intake may offer a seat in it, and a person accept one.
+    /// Whether intake may offer a seat in it, and a person accept one: only once it is
+    /// open for enrolment (a planned cohort's dates and leaders may still change).
     pub fn takes_enrolment(self) -> bool {
-        matches!(self, CohortState::Planned | CohortState::Open)
+        self == CohortState::Open
     }
 
     pub fn to(self, next: CohortState) -> Result<CohortState, CohortError> {
@@ -189,20 +190,19 @@ mod tests {
     }
 
     #[test]
-    fn only_planned_and_open_cohorts_take_enrolment() {
+    fn only_open_cohorts_take_enrolment() {
         let taking: Vec<CohortState> = CohortState::ALL
             .into_iter()
             .filter(|s| s.takes_enrolment())
             .collect();
-        assert_eq!(taking, [Planned, Open]);
+        assert_eq!(taking, [Open]);
     }
 
     #[test]
     fn only_a_cohort_taking_enrolment_with_a_free_seat_may_be_offered() {
         assert_eq!(check_offerable(Open, 12, 11), Ok(()));
-        assert_eq!(check_offerable(Planned, 12, 0), Ok(()));
         assert_eq!(check_offerable(Open, 12, 12), Err(CohortError::Full));
-        for state in [Running, Finished, Cancelled] {
+        for state in [Planned, Running, Finished, Cancelled] {
             assert_eq!(
                 check_offerable(state, 12, 0),
                 Err(CohortError::NotTakingEnrolment)

@@ -51,6 +51,8 @@ pub struct CourseTexts {
     pub standing_seat_held: &'static str,
     pub standing_declined: &'static str,
     pub standing_closed: &'static str,
+    /// The group was cancelled.
+    pub standing_cancelled: &'static str,
     pub accepted_notice: &'static str,
     pub declined_notice: &'static str,
     pub ev_seat: &'static str,
@@ -61,6 +63,9 @@ pub struct CourseTexts {
     pub ev_attended: &'static str,
     pub ev_measure_risk: &'static str,
     pub ev_finished: &'static str,
+    pub ev_cohort_cancelled: &'static str,
+    pub ev_seat_held: &'static str,
+    pub ev_seat_passed: &'static str,
     /// "Samling {n} av {total}": a session in a calendar.
     pub calendar_session: &'static str,
     /// A video session's calendar text, with its join `{link}`.
@@ -124,6 +129,9 @@ pub struct CourseTexts {
     pub cancel_session_button: &'static str,
     pub mail_session_cancelled_subject: &'static str,
     pub mail_session_cancelled_body: &'static str,
+    /// The whole group cancelled, with its sessions' cancellations attached.
+    pub mail_group_cancelled_subject: &'static str,
+    pub mail_group_cancelled_body: &'static str,
     pub catalogue_nav: &'static str,
     pub catalogue_title: &'static str,
     pub catalogue_lead_intro: &'static str,

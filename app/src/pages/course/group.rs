@@ -106,7 +106,8 @@ fn group_view(
             <button type="submit" class="button secondary small">{c.state_button}</button>
         </ActionForm>
     });
-    let scores = scores_table(t, view.measures, view.scores);
+    let opens_board = view.opens_board;
+    let scores = scores_table(t, view.measures, view.scores, opens_board);
     let settings = view
         .settings
         .map(|settings| settings_form(t, cohort, settings, actions.edit, error));
@@ -129,7 +130,7 @@ fn group_view(
                         {view.roster.into_iter().map(|p| view! {
                             <tr>
                                 <td data-label=c.col_name>{p.name.clone()}</td>
-                                <td data-label=c.col_referral><a href=format!("/board/{}", p.reference)>{p.reference.clone()}</a></td>
+                                <td data-label=c.col_referral>{on_board(opens_board, &p.reference, p.reference.clone())}</td>
                                 <td data-label=c.col_standing>{p.standing}</td>
                                 <td data-label=c.col_change>{remove_form(t, cohort, &p.name, p.referral_id, actions.remove, error)}</td>
                             </tr>
@@ -271,12 +272,23 @@ fn attendance_grid(
     }
 }
 
+/// `text` as a link to the referral on the board for those who work it; plain for the
+/// group's leaders who do not (the board would refuse them).
+fn on_board(opens_board: bool, reference: &str, text: String) -> AnyView {
+    if opens_board {
+        view! { <a href=format!("/board/{reference}")>{text}</a> }.into_any()
+    } else {
+        text.into_any()
+    }
+}
+
 /// Each participant's first and latest score on each measure, the change, and a risk
 /// answer if they gave one; the referral holds every answer.
 fn scores_table(
     t: &'static Texts,
     measures: Vec<String>,
     people: Vec<ParticipantScores>,
+    opens_board: bool,
 ) -> Option<impl IntoView> {
     let c = t.course;
     if measures.is_empty() || people.is_empty() {
@@ -314,7 +326,7 @@ fn scores_table(
             view! {
                 <tr>
                     <th scope="row">
-                        <a href=format!("/board/{}", p.reference)>{p.name.clone()}</a>{risk}<br/>
+                        {on_board(opens_board, &p.reference, p.name.clone())}{risk}<br/>
                         <a class="small" href=format!("/trajectory/{}", p.reference)>
                             {t.outcome.open_trajectory}
                             <span class="visually-hidden">" – " {p.name}</span>
