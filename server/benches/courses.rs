@@ -504,7 +504,7 @@ async fn load_page(db: &Db, g: &Groups, steps: &mut [Vec<Duration>]) -> anyhow::
     let course = courses::course_of_cohort(db, cohort).await?;
     anyhow::ensure!(course.measures.len() == 2);
     lap(5, steps);
-    let scores = course_measures::scores_of_cohort(db, cohort).await?;
+    let scores = course_measures::scores_of_cohort(&mut *db.pool.acquire().await?, cohort).await?;
     anyhow::ensure!(scores.len() == PARTICIPANTS * SESSIONS * 2, "every score");
     lap(6, steps);
     Ok(())

@@ -257,7 +257,10 @@ pub struct SessionScore {
 }
 
 /// Every participant's session scores in a cohort, by session order.
-pub async fn scores_of_cohort(db: &Db, cohort: CohortId) -> Result<Vec<SessionScore>, sqlx::Error> {
+pub async fn scores_of_cohort(
+    conn: &mut sqlx::AnyConnection,
+    cohort: CohortId,
+) -> Result<Vec<SessionScore>, sqlx::Error> {
     let rows = sqlx::query(
         "select m.referral_id, s.number, m.instrument, q.score, q.risk, q.answered_at
          from session_measure m
@@ -267,7 +270,7 @@ pub async fn scores_of_cohort(db: &Db, cohort: CohortId) -> Result<Vec<SessionSc
          order by s.number, m.instrument",
     )
     .bind(cohort.0)
-    .fetch_all(&db.pool)
+    .fetch_all(&mut *conn)
     .await?;
     rows.iter()
         .map(|row| {

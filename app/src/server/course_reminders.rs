@@ -13,6 +13,7 @@ use sqlx::Row;
 
 use super::db::Backend;
 use super::{AppState, Db, OutgoingMail};
+use crate::domain::capability::ServiceId;
 use crate::domain::clock::{format_oslo_date, oslo_time};
 use crate::i18n::{texts, Lang};
 
@@ -178,4 +179,24 @@ pub async fn send_due(state: &AppState, at: i64) -> Result<u64, sqlx::Error> {
 pub async fn run(state: &AppState, at: i64) -> Result<u64, sqlx::Error> {
     schedule(&state.db, at).await?;
     send_due(state, at).await
+}
+
+/// How many hours before a session the service's reminders go out.
+pub async fn hours_of(db: &Db, service: ServiceId) -> Result<i64, sqlx::Error> {
+    sqlx::query("select reminder_hours from service where service_id = $1")
+        .bind(service.0)
+        .fetch_one(&db.pool)
+        .await?
+        .try_get("reminder_hours")
+}
+
+/// Sets when the service's reminders go out; reminders already on the table keep
+/// their time, those put there from now on take the new one.
+pub async fn set_hours(db: &Db, service: ServiceId, hours: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("update service set reminder_hours = $1 where service_id = $2")
+        .bind(hours)
+        .bind(service.0)
+        .execute(&db.pool)
+        .await?;
+    Ok(())
 }

@@ -1232,17 +1232,28 @@ pub struct RosterRow {
     pub enrolment: EnrolmentRow,
     pub account_id: i64,
     pub reference: String,
+    /// Finishing the group closed the referral as completed and nothing has happened
+    /// to it since: its lead may still open it again.
+    pub closed_at_finish: bool,
 }
+
+/// The timeline's last word on a referral was the group's finish closing it: the
+/// condition under which the lead may open it again.
+const CLOSED_AT_FINISH: &str = "r.status = 'closed' and r.outcome = 'completed'
+    and (select v.kind from referral_event v where v.referral_id = r.referral_id
+         order by v.at desc, v.referral_event_id desc limit 1) = 'course_finished'";
 
 /// Who holds a seat or waits for one, seats first, then the wait list in order.
 pub async fn roster(db: &Db, cohort: CohortId) -> Result<Vec<RosterRow>, sqlx::Error> {
-    let rows = sqlx::query(
+    let rows = sqlx::query(&format!(
         "select e.enrolment_id, e.cohort_id, e.referral_id, e.status, e.wait_number,
-             e.seat_offered_at, r.account_id, r.reference
-         from enrolment e join referral r on r.referral_id = e.referral_id
-         where e.cohort_id = $1 and e.status in ('enrolled', 'seat_offered', 'waiting')
-         order by case when e.status = 'waiting' then 1 else 0 end, e.wait_number, e.enrolment_id",
-    )
+                 e.seat_offered_at, r.account_id, r.reference,
+                 case when {CLOSED_AT_FINISH} then 1 else 0 end as closed_at_finish
+             from enrolment e join referral r on r.referral_id = e.referral_id
+             where e.cohort_id = $1 and e.status in ('enrolled', 'seat_offered', 'waiting')
+             order by case when e.status = 'waiting' then 1 else 0 end, e.wait_number,
+                 e.enrolment_id"
+    ))
     .bind(cohort.0)
     .fetch_all(&db.pool)
     .await?;
@@ -1252,9 +1263,48 @@ pub async fn roster(db: &Db, cohort: CohortId) -> Result<Vec<RosterRow>, sqlx::E
                 enrolment: enrolment_from(row)?,
                 account_id: row.try_get("account_id")?,
                 reference: row.try_get("reference")?,
+                closed_at_finish: row.try_get::<i64, _>("closed_at_finish")? == 1,
             })
         })
         .collect()
+}
+
+/// The lead's override of a finish: opens again, as active, a referral that finishing
+/// the group closed as completed, with a timeline entry. False when the referral is
+/// not a seat holder of this finished group or something has happened to it since.
+pub async fn reopen_after_finish(
+    db: &Db,
+    cohort: CohortId,
+    referral: i64,
+    by: i64,
+) -> Result<bool, sqlx::Error> {
+    let at = now();
+    let mut tx = db.begin_write().await?;
+    let done = sqlx::query(&format!(
+        "update referral set status = 'active', outcome = null, changed_at = $1
+         where referral_id = $2 and referral_id in (
+             select r.referral_id from referral r
+             join enrolment e on e.referral_id = r.referral_id
+             join cohort c on c.cohort_id = e.cohort_id
+             where r.referral_id = $2 and e.cohort_id = $3 and e.status = 'enrolled'
+               and c.state = 'finished' and {CLOSED_AT_FINISH})"
+    ))
+    .bind(at)
+    .bind(referral)
+    .bind(cohort.0)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if done == 0 {
+        return Ok(false);
+    }
+    super::episodes::touch(&mut tx, referral).await?;
+    let mut event = super::board::actions::Event::new("course_reopened");
+    event.from_state = Some("closed:completed".to_owned());
+    event.to_state = Some("active".to_owned());
+    super::board::actions::record(&mut *tx, referral, Some(by), at, event).await?;
+    tx.commit().await?;
+    Ok(true)
 }
 
 /// A participant's name, read in the transaction that logged the reading.

@@ -14,7 +14,12 @@ enum Who {
     IntakeX,
     IntakeY,
     TherapistX,
+    /// Another therapist of service X: leads none of its groups.
+    OtherTherapistX,
     LeadX,
+    /// A therapist and a lead of service Y: they lead and run Y's groups, never X's.
+    TherapistY,
+    LeadY,
     SpecialistGuest,
 }
 
@@ -26,17 +31,30 @@ const EVERYONE_SIGNED_IN: &[Who] = &[
     IntakeX,
     IntakeY,
     TherapistX,
+    OtherTherapistX,
     LeadX,
+    TherapistY,
+    LeadY,
     SpecialistGuest,
 ];
 const LEAD_OF_X: &[Who] = &[LeadX];
+/// Each service's lead, for their own service (what service X's lead gets is Y's lead's
+/// for service Y).
+const LEADS: &[Who] = &[LeadX, LeadY];
 const BOARD_OF_X: &[Who] = &[IntakeX, LeadX];
-const ROOM_LEADERS_OF_X: &[Who] = &[TherapistX, LeadX];
+/// A group of service X's: its leader (the demo therapist leads cohort 1 and every fresh
+/// group) and the service's lead; not another therapist of X's, nor anyone of Y's.
+const LEADERS_OF_THE_GROUP: &[Who] = &[TherapistX, LeadX];
+/// Whoever hosts video rooms in service X: its therapists and its lead.
+const ROOM_HOSTS_OF_X: &[Who] = &[TherapistX, OtherTherapistX, LeadX];
+/// Whoever hosts rooms and leads groups, each in their own service.
+const HOSTS_AND_LEADERS: &[Who] = &[TherapistX, OtherTherapistX, LeadX, TherapistY, LeadY];
 
 /// A server function (called as the hydrated app does) and who may call it.
 struct Row {
     path: &'static str,
-    /// Form fields; `{target}` is replaced by the id of a member of staff of service X.
+    /// Form fields; `{target}` is replaced by the id of a member of staff of service X,
+    /// `{call}` by a number of its own for each call.
     fields: &'static [(&'static str, &'static str)],
     allowed: &'static [Who],
 }
@@ -52,10 +70,11 @@ const SERVER_FUNCTIONS: &[Row] = &[
         fields: &[],
         allowed: EVERYONE_SIGNED_IN,
     },
+    // Each lead lists their own service's staff (Y's lead never sees X's: staff.rs).
     Row {
         path: "/api/staff/list",
         fields: &[],
-        allowed: LEAD_OF_X,
+        allowed: LEADS,
     },
     Row {
         path: "/api/staff/role",
@@ -76,10 +95,11 @@ const SERVER_FUNCTIONS: &[Row] = &[
         path: "/api/staff/invite",
         fields: &[
             ("name", "Ny"),
-            ("email", "ny-{target}@demo.example"),
+            ("email", "ny-{target}-{call}@demo.example"),
             ("role", "intake"),
         ],
-        allowed: LEAD_OF_X,
+        // Each lead invites to their own service.
+        allowed: LEADS,
     },
     Row {
         path: "/api/referral/mine",
@@ -134,11 +154,15 @@ const SERVER_FUNCTIONS: &[Row] = &[
     // Running groups. `{course}`: one of service X's courses; `{far_date}` a date a year
     // ahead; `{therapist}` the demo therapist; `{fresh_cohort}` and `{fresh_session}` a
     // new planned group the therapist leads (a new one for each call) and its first session;
-    // `{fresh_next_day}` the day after that session.
+    // `{fresh_next_day}` the day after that session. A group's own functions are its
+    // leaders' (LEADERS_OF_THE_GROUP); everyone else is refused, 403 (see GROUP_COURSE):
+    // another therapist of X, Y's therapist and lead, citizens with no seat in it.
+    // Each lead gets their own service's courses and staff to choose from (Y's lead
+    // never X's: see a_group_is_listed_and_offered_only_within_its_service below).
     Row {
         path: "/api/course/group-form",
         fields: &[],
-        allowed: LEAD_OF_X,
+        allowed: LEADS,
     },
     Row {
         path: "/api/course/create-group",
@@ -152,10 +176,22 @@ const SERVER_FUNCTIONS: &[Row] = &[
         ],
         allowed: LEAD_OF_X,
     },
+    // Each lead keeps their own service's catalogue.
     Row {
         path: "/api/course/catalogue",
         fields: &[],
-        allowed: LEAD_OF_X,
+        allowed: LEADS,
+    },
+    // When reminders go out: each lead, for their own service.
+    Row {
+        path: "/api/course/reminder-hours",
+        fields: &[],
+        allowed: LEADS,
+    },
+    Row {
+        path: "/api/course/save-reminder-hours",
+        fields: &[("hours", "30")],
+        allowed: LEADS,
     },
     Row {
         path: "/api/course/editor",
@@ -176,17 +212,18 @@ const SERVER_FUNCTIONS: &[Row] = &[
             ("format", "video"),
             ("capacity", "10"),
         ],
-        allowed: LEAD_OF_X,
+        // A new course (`course` 0), in the lead's own service.
+        allowed: LEADS,
     },
     Row {
         path: "/api/course/group-state",
         fields: &[("cohort", "{fresh_cohort}"), ("state", "cancelled")],
-        allowed: ROOM_LEADERS_OF_X,
+        allowed: LEADERS_OF_THE_GROUP,
     },
     Row {
         path: "/api/course/cancel-session",
         fields: &[("cohort", "{fresh_cohort}"), ("session", "{fresh_session}")],
-        allowed: ROOM_LEADERS_OF_X,
+        allowed: LEADERS_OF_THE_GROUP,
     },
     Row {
         path: "/api/course/move-session",
@@ -196,7 +233,7 @@ const SERVER_FUNCTIONS: &[Row] = &[
             ("date", "{fresh_next_day}"),
             ("time", "02:00"),
         ],
-        allowed: ROOM_LEADERS_OF_X,
+        allowed: LEADERS_OF_THE_GROUP,
     },
     Row {
         path: "/api/course/change-group",
@@ -206,14 +243,14 @@ const SERVER_FUNCTIONS: &[Row] = &[
             ("leader", "{therapist}"),
             ("place", "Rådhuset"),
         ],
-        allowed: ROOM_LEADERS_OF_X,
+        allowed: LEADERS_OF_THE_GROUP,
     },
     // Enrolling `{referral}` (a fresh referral of service X), and removing `{fresh_seat}`
     // (that referral, given a seat in the fresh group).
     Row {
         path: "/api/course/enrol",
         fields: &[("cohort", "{fresh_cohort}"), ("reference", "{referral}")],
-        allowed: ROOM_LEADERS_OF_X,
+        allowed: LEADERS_OF_THE_GROUP,
     },
     Row {
         path: "/api/course/remove",
@@ -222,30 +259,42 @@ const SERVER_FUNCTIONS: &[Row] = &[
             ("referral", "{fresh_seat}"),
             ("reason", "Flyttet fra kommunen."),
         ],
-        allowed: ROOM_LEADERS_OF_X,
+        allowed: LEADERS_OF_THE_GROUP,
+    },
+    // Opening again a referral a group's finish closed: the service's lead only, not
+    // the group's leader. `{finished_cohort}`: a fresh group, run and finished, which
+    // closed `{fresh_seat}` (its seat holder's referral) as completed.
+    Row {
+        path: "/api/course/reopen",
+        fields: &[
+            ("cohort", "{finished_cohort}"),
+            ("referral", "{fresh_seat}"),
+        ],
+        allowed: LEAD_OF_X,
     },
     // Course groups: their leaders (the demo therapist leads cohort 1, the running KiD)
-    // and the service's lead.
+    // and the service's lead. Whoever may lead groups gets a list: only their own (see
+    // a_group_is_listed_and_offered_only_within_its_service below).
     Row {
         path: "/api/course/groups",
         fields: &[],
-        allowed: ROOM_LEADERS_OF_X,
+        allowed: HOSTS_AND_LEADERS,
     },
     Row {
         path: "/api/course/group",
         fields: &[("cohort", "1")],
-        allowed: ROOM_LEADERS_OF_X,
+        allowed: LEADERS_OF_THE_GROUP,
     },
     // The service's figures: its leads; one group's: its leaders and the leads.
     Row {
         path: "/api/outcome/figures",
         fields: &[],
-        allowed: LEAD_OF_X,
+        allowed: LEADS,
     },
     Row {
         path: "/api/outcome/figures",
         fields: &[("cohort", "1")],
-        allowed: ROOM_LEADERS_OF_X,
+        allowed: LEADERS_OF_THE_GROUP,
     },
     // A seated referral's scores: its owner, the board, and its group's leaders.
     Row {
@@ -263,13 +312,13 @@ const SERVER_FUNCTIONS: &[Row] = &[
             ("referral", "{kid_participant}"),
             ("present", "true"),
         ],
-        allowed: ROOM_LEADERS_OF_X,
+        allowed: LEADERS_OF_THE_GROUP,
     },
     // Registering a referral on someone's behalf: staff of the service who meet people.
     Row {
         path: "/api/referral/start",
         fields: &[("slug", "demo"), ("source", "phone")],
-        allowed: &[IntakeX, TherapistX, LeadX],
+        allowed: &[IntakeX, TherapistX, OtherTherapistX, LeadX],
     },
     // The triage board: intake and leads of the service; `{referral}` is a fresh
     // referral of service X for each call, `{assessed}` one already in assessment.
@@ -278,7 +327,7 @@ const SERVER_FUNCTIONS: &[Row] = &[
         fields: &[],
         // Each intake sees their own service's board (another service's referrals
         // never appear on it: see board.rs).
-        allowed: &[IntakeX, IntakeY, LeadX],
+        allowed: &[IntakeX, IntakeY, LeadX, LeadY],
     },
     Row {
         path: "/api/board/open",
@@ -329,7 +378,7 @@ const SERVER_FUNCTIONS: &[Row] = &[
     Row {
         path: "/api/board/filter",
         fields: &[("q", "Kari")],
-        allowed: &[IntakeX, IntakeY, LeadX],
+        allowed: &[IntakeX, IntakeY, LeadX, LeadY],
     },
     Row {
         path: "/api/board/assess",
@@ -341,7 +390,15 @@ const SERVER_FUNCTIONS: &[Row] = &[
     Row {
         path: "/api/auth/second-factor/begin",
         fields: &[],
-        allowed: &[CitizenA, CitizenB, IntakeY, SpecialistGuest],
+        allowed: &[
+            CitizenA,
+            CitizenB,
+            IntakeY,
+            OtherTherapistX,
+            TherapistY,
+            LeadY,
+            SpecialistGuest,
+        ],
     },
     // A wrong password is refused to everyone; the right one is in second_factor.rs.
     Row {
@@ -349,15 +406,16 @@ const SERVER_FUNCTIONS: &[Row] = &[
         fields: &[("password", "not the password"), ("code", "123456")],
         allowed: &[],
     },
+    // Whoever hosts rooms, in their own service.
     Row {
         path: "/api/rooms/list",
         fields: &[],
-        allowed: ROOM_LEADERS_OF_X,
+        allowed: HOSTS_AND_LEADERS,
     },
     Row {
         path: "/api/rooms/create",
         fields: &[("title", "Kurs i mestring")],
-        allowed: ROOM_LEADERS_OF_X,
+        allowed: HOSTS_AND_LEADERS,
     },
     // Anyone signed in may open a room's link (and then waits in its lobby).
     Row {
@@ -372,6 +430,39 @@ const SERVER_FUNCTIONS: &[Row] = &[
         allowed: EVERYONE_SIGNED_IN,
     },
 ];
+
+/// The group-course server functions: a group's page and its changes, and starting one.
+/// Whoever may not run the group is refused as the code answers: 401 when not signed
+/// in, else 403, the same whether the group exists or not (never a check of what was
+/// sent, which would tell).
+const GROUP_COURSE: &[&str] = &[
+    "/api/course/group-form",
+    "/api/course/create-group",
+    "/api/course/group",
+    "/api/course/attendance",
+    "/api/course/enrol",
+    "/api/course/remove",
+    "/api/course/change-group",
+    "/api/course/cancel-session",
+    "/api/course/move-session",
+    "/api/course/group-state",
+    "/api/course/reopen",
+];
+
+/// The status a refused call must get, and text its answer must hold, where the matrix
+/// says exactly (any other refusal: 400, 401 or 403).
+fn refused_as(path: &str, who: Who) -> Option<(u16, &'static str)> {
+    Some(match (path, who) {
+        // A lead of Y may start groups and edit courses, but only their own service's:
+        // service X's course is not among their choices (and X's therapist not among
+        // the leaders they may give a group), as if it did not exist.
+        ("/api/course/create-group", LeadY) => (422, r#"{"field":"course","#),
+        ("/api/course/editor", LeadY) => (404, "NotFound"),
+        (path, _) if !GROUP_COURSE.contains(&path) => return None,
+        (_, Anonymous) => (401, ""),
+        _ => (403, "Forbidden"),
+    })
+}
 
 /// Server functions anyone may call, signed in or not: each decides from what it is
 /// given (a draft cookie, an emailed token, the session at its stage), and its own
@@ -416,7 +507,7 @@ const ROUTES: &[RouteRow] = &[
     // Live changes of the boards they work.
     RouteRow {
         path: "/board/events",
-        allowed: &[IntakeX, IntakeY, LeadX],
+        allowed: &[IntakeX, IntakeY, LeadX, LeadY],
         socket: false,
     },
     // Anyone signed in may open a room's socket (and then waits in its lobby).
@@ -428,37 +519,48 @@ const ROUTES: &[RouteRow] = &[
     // The instruments hold no personal data; they are for staff systems.
     RouteRow {
         path: "/fhir/Questionnaire/phq9",
-        allowed: &[IntakeX, IntakeY, TherapistX, LeadX, SpecialistGuest],
+        allowed: &[
+            IntakeX,
+            IntakeY,
+            TherapistX,
+            OtherTherapistX,
+            LeadX,
+            TherapistY,
+            LeadY,
+            SpecialistGuest,
+        ],
         socket: false,
     },
-    // The service's episodes for analysis (pseudonymised): its leads.
+    // The service's episodes for analysis (pseudonymised): its leads (each lead gets
+    // their own service's).
     RouteRow {
         path: "/figures/episodes.csv",
-        allowed: &[LeadX],
+        allowed: LEADS,
         socket: false,
     },
-    // The register extract (identifiable, a row per contact): its leads.
+    // The register extract (identifiable, a row per contact): its leads (each their
+    // own service's; `rph-contacts-1` is the format).
     RouteRow {
         path: "/figures/register/rph-contacts-1",
-        allowed: &[LeadX],
+        allowed: LEADS,
         socket: false,
     },
     // A referral's answers and scores as files: the person (citizen A) and staff of
     // the service who may export answers.
     RouteRow {
         path: "/trajectory/{reference}/answers.json",
-        allowed: &[CitizenA, IntakeX, TherapistX, LeadX],
+        allowed: &[CitizenA, IntakeX, TherapistX, OtherTherapistX, LeadX],
         socket: false,
     },
     RouteRow {
         path: "/trajectory/{reference}/scores.csv",
-        allowed: &[CitizenA, IntakeX, TherapistX, LeadX],
+        allowed: &[CitizenA, IntakeX, TherapistX, OtherTherapistX, LeadX],
         socket: false,
     },
     // Someone's answers: staff of the service they were sent to, except guests.
     RouteRow {
         path: "/fhir/QuestionnaireResponse/{response}",
-        allowed: &[IntakeX, TherapistX, LeadX],
+        allowed: &[IntakeX, TherapistX, OtherTherapistX, LeadX],
         socket: false,
     },
 ];
@@ -490,13 +592,13 @@ const PAGES: &[PageRow] = &[
         path: "/rooms",
         // The demo room and its link, in the list of service X's rooms.
         secret: "demo-kurs-i-mestring",
-        allowed: ROOM_LEADERS_OF_X,
+        allowed: ROOM_HOSTS_OF_X,
     },
     PageRow {
         path: "/groups/1",
         // A participant of the running demo course.
         secret: "Ola Hansen",
-        allowed: ROOM_LEADERS_OF_X,
+        allowed: LEADERS_OF_THE_GROUP,
     },
     PageRow {
         path: "/admin/staff",
@@ -527,6 +629,30 @@ async fn clients(app: &TestApp) -> Vec<(Who, reqwest::Client)> {
     )
     .await;
     app.create_account(
+        "terapeut2@demo.example",
+        "Tora To",
+        "staff",
+        "tora sitt lange passord",
+        Some((x, "therapist")),
+    )
+    .await;
+    app.create_account(
+        "terapeut@y.example",
+        "Yrja Y",
+        "staff",
+        "yrja sitt lange passord",
+        Some((y, "therapist")),
+    )
+    .await;
+    app.create_account(
+        "leder@y.example",
+        "Ylva Y",
+        "staff",
+        "ylva sitt lange passord",
+        Some((y, "lead")),
+    )
+    .await;
+    app.create_account(
         "gjest@sykehus.example",
         "Gjest",
         "staff",
@@ -549,13 +675,64 @@ async fn clients(app: &TestApp) -> Vec<(Who, reqwest::Client)> {
                 .await,
         ),
         (TherapistX, app.signed_in(DEMO_THERAPIST).await),
+        (
+            OtherTherapistX,
+            app.signed_in(("terapeut2@demo.example", "tora sitt lange passord", None))
+                .await,
+        ),
         (LeadX, app.signed_in(DEMO_LEAD).await),
+        (
+            TherapistY,
+            app.signed_in(("terapeut@y.example", "yrja sitt lange passord", None))
+                .await,
+        ),
+        (
+            LeadY,
+            app.signed_in(("leder@y.example", "ylva sitt lange passord", None))
+                .await,
+        ),
         (
             SpecialistGuest,
             app.signed_in(("gjest@sykehus.example", "gjesten sitt passord", None))
                 .await,
         ),
     ]
+}
+
+/// The group form as `client` gets it: the ids of the courses and of the leaders offered.
+async fn group_form(app: &TestApp, client: &reqwest::Client) -> (Vec<i64>, Vec<i64>) {
+    let form: serde_json::Value = app
+        .call(client, "/api/course/group-form", &[])
+        .await
+        .json()
+        .await
+        .unwrap();
+    let ids = |key: &str| {
+        let mut ids: Vec<i64> = form[key]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c[0].as_i64().unwrap())
+            .collect();
+        ids.sort();
+        ids
+    };
+    (ids("courses"), ids("leaders"))
+}
+
+/// The ids of a service's courses.
+async fn course_ids(app: &TestApp, service: i64) -> Vec<i64> {
+    let mut ids: Vec<i64> = app::server::courses::courses_of(
+        &app.state.db,
+        app::domain::capability::ServiceId(service),
+    )
+    .await
+    .unwrap()
+    .iter()
+    .map(|c| c.course_id.0)
+    .collect();
+    ids.sort();
+    ids
 }
 
 /// A fresh referral of citizen A's, offered a seat in the demo service's open cohort.
@@ -639,10 +816,14 @@ async fn seated_referral(app: &TestApp) -> String {
         .unwrap();
     let cohort =
         app::domain::course::CohortId(crate::board::open_cohort_id(app).await.parse().unwrap());
-    app::server::courses::accept(&app.state.db, cohort, id)
-        .await
-        .unwrap()
-        .unwrap();
+    assert_eq!(
+        app::server::courses::accept(&app.state.db, cohort, id)
+            .await
+            .unwrap()
+            .unwrap(),
+        app::domain::course::Placement::Seat,
+        "a seat, not the wait list"
+    );
     let starts = app::server::db::now() + 86_400;
     app.execute(&format!(
         "update cohort_session set starts_at = {starts}, ends_at = {} where cohort_id = {} and number = 1",
@@ -666,7 +847,10 @@ on_both_backends! {
         let course = app::server::courses::courses_of(&app.state.db, app::domain::capability::ServiceId(1)).await.unwrap()[0].course_id;
         let therapist = app::server::accounts::id_by_email(&app.state.db, "terapeut@demo.example").await.unwrap().unwrap();
         let far_date = app::domain::course::schedule::LocalDate::of(app::server::db::now()).plus_days(365).iso();
+        // Seats enough in the open cohort for a seated referral for every call.
+        app.execute("update cohort set capacity = 100 where state = 'open'").await;
         let mut fresh_groups = 0;
+        let mut calls = 0;
         for (index, row) in SERVER_FUNCTIONS.iter().enumerate() {
             // Each row acts on a fresh invited member of staff, so allowed calls change nothing else.
             let target = app
@@ -677,6 +861,7 @@ on_both_backends! {
             let mut order: Vec<&(Who, reqwest::Client)> = clients.iter().filter(|(w, _)| !row.allowed.contains(w)).collect();
             order.extend(clients.iter().filter(|(w, _)| row.allowed.contains(w)));
             for (who, client) in order {
+                calls += 1;
                 // A fresh referral for each call, so one allowed call cannot stand in another's way.
                 let referral = crate::board::referral_in(&app, 1, "Kari Nordmann", "9901", 1, 0).await;
                 let assessed = crate::board::referral_in(&app, 1, "Kari Nordmann", "9901", 1, 0).await;
@@ -716,8 +901,22 @@ on_both_backends! {
                         .bind(fresh_session).fetch_one(&app.state.db.pool).await.unwrap().try_get("starts_at").unwrap();
                     app::domain::course::LocalDate::of(starts).plus_days(1).iso()
                 };
+                let finished_cohort = if row.fields.iter().any(|(_, v)| v.contains("{finished_cohort}")) {
+                    fresh_groups += 1;
+                    fresh_group(&app, course, therapist, 500 + fresh_groups * 120).await.0
+                } else {
+                    0
+                };
                 if row.fields.iter().any(|(_, v)| v.contains("{fresh_seat}")) {
-                    app::server::courses::accept(&app.state.db, app::domain::course::CohortId(fresh_cohort), referral.id).await.unwrap().unwrap();
+                    let seat_in = if finished_cohort == 0 { fresh_cohort } else { finished_cohort };
+                    app::server::courses::accept(&app.state.db, app::domain::course::CohortId(seat_in), referral.id).await.unwrap().unwrap();
+                }
+                if finished_cohort != 0 {
+                    // They took part (their referral active); the group ran and finished.
+                    app.execute(&format!("update referral set status = 'active' where referral_id = {}", referral.id)).await;
+                    app.execute(&format!("update cohort set state = 'running' where cohort_id = {finished_cohort}")).await;
+                    app::server::courses::change_state(&app.state.db, app::domain::course::CohortId(finished_cohort), app::domain::course::CohortState::Finished, therapist)
+                        .await.unwrap().unwrap();
                 }
                 let fields: Vec<(&str, String)> = row
                     .fields
@@ -725,6 +924,7 @@ on_both_backends! {
                     .map(|(k, v)| {
                         let v = v
                             .replace("{target}", &target)
+                            .replace("{call}", &calls.to_string())
                             .replace("{referral}", &referral.reference)
                             .replace("{own_referral}", &own)
                             .replace("{offered_referral}", &offered)
@@ -736,6 +936,7 @@ on_both_backends! {
                             .replace("{far_date}", &far_date)
                             .replace("{therapist}", &therapist.to_string())
                             .replace("{fresh_cohort}", &fresh_cohort.to_string())
+                            .replace("{finished_cohort}", &finished_cohort.to_string())
                             .replace("{fresh_session}", &fresh_session.to_string())
                             .replace("{fresh_next_day}", &fresh_next_day)
                             .replace("{fresh_seat}", &referral.id.to_string())
@@ -749,6 +950,10 @@ on_both_backends! {
                 let allowed = row.allowed.contains(who);
                 if allowed {
                     assert_eq!(status, 200, "{who:?} must be allowed {}: {}", row.path, response.text().await.unwrap_or_default());
+                } else if let Some((expected, says)) = refused_as(row.path, *who) {
+                    let body = response.text().await.unwrap_or_default();
+                    assert_eq!(status, expected, "{who:?} must be refused {}: {body}", row.path);
+                    assert!(body.contains(says), "{who:?} must be refused {} saying {says}: {body}", row.path);
                 } else {
                     assert!(matches!(status, 400 | 401 | 403), "{who:?} must be refused {} (got {status})", row.path);
                 }
@@ -810,6 +1015,52 @@ on_both_backends! {
                 }
             }
         }
+    }
+
+    async fn a_group_is_listed_and_offered_only_within_its_service(app: TestApp) {
+        let clients = clients(&app).await;
+        let client = |who: Who| &clients.iter().find(|(w, _)| *w == who).unwrap().1;
+        let account = |email: &'static str| {
+            let db = app.state.db.clone();
+            async move { app::server::accounts::id_by_email(&db, email).await.unwrap().unwrap() }
+        };
+        let y: i64 = sqlx::query("select service_id from service where slug = 'y'")
+            .fetch_one(&app.state.db.pool).await.unwrap().try_get("service_id").unwrap();
+        // Y's lead adds a course to Y's catalogue.
+        let saved = app
+            .call(client(LeadY), "/api/course/save", &[
+                ("course", "0"), ("name", "Kurs i søvn"), ("description", "Fire samlinger om søvn."), ("suits", "Deg som sover dårlig."),
+                ("weekly", "4"), ("follow_ups", "0"), ("follow_up_weeks", "4"), ("minutes", "90"), ("format", "video"), ("capacity", "10"),
+            ])
+            .await;
+        assert_eq!(saved.status(), 200);
+        // The groups list: X's groups (cohort 1 and the open one, both led by the demo
+        // therapist) to their leader and X's lead; none to X's other therapist, or to Y's.
+        let open: i64 = crate::board::open_cohort_id(&app).await.parse().unwrap();
+        for who in HOSTS_AND_LEADERS {
+            let groups: serde_json::Value = app.call(client(*who), "/api/course/groups", &[]).await.json().await.unwrap();
+            let mut ids: Vec<i64> = groups.as_array().unwrap().iter().map(|g| g["cohort_id"].as_i64().unwrap()).collect();
+            ids.sort();
+            if LEADERS_OF_THE_GROUP.contains(who) {
+                assert_eq!(ids, [1, open], "{who:?}");
+            } else {
+                assert!(ids.is_empty(), "{who:?} must see none of X's groups: {ids:?}");
+            }
+        }
+        // The form to start a group: each lead chooses among their own service's courses
+        // and therapists and leads only.
+        let (y_courses, y_leaders) = group_form(&app, client(LeadY)).await;
+        assert!(!y_courses.is_empty());
+        assert_eq!(y_courses, course_ids(&app, y).await);
+        let mut expected = vec![account("terapeut@y.example").await, account("leder@y.example").await];
+        expected.sort();
+        assert_eq!(y_leaders, expected);
+        let (x_courses, x_leaders) = group_form(&app, client(LeadX)).await;
+        assert_eq!(x_courses, course_ids(&app, 1).await);
+        assert!(x_courses.iter().all(|c| !y_courses.contains(c)));
+        let mut expected = vec![account(DEMO_THERAPIST.0).await, account("terapeut2@demo.example").await, account(DEMO_LEAD.0).await];
+        expected.sort();
+        assert_eq!(x_leaders, expected);
     }
 
     async fn a_citizen_sees_only_their_own_account(app: TestApp) {

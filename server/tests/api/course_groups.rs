@@ -192,6 +192,35 @@ on_both_backends! {
         assert!(page.contains("href=\"/board/RPH-DEMO-0101\""), "{page}");
     }
 
+    async fn the_lead_sets_how_long_before_a_session_its_reminders_go_out(app: TestApp) {
+        let (cohort, _) = citizen_with_a_seat(&app).await;
+        let first = courses::sessions(&app.state.db, cohort).await.unwrap()[0].clone();
+        let table = || app.count("course_reminder");
+        // 30 hours before: outside the 24 hours every service starts with.
+        let at = first.starts_at - 30 * 3600;
+        app::server::course_reminders::schedule(&app.state.db, at).await.unwrap();
+        let before = table().await;
+        let lead = app.signed_in(DEMO_LEAD).await;
+        let hours: serde_json::Value = app.call(&lead, "/api/course/reminder-hours", &[]).await.json().await.unwrap();
+        assert_eq!(hours, 24);
+        // Out of range, or not a number: said at the field, what was typed kept.
+        for bad in ["0", "200", "et døgn"] {
+            let refused = problems(app.call(&lead, "/api/course/save-reminder-hours", &[("hours", bad)]).await).await.to_string();
+            assert!(refused.contains("\"hours\"") && refused.contains("OutOfRange") && refused.contains(bad), "{refused}");
+        }
+        assert_eq!(app.call(&lead, "/api/course/save-reminder-hours", &[("hours", "48")]).await.status(), 200);
+        let hours: serde_json::Value = app.call(&lead, "/api/course/reminder-hours", &[]).await.json().await.unwrap();
+        assert_eq!(hours, 48);
+        // Now the same moment is inside the window: the seat holder's reminder is due.
+        app::server::course_reminders::schedule(&app.state.db, at).await.unwrap();
+        assert!(table().await > before, "a reminder 48 hours ahead is on the table");
+        // Only the lead sets it; the page shows it.
+        let therapist = app.signed_in(DEMO_THERAPIST).await;
+        assert_eq!(app.call(&therapist, "/api/course/save-reminder-hours", &[("hours", "2")]).await.status(), 403);
+        let page = app.get_with(&lead, "/courses").await.text().await.unwrap();
+        assert!(page.contains("name=\"hours\"") && page.contains("value=\"48\""), "{page}");
+    }
+
     async fn finishing_a_group_closes_its_participants_referrals_as_completed_and_nothing_changes_after(app: TestApp) {
         let therapist = app.signed_in(DEMO_THERAPIST).await;
         // The running demo KiD; its participants' referrals are active.
@@ -214,6 +243,28 @@ on_both_backends! {
         assert_eq!(closed.status(), 422);
         let text = closed.text().await.unwrap();
         assert!(text.contains("\"closed\""), "{text}");
+        // The lead overrides the finish for someone who needs more: their referral is
+        // active again, on its timeline. A leader may not; nor may anyone twice.
+        let jonas: i64 = sqlx::query("select referral_id from referral where reference = 'RPH-DEMO-0105'")
+            .fetch_one(&app.state.db.pool).await.unwrap().try_get("referral_id").unwrap();
+        let lead = app.signed_in(DEMO_LEAD).await;
+        let page = app.get_with(&lead, "/groups/1").await.text().await.unwrap();
+        assert_eq!(page.matches("Åpne henvisningen igjen").count(), 5, "one per participant closed at the finish");
+        let page = app.get_with(&therapist, "/groups/1").await.text().await.unwrap();
+        assert!(!page.contains("Åpne henvisningen igjen"));
+        let reopen = |who: reqwest::Client| {
+            let app = &app;
+            async move { app.call(&who, "/api/course/reopen", &[("cohort", "1"), ("referral", &jonas.to_string())]).await.status() }
+        };
+        assert_eq!(reopen(therapist.clone()).await, 403);
+        assert_eq!(reopen(lead.clone()).await, 200);
+        let status: String = sqlx::query("select status from referral where referral_id = $1").bind(jonas)
+            .fetch_one(&app.state.db.pool).await.unwrap().try_get("status").unwrap();
+        assert_eq!(status, "active");
+        assert_eq!(crate::courses::events_of(&app, jonas).await.last().map(String::as_str), Some("course_reopened"));
+        assert_eq!(reopen(lead.clone()).await, 404);
+        let page = app.get_with(&lead, "/groups/1").await.text().await.unwrap();
+        assert_eq!(page.matches("Åpne henvisningen igjen").count(), 4);
     }
 
     async fn staff_enrol_someone_by_reference_and_remove_them_with_a_reason(app: TestApp) {

@@ -473,10 +473,20 @@ on_both_backends! {
             // (A session ending during the request would show; none ends within a second.)
             assert_eq!(page.contains(&link), s.ends_at > now, "{link}");
         }
-        assert_eq!(app.count("access_log").await, before + 5, "one entry per participant");
-        let logged = sqlx::query("select count(*) as n from access_log where record_kind = 'cohort' and record_id = '1'")
-            .fetch_one(&app.state.db.pool).await.unwrap().try_get::<i64, _>("n").unwrap();
-        assert_eq!(logged, 5);
+        // Each participant's name read, and their scores (read from their answers).
+        assert_eq!(app.count("access_log").await, before + 10, "two entries per participant");
+        let logged = |kind: &'static str| {
+            let app = &app;
+            async move {
+                sqlx::query("select count(*) as n from access_log where record_kind = $1 and record_id = '1'")
+                    .bind(kind).fetch_one(&app.state.db.pool).await.unwrap().try_get::<i64, _>("n").unwrap()
+            }
+        };
+        assert_eq!(logged("cohort").await, 5);
+        assert_eq!(logged("cohort_scores").await, 5);
+        let kinds: Vec<String> = sqlx::query("select distinct data_kind from access_log where record_kind = 'cohort_scores'")
+            .fetch_all(&app.state.db.pool).await.unwrap().iter().map(|r| r.try_get("data_kind").unwrap()).collect();
+        assert_eq!(kinds, ["questionnaire_answers"]);
         // The course rooms are not in the rooms list; the ad hoc demo room is.
         let rooms = app.get_with(&therapist, "/rooms").await.text().await.unwrap();
         assert!(rooms.contains("demo-kurs-i-mestring"));
@@ -581,6 +591,7 @@ fn reminders_to(app: &TestApp, address: &str) -> Vec<crate::helpers::SentMail> {
 on_both_backends! {
     async fn a_reminder_goes_out_a_day_before_a_session_once_and_a_restart_between_scheduling_and_sending_loses_none(app: TestApp) {
         use app::server::course_reminders;
+        let mut app = app;
         let (cohort, _) = citizen_with_a_seat(&app).await;
         let sessions = courses::sessions(&app.state.db, cohort).await.unwrap();
         let first = &sessions[0];
@@ -599,9 +610,16 @@ on_both_backends! {
         course_reminders::schedule(&app.state.db, at).await.unwrap();
         assert_eq!(count(&app).await, 1);
         assert!(reminders_to(&app, DEMO_CITIZEN.0).is_empty());
-        // The next server sends it: the day and time, and the way in.
-        let restarted = app.another_server().await;
-        course_reminders::run(&restarted, at + 60).await.unwrap();
+        // A restart: the first server stops (nothing of it runs any more: it no longer
+        // answers, its jobs are aborted, its state is gone) and a new one starts on the
+        // same database. What the first scheduled is still there.
+        let first_server = app.address.clone();
+        app.restart().await;
+        assert!(app.client.get(format!("{first_server}/healthz")).send().await.is_err(), "the first server still answers");
+        assert_eq!(count(&app).await, 1);
+        assert!(reminders_to(&app, DEMO_CITIZEN.0).is_empty());
+        // The new server sends it: the day and time, and the way in.
+        course_reminders::run(&app.state, at + 60).await.unwrap();
         let sent = app.wait_for_mail_to(DEMO_CITIZEN.0, 1).await.into_iter().filter(|m| m.subject.contains("kurssamling")).collect::<Vec<_>>();
         assert_eq!(sent.len(), 1);
         let when = app::domain::clock::format_oslo_date(first.starts_at);
@@ -610,10 +628,21 @@ on_both_backends! {
         assert!(sent[0].body.contains(&format!("/rooms/{}", first.room_code.as_ref().unwrap())), "{}", sent[0].body);
         assert!(!sent[0].body.to_lowercase().contains("belastning"), "no course name, so no diagnosis");
         assert!(sent[0].body.contains("svare på noen korte spørsmål på Min side"), "the measures due: {}", sent[0].body);
-        // Later passes, on either server, send nothing more.
+        // Later passes, on this server and on the next after another restart, send
+        // nothing more.
         course_reminders::run(&app.state, at + 120).await.unwrap();
-        course_reminders::run(&restarted, at + 180).await.unwrap();
+        app.restart().await;
+        course_reminders::run(&app.state, at + 180).await.unwrap();
         assert_eq!(reminders_to(&app, DEMO_CITIZEN.0).len(), 1);
+        // Every reminder on the table (the demo course's participants' too, if theirs
+        // fell due) was sent, and sent exactly once.
+        let mut seen = std::collections::BTreeSet::new();
+        let mails: Vec<_> = app.sent_mail().into_iter().filter(|m| m.subject.contains("kurssamling")).collect();
+        for mail in &mails {
+            assert!(seen.insert((mail.to.clone(), mail.subject.clone())), "sent twice: {} {}", mail.to, mail.subject);
+        }
+        assert_eq!(app.count_where("course_reminder", "sent_at is null").await, 0);
+        assert_eq!(app.count_where("course_reminder", "sent_at is not null").await, mails.len() as i64);
     }
 
     async fn two_servers_sending_at_once_send_each_reminder_once(app: TestApp) {
@@ -776,7 +805,7 @@ on_both_backends! {
         // A second answer to the same session's measure changes nothing.
         assert_eq!(answer(&app, &citizen, &reference, "gad7", &answers(7, "0")).await.status(), 200);
 
-        let scores = app::server::course_measures::scores_of_cohort(&app.state.db, cohort).await.unwrap();
+        let scores = app::server::course_measures::scores_of_cohort(&mut app.state.db.pool.acquire().await.unwrap(), cohort).await.unwrap();
         let totals: Vec<(String, Option<f64>, u32)> = scores.iter().map(|s| (s.instrument.clone(), s.total, s.number)).collect();
         assert_eq!(totals, [("gad7".to_owned(), Some(14.0), 1), ("phq9".to_owned(), Some(8.0), 1)]);
         let stored: i64 = sqlx::query("select count(*) as n from session_measure where cohort_session_id = $1 and referral_id = $2 and reused = 0")

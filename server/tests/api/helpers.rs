@@ -16,6 +16,38 @@ pub struct TestApp {
     pub sfu: server::sfu::Sfu,
     /// The settings it was started with, to start another server on the same database.
     vars: Vec<(String, String)>,
+    /// The server running at `address`, to stop (see `restart`).
+    running: Option<Running>,
+}
+
+/// A server running in this process, as its own task, and the way to stop it.
+struct Running {
+    stop: tokio::sync::oneshot::Sender<()>,
+    task: tokio::task::JoinHandle<std::io::Result<()>>,
+}
+
+impl Running {
+    /// Serves `application` until told to stop. A `TestApp` dropped without being told
+    /// leaves its server running, as before there was a way to stop it.
+    fn start(application: Application) -> Running {
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let task = tokio::spawn(application.run_until(async move {
+            if stopped.await.is_err() {
+                std::future::pending::<()>().await;
+            }
+        }));
+        Running { stop, task }
+    }
+
+    /// Stops the server as SIGTERM does, and waits until it has: its listener closed,
+    /// requests in flight done, and its scheduled jobs aborted.
+    async fn stop(self) {
+        let _ = self.stop.send(());
+        self.task
+            .await
+            .expect("the server's task ends")
+            .expect("the server stops cleanly");
+    }
 }
 
 /// Runs one test body on SQLite and on PostgreSQL, as `name::sqlite` and `name::postgres`.
@@ -119,7 +151,7 @@ impl TestApp {
         let address = format!("http://{}", application.address());
         let state = application.state().clone();
         let sfu = application.sfu().clone();
-        tokio::spawn(application.run_until(std::future::pending()));
+        let running = Some(Running::start(application));
         let client = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .cookie_store(true)
@@ -136,11 +168,34 @@ impl TestApp {
             dir,
             sfu,
             vars,
+            running,
         }
     }
 
-    /// Starts another server on the same database and outbox, as after a restart or
-    /// beside it as a second instance; returns its state.
+    /// A restart: stops this server (its listener closed, its scheduled jobs aborted,
+    /// its state dropped: nothing of it runs any more), then starts a new one on the same
+    /// database and outbox, at a new `address`, with a new `state` and `sfu`. Waits for
+    /// the old server's first pass of its jobs first, so that no job is cut off holding
+    /// its lease (the new server would wait for the lease to run out).
+    pub async fn restart(&mut self) {
+        self.startup_jobs_done().await;
+        self.running
+            .take()
+            .expect("a server to restart")
+            .stop()
+            .await;
+        let settings = Settings::from_vars(self.vars.clone()).expect("valid test settings");
+        let application = Application::build(settings)
+            .await
+            .expect("application builds");
+        self.address = format!("http://{}", application.address());
+        self.state = application.state().clone();
+        self.sfu = application.sfu().clone();
+        self.running = Some(Running::start(application));
+    }
+
+    /// Starts another server on the same database and outbox, beside this one as a
+    /// second instance; returns its state. (A restart, this one stopped: `restart`.)
     pub async fn another_server(&self) -> app::server::AppState {
         let settings = Settings::from_vars(self.vars.clone()).expect("valid test settings");
         let application = Application::build(settings)

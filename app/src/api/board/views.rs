@@ -288,6 +288,7 @@ pub fn event(row: &EventRow, lang: Lang) -> EventView {
         "course_cancelled" => texts(lang).course.ev_cohort_cancelled.to_owned(),
         "course_seat_held" => texts(lang).course.ev_seat_held.to_owned(),
         "course_seat_passed" => texts(lang).course.ev_seat_passed.to_owned(),
+        "course_reopened" => texts(lang).course.ev_reopened.to_owned(),
         other => other.to_owned(),
     };
     EventView {

@@ -175,3 +175,27 @@ fn typed(draft: &CourseDraft) -> Vec<(String, String)> {
     values.push(("measures".to_owned(), String::new()));
     values
 }
+
+pub async fn reminder_hours() -> Result<i64, AppError> {
+    let principal = Principal::current().await?;
+    let service = super::manage::managed_service(&principal)?;
+    let state = app_state()?;
+    Ok(crate::server::course_reminders::hours_of(&state.db, service).await?)
+}
+
+pub async fn save_reminder_hours(hours: String) -> Result<(), AppError> {
+    let principal = Principal::current().await?;
+    let service = super::manage::managed_service(&principal)?;
+    let state = app_state()?;
+    let hours =
+        crate::domain::course::parse_reminder_hours(&hours).ok_or_else(|| AppError::Invalid {
+            errors: vec![crate::domain::field::FieldError {
+                field: "hours".to_owned(),
+                problem: crate::domain::field::FieldProblem::OutOfRange,
+            }],
+            values: vec![("hours".to_owned(), hours.clone())],
+        })?;
+    crate::server::course_reminders::set_hours(&state.db, service, hours).await?;
+    leptos_axum::redirect("/courses#reminders-heading");
+    Ok(())
+}

@@ -580,6 +580,24 @@ pub async fn enrol(cohort: i64, reference: String) -> Result<(), AppError> {
 /// Longest reason kept for a removal.
 const MAX_REASON: usize = 500;
 
+pub async fn reopen(cohort: i64, referral: i64) -> Result<(), AppError> {
+    let principal = Principal::current().await?;
+    let id = CohortId(cohort);
+    let (service, _) = super::ssr::led_group(&principal, id).await?;
+    // The lead's decision, not a leader's.
+    if !principal.may(crate::domain::capability::Capability::ManageCourses(
+        service,
+    )) {
+        return Err(AppError::Forbidden);
+    }
+    let state = app_state()?;
+    if !courses::reopen_after_finish(&state.db, id, referral, principal.account_id).await? {
+        return Err(AppError::NotFound);
+    }
+    leptos_axum::redirect(&format!("/groups/{cohort}#roster-heading"));
+    Ok(())
+}
+
 pub async fn remove(cohort: i64, referral: i64, reason: String) -> Result<(), AppError> {
     use crate::server::board::actions::{self, Event};
     let principal = Principal::current().await?;

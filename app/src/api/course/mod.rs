@@ -201,10 +201,33 @@ pub async fn remove_participant(
         .map_err(AppError::respond)
 }
 
+/// The lead's override of a group's finish: a referral it closed as completed is
+/// opened again as active.
+#[server(prefix = "/api", endpoint = "course/reopen")]
+pub async fn reopen_referral(cohort: i64, referral: i64) -> Result<(), AppError> {
+    manage::reopen(cohort, referral)
+        .await
+        .map_err(AppError::respond)
+}
+
 /// The service's course catalogue, for its lead to add to and change.
 #[server(prefix = "/api", endpoint = "course/catalogue")]
 pub async fn course_catalogue() -> Result<Vec<CourseLine>, AppError> {
     catalogue::list().await.map_err(AppError::respond)
+}
+
+/// How many hours before a session the service's reminders go out, for its lead.
+#[server(prefix = "/api", endpoint = "course/reminder-hours")]
+pub async fn reminder_hours() -> Result<i64, AppError> {
+    catalogue::reminder_hours().await.map_err(AppError::respond)
+}
+
+/// The lead sets how many hours before a session its reminders go out (1 to 168).
+#[server(prefix = "/api", endpoint = "course/save-reminder-hours")]
+pub async fn save_reminder_hours(#[server(default)] hours: String) -> Result<(), AppError> {
+    catalogue::save_reminder_hours(hours)
+        .await
+        .map_err(AppError::respond)
 }
 
 /// A course of the catalogue to change (`course` 0: a new one, with defaults).

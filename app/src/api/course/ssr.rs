@@ -457,12 +457,18 @@ pub async fn group(cohort: i64) -> Result<GroupView, AppError> {
     let (service, summary) = led_group(&principal, id).await?;
     let t = texts(detect_lang());
     let roster_rows = courses::roster(&state.db, id).await?;
+    let leads_service = principal.may(crate::domain::capability::Capability::ManageCourses(
+        service,
+    ));
+    let course = courses::course_of_cohort(&state.db, id).await?;
     let mut roster = Vec::new();
     let mut enrolled = Vec::new();
+    let mut scores = Vec::new();
     if !roster_rows.is_empty() {
         let mut audited = access_log::begin(&state.db).await?;
         let actor = principal.actor(service);
         let record = cohort.to_string();
+        let mut scores_grant = None;
         for row in &roster_rows {
             let grant = audited
                 .grant(
@@ -494,6 +500,23 @@ pub async fn group(cohort: i64) -> Result<GroupView, AppError> {
                     Placement::Seat => t.course.roster_seat.to_owned(),
                 },
             };
+            if row.enrolment.status == EnrolmentStatus::Enrolled && !course.measures.is_empty() {
+                // Their scores are read from their answers: in their log as that.
+                scores_grant = Some(
+                    audited
+                        .grant(
+                            &actor,
+                            access_log::Access {
+                                subject_account_id: row.account_id,
+                                record_kind: "cohort_scores",
+                                record_id: &record,
+                                data_kind: DataKind::QuestionnaireAnswers,
+                                action: AccessAction::Viewed,
+                            },
+                        )
+                        .await?,
+                );
+            }
             if row.enrolment.status == EnrolmentStatus::Enrolled {
                 enrolled.push((
                     row.enrolment.referral_id,
@@ -507,14 +530,18 @@ pub async fn group(cohort: i64) -> Result<GroupView, AppError> {
                 name,
                 reference: row.reference.clone(),
                 standing,
+                reopenable: row.closed_at_finish && leads_service,
             });
+        }
+        // Every participant whose scores are shown was logged above.
+        if let Some(grant) = scores_grant {
+            scores = course_measures::scores_of_cohort(audited.read(&grant)?, id).await?;
         }
         audited.commit().await?;
     }
     let session_rows = courses::sessions(&state.db, id).await?;
     let (columns, attendance) = attendance_grid(&state.db, id, &session_rows, &enrolled).await?;
-    let course = courses::course_of_cohort(&state.db, id).await?;
-    let scores = participant_scores(&state, id, &course.measures, &enrolled).await?;
+    let scores = participant_scores(&scores, &course.measures, &enrolled);
     let lang = detect_lang();
     let measures = course
         .measures
@@ -799,14 +826,12 @@ async fn alert_leaders(state: &crate::server::AppState, session_id: i64) -> Resu
 }
 
 /// Each seat holder's first and latest score per measure, and their latest risk answer.
-async fn participant_scores(
-    state: &crate::server::AppState,
-    cohort: crate::domain::course::CohortId,
+fn participant_scores(
+    scores: &[course_measures::SessionScore],
     measures: &[String],
     enrolled: &[(i64, String, String)],
-) -> Result<Vec<ParticipantScores>, AppError> {
-    let scores = course_measures::scores_of_cohort(&state.db, cohort).await?;
-    Ok(enrolled
+) -> Vec<ParticipantScores> {
+    enrolled
         .iter()
         .map(|(referral_id, name, reference)| {
             let theirs: Vec<&course_measures::SessionScore> = scores
@@ -839,5 +864,5 @@ async fn participant_scores(
                     .map(crate::domain::clock::format_oslo_date),
             }
         })
-        .collect())
+        .collect()
 }

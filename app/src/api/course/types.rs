@@ -113,6 +113,9 @@ pub struct RosterLine {
     pub reference: String,
     /// "Har plass", "Nr. 2 på ventelisten", "Plass holdt til …"
     pub standing: String,
+    /// Finishing the group closed their referral, and the viewer is the lead who may
+    /// open it again.
+    pub reopenable: bool,
 }
 
 /// A session as its leader sees it: with the room's full address.

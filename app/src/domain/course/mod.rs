@@ -48,3 +48,30 @@ impl Format {
 
 /// Group sizes RPH teams run: a cohort's capacity must lie in this range.
 pub const CAPACITY_RANGE: std::ops::RangeInclusive<i64> = 1..=30;
+
+/// How many hours before a session its reminder goes out: from an hour to a week.
+pub const REMINDER_HOURS_RANGE: std::ops::RangeInclusive<i64> = 1..=168;
+
+/// A service's reminder time as typed, in whole hours within [`REMINDER_HOURS_RANGE`];
+/// None for anything else.
+pub fn parse_reminder_hours(text: &str) -> Option<i64> {
+    text.trim()
+        .parse::<i64>()
+        .ok()
+        .filter(|hours| REMINDER_HOURS_RANGE.contains(hours))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_reminder_hours;
+
+    #[test]
+    fn a_reminder_goes_out_between_an_hour_and_a_week_before() {
+        assert_eq!(parse_reminder_hours(" 24 "), Some(24));
+        assert_eq!(parse_reminder_hours("1"), Some(1));
+        assert_eq!(parse_reminder_hours("168"), Some(168));
+        for bad in ["0", "169", "-3", "2.5", "", "ett døgn"] {
+            assert_eq!(parse_reminder_hours(bad), None, "{bad}");
+        }
+    }
+}

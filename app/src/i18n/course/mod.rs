@@ -66,6 +66,14 @@ pub struct CourseTexts {
     pub ev_cohort_cancelled: &'static str,
     pub ev_seat_held: &'static str,
     pub ev_seat_passed: &'static str,
+    pub ev_reopened: &'static str,
+    /// The lead's override of a finish, on the roster.
+    pub reopen_button: &'static str,
+    /// The catalogue's setting of when reminders go out.
+    pub reminders_heading: &'static str,
+    pub reminder_hours_label: &'static str,
+    pub reminder_hours_hint: &'static str,
+    pub reminder_hours_save: &'static str,
     /// "Samling {n} av {total}": a session in a calendar.
     pub calendar_session: &'static str,
     /// A video session's calendar text, with its join `{link}`.

@@ -4,9 +4,11 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use crate::api::course::course_catalogue;
+use leptos::form::ActionForm;
+
 use crate::api::course::types::CourseLine;
-use crate::components::{not_for_you, LoginFirst};
+use crate::api::course::{course_catalogue, reminder_hours, SaveReminderHours};
+use crate::components::{not_for_you, ErrorSummary, Field, LoginFirst};
 use crate::error::AppError;
 use crate::i18n::{use_texts, Texts};
 
@@ -15,11 +17,15 @@ pub fn CataloguePage() -> impl IntoView {
     let t = use_texts();
     let c = t.course;
     let courses = Resource::new(|| (), |_| course_catalogue());
+    let save = ServerAction::<SaveReminderHours>::new();
+    let hours = Resource::new(move || save.version().get(), |_| reminder_hours());
+    let error = Signal::derive(move || save.value().get().and_then(Result::err));
     view! {
         <Title text=format!("{} – {}", c.catalogue_title, t.product_name)/>
         <h1>{c.catalogue_title}</h1>
         <Suspense fallback=move || view! { <p>{t.loading}</p> }>
             {move || Suspend::new(async move {
+                let hours = hours.await.unwrap_or(24).to_string();
                 match courses.await {
                     Ok(list) => view! {
                         <p>{c.catalogue_lead_intro}</p>
@@ -27,6 +33,14 @@ pub fn CataloguePage() -> impl IntoView {
                         <ul class="course-list">
                             {list.into_iter().map(|course| course_item(t, course)).collect_view()}
                         </ul>
+                        <section aria-labelledby="reminders-heading">
+                            <h2 id="reminders-heading">{c.reminders_heading}</h2>
+                            <ErrorSummary error/>
+                            <ActionForm action=save attr:class="form" attr:novalidate=true>
+                                <Field name="hours" label=c.reminder_hours_label hint=c.reminder_hours_hint kind="number" inputmode="numeric" keep=true value=hours error/>
+                                <button type="submit" class="button secondary">{c.reminder_hours_save}</button>
+                            </ActionForm>
+                        </section>
                     }
                     .into_any(),
                     Err(AppError::Unauthenticated) => view! { <LoginFirst/> }.into_any(),

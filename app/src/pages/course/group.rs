@@ -11,7 +11,7 @@ use crate::api::course::types::{
 };
 use crate::api::course::{
     group, CancelSession, ChangeGroup, ChangeGroupState, EnrolParticipant, MarkAttendance,
-    MoveSession, RemoveParticipant,
+    MoveSession, RemoveParticipant, ReopenReferral,
 };
 use crate::components::field::select_field;
 use crate::components::{not_for_you, CopyLink, CopyLinkScript, ErrorSummary, Field, LoginFirst};
@@ -27,6 +27,7 @@ pub fn GroupPage() -> impl IntoView {
     let cancel = ServerAction::<CancelSession>::new();
     let enrol = ServerAction::<EnrolParticipant>::new();
     let remove = ServerAction::<RemoveParticipant>::new();
+    let reopen = ServerAction::<ReopenReferral>::new();
     let edit = ServerAction::<ChangeGroup>::new();
     let shift = ServerAction::<MoveSession>::new();
     let error = Signal::derive(move || {
@@ -39,6 +40,7 @@ pub fn GroupPage() -> impl IntoView {
             .or_else(|| cancel.value().get().and_then(Result::err))
             .or_else(|| enrol.value().get().and_then(Result::err))
             .or_else(|| remove.value().get().and_then(Result::err))
+            .or_else(|| reopen.value().get().and_then(Result::err))
     });
     let view_data = Resource::new(
         move || {
@@ -53,6 +55,7 @@ pub fn GroupPage() -> impl IntoView {
                 cancel.version().get(),
                 enrol.version().get(),
                 remove.version().get(),
+                reopen.version().get(),
                 edit.version().get(),
                 shift.version().get(),
             )
@@ -63,7 +66,7 @@ pub fn GroupPage() -> impl IntoView {
         <Suspense fallback=move || view! { <p>{t.loading}</p> }>
             {move || Suspend::new(async move {
                 match view_data.await {
-                    Ok(view) => group_view(t, view, Actions { mark, change, cancel, enrol, remove, edit, shift }, error).into_any(),
+                    Ok(view) => group_view(t, view, Actions { mark, change, cancel, enrol, remove, reopen, edit, shift }, error).into_any(),
                     Err(AppError::Unauthenticated) => view! { <LoginFirst/> }.into_any(),
                     Err(AppError::Forbidden) => not_for_you(t).await.into_any(),
                     Err(error) => view! { <p class="notice" role="alert">{error.message(t)}</p> }.into_any(),
@@ -81,6 +84,7 @@ struct Actions {
     cancel: ServerAction<CancelSession>,
     enrol: ServerAction<EnrolParticipant>,
     remove: ServerAction<RemoveParticipant>,
+    reopen: ServerAction<ReopenReferral>,
     edit: ServerAction<ChangeGroup>,
     shift: ServerAction<MoveSession>,
 }
@@ -132,7 +136,11 @@ fn group_view(
                                 <td data-label=c.col_name>{p.name.clone()}</td>
                                 <td data-label=c.col_referral>{on_board(opens_board, &p.reference, p.reference.clone())}</td>
                                 <td data-label=c.col_standing>{p.standing}</td>
-                                <td data-label=c.col_change>{remove_form(t, cohort, &p.name, p.referral_id, actions.remove, error)}</td>
+                                <td data-label=c.col_change>{if p.reopenable {
+                                    reopen_form(t, cohort, &p.name, p.referral_id, actions.reopen).into_any()
+                                } else {
+                                    remove_form(t, cohort, &p.name, p.referral_id, actions.remove, error).into_any()
+                                }}</td>
                             </tr>
                         }).collect_view()}
                     </tbody>
@@ -382,6 +390,29 @@ fn remove_form(
                 <button type="submit" class="button secondary small">{button}</button>
             </ActionForm>
         </details>
+    }
+}
+
+/// The lead opens again a referral that finishing the group closed as completed (the
+/// person needs more than the course gave them).
+fn reopen_form(
+    t: &'static Texts,
+    cohort: i64,
+    name: &str,
+    referral: i64,
+    reopen: ServerAction<ReopenReferral>,
+) -> impl IntoView {
+    let c = t.course;
+    let name = name.to_owned();
+    view! {
+        <ActionForm action=reopen attr:class="inline-form">
+            <input type="hidden" name="cohort" value=cohort/>
+            <input type="hidden" name="referral" value=referral/>
+            <button type="submit" class="button secondary small">
+                {c.reopen_button}
+                <span class="visually-hidden">" – " {name}</span>
+            </button>
+        </ActionForm>
     }
 }
 
