@@ -201,12 +201,13 @@ fn my_courses_view(t: &'static Texts, courses: Result<Vec<MyCourse>, AppError>) 
                             Standing::Declined => c.standing_declined.to_owned(),
                             Standing::Closed => c.standing_closed.to_owned(),
                             Standing::Cancelled => c.standing_cancelled.to_owned(),
+                            Standing::Finished => c.standing_finished.to_owned(),
                         };
                         let (yes, no) = match course.standing {
                             Standing::Offered | Standing::SeatHeld => (Some(c.accept), Some(c.decline)),
                             Standing::Seat => (None, Some(c.leave)),
                             Standing::Waiting(_) => (None, Some(c.leave_wait_list)),
-                            Standing::Declined | Standing::Closed | Standing::Cancelled => (None, None),
+                            Standing::Declined | Standing::Closed | Standing::Cancelled | Standing::Finished => (None, None),
                         };
                         let reference = course.reference.clone();
                         // An offer is answered at the top; leaving a course or its wait

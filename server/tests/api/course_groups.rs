@@ -173,6 +173,9 @@ on_both_backends! {
         assert_eq!(courses::leave(&app.state.db, cohort, seated, courses::Leaving::Withdraw, None).await.unwrap(), None);
         let status: String = sqlx::query("select status from enrolment where referral_id = $1").bind(waiting).fetch_one(&app.state.db.pool).await.unwrap().try_get("status").unwrap();
         assert_eq!(status, "waiting");
+        // Its page enrols and removes no one.
+        let page = app.get_with(&lead, &format!("/groups/{}", cohort.0)).await.text().await.unwrap();
+        assert!(!page.contains("name=\"reason\"") && !page.contains("name=\"reference\""), "{page}");
         // Nothing moves a cancelled group on.
         let again = app.call(&lead, "/api/course/group-state", &[("cohort", &cohort.0.to_string()), ("state", "running")]).await;
         assert_eq!(again.status(), 422);
@@ -250,6 +253,15 @@ on_both_backends! {
         let lead = app.signed_in(DEMO_LEAD).await;
         let page = app.get_with(&lead, "/groups/1").await.text().await.unwrap();
         assert_eq!(page.matches("Åpne henvisningen igjen").count(), 5, "one per participant closed at the finish");
+        // History: nobody is enrolled in or removed from it any more.
+        assert!(!page.contains("name=\"reason\"") && !page.contains("name=\"reference\""), "{page}");
+        assert!(!page.contains("/rooms/"), "no way into the rooms of a finished group: {page}");
+        // A participant reads that the course is over, with nothing to press.
+        let ola = app.signed_in(("deltaker1@demo.example", "demo-passord-deltaker", None)).await;
+        let mine: serde_json::Value = app.call(&ola, "/api/course/mine", &[]).await.json().await.unwrap();
+        assert_eq!(mine[0]["standing"], "Finished", "{mine}");
+        let account = app.get_with(&ola, "/account").await.text().await.unwrap();
+        assert!(account.contains("Kurset er ferdig.") && !account.contains("Meld meg av kurset"), "{account}");
         let page = app.get_with(&therapist, "/groups/1").await.text().await.unwrap();
         assert!(!page.contains("Åpne henvisningen igjen"));
         let reopen = |who: reqwest::Client| {

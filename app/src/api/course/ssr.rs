@@ -93,6 +93,17 @@ async fn standing(db: &crate::server::Db, offer: &CourseOffer) -> Result<Standin
     if offer.cohort_state == CohortState::Cancelled {
         return Ok(Standing::Cancelled);
     }
+    if offer.cohort_state == CohortState::Finished {
+        let seated = offer
+            .enrolment
+            .as_ref()
+            .is_some_and(|e| e.status == EnrolmentStatus::Enrolled);
+        return Ok(if seated {
+            Standing::Finished
+        } else {
+            Standing::Closed
+        });
+    }
     Ok(match &offer.enrolment {
         Some(e) => match e.status {
             EnrolmentStatus::Enrolled => Standing::Seat,
@@ -560,11 +571,11 @@ pub async fn group(cohort: i64) -> Result<GroupView, AppError> {
             session_id: s.session_id,
             number: s.number,
             line: session_line(t, s),
-            // A session that is over needs no way in.
+            // A session that is over, or of a group that is, needs no way in.
             link: s
                 .room_code
                 .as_ref()
-                .filter(|_| s.ends_at > now() && !s.cancelled)
+                .filter(|_| s.ends_at > now() && !s.cancelled && !summary.state.is_closed())
                 .map(|code| format!("{}/rooms/{code}", state.site.public_url)),
             cancellable: !s.cancelled && s.starts_at > now() && !summary.state.is_closed(),
             date: crate::domain::course::LocalDate::of(s.starts_at).iso(),
@@ -588,6 +599,7 @@ pub async fn group(cohort: i64) -> Result<GroupView, AppError> {
     };
     Ok(GroupView {
         opens_board: principal.may(crate::domain::capability::Kind::WorkBoard.at(service)),
+        closed: summary.state.is_closed(),
         cohort_id: cohort,
         course: summary.course_name,
         state: t.course.state(summary.state).to_owned(),

@@ -19,6 +19,8 @@ pub enum Standing {
     Closed,
     /// The group was cancelled: whatever they held in it is gone.
     Cancelled,
+    /// They held a seat and the course is over.
+    Finished,
 }
 
 /// One session as the person reads it.
@@ -203,6 +205,8 @@ pub struct GroupView {
     /// Whether the viewer works the service's board, where a referral opens: a
     /// group's leaders who do not see only their names and scores here.
     pub opens_board: bool,
+    /// Finished or cancelled: nobody joins or is removed any more.
+    pub closed: bool,
 }
 
 /// A course of the service's catalogue, as its lead lists them.

@@ -53,6 +53,8 @@ pub struct CourseTexts {
     pub standing_closed: &'static str,
     /// The group was cancelled.
     pub standing_cancelled: &'static str,
+    /// They held a seat and the course is over.
+    pub standing_finished: &'static str,
     pub accepted_notice: &'static str,
     pub declined_notice: &'static str,
     pub ev_seat: &'static str,

@@ -111,6 +111,7 @@ fn group_view(
         </ActionForm>
     });
     let opens_board = view.opens_board;
+    let closed = view.closed;
     let scores = scores_table(t, view.measures, view.scores, opens_board);
     let settings = view
         .settings
@@ -136,8 +137,12 @@ fn group_view(
                                 <td data-label=c.col_name>{p.name.clone()}</td>
                                 <td data-label=c.col_referral>{on_board(opens_board, &p.reference, p.reference.clone())}</td>
                                 <td data-label=c.col_standing>{p.standing}</td>
+                                // A finished or cancelled group is history: nobody is
+                                // removed from it (the lead may only reopen a referral).
                                 <td data-label=c.col_change>{if p.reopenable {
                                     reopen_form(t, cohort, &p.name, p.referral_id, actions.reopen).into_any()
+                                } else if closed {
+                                    ().into_any()
                                 } else {
                                     remove_form(t, cohort, &p.name, p.referral_id, actions.remove, error).into_any()
                                 }}</td>
@@ -160,7 +165,7 @@ fn group_view(
             <h2 id="roster-heading">{c.roster_heading}</h2>
             <p class="hint">{c.roster_privacy}</p>
             {roster}
-            {enrol_form(t, cohort, actions.enrol, error)}
+            {(!closed).then(|| enrol_form(t, cohort, actions.enrol, error))}
         </section>
         {attendance}
         {scores}
