@@ -44,17 +44,36 @@ pub async fn touch_missing(db: &Db) -> Result<u64, sqlx::Error> {
 
 /// Works out every stale episode again, at most `limit` of them; returns how many.
 pub async fn refresh_stale(db: &Db, measures: &[Measure], limit: i64) -> Result<u64, sqlx::Error> {
-    let stale = sqlx::query("select referral_id, marks from episode_stale limit $1")
+    let stale = sqlx::query("select referral_id from episode_stale limit $1")
         .bind(limit)
         .fetch_all(&db.pool)
         .await?;
+    // The mark is read again under a lock on it, in the transaction that works the
+    // episode out: a change marks in its own transaction, so it waits for this pass
+    // (and is seen by the next), and two passes never interleave on one referral, so
+    // one that read older data cannot write after one that read newer. A change that
+    // writes the referral before it marks holds the referral, not the mark: no cycle.
+    let lock = match db.backend {
+        crate::server::Backend::Postgres => " for update",
+        crate::server::Backend::Sqlite => "",
+    };
     let mut done = 0;
     for row in stale {
         let referral_id: i64 = row.try_get("referral_id")?;
-        let marks: i64 = row.try_get("marks")?;
         let mut tx = db.begin_write().await?;
+        let Some(marks) = sqlx::query(&format!(
+            "select marks from episode_stale where referral_id = $1{lock}"
+        ))
+        .bind(referral_id)
+        .fetch_optional(&mut *tx)
+        .await?
+        else {
+            // Another pass worked it out meanwhile.
+            tx.commit().await?;
+            continue;
+        };
+        let marks: i64 = marks.try_get("marks")?;
         refresh(&mut tx, measures, referral_id).await?;
-        // A change marked meanwhile raised the count: it stays for the next pass.
         sqlx::query("delete from episode_stale where referral_id = $1 and marks = $2")
             .bind(referral_id)
             .bind(marks)
