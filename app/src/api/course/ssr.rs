@@ -599,7 +599,6 @@ pub async fn group(cohort: i64) -> Result<GroupView, AppError> {
     };
     Ok(GroupView {
         opens_board: principal.may(crate::domain::capability::Kind::WorkBoard.at(service)),
-        closed: summary.state.is_closed(),
         cohort_id: cohort,
         course: summary.course_name,
         state: t.course.state(summary.state).to_owned(),

@@ -205,8 +205,6 @@ pub struct GroupView {
     /// Whether the viewer works the service's board, where a referral opens: a
     /// group's leaders who do not see only their names and scores here.
     pub opens_board: bool,
-    /// Finished or cancelled: nobody joins or is removed any more.
-    pub closed: bool,
 }
 
 /// A course of the service's catalogue, as its lead lists them.

@@ -111,7 +111,8 @@ fn group_view(
         </ActionForm>
     });
     let opens_board = view.opens_board;
-    let closed = view.closed;
+    // Finished or cancelled (no settings to change): nobody joins or is removed.
+    let closed = view.settings.is_none();
     let scores = scores_table(t, view.measures, view.scores, opens_board);
     let settings = view
         .settings
