@@ -41,23 +41,32 @@ test('a lead starts a course group: a start in the past is named at the field, n
   await expect(page.getByText('Åpen for påmelding')).toBeVisible();
   await expect(page.getByRole('region', { name: 'Datoer' }).getByRole('listitem')).toHaveCount(10);
 
-  // Moving its second session into the past is refused at the field; the next day at
-  // nine is taken, and the list says so.
+  // Moving its second session into the past is refused at the field; so is meeting in
+  // person before the group has a place. The next day at nine by video is taken, and
+  // the list says so.
   const dates = page.getByRole('region', { name: 'Datoer' });
-  const second = dates.locator('details').filter({ hasText: 'Flytt samling 2' });
-  await second.getByText('Flytt samling 2').click();
-  await second.getByLabel('Ny dato').fill('2020-01-07');
-  await second.getByRole('button', { name: 'Flytt samlingen' }).click();
+  const second = dates.locator('details').filter({ hasText: 'Endre samling 2' });
+  await second.getByText('Endre samling 2').click();
+  await second.getByLabel('Dato').fill('2020-01-07');
+  await second.getByRole('button', { name: 'Lagre endringen' }).click();
   await expect(page.getByRole('alert')).toContainText('tidspunkt som har vært');
   const movedDay = new Date(Date.now() + (120 + (hydrated ? 1 : 2) + 8) * 86_400_000).toISOString().slice(0, 10);
-  const moveForm = page.locator('details[open]').filter({ hasText: 'Flytt samling 2' });
-  await expect(moveForm.getByLabel('Ny dato')).toHaveValue('2020-01-07');
-  await expect(moveForm.getByLabel('Ny dato')).toHaveAttribute('aria-invalid', 'true');
+  const changeForm = page.locator('details[open]').filter({ hasText: 'Endre samling 2' });
+  await expect(changeForm.getByLabel('Dato')).toHaveValue('2020-01-07');
+  await expect(changeForm.getByLabel('Dato')).toHaveAttribute('aria-invalid', 'true');
   await expectAccessible();
-  await moveForm.getByLabel('Ny dato').fill(movedDay);
-  await moveForm.getByLabel('Nytt klokkeslett').fill('09:00');
-  await moveForm.getByRole('button', { name: 'Flytt samlingen' }).click();
+  await changeForm.getByLabel('Dato').fill(movedDay);
+  await changeForm.getByLabel('Klokkeslett').fill('09:00');
+  await changeForm.getByLabel('Frammøte').check();
+  await changeForm.getByRole('button', { name: 'Lagre endringen' }).click();
+  await expect(page.getByRole('alert')).toContainText('ikke noe sted for frammøte');
+  await expect(changeForm.getByLabel('Dato')).toHaveValue(movedDay);
+  await expect(changeForm.getByLabel('Klokkeslett')).toHaveValue('09:00');
+  await expect(changeForm.getByLabel('Frammøte')).toBeChecked();
+  await changeForm.getByLabel('På video').check();
+  await changeForm.getByRole('button', { name: 'Lagre endringen' }).click();
   await expect(dates.getByRole('listitem').nth(1)).toContainText('09:00');
+  await expect(dates.getByRole('listitem').nth(1)).toContainText('På video');
 
   // No seats at all is refused at the field, the rest kept; then two more seats.
   const change = page.getByRole('region', { name: 'Endre gruppen' });
@@ -66,8 +75,17 @@ test('a lead starts a course group: a start in the past is named at the field, n
   await expect(page.getByRole('alert')).toContainText('antall plasser fra 1 til');
   await expect(change.getByLabel('Antall plasser')).toHaveValue('0');
   await change.getByLabel('Antall plasser').fill('11');
+  await change.getByLabel('Sted (ved frammøte)').fill('Helsehuset, 2. etasje');
   await change.getByRole('button', { name: 'Lagre endringene' }).click();
   await expect(page.getByText('0 av 11 plasser tatt')).toBeVisible();
+
+  // With a place, the third session meets there instead, and the list names it.
+  const third = dates.locator('details').filter({ hasText: 'Endre samling 3' });
+  await third.getByText('Endre samling 3').click();
+  await third.getByLabel('Frammøte').check();
+  await third.getByRole('button', { name: 'Lagre endringen' }).click();
+  await expect(dates.getByRole('listitem').nth(2)).toContainText('Frammøte: Helsehuset, 2. etasje');
+  await expect(dates.getByRole('listitem').nth(2).getByRole('link', { name: 'Åpne rommet' })).toHaveCount(0);
 
   // The running demo group, as the lead sees it.
   await page.goto('/groups/1');

@@ -50,6 +50,10 @@ pub async fn keep_typed_values_out_of_addresses(
         return response;
     };
     let (base, query) = location.split_once('?').unwrap_or((&location, ""));
+    // Leptos adds the error to the page's address as it was: a page already showing an
+    // error would get a second one, and show the first. The newest alone is kept.
+    let query = newest_error_only(query);
+    let query = query.as_str();
     let Some(full) = error_in(Some(query)) else {
         return response;
     };
@@ -76,6 +80,24 @@ pub async fn keep_typed_values_out_of_addresses(
         headers.append(http::header::SET_COOKIE, value);
     }
     response
+}
+
+/// The query without every `__path` and `__err` but the last of each: the error of the
+/// form sent last.
+fn newest_error_only(query: &str) -> String {
+    let pairs: Vec<&str> = query.split('&').collect();
+    let last = |key: &str| pairs.iter().rposition(|pair| pair.starts_with(key));
+    let (path, error) = (last("__path="), last("__err="));
+    pairs
+        .iter()
+        .enumerate()
+        .filter(|(i, pair)| {
+            let kept = |key: &str, last: Option<usize>| !pair.starts_with(key) || last == Some(*i);
+            kept("__path=", path) && kept("__err=", error)
+        })
+        .map(|(_, pair)| *pair)
+        .collect::<Vec<_>>()
+        .join("&")
 }
 
 /// The `__err` value of a query, percent-decoded.
@@ -149,5 +171,21 @@ mod tests {
         assert_eq!(error_in(None), None);
         assert_eq!(percent_decode("%zz%4"), "%zz%4");
         assert_eq!(percent_decode("%é%C3%A6+x"), "%éæ x");
+    }
+
+    #[test]
+    fn a_second_refusal_on_a_page_showing_one_keeps_only_the_newest() {
+        let twice = "tab=2&__path=%2Fapi%2Fa&__err=old%3D&__path=%2Fapi%2Fb&__err=new%3D";
+        assert_eq!(
+            newest_error_only(twice),
+            "tab=2&__path=%2Fapi%2Fb&__err=new%3D"
+        );
+        assert_eq!(
+            error_in(Some(&newest_error_only(twice))).as_deref(),
+            Some("new=")
+        );
+        let once = "a=1&__path=%2Fapi%2Fa&__err=x&b=2";
+        assert_eq!(newest_error_only(once), once);
+        assert_eq!(newest_error_only(""), "");
     }
 }

@@ -332,21 +332,7 @@ pub async fn create_cohort(
     };
     for s in &sessions {
         let room_id: Option<i64> = if session_format == Format::Video {
-            Some(
-                sqlx::query(
-                    "insert into room (code, service_id, title, created_by, created_at)
-                     values ($1, $2, $3, $4, $5) returning room_id",
-                )
-                .bind(super::rooms::new_code())
-                .bind(new.service.0)
-                // Neutral: a room's title is seen by everyone in it.
-                .bind(format!("Samling {}", s.number))
-                .bind(new.leaders[0])
-                .bind(t)
-                .fetch_one(&mut *tx)
-                .await?
-                .try_get("room_id")?,
-            )
+            Some(session_room(&mut tx, new.service, s.number, new.leaders[0], t).await?)
         } else {
             None
         };
@@ -367,6 +353,29 @@ pub async fn create_cohort(
     }
     tx.commit().await?;
     Ok(Ok(CohortId(cohort_id)))
+}
+
+/// Makes the video room of a cohort's session `number`, for its leader to open.
+async fn session_room(
+    conn: &mut sqlx::AnyConnection,
+    service: ServiceId,
+    number: u32,
+    leader: i64,
+    at: i64,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query(
+        "insert into room (code, service_id, title, created_by, created_at)
+         values ($1, $2, $3, $4, $5) returning room_id",
+    )
+    .bind(super::rooms::new_code())
+    .bind(service.0)
+    // Neutral: a room's title is seen by everyone in it.
+    .bind(format!("Samling {number}"))
+    .bind(leader)
+    .bind(at)
+    .fetch_one(&mut *conn)
+    .await?
+    .try_get("room_id")
 }
 
 /// Sessions a clash check leaves out: the one being moved, or the cohort whose leaders
@@ -1439,32 +1448,40 @@ pub async fn cancel_session(
         .find(|s| s.session_id == session))
 }
 
-/// What moving a session did.
+/// What changing a session did.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum SessionMove {
-    /// Moved: the session as it is now, its sequence raised.
-    Moved(SessionRow),
-    /// Not moved, for this reason.
+pub enum SessionChange {
+    /// Changed: the session as it is now, its sequence raised.
+    Changed(SessionRow),
+    /// Asked for what it already was: nothing done, nobody to tell.
+    Unchanged,
+    /// Not changed, for this reason.
     Refused(CohortError),
     /// No session of this cohort still to come by that id.
     NoSuchSession,
 }
 
-/// Moves a session still to come so it starts at `starts_at`, its length kept. Its
-/// calendar sequence is raised and its reminders are taken off the table, so the next
-/// pass puts them there again for the new time. Refuses a start in the past, a closed
-/// cohort, and a time another session of one of its leaders overlaps.
-pub async fn move_session(
+/// Changes a session still to come: it starts at `starts_at`, its length kept, and
+/// meets as `format` says (video in its own room, made now if it had none; in person
+/// at the group's place, without a room). Its calendar sequence is raised and its
+/// reminders are taken off the table, so the next pass puts them there again for the
+/// new time and the new way in. Refuses a start in the past, a closed cohort, a time
+/// another session of one of its leaders overlaps, and meeting in person where the
+/// group has no place.
+pub async fn change_session(
     db: &Db,
     cohort: CohortId,
     session: i64,
     starts_at: i64,
-) -> Result<SessionMove, sqlx::Error> {
+    format: Format,
+) -> Result<SessionChange, sqlx::Error> {
     let at = now();
     let mut tx = db.begin_write().await?;
     lock_cohort(&mut tx, cohort, at).await?;
     let Some(row) = sqlx::query(
-        "select s.starts_at, s.ends_at, c.state from cohort_session s
+        "select s.number, s.starts_at, s.ends_at, s.format, s.room_id, c.state, c.place,
+             c.service_id
+         from cohort_session s
          join cohort c on c.cohort_id = s.cohort_id
          where s.cohort_session_id = $1 and s.cohort_id = $2 and s.cancelled_at is null
            and s.starts_at > $3",
@@ -1475,28 +1492,49 @@ pub async fn move_session(
     .fetch_optional(&mut *tx)
     .await?
     else {
-        return Ok(SessionMove::NoSuchSession);
+        return Ok(SessionChange::NoSuchSession);
     };
     let state: String = row.try_get("state")?;
     if CohortState::parse(&state).is_none_or(CohortState::is_closed) {
-        return Ok(SessionMove::Refused(CohortError::Closed));
+        return Ok(SessionChange::Refused(CohortError::Closed));
+    }
+    let was_format = Format::parse(&row.try_get::<String, _>("format")?);
+    if starts_at == row.try_get::<i64, _>("starts_at")? && was_format == Some(format) {
+        return Ok(SessionChange::Unchanged);
     }
     if starts_at <= at {
-        return Ok(SessionMove::Refused(CohortError::SessionInPast));
+        return Ok(SessionChange::Refused(CohortError::SessionInPast));
+    }
+    if format == Format::InPerson && row.try_get::<String, _>("place")?.trim().is_empty() {
+        return Ok(SessionChange::Refused(CohortError::NoPlace));
     }
     let length = row.try_get::<i64, _>("ends_at")? - row.try_get::<i64, _>("starts_at")?;
-    let leaders = leaders_of(&mut tx, cohort).await?;
-    let leaders = lock_leaders(db, &mut tx, &leaders).await?;
+    let ids = leaders_of(&mut tx, cohort).await?;
+    let leaders = lock_leaders(db, &mut tx, &ids).await?;
     let span = (starts_at, starts_at + length);
     if leader_clash(&mut tx, &leaders, span, Besides::Session(session)).await? {
-        return Ok(SessionMove::Refused(CohortError::LeaderOverlap));
+        return Ok(SessionChange::Refused(CohortError::LeaderOverlap));
     }
+    let room_id: Option<i64> = match (format, row.try_get::<Option<i64>, _>("room_id")?) {
+        (Format::Video, Some(room)) => Some(room),
+        (Format::Video, None) => {
+            let number = u32_of(&row, "number")?;
+            let service = ServiceId(row.try_get("service_id")?);
+            let leader = ids.first().copied().unwrap_or_default();
+            Some(session_room(&mut tx, service, number, leader, at).await?)
+        }
+        // In person: no way in by video (its reminder and calendar name the place).
+        _ => None,
+    };
     sqlx::query(
-        "update cohort_session set starts_at = $1, ends_at = $2, sequence = sequence + 1
-         where cohort_session_id = $3",
+        "update cohort_session set starts_at = $1, ends_at = $2, format = $3, room_id = $4,
+             sequence = sequence + 1
+         where cohort_session_id = $5",
     )
     .bind(span.0)
     .bind(span.1)
+    .bind(format.key())
+    .bind(room_id)
     .bind(session)
     .execute(&mut *tx)
     .await?;
@@ -1509,7 +1547,7 @@ pub async fn move_session(
         .await?
         .into_iter()
         .find(|s| s.session_id == session)
-        .map_or(SessionMove::NoSuchSession, SessionMove::Moved))
+        .map_or(SessionChange::NoSuchSession, SessionChange::Changed))
 }
 
 /// The accounts leading a cohort.

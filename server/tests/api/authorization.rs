@@ -226,12 +226,13 @@ const SERVER_FUNCTIONS: &[Row] = &[
         allowed: LEADERS_OF_THE_GROUP,
     },
     Row {
-        path: "/api/course/move-session",
+        path: "/api/course/change-session",
         fields: &[
             ("cohort", "{fresh_cohort}"),
             ("session", "{fresh_session}"),
             ("date", "{fresh_next_day}"),
             ("time", "02:00"),
+            ("format", "video"),
         ],
         allowed: LEADERS_OF_THE_GROUP,
     },
@@ -444,7 +445,7 @@ const GROUP_COURSE: &[&str] = &[
     "/api/course/remove",
     "/api/course/change-group",
     "/api/course/cancel-session",
-    "/api/course/move-session",
+    "/api/course/change-session",
     "/api/course/group-state",
     "/api/course/reopen",
 ];

@@ -1,7 +1,7 @@
 //! Running course groups: a lead starts one (each refusal said at its field), its
 //! leaders move it on (finishing closes the participants' referrals as completed),
-//! change its seats, leaders and place, and cancel or move a session (everyone with a
-//! seat gets the calendar's cancellation or update).
+//! change its seats, leaders and place, and cancel or change a session: its time, or whether it meets by video or in person
+//! (everyone with a seat gets the calendar's cancellation or update).
 
 use app::domain::course::CohortId;
 use app::server::courses;
@@ -339,7 +339,7 @@ on_both_backends! {
         let call = |date: String, time: &'static str| {
             let (app, lead, cohort_id, id) = (&app, lead.clone(), cohort_id.clone(), id.clone());
             async move {
-                app.call(&lead, "/api/course/move-session", &[("cohort", cohort_id.as_str()), ("session", &id), ("date", &date), ("time", time)]).await
+                app.call(&lead, "/api/course/change-session", &[("cohort", cohort_id.as_str()), ("session", &id), ("date", &date), ("time", time), ("format", "video")]).await
             }
         };
 
@@ -362,7 +362,7 @@ on_both_backends! {
         assert_eq!(app::domain::clock::oslo_time(moved.starts_at), (18, 0));
         assert_eq!(moved.ends_at - moved.starts_at, third.ends_at - third.starts_at);
         assert_eq!(moved.sequence, third.sequence + 1);
-        let files = calendar_sent_to(&app, DEMO_CITIZEN.0, "Subject: En kurssamling er flyttet").await;
+        let files = calendar_sent_to(&app, DEMO_CITIZEN.0, "Subject: En kurssamling er endret").await;
         let files = files.as_array().unwrap();
         assert_eq!(files.len(), 1, "one file, for that session only");
         assert_eq!(files[0]["method"], "REQUEST");
@@ -377,6 +377,83 @@ on_both_backends! {
         let due: i64 = sqlx::query("select due_at from course_reminder where cohort_session_id = $1").bind(third.session_id)
             .fetch_one(&app.state.db.pool).await.unwrap().try_get("due_at").unwrap();
         assert_eq!(due, moved.starts_at - 24 * 3600);
+    }
+
+    async fn a_session_changes_between_video_and_in_person_and_the_calendar_and_reminder_follow(app: TestApp) {
+        let (cohort, _) = citizen_with_a_seat(&app).await;
+        let lead = app.signed_in(DEMO_LEAD).await;
+        let sessions = courses::sessions(&app.state.db, cohort).await.unwrap();
+        let third = sessions[2].clone();
+        assert_eq!(third.format, app::domain::course::Format::Video);
+        let video_code = third.room_code.clone().expect("a video session has its room");
+        let id = third.session_id.to_string();
+        let cohort_id = cohort.0.to_string();
+        let (h, m) = app::domain::clock::oslo_time(third.starts_at);
+        let date = app::domain::course::LocalDate::of(third.starts_at).iso();
+        let time = format!("{h:02}:{m:02}");
+        let call = |format: &'static str| {
+            let (app, lead, cohort_id, id, date, time) = (&app, lead.clone(), cohort_id.clone(), id.clone(), date.clone(), time.clone());
+            async move {
+                app.call(&lead, "/api/course/change-session", &[("cohort", cohort_id.as_str()), ("session", &id), ("date", &date), ("time", &time), ("format", format)]).await
+            }
+        };
+        // The same time and way: nothing changes, nobody is told.
+        forget_mail_to(&app, DEMO_CITIZEN.0);
+        assert_eq!(call("video").await.status(), 200);
+        assert_eq!(courses::sessions(&app.state.db, cohort).await.unwrap()[2], third);
+        // A way that is not one, and in person where the group has no place: said at
+        // the session's field, with what was chosen; nothing changed.
+        app.execute(&format!("update cohort set place = '' where cohort_id = {}", cohort.0)).await;
+        let neither = problems(call("both").await).await.to_string();
+        assert!(neither.contains(&format!("format_{id}")) && neither.contains("ChooseOne"), "{neither}");
+        let nowhere = problems(call("in_person").await).await.to_string();
+        assert!(nowhere.contains(&format!("format_{id}")) && nowhere.contains("no_place") && nowhere.contains("in_person"), "{nowhere}");
+        assert_eq!(courses::sessions(&app.state.db, cohort).await.unwrap()[2], third);
+        assert!(app.mail_to(DEMO_CITIZEN.0).is_empty(), "nobody told of what did not change");
+
+        // In person at the group's place: no room, a version later, the calendar's
+        // update names the place, and the session's reminder gives the place, no link.
+        app.execute(&format!("update cohort set place = 'Helsehuset, 2. etasje' where cohort_id = {}", cohort.0)).await;
+        assert_eq!(call("in_person").await.status(), 200);
+        let met = courses::sessions(&app.state.db, cohort).await.unwrap()[2].clone();
+        assert_eq!(met.format, app::domain::course::Format::InPerson);
+        assert_eq!(met.room_code, None, "no way in by video");
+        assert_eq!((met.starts_at, met.ends_at), (third.starts_at, third.ends_at));
+        assert_eq!(met.sequence, third.sequence + 1);
+        let files = calendar_sent_to(&app, DEMO_CITIZEN.0, "Subject: En kurssamling er endret").await;
+        let files = files.as_array().unwrap();
+        assert_eq!(files.len(), 1, "one file, for that session only");
+        let event = &files[0]["events"][0];
+        assert_eq!(event["uid"].as_str().unwrap(), format!("session-{}@127.0.0.1", third.session_id));
+        assert_eq!(event["sequence"], met.sequence);
+        assert_eq!(event["location"], "Helsehuset, 2. etasje");
+        let told = app.mail_to(DEMO_CITIZEN.0).into_iter().find(|m| m.subject == "En kurssamling er endret").unwrap();
+        // (Bodies are quoted-printable: soft line breaks joined, 'ø' as its bytes.)
+        let plain = |body: &str| body.replace("=\r\n", "").replace("=\n", "");
+        assert!(plain(&told.body).contains("med framm=C3=B8te: Helsehuset, 2. etasje") && !told.body.contains("/rooms/"), "{}", told.body);
+        app::server::course_reminders::run(&app.state, met.starts_at - 3600).await.unwrap();
+        // (A subject with an "å" is encoded on the wire: the reminder's ends with the hour.)
+        let mails = app.wait_for_mail_to(DEMO_CITIZEN.0, 2).await;
+        let reminder = mails.iter().find(|m| m.subject.contains(" kurssamling ") && !m.subject.contains("endret")).expect("a reminder");
+        assert!(plain(&reminder.body).contains("Sted: Helsehuset, 2. etasje"), "{}", reminder.body);
+        assert!(!reminder.body.contains("/rooms/"), "{}", reminder.body);
+        // The group page shows it in person, without a link to a room.
+        let page: serde_json::Value = app.call(&lead, "/api/course/group", &[("cohort", &cohort_id)]).await.json().await.unwrap();
+        let shown = page["sessions"].as_array().unwrap().iter().find(|s| s["session_id"] == third.session_id).unwrap().clone();
+        assert_eq!(shown["format"], "in_person");
+        assert_eq!(shown["line"]["how"], "Frammøte: Helsehuset, 2. etasje");
+        assert!(shown["link"].is_null(), "{shown}");
+
+        // Back to video: a room again (a new one), and the calendar gives its link.
+        forget_mail_to(&app, DEMO_CITIZEN.0);
+        assert_eq!(call("video").await.status(), 200);
+        let back = courses::sessions(&app.state.db, cohort).await.unwrap()[2].clone();
+        assert_eq!(back.format, app::domain::course::Format::Video);
+        let code = back.room_code.clone().expect("a room to meet in");
+        assert_ne!(code, video_code);
+        assert_eq!(back.sequence, met.sequence + 1);
+        let files = calendar_sent_to(&app, DEMO_CITIZEN.0, "Subject: En kurssamling er endret").await;
+        assert!(files[0]["events"][0]["location"].as_str().unwrap().ends_with(&format!("/rooms/{code}")), "{files}");
     }
 
     async fn changing_a_group_holds_new_seats_for_the_wait_list_and_never_seats_fewer_than_hold_one(app: TestApp) {

@@ -273,21 +273,27 @@ pub async fn cancel_session(cohort: i64, session: i64) -> Result<(), AppError> {
     Ok(())
 }
 
-pub async fn move_session(
+pub async fn change_session(
     cohort: i64,
     session: i64,
     date: String,
     time: String,
+    format: String,
 ) -> Result<(), AppError> {
-    use crate::server::courses::SessionMove;
+    use crate::server::courses::SessionChange;
     let principal = Principal::current().await?;
     let id = CohortId(cohort);
     managed_group(&principal, id).await?;
     let state = app_state()?;
-    let (date_field, time_field) = (format!("date_{session}"), format!("time_{session}"));
+    let (date_field, time_field, format_field) = (
+        format!("date_{session}"),
+        format!("time_{session}"),
+        format!("format_{session}"),
+    );
     let values = vec![
         (date_field.clone(), date.trim().to_owned()),
         (time_field.clone(), time.trim().to_owned()),
+        (format_field.clone(), format.trim().to_owned()),
     ];
     let refused = |errors: Vec<(&String, FieldProblem)>| AppError::Invalid {
         errors: errors
@@ -299,36 +305,52 @@ pub async fn move_session(
             .collect(),
         values: values.clone(),
     };
-    let (Some(day), Some(clock)) = (LocalDate::parse(date.trim()), LocalTime::parse(time.trim()))
-    else {
+    let day = LocalDate::parse(date.trim());
+    let clock = LocalTime::parse(time.trim());
+    // A session meets by video or in person; "both" is a course's, not a session's.
+    let how = Format::parse(format.trim()).filter(|f| *f != Format::Both);
+    let (Some(day), Some(clock), Some(how)) = (day, clock, how) else {
         let mut errors = Vec::new();
-        if LocalDate::parse(date.trim()).is_none() {
+        if day.is_none() {
             errors.push((&date_field, FieldProblem::Required));
         }
-        if LocalTime::parse(time.trim()).is_none() {
+        if clock.is_none() {
             errors.push((&time_field, FieldProblem::Required));
+        }
+        if how.is_none() {
+            errors.push((&format_field, FieldProblem::ChooseOne));
         }
         return Err(refused(errors));
     };
-    let moved = match courses::move_session(&state.db, id, session, clock.on(day)).await? {
-        SessionMove::Moved(moved) => moved,
-        SessionMove::NoSuchSession => return Err(AppError::NotFound),
-        SessionMove::Refused(e) => {
-            let field = if e == CohortError::LeaderOverlap {
-                &time_field
-            } else {
-                &date_field
+    let changed = match courses::change_session(&state.db, id, session, clock.on(day), how).await? {
+        SessionChange::Changed(changed) => changed,
+        SessionChange::Unchanged => {
+            leptos_axum::redirect(&format!("/groups/{cohort}#sessions-heading"));
+            return Ok(());
+        }
+        SessionChange::NoSuchSession => return Err(AppError::NotFound),
+        SessionChange::Refused(e) => {
+            let field = match e {
+                CohortError::LeaderOverlap => &time_field,
+                CohortError::NoPlace => &format_field,
+                _ => &date_field,
             };
             return Err(refused(vec![(field, FieldProblem::Cohort(e))]));
         }
     };
-    let when = crate::domain::clock::format_oslo(moved.starts_at);
-    tell_seat_holders(id, &[moved.session_id], Method::Request, |c| {
+    let when = crate::domain::clock::format_oslo(changed.starts_at);
+    let place = courses::place_of_cohort(&state.db, id).await?;
+    tell_seat_holders(id, &[changed.session_id], Method::Request, |c| {
+        let how = match changed.format {
+            Format::InPerson => c.mail_session_in_person.replace("{place}", &place),
+            _ => c.mail_session_by_video.to_owned(),
+        };
         (
-            c.mail_session_moved_subject.to_owned(),
-            c.mail_session_moved_body
-                .replace("{n}", &moved.number.to_string())
-                .replace("{when}", &when),
+            c.mail_session_changed_subject.to_owned(),
+            c.mail_session_changed_body
+                .replace("{n}", &changed.number.to_string())
+                .replace("{when}", &when)
+                .replace("{how}", &how),
         )
     })
     .await?;

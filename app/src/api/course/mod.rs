@@ -142,16 +142,18 @@ pub async fn cancel_session(cohort: i64, session: i64) -> Result<(), AppError> {
         .map_err(AppError::respond)
 }
 
-/// Moves one session still to come to another date and time, its length kept;
-/// everyone with a seat gets the calendar's update of it.
-#[server(prefix = "/api", endpoint = "course/move-session")]
-pub async fn move_session(
+/// Changes one session still to come: another date and time (its length kept), and
+/// whether it meets by video or in person; everyone with a seat gets the calendar's
+/// update of it.
+#[server(prefix = "/api", endpoint = "course/change-session")]
+pub async fn change_session(
     cohort: i64,
     session: i64,
     #[server(default)] date: String,
     #[server(default)] time: String,
+    #[server(default)] format: String,
 ) -> Result<(), AppError> {
-    manage::move_session(cohort, session, date, time)
+    manage::change_session(cohort, session, date, time, format)
         .await
         .map_err(AppError::respond)
 }

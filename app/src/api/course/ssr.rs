@@ -7,7 +7,7 @@ use super::types::{
 };
 use crate::domain::clock::{format_oslo, oslo_time, oslo_weekday};
 use crate::domain::course::enrolment::SEAT_OFFER_SECONDS;
-use crate::domain::course::{CohortError, CohortState, EnrolmentStatus, Placement};
+use crate::domain::course::{CohortError, CohortState, EnrolmentStatus, Format, Placement};
 use crate::domain::field::{FieldError, FieldProblem};
 use crate::error::AppError;
 use crate::i18n::{detect_lang, texts, Texts};
@@ -41,7 +41,7 @@ pub async fn mine() -> Result<Vec<MyCourse>, AppError> {
             sessions
                 .iter()
                 .find(|s| s.session_id == d.session_id)
-                .map(|s| session_line(t, s).when)
+                .map(|s| session_line(t, s, "").when)
         });
         let lang = detect_lang();
         let measures_due = due
@@ -75,7 +75,7 @@ pub async fn mine() -> Result<Vec<MyCourse>, AppError> {
             sessions: sessions
                 .iter()
                 .map(|s| {
-                    let mut line = session_line(t, s);
+                    let mut line = session_line(t, s, &offer.place);
                     if standing == Standing::Seat {
                         line.join = join_link(s, now());
                     }
@@ -123,13 +123,18 @@ async fn standing(db: &crate::server::Db, offer: &CourseOffer) -> Result<Standin
 }
 
 /// "mandag 19.10.2026, 18:00–20:30" and how it meets.
-fn session_line(t: &'static Texts, s: &SessionRow) -> SessionLine {
+/// A session's day and hours, and how it meets: by video, or in person at `place`
+/// (the group's, named where there is one).
+fn session_line(t: &'static Texts, s: &SessionRow, place: &str) -> SessionLine {
     let c = t.course;
     let (start_h, start_m) = oslo_time(s.starts_at);
     let (end_h, end_m) = oslo_time(s.ends_at);
     let date = crate::domain::clock::format_oslo_date(s.starts_at);
     let weekday = c.weekdays[oslo_weekday(s.starts_at) as usize];
     let mut how = c.format(s.format).to_owned();
+    if s.format == Format::InPerson && !place.trim().is_empty() {
+        how = format!("{how}: {}", place.trim());
+    }
     if s.follow_up {
         how = format!("{} · {how}", c.follow_up_session);
     }
@@ -551,6 +556,7 @@ pub async fn group(cohort: i64) -> Result<GroupView, AppError> {
         audited.commit().await?;
     }
     let session_rows = courses::sessions(&state.db, id).await?;
+    let place = courses::place_of_cohort(&state.db, id).await?;
     let (columns, attendance) = attendance_grid(&state.db, id, &session_rows, &enrolled).await?;
     let scores = participant_scores(&scores, &course.measures, &enrolled);
     let lang = detect_lang();
@@ -570,7 +576,7 @@ pub async fn group(cohort: i64) -> Result<GroupView, AppError> {
         .map(|s| GroupSession {
             session_id: s.session_id,
             number: s.number,
-            line: session_line(t, s),
+            line: session_line(t, s, &place),
             // A session that is over, or of a group that is, needs no way in.
             link: s
                 .room_code
@@ -583,6 +589,7 @@ pub async fn group(cohort: i64) -> Result<GroupView, AppError> {
                 let (h, m) = oslo_time(s.starts_at);
                 format!("{h:02}:{m:02}")
             },
+            format: s.format.key().to_owned(),
         })
         .collect();
     let settings = if summary.state.is_closed() {
@@ -593,7 +600,7 @@ pub async fn group(cohort: i64) -> Result<GroupView, AppError> {
             capacity: summary.capacity,
             leader: current.first().copied(),
             co_leader: current.get(1).copied(),
-            place: courses::place_of_cohort(&state.db, id).await?,
+            place: place.clone(),
             leaders: possible_leaders(service).await?,
         })
     };

@@ -127,11 +127,13 @@ pub struct GroupSession {
     pub number: u32,
     pub line: SessionLine,
     pub link: Option<String>,
-    /// Still to come and not cancelled: its leaders may cancel or move it.
+    /// Still to come and not cancelled: its leaders may cancel or change it.
     pub cancellable: bool,
-    /// Its date and start in Norway ("2026-12-02", "17:00"), to move it from.
+    /// Its date and start in Norway ("2026-12-02", "17:00"), and how it meets
+    /// ("video", "in_person"), to change it from.
     pub date: String,
     pub time: String,
+    pub format: String,
 }
 
 /// What the leaders of a group not yet over may change, as it stands.

@@ -101,10 +101,12 @@ pub enum CohortError {
     SeatLapsed,
     /// A session cannot be moved to a time already past.
     SessionInPast,
+    /// A session cannot meet in person where the group has no place to meet.
+    NoPlace,
 }
 
 impl CohortError {
-    pub const ALL: [CohortError; 11] = [
+    pub const ALL: [CohortError; 12] = [
         CohortError::StartInPast,
         CohortError::CapacityOutOfRange,
         CohortError::CapacityBelowEnrolled,
@@ -116,6 +118,7 @@ impl CohortError {
         CohortError::Full,
         CohortError::SeatLapsed,
         CohortError::SessionInPast,
+        CohortError::NoPlace,
     ];
 
     pub fn key(self) -> &'static str {
@@ -131,6 +134,7 @@ impl CohortError {
             CohortError::Full => "full",
             CohortError::SeatLapsed => "seat_lapsed",
             CohortError::SessionInPast => "session_in_past",
+            CohortError::NoPlace => "no_place",
         }
     }
 }

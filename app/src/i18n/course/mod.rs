@@ -167,13 +167,18 @@ pub struct CourseTexts {
     pub course_measures_legend: &'static str,
     pub course_measures_hint: &'static str,
     pub save_course_button: &'static str,
-    pub move_summary: &'static str,
-    pub move_date_label: &'static str,
-    pub move_time_label: &'static str,
-    pub move_hint: &'static str,
-    pub move_button: &'static str,
-    pub mail_session_moved_subject: &'static str,
-    pub mail_session_moved_body: &'static str,
+    pub session_change_summary: &'static str,
+    pub session_date_label: &'static str,
+    pub session_format_label: &'static str,
+    pub session_time_label: &'static str,
+    pub session_change_hint: &'static str,
+    pub session_change_button: &'static str,
+    pub mail_session_changed_subject: &'static str,
+    /// `{n}`, `{when}`, `{how}`: one of the two below, `{link}`.
+    pub mail_session_changed_body: &'static str,
+    pub mail_session_by_video: &'static str,
+    /// `{place}`.
+    pub mail_session_in_person: &'static str,
     pub mail_place_changed_subject: &'static str,
     pub mail_place_changed_body: &'static str,
     pub change_heading: &'static str,
@@ -217,7 +222,7 @@ pub struct CourseTexts {
     /// Added to a reminder when the course takes measures before its sessions.
     pub reminder_measures: &'static str,
     /// What went wrong, in the order of `CohortError::ALL`.
-    pub problems: [&'static str; 11],
+    pub problems: [&'static str; 12],
 }
 
 impl CourseTexts {

@@ -10,11 +10,12 @@ use crate::api::course::types::{
     AttendanceColumn, AttendanceRow, GroupSession, GroupSettings, GroupView, ParticipantScores,
 };
 use crate::api::course::{
-    group, CancelSession, ChangeGroup, ChangeGroupState, EnrolParticipant, MarkAttendance,
-    MoveSession, RemoveParticipant, ReopenReferral,
+    group, CancelSession, ChangeGroup, ChangeGroupState, ChangeSession, EnrolParticipant,
+    MarkAttendance, RemoveParticipant, ReopenReferral,
 };
 use crate::components::field::select_field;
 use crate::components::{not_for_you, CopyLink, CopyLinkScript, ErrorSummary, Field, LoginFirst};
+use crate::domain::course::Format;
 use crate::error::AppError;
 use crate::i18n::{use_texts, Texts};
 
@@ -29,7 +30,7 @@ pub fn GroupPage() -> impl IntoView {
     let remove = ServerAction::<RemoveParticipant>::new();
     let reopen = ServerAction::<ReopenReferral>::new();
     let edit = ServerAction::<ChangeGroup>::new();
-    let shift = ServerAction::<MoveSession>::new();
+    let shift = ServerAction::<ChangeSession>::new();
     let error = Signal::derive(move || {
         change
             .value()
@@ -86,7 +87,7 @@ struct Actions {
     remove: ServerAction<RemoveParticipant>,
     reopen: ServerAction<ReopenReferral>,
     edit: ServerAction<ChangeGroup>,
-    shift: ServerAction<MoveSession>,
+    shift: ServerAction<ChangeSession>,
 }
 
 fn group_view(
@@ -459,8 +460,8 @@ fn enrol_form(
     }
 }
 
-/// Cancel a session, or move it (behind a disclosure, open when the last move was
-/// refused).
+/// Cancel a session, or change it: its date, time and how it meets (behind a
+/// disclosure, open when the last change was refused).
 fn session_forms(
     t: &'static Texts,
     cohort: i64,
@@ -472,7 +473,9 @@ fn session_forms(
     let cancel_label = c
         .cancel_session_button
         .replace("{n}", &s.number.to_string());
-    let move_label = c.move_summary.replace("{n}", &s.number.to_string());
+    let change_label = c
+        .session_change_summary
+        .replace("{n}", &s.number.to_string());
     let session = s.session_id;
     let last = error.get_untracked();
     let field = |name: &str, current: &str| {
@@ -486,7 +489,11 @@ fn session_forms(
     };
     let date = field("date", &s.date);
     let time = field("time", &s.time);
-    let open = date.1.is_some() || time.1.is_some();
+    let (format_field, format_problem, format_value) = field("format", &s.format);
+    let open = date.1.is_some() || time.1.is_some() || format_problem.is_some();
+    let ways =
+        [Format::Video, Format::InPerson].map(|f| (f.key().to_owned(), c.format(f).to_owned()));
+    let error_id = format!("field-{format_field}-error");
     view! {
         <ActionForm action=actions.cancel attr:class="inline-form">
             <input type="hidden" name="cohort" value=cohort/>
@@ -494,14 +501,34 @@ fn session_forms(
             <button type="submit" class="button secondary small">{cancel_label}</button>
         </ActionForm>
         <details class="move" open=open>
-            <summary>{move_label}</summary>
+            <summary>{change_label}</summary>
             <ActionForm action=actions.shift attr:class="form" attr:novalidate=true>
                 <input type="hidden" name="cohort" value=cohort/>
                 <input type="hidden" name="session" value=session/>
-                <p class="hint">{c.move_hint}</p>
-                {moved_input(t, date, "date", c.move_date_label)}
-                {moved_input(t, time, "time", c.move_time_label)}
-                <button type="submit" class="button secondary small">{c.move_button}</button>
+                <p class="hint">{c.session_change_hint}</p>
+                {moved_input(t, date, "date", c.session_date_label)}
+                {moved_input(t, time, "time", c.session_time_label)}
+                <fieldset
+                    class="field choices"
+                    class:invalid=format_problem.is_some()
+                    id=format!("field-{format_field}")
+                    tabindex="-1"
+                    aria-describedby=format_problem.map(|_| error_id.clone())
+                >
+                    <legend>{c.session_format_label}</legend>
+                    {format_problem.map(|p| view! { <p class="field-error" id=error_id.clone()>{crate::i18n::problem_label(t, p)}</p> })}
+                    {ways.into_iter().map(|(key, label)| {
+                        let id = format!("field-{format_field}-{key}");
+                        let checked = key == format_value;
+                        view! {
+                            <div class="choice">
+                                <input type="radio" id=id.clone() name="format" value=key checked=checked/>
+                                <label for=id>{label}</label>
+                            </div>
+                        }
+                    }).collect_view()}
+                </fieldset>
+                <button type="submit" class="button secondary small">{c.session_change_button}</button>
             </ActionForm>
         </details>
     }
