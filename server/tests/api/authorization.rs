@@ -182,6 +182,17 @@ const SERVER_FUNCTIONS: &[Row] = &[
         fields: &[],
         allowed: LEADS,
     },
+    // The shipped courses: each lead adds them to their own service's catalogue.
+    Row {
+        path: "/api/course/templates",
+        fields: &[],
+        allowed: LEADS,
+    },
+    Row {
+        path: "/api/course/add-template",
+        fields: &[("template", "worry")],
+        allowed: LEADS,
+    },
     // When reminders go out: each lead, for their own service.
     Row {
         path: "/api/course/reminder-hours",

@@ -5,7 +5,7 @@
 use app::domain::capability::ServiceId;
 use app::server::courses;
 
-use crate::helpers::{DEMO_LEAD, DEMO_THERAPIST};
+use crate::helpers::{TestApp, DEMO_LEAD, DEMO_THERAPIST};
 use crate::on_both_backends;
 
 fn form<'a>(
@@ -27,6 +27,21 @@ fn form<'a>(
         ("capacity", capacity),
         ("measures[wsas]", "on"),
     ]
+}
+
+/// The shipped courses the lead's catalogue lacks, by template.
+async fn offered(app: &TestApp, lead: &reqwest::Client) -> Vec<String> {
+    let list: serde_json::Value = app
+        .call(lead, "/api/course/templates", &[])
+        .await
+        .json()
+        .await
+        .unwrap();
+    list.as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["template"].as_str().unwrap().to_owned())
+        .collect()
 }
 
 on_both_backends! {
@@ -97,5 +112,40 @@ on_both_backends! {
         let page = app.get_with(&lead, &format!("/courses/{id}")).await.text().await.unwrap();
         assert!(page.contains("name=\"weekly\"") && page.contains("value=\"6\""), "the form with its values");
         assert!(page.contains("name=\"measures[phq9]\""), "a box per questionnaire");
+    }
+
+    async fn a_lead_of_a_new_service_adds_the_shipped_courses_each_once(app: TestApp) {
+        let y = app.create_service("ny", "Rask psykisk helsehjelp, Ny kommune").await;
+        app.create_account("leder@ny.example", "Nina Ny", "staff", "nina sitt lange passord", Some((y, "lead"))).await;
+        app.create_account("terapeut@ny.example", "Nils Ny", "staff", "nils sitt lange passord", Some((y, "therapist"))).await;
+        let lead = app.signed_in(("leder@ny.example", "nina sitt lange passord", None)).await;
+        // An empty catalogue: all three shipped courses are offered, with their shape.
+        assert!(courses::courses_of(&app.state.db, ServiceId(y)).await.unwrap().is_empty());
+        assert_eq!(offered(&app, &lead).await, ["kid", "kib", "worry"]);
+        let listed: serde_json::Value = app.call(&lead, "/api/course/templates", &[]).await.json().await.unwrap();
+        assert!(listed[0]["facts"].as_str().unwrap().starts_with("8 samlinger + 2 oppfølgingsmøter · 2 t 30 min"), "{listed}");
+        // Adding KiB puts it in this service's catalogue (not the demo's), and it is
+        // offered no more; adding it again changes nothing.
+        let demo_before = courses::courses_of(&app.state.db, ServiceId(1)).await.unwrap();
+        for _ in 0..2 {
+            assert_eq!(app.call(&lead, "/api/course/add-template", &[("template", "kib")]).await.status(), 200);
+        }
+        let mine = courses::courses_of(&app.state.db, ServiceId(y)).await.unwrap();
+        assert_eq!(mine.len(), 1);
+        assert_eq!(mine[0].template.as_deref(), Some("kib"));
+        assert_eq!((mine[0].weekly_sessions, mine[0].follow_ups), (8, 2));
+        assert_eq!(courses::courses_of(&app.state.db, ServiceId(1)).await.unwrap(), demo_before);
+        assert_eq!(offered(&app, &lead).await, ["kid", "worry"]);
+        let catalogue: serde_json::Value = app.call(&lead, "/api/course/catalogue", &[]).await.json().await.unwrap();
+        assert_eq!(catalogue.as_array().unwrap().len(), 1);
+        // A template that does not exist is not found; a therapist may not add one.
+        assert_eq!(app.call(&lead, "/api/course/add-template", &[("template", "nonsense")]).await.status(), 404);
+        let therapist = app.signed_in(("terapeut@ny.example", "nils sitt lange passord", None)).await;
+        assert_eq!(app.call(&therapist, "/api/course/add-template", &[("template", "kid")]).await.status(), 403);
+        assert_eq!(courses::courses_of(&app.state.db, ServiceId(y)).await.unwrap().len(), 1);
+        // The page without JavaScript: the two left, each with its button.
+        let page = app.get_with(&lead, "/courses").await.text().await.unwrap();
+        assert!(page.contains("Kurs som følger med") && page.contains("name=\"template\" value=\"kid\"") && page.contains("value=\"worry\""), "the templates to add");
+        assert!(!page.contains("value=\"kib\""), "KiB is in the catalogue already");
     }
 }

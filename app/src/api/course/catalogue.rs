@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use super::types::{CourseForm, CourseLine};
+use super::types::{CourseForm, CourseLine, TemplateLine};
 use crate::domain::capability::ServiceId;
 use crate::domain::course::catalogue::{CourseDefinition, CourseDraft};
 use crate::domain::course::CourseId;
@@ -174,6 +174,57 @@ fn typed(draft: &CourseDraft) -> Vec<(String, String)> {
     // Said even when none is ticked, so the form knows the ticks came back.
     values.push(("measures".to_owned(), String::new()));
     values
+}
+
+pub async fn templates() -> Result<Vec<TemplateLine>, AppError> {
+    let principal = Principal::current().await?;
+    let service = super::manage::managed_service(&principal)?;
+    let state = app_state()?;
+    let c = texts(detect_lang()).course;
+    let have: Vec<String> = courses::courses_of(&state.db, service)
+        .await?
+        .into_iter()
+        .filter_map(|course| course.template)
+        .collect();
+    Ok(shipped()?
+        .into_iter()
+        .filter(|t| !have.contains(&t.template))
+        .map(|t| TemplateLine {
+            facts: format!(
+                "{} · {}",
+                c.length(t.weekly_sessions, t.follow_ups, t.session_minutes),
+                crate::domain::course::Format::parse(&t.format).map_or("", |f| c.format(f))
+            ),
+            template: t.template,
+            name: t.name,
+            description: t.description,
+        })
+        .collect())
+}
+
+pub async fn add_template(template: String) -> Result<(), AppError> {
+    let principal = Principal::current().await?;
+    let service = super::manage::managed_service(&principal)?;
+    let state = app_state()?;
+    let chosen: Vec<courses::CourseTemplate> = shipped()?
+        .into_iter()
+        .filter(|t| t.template == template.trim())
+        .collect();
+    if chosen.is_empty() {
+        return Err(AppError::NotFound);
+    }
+    courses::add_templates(&state.db, service, &chosen).await?;
+    leptos_axum::redirect("/courses");
+    Ok(())
+}
+
+/// The shipped templates (a test reads them: one that does not read is the product's
+/// fault, logged, and the lead is told something went wrong).
+fn shipped() -> Result<Vec<courses::CourseTemplate>, AppError> {
+    courses::templates().map_err(|error| {
+        tracing::error!(%error, "the shipped course templates do not read");
+        AppError::Internal
+    })
 }
 
 pub async fn reminder_hours() -> Result<i64, AppError> {

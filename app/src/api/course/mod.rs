@@ -10,7 +10,10 @@ use leptos::prelude::*;
 pub mod types;
 use std::collections::BTreeMap;
 
-use types::{CourseForm, CourseLine, GroupSummary, GroupView, MeasurePage, MyCourse, NewGroupForm};
+use types::{
+    CourseForm, CourseLine, GroupSummary, GroupView, MeasurePage, MyCourse, NewGroupForm,
+    TemplateLine,
+};
 
 #[cfg(feature = "ssr")]
 mod catalogue;
@@ -216,6 +219,21 @@ pub async fn reopen_referral(cohort: i64, referral: i64) -> Result<(), AppError>
 #[server(prefix = "/api", endpoint = "course/catalogue")]
 pub async fn course_catalogue() -> Result<Vec<CourseLine>, AppError> {
     catalogue::list().await.map_err(AppError::respond)
+}
+
+/// The courses the product ships that the service's catalogue does not have yet.
+#[server(prefix = "/api", endpoint = "course/templates")]
+pub async fn course_templates() -> Result<Vec<TemplateLine>, AppError> {
+    catalogue::templates().await.map_err(AppError::respond)
+}
+
+/// The lead adds a shipped course to the catalogue (once: adding it again changes
+/// nothing, and a course made from it and changed since stays as it is).
+#[server(prefix = "/api", endpoint = "course/add-template")]
+pub async fn add_course_template(template: String) -> Result<(), AppError> {
+    catalogue::add_template(template)
+        .await
+        .map_err(AppError::respond)
 }
 
 /// How many hours before a session the service's reminders go out, for its lead.

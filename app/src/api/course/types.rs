@@ -220,6 +220,16 @@ pub struct CourseLine {
     pub measures: String,
 }
 
+/// A course the product ships that the service's catalogue does not have yet.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TemplateLine {
+    /// Its key in `seeds/courses.toml` ("kid").
+    pub template: String,
+    pub name: String,
+    pub facts: String,
+    pub description: String,
+}
+
 /// The course form: the course as it stands (a new one: the defaults), and the
 /// questionnaires it may take before each session.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

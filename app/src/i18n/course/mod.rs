@@ -146,6 +146,10 @@ pub struct CourseTexts {
     pub catalogue_title: &'static str,
     pub catalogue_lead_intro: &'static str,
     pub new_course_link: &'static str,
+    pub templates_heading: &'static str,
+    pub templates_hint: &'static str,
+    /// `{name}`.
+    pub add_template_button: &'static str,
     pub edit_course_link: &'static str,
     pub course_measures_label: &'static str,
     pub course_measures_none: &'static str,

@@ -1,13 +1,16 @@
 //! The service's course catalogue for its lead (`/courses`): every course with its
-//! shape and measures, a link to change each, and one to add a course.
+//! shape and measures, a link to change each, one to add a course, and the courses the
+//! product ships that the catalogue does not have yet, each to add with one button.
 
 use leptos::prelude::*;
 use leptos_meta::Title;
 
 use leptos::form::ActionForm;
 
-use crate::api::course::types::CourseLine;
-use crate::api::course::{course_catalogue, reminder_hours, SaveReminderHours};
+use crate::api::course::types::{CourseLine, TemplateLine};
+use crate::api::course::{
+    course_catalogue, course_templates, reminder_hours, AddCourseTemplate, SaveReminderHours,
+};
 use crate::components::{not_for_you, ErrorSummary, Field, LoginFirst};
 use crate::error::AppError;
 use crate::i18n::{use_texts, Texts};
@@ -16,7 +19,9 @@ use crate::i18n::{use_texts, Texts};
 pub fn CataloguePage() -> impl IntoView {
     let t = use_texts();
     let c = t.course;
-    let courses = Resource::new(|| (), |_| course_catalogue());
+    let add = ServerAction::<AddCourseTemplate>::new();
+    let courses = Resource::new(move || add.version().get(), |_| course_catalogue());
+    let templates = Resource::new(move || add.version().get(), |_| course_templates());
     let save = ServerAction::<SaveReminderHours>::new();
     let hours = Resource::new(move || save.version().get(), |_| reminder_hours());
     let error = Signal::derive(move || save.value().get().and_then(Result::err));
@@ -26,6 +31,7 @@ pub fn CataloguePage() -> impl IntoView {
         <Suspense fallback=move || view! { <p>{t.loading}</p> }>
             {move || Suspend::new(async move {
                 let hours = hours.await.unwrap_or(24).to_string();
+                let templates = templates.await.unwrap_or_default();
                 match courses.await {
                     Ok(list) => view! {
                         <p>{c.catalogue_lead_intro}</p>
@@ -33,6 +39,15 @@ pub fn CataloguePage() -> impl IntoView {
                         <ul class="course-list">
                             {list.into_iter().map(|course| course_item(t, course)).collect_view()}
                         </ul>
+                        {(!templates.is_empty()).then(|| view! {
+                            <section aria-labelledby="templates-heading">
+                                <h2 id="templates-heading">{c.templates_heading}</h2>
+                                <p class="hint">{c.templates_hint}</p>
+                                <ul class="course-list">
+                                    {templates.into_iter().map(|template| template_item(t, template, add)).collect_view()}
+                                </ul>
+                            </section>
+                        })}
                         <section aria-labelledby="reminders-heading">
                             <h2 id="reminders-heading">{c.reminders_heading}</h2>
                             <ErrorSummary error/>
@@ -64,6 +79,26 @@ fn course_item(t: &'static Texts, course: CourseLine) -> impl IntoView {
             <h2>{course.name.clone()}</h2>
             <p class="course-facts">{course.facts}<br/>{c.course_measures_label} " " {measures}</p>
             <p><a href=format!("/courses/{}", course.course_id)>{c.edit_course_link.replace("{name}", &course.name)}</a></p>
+        </li>
+    }
+}
+
+/// A shipped course the catalogue lacks, with the button that adds it.
+fn template_item(
+    t: &'static Texts,
+    template: TemplateLine,
+    add: ServerAction<AddCourseTemplate>,
+) -> impl IntoView {
+    let c = t.course;
+    view! {
+        <li class="course">
+            <h3>{template.name.clone()}</h3>
+            <p class="course-facts">{template.facts}</p>
+            <p>{template.description}</p>
+            <ActionForm action=add attr:class="inline-form">
+                <input type="hidden" name="template" value=template.template/>
+                <button type="submit" class="button secondary">{c.add_template_button.replace("{name}", &template.name)}</button>
+            </ActionForm>
         </li>
     }
 }
