@@ -87,6 +87,16 @@ test('a lead starts a course group: a start in the past is named at the field, n
   await expect(dates.getByRole('listitem').nth(2)).toContainText('Frammøte: Helsehuset, 2. etasje');
   await expect(dates.getByRole('listitem').nth(2).getByRole('link', { name: 'Åpne rommet' })).toHaveCount(0);
 
+  // Cancelling asks first and says what it does; then the group is history.
+  const steps = page.getByRole('region', { name: 'Kursets gang' });
+  await expect(steps.getByRole('button', { name: 'Start kurset' })).toBeVisible();
+  await steps.getByText('Avlys kurset', { exact: true }).click();
+  await expect(steps).toContainText('Alle samlinger som gjenstår, avlyses.');
+  await steps.getByRole('button', { name: 'Ja, avlys kurset' }).click();
+  await expect(page.getByRole('region', { name: 'Kursets gang' })).toHaveCount(0);
+  await expect(page.getByRole('region', { name: 'Endre gruppen' })).toHaveCount(0);
+  await expect(dates.getByRole('listitem').filter({ hasText: 'Avlyst' })).toHaveCount(10);
+
   // The running demo group, as the lead sees it.
   await page.goto('/groups/1');
   await expect(page.getByRole('heading', { level: 1, name: 'Kurs i depresjonsmestring (KiD)' })).toBeVisible();

@@ -230,6 +230,12 @@ on_both_backends! {
         let active: i64 = sqlx::query("select count(*) as n from referral r join enrolment e on e.referral_id = r.referral_id where e.cohort_id = 1 and r.status = 'active'")
             .fetch_one(&app.state.db.pool).await.unwrap().try_get("n").unwrap();
         assert_eq!(active, 5);
+        // The page offers the two steps a running group can take, each saying what it
+        // does; both cannot be taken back, so each asks to be confirmed first.
+        let page = app.get_with(&therapist, "/groups/1").await.text().await.unwrap();
+        assert!(page.contains("<summary>Avslutt kurset</summary>") && page.contains("Ja, avslutt kurset"), "finishing, confirmed");
+        assert!(page.contains("<summary>Avlys kurset</summary>") && page.contains("Ja, avlys kurset"), "cancelling, confirmed");
+        assert!(page.contains("avsluttes som fullført") && !page.contains("Start kurset"), "what finishing does");
         // Back to "open" is not a step it can take.
         let refused = app.call(&therapist, "/api/course/group-state", &[("cohort", "1"), ("state", "open")]).await;
         assert_eq!(refused.status(), 422);

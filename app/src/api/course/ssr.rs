@@ -3,7 +3,7 @@
 use super::types::{
     AttendanceCell, AttendanceColumn, AttendanceRow, GroupSession, GroupSettings, GroupSummary,
     GroupView, MeasureDue, MeasurePage, MyCourse, ParticipantScores, RosterLine, ScoreLine,
-    SessionLine, Standing,
+    SessionLine, Standing, StateStep,
 };
 use crate::domain::clock::{format_oslo, oslo_time, oslo_weekday};
 use crate::domain::course::enrolment::SEAT_OFFER_SECONDS;
@@ -620,7 +620,15 @@ pub async fn group(cohort: i64) -> Result<GroupView, AppError> {
             .state
             .next_states()
             .iter()
-            .map(|next| (next.key().to_owned(), t.course.state(*next).to_owned()))
+            .map(|next| {
+                let (action, hint, confirm) = t.course.state_step(*next);
+                StateStep {
+                    state: next.key().to_owned(),
+                    action: action.to_owned(),
+                    hint: hint.to_owned(),
+                    confirm: confirm.map(str::to_owned),
+                }
+            })
             .collect(),
         settings,
     })

@@ -201,7 +201,7 @@ pub struct GroupView {
     pub measures: Vec<String>,
     pub scores: Vec<ParticipantScores>,
     /// The states it may move to, (key, label), for those who manage it.
-    pub next_states: Vec<(String, String)>,
+    pub next_states: Vec<StateStep>,
     /// None once it has finished or was cancelled.
     pub settings: Option<GroupSettings>,
     /// Whether the viewer works the service's board, where a referral opens: a
@@ -218,6 +218,16 @@ pub struct CourseLine {
     pub facts: String,
     /// The measures' titles, "PHQ-9, GAD-7", or empty.
     pub measures: String,
+}
+
+/// A state a group may move to next: its key, the button, what it does, and the
+/// confirming button of a step that cannot be taken back.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StateStep {
+    pub state: String,
+    pub action: String,
+    pub hint: String,
+    pub confirm: Option<String>,
 }
 
 /// A course the product ships that the service's catalogue does not have yet.

@@ -134,8 +134,14 @@ pub struct CourseTexts {
     pub place_label: &'static str,
     pub open_label: &'static str,
     pub create_button: &'static str,
-    pub state_label: &'static str,
-    pub state_button: &'static str,
+    pub state_heading: &'static str,
+    /// The button that moves a group to each state, in the order of
+    /// `CohortState::ALL` (a group never moves back to planned).
+    pub state_actions: [&'static str; 5],
+    /// What moving there does.
+    pub state_hints: [&'static str; 5],
+    /// For a step that cannot be taken back: the button that confirms it (else empty).
+    pub state_confirms: [&'static str; 5],
     pub cancel_session_button: &'static str,
     pub mail_session_cancelled_subject: &'static str,
     pub mail_session_cancelled_body: &'static str,
@@ -236,6 +242,24 @@ impl CourseTexts {
             .position(|s| *s == state)
             .unwrap_or(0);
         self.states[i]
+    }
+
+    /// The button, its hint and its confirmation (if it needs one) of moving a group
+    /// to `state`.
+    pub fn state_step(
+        &self,
+        state: crate::domain::course::CohortState,
+    ) -> (&'static str, &'static str, Option<&'static str>) {
+        let i = crate::domain::course::CohortState::ALL
+            .iter()
+            .position(|s| *s == state)
+            .unwrap_or(0);
+        let confirm = self.state_confirms[i];
+        (
+            self.state_actions[i],
+            self.state_hints[i],
+            (!confirm.is_empty()).then_some(confirm),
+        )
     }
 
     pub fn problem(&self, e: CohortError) -> &'static str {

@@ -99,17 +99,38 @@ fn group_view(
     let c = t.course;
     let cohort = view.cohort_id;
     let attendance = attendance_grid(t, cohort, view.columns, view.attendance, actions.mark);
-    let state_form = (!view.next_states.is_empty()).then(|| view! {
-        <ActionForm action=actions.change attr:class="inline-form">
-            <input type="hidden" name="cohort" value=cohort/>
-            <label for="field-state">{c.state_label}</label>
-            " "
-            <select id="field-state" name="state">
-                {view.next_states.into_iter().map(|(key, label)| view! { <option value=key>{label}</option> }).collect_view()}
-            </select>
-            " "
-            <button type="submit" class="button secondary small">{c.state_button}</button>
-        </ActionForm>
+    // One button per next step, with what it does; a step that cannot be taken back
+    // (finishing, cancelling) asks to be confirmed behind a disclosure.
+    let state_form = (!view.next_states.is_empty()).then(|| {
+        view! {
+            <section aria-labelledby="state-heading" class="state-steps">
+                <h2 id="state-heading">{c.state_heading}</h2>
+                {view.next_states.into_iter().map(|step| {
+                    let form = |label: String| view! {
+                        <ActionForm action=actions.change attr:class="inline-form">
+                            <input type="hidden" name="cohort" value=cohort/>
+                            <input type="hidden" name="state" value=step.state.clone()/>
+                            <button type="submit" class="button secondary small">{label}</button>
+                        </ActionForm>
+                    };
+                    match step.confirm.clone() {
+                        None => view! {
+                            <div class="state-step">
+                                {form(step.action.clone())}
+                                <p class="hint">{step.hint.clone()}</p>
+                            </div>
+                        }.into_any(),
+                        Some(confirm) => view! {
+                            <details class="state-step">
+                                <summary>{step.action.clone()}</summary>
+                                <p class="hint">{step.hint.clone()}</p>
+                                {form(confirm)}
+                            </details>
+                        }.into_any(),
+                    }
+                }).collect_view()}
+            </section>
+        }
     });
     let opens_board = view.opens_board;
     // Finished or cancelled (no settings to change): nobody joins or is removed.
