@@ -176,6 +176,11 @@ on_both_backends! {
         // Its page enrols and removes no one.
         let page = app.get_with(&lead, &format!("/groups/{}", cohort.0)).await.text().await.unwrap();
         assert!(!page.contains("name=\"reason\"") && !page.contains("name=\"reference\""), "{page}");
+        // "My groups" gives its seats, and no empty line where its dates were.
+        let list = app.get_with(&lead, "/groups").await.text().await.unwrap();
+        let card = list.split(&format!("href=\"/groups/{}\"", cohort.0)).nth(1).unwrap().split("</li>").next().unwrap().to_owned();
+        assert!(card.contains("Avlyst") && card.contains("plasser tatt"), "{card}");
+        assert!(!card.contains("<br"), "a line break before nothing: {card}");
         // Nothing moves a cancelled group on.
         let again = app.call(&lead, "/api/course/group-state", &[("cohort", &cohort.0.to_string()), ("state", "running")]).await;
         assert_eq!(again.status(), 422);

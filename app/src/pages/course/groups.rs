@@ -59,7 +59,11 @@ fn group_item(t: &'static Texts, g: GroupSummary) -> impl IntoView {
                 <strong>{g.state}</strong>
                 {g.led_by_me.then(|| view! { " · " {t.course.led_by_you} })}
             </p>
-            <p class="course-facts">{g.dates}<br/>{g.seats}</p>
+            // A cancelled group has no dates left to show: its seats alone.
+            <p class="course-facts">
+                {(!g.dates.is_empty()).then(|| view! { {g.dates.clone()} <br/> })}
+                {g.seats}
+            </p>
         </li>
     }
 }
