@@ -2,11 +2,14 @@
 //! opens it (12 participants × 10 sessions, with attendance and PHQ-9 and GAD-7 scores
 //! at every session), a therapist's "My groups" with the 10 cohorts they lead, and the
 //! reminder job sending 10,000 due reminders through a real SMTP server (Python's
-//! aiosmtpd, which writes down every message it is handed, to be counted).
+//! aiosmtpd, which writes down every message it is handed, to be counted). The two
+//! pages are timed twice: their database work alone, and whole, as the product's
+//! server renders them over HTTP for the leader's session.
 //!
 //! `cargo bench -p server --bench courses` (PostgreSQL is measured when
 //! `TEST_POSTGRES_URL` points at a server; `scripts/bench` starts one. The reminders
-//! are sent when `TEST_PYTHON`, else `python3`, has aiosmtpd).
+//! are sent when `TEST_PYTHON`, else `python3`, has aiosmtpd; the pages are rendered
+//! when `RPH_SITE_ROOT` names a built site, as `scripts/bench` does).
 
 // A benchmark stops at the first surprise, like a test.
 #![allow(clippy::expect_used, clippy::unwrap_used)]
@@ -62,7 +65,15 @@ struct Reminders {
     total: Duration,
 }
 
+/// The pages whole, from the product's server: (median, p95) of the group page and of
+/// "My groups".
+struct Rendered {
+    page: (Duration, Duration),
+    groups: (Duration, Duration),
+}
+
 struct Figures {
+    rendered: Result<Rendered, String>,
     page_median: Duration,
     page_p95: Duration,
     step_medians: Vec<Duration>,
@@ -692,8 +703,15 @@ async fn measure(url: &str, dir: &Path, name: &str) -> anyhow::Result<Figures> {
         Err(e) if e.is::<NotMeasured>() => Err(e.to_string()),
         Err(e) => return Err(e),
     };
+    // After the reminders: the server's own reminder job finds nothing left to send.
+    let rendered = match render_pages(url, &db, &groups, dir).await {
+        Ok(r) => Ok(r),
+        Err(e) if e.is::<NotMeasured>() => Err(e.to_string()),
+        Err(e) => return Err(e),
+    };
     db.pool.close().await;
     Ok(Figures {
+        rendered,
         page_median: percentile(pages.clone(), 0.5),
         page_p95: percentile(pages, 0.95),
         step_medians: steps.into_iter().map(|s| percentile(s, 0.5)).collect(),
@@ -701,6 +719,72 @@ async fn measure(url: &str, dir: &Path, name: &str) -> anyhow::Result<Figures> {
         groups_p95: percentile(lists, 0.95),
         reminders,
     })
+}
+
+/// The product's server on the same database, and the group page and "My groups" as
+/// the leader's browser gets them (HTML, rendered on the server), one at a time.
+async fn render_pages(url: &str, db: &Db, g: &Groups, dir: &Path) -> anyhow::Result<Rendered> {
+    let Ok(site_root) = std::env::var("RPH_SITE_ROOT") else {
+        anyhow::bail!(NotMeasured(
+            "set RPH_SITE_ROOT to a built site (scripts/bench does)".into()
+        ));
+    };
+    let vars: Vec<(String, String)> = vec![
+        ("RPH_BIND".into(), "127.0.0.1:0".into()),
+        ("DATABASE_URL".into(), url.to_owned()),
+        ("RPH_SITE_ROOT".into(), site_root),
+        (
+            "RPH_OUTBOX_DIR".into(),
+            dir.join("outbox").display().to_string(),
+        ),
+        (
+            "RPH_ACCESS_LOG_CHECKPOINTS".into(),
+            dir.join("checkpoints").display().to_string(),
+        ),
+    ];
+    let application =
+        server::startup::Application::build(server::config::Settings::from_vars(vars)?).await?;
+    let address = format!("http://{}", application.address());
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let running = tokio::spawn(application.run_until(async {
+        let _ = stopped.await;
+    }));
+    // The leader, signed in with both factors, as after a login.
+    let token =
+        app::server::sessions::create(db, g.therapist, app::domain::identity::SessionStage::Full)
+            .await?;
+    let client = reqwest::Client::new();
+    let get = |path: String| {
+        let request = client
+            .get(format!("{address}{path}"))
+            .header("accept", "text/html")
+            .header("cookie", format!("rph_session={token}"));
+        async move {
+            let response = request.send().await?;
+            anyhow::ensure!(response.status() == 200, "{path}: {}", response.status());
+            anyhow::Ok(response.text().await?)
+        }
+    };
+    let time = |path: String, expect: &'static str| {
+        let get = &get;
+        async move {
+            let mut samples = Vec::with_capacity(LOADS);
+            for round in 0..LOADS + LOADS / 10 {
+                let started = Instant::now();
+                let html = get(path.clone()).await?;
+                if round >= LOADS / 10 {
+                    samples.push(started.elapsed());
+                }
+                anyhow::ensure!(html.contains(expect), "{path} without {expect:?}");
+            }
+            anyhow::Ok((percentile(samples.clone(), 0.5), percentile(samples, 0.95)))
+        }
+    };
+    let page = time(format!("/groups/{}", g.cohort), "Deltaker 11 Etternavn0").await?;
+    let groups = time("/groups".to_owned(), "Kurs i depresjonsmestring").await?;
+    let _ = stop.send(());
+    running.await??;
+    Ok(Rendered { page, groups })
 }
 
 fn ms(d: Duration) -> f64 {
@@ -725,6 +809,16 @@ fn print(name: &str, f: &Figures) {
         "",
         steps.join(", ")
     );
+    match &f.rendered {
+        Ok(r) => println!(
+            "  {name:<11} rendered over HTTP: group page {:>6.2} ms median, {:>6.2} ms p95; my groups {:>6.2} ms median, {:>6.2} ms p95",
+            ms(r.page.0),
+            ms(r.page.1),
+            ms(r.groups.0),
+            ms(r.groups.1)
+        ),
+        Err(why) => println!("  {name:<11} pages rendered over HTTP: not measured ({why})"),
+    }
     match &f.reminders {
         Ok(r) => println!(
             "  {name:<11} {REMINDERS} reminders sent in {:.2} s ({:.0} messages/s; scheduling {:.0} ms)",

@@ -203,10 +203,12 @@ fn my_courses_view(t: &'static Texts, courses: Result<Vec<MyCourse>, AppError>) 
                             Standing::Cancelled => c.standing_cancelled.to_owned(),
                             Standing::Finished => c.standing_finished.to_owned(),
                         };
+                        // Leaving a seat or a place in line opens first, to say what
+                        // follows and be confirmed: (the button, its hint, the confirmation).
                         let (yes, no) = match course.standing {
-                            Standing::Offered | Standing::SeatHeld => (Some(c.accept), Some(c.decline)),
-                            Standing::Seat => (None, Some(c.leave)),
-                            Standing::Waiting(_) => (None, Some(c.leave_wait_list)),
+                            Standing::Offered | Standing::SeatHeld => (Some(c.accept), Some((c.decline, None))),
+                            Standing::Seat => (None, Some((c.leave, Some((c.leave_hint, c.leave_confirm))))),
+                            Standing::Waiting(_) => (None, Some((c.leave_wait_list, Some((c.leave_wait_list_hint, c.leave_wait_list_confirm))))),
                             Standing::Declined | Standing::Closed | Standing::Cancelled | Standing::Finished => (None, None),
                         };
                         let reference = course.reference.clone();
@@ -224,13 +226,23 @@ fn my_courses_view(t: &'static Texts, courses: Result<Vec<MyCourse>, AppError>) 
                                         </ActionForm>
                                     }
                                 })}
-                                {no.map(|label| {
+                                {no.map(|(label, confirm)| {
                                     let reference = reference.clone();
-                                    view! {
+                                    let form = move |label: &'static str| view! {
                                         <ActionForm action=decline>
-                                            <input type="hidden" name="reference" value=reference/>
+                                            <input type="hidden" name="reference" value=reference.clone()/>
                                             <button type="submit" class="button secondary">{label}</button>
                                         </ActionForm>
+                                    };
+                                    match confirm {
+                                        None => form(label).into_any(),
+                                        Some((hint, yes)) => view! {
+                                            <details class="state-step">
+                                                <summary>{label}</summary>
+                                                <p class="hint">{hint}</p>
+                                                {form(yes)}
+                                            </details>
+                                        }.into_any(),
                                     }
                                 })}
                             </div>

@@ -241,6 +241,8 @@ on_both_backends! {
         assert!(page.contains("<summary>Avslutt kurset</summary>") && page.contains("Ja, avslutt kurset"), "finishing, confirmed");
         assert!(page.contains("<summary>Avlys kurset</summary>") && page.contains("Ja, avlys kurset"), "cancelling, confirmed");
         assert!(page.contains("avsluttes som fullført") && !page.contains("Start kurset"), "what finishing does");
+        // So does cancelling one session.
+        assert!(page.contains("<summary>Avlys samling 10</summary>") && page.contains("Ja, avlys samling 10") && page.contains("Det kan ikke angres."), "cancelling a session, confirmed");
         // Back to "open" is not a step it can take.
         let refused = app.call(&therapist, "/api/course/group-state", &[("cohort", "1"), ("state", "open")]).await;
         assert_eq!(refused.status(), 422);

@@ -329,7 +329,8 @@ on_both_backends! {
         let page = app.get_with(&citizen, "/account?course=accepted").await.text().await.unwrap();
         assert!(page.contains("Takk for svaret ditt."));
         assert!(page.contains("Du har plass på kurset."), "{page}");
-        assert!(page.contains("Meld meg av kurset"));
+        // Leaving opens first, says what follows, and asks to be confirmed.
+        assert!(page.contains("<summary>Meld meg av kurset</summary>") && page.contains("går videre til den neste som venter") && page.contains("Ja, meld meg av"), "{page}");
         let seats = courses::seats(&app.state.db, CohortId(cohort.parse().unwrap())).await.unwrap().unwrap();
         assert_eq!(seats.seats_held, 1);
         // The board's timeline says so.

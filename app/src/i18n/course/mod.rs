@@ -45,6 +45,11 @@ pub struct CourseTexts {
     pub decline: &'static str,
     pub leave: &'static str,
     pub leave_wait_list: &'static str,
+    /// What leaving does, and the button that confirms it.
+    pub leave_hint: &'static str,
+    pub leave_confirm: &'static str,
+    pub leave_wait_list_hint: &'static str,
+    pub leave_wait_list_confirm: &'static str,
     pub standing_seat: &'static str,
     /// "{n}" is the place in line.
     pub standing_waiting: &'static str,
@@ -143,6 +148,9 @@ pub struct CourseTexts {
     /// For a step that cannot be taken back: the button that confirms it (else empty).
     pub state_confirms: [&'static str; 5],
     pub cancel_session_button: &'static str,
+    pub cancel_session_hint: &'static str,
+    /// `{n}`.
+    pub cancel_session_confirm: &'static str,
     pub mail_session_cancelled_subject: &'static str,
     pub mail_session_cancelled_body: &'static str,
     /// The whole group cancelled, with its sessions' cancellations attached.

@@ -494,6 +494,9 @@ fn session_forms(
     let cancel_label = c
         .cancel_session_button
         .replace("{n}", &s.number.to_string());
+    let cancel_confirm = c
+        .cancel_session_confirm
+        .replace("{n}", &s.number.to_string());
     let change_label = c
         .session_change_summary
         .replace("{n}", &s.number.to_string());
@@ -516,11 +519,15 @@ fn session_forms(
         [Format::Video, Format::InPerson].map(|f| (f.key().to_owned(), c.format(f).to_owned()));
     let error_id = format!("field-{format_field}-error");
     view! {
-        <ActionForm action=actions.cancel attr:class="inline-form">
-            <input type="hidden" name="cohort" value=cohort/>
-            <input type="hidden" name="session" value=session/>
-            <button type="submit" class="button secondary small">{cancel_label}</button>
-        </ActionForm>
+        <details class="state-step">
+            <summary>{cancel_label}</summary>
+            <p class="hint">{c.cancel_session_hint}</p>
+            <ActionForm action=actions.cancel attr:class="inline-form">
+                <input type="hidden" name="cohort" value=cohort/>
+                <input type="hidden" name="session" value=session/>
+                <button type="submit" class="button secondary small">{cancel_confirm}</button>
+            </ActionForm>
+        </details>
         <details class="move" open=open>
             <summary>{change_label}</summary>
             <ActionForm action=actions.shift attr:class="form" attr:novalidate=true>
