@@ -67,6 +67,8 @@ test('a lead starts a course group: a start in the past is named at the field, n
   await changeForm.getByRole('button', { name: 'Lagre endringen' }).click();
   await expect(dates.getByRole('listitem').nth(1)).toContainText('09:00');
   await expect(dates.getByRole('listitem').nth(1)).toContainText('På video');
+  // Each saved change says so where it shows.
+  await expect(dates.getByRole('status').filter({ hasText: 'Samlingen er endret, og de påmeldte har fått en ny kalenderfil.' })).toBeVisible();
 
   // No seats at all is refused at the field, the rest kept; then two more seats.
   const change = page.getByRole('region', { name: 'Endre gruppen' });
@@ -78,6 +80,7 @@ test('a lead starts a course group: a start in the past is named at the field, n
   await change.getByLabel('Sted (ved frammøte)').fill('Helsehuset, 2. etasje');
   await change.getByRole('button', { name: 'Lagre endringene' }).click();
   await expect(page.getByText('0 av 11 plasser tatt')).toBeVisible();
+  await expect(change.getByRole('status').filter({ hasText: 'Endringene er lagret.' })).toBeVisible();
 
   // With a place, the third session meets there instead, and the list names it.
   const third = dates.locator('details').filter({ hasText: 'Endre samling 3' });
@@ -94,6 +97,7 @@ test('a lead starts a course group: a start in the past is named at the field, n
   await expect(steps).toContainText('Alle samlinger som gjenstår, avlyses.');
   await steps.getByRole('button', { name: 'Ja, avlys kurset' }).click();
   await expect(page.getByRole('region', { name: 'Kursets gang' })).toHaveCount(0);
+  await expect(page.getByRole('status').filter({ hasText: 'Kurset har fått ny status.' })).toBeVisible();
   await expect(page.getByRole('region', { name: 'Endre gruppen' })).toHaveCount(0);
   await expect(dates.getByRole('listitem').filter({ hasText: 'Avlyst' })).toHaveCount(10);
 

@@ -237,7 +237,7 @@ pub async fn change_state(cohort: i64, to: String) -> Result<(), AppError> {
         })
         .await?;
     }
-    leptos_axum::redirect(&format!("/groups/{cohort}"));
+    leptos_axum::redirect(&format!("/groups/{cohort}?saved=state"));
     Ok(())
 }
 
@@ -269,7 +269,9 @@ pub async fn cancel_session(cohort: i64, session: i64) -> Result<(), AppError> {
         )
     })
     .await?;
-    leptos_axum::redirect(&format!("/groups/{cohort}#sessions-heading"));
+    leptos_axum::redirect(&format!(
+        "/groups/{cohort}?saved=cancelled#sessions-heading"
+    ));
     Ok(())
 }
 
@@ -354,7 +356,7 @@ pub async fn change_session(
         )
     })
     .await?;
-    leptos_axum::redirect(&format!("/groups/{cohort}#sessions-heading"));
+    leptos_axum::redirect(&format!("/groups/{cohort}?saved=session#sessions-heading"));
     Ok(())
 }
 
@@ -438,7 +440,7 @@ pub async fn change_group(cohort: i64, change: GroupChange) -> Result<(), AppErr
         })
         .await?;
     }
-    leptos_axum::redirect(&format!("/groups/{cohort}"));
+    leptos_axum::redirect(&format!("/groups/{cohort}?saved=group#change-heading"));
     Ok(())
 }
 

@@ -200,6 +200,11 @@ pub struct CourseTexts {
     pub mail_place_changed_subject: &'static str,
     pub mail_place_changed_body: &'static str,
     pub change_heading: &'static str,
+    /// What a change on the group page did, said where it shows.
+    pub saved_state: &'static str,
+    pub saved_cancelled: &'static str,
+    pub saved_session: &'static str,
+    pub saved_group: &'static str,
     pub change_hint: &'static str,
     pub change_button: &'static str,
     pub join: &'static str,

@@ -4,7 +4,7 @@
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_params_map;
+use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::api::course::types::{
     AttendanceColumn, AttendanceRow, GroupSession, GroupSettings, GroupView, ParticipantScores,
@@ -23,6 +23,8 @@ use crate::i18n::{use_texts, Texts};
 pub fn GroupPage() -> impl IntoView {
     let t = use_texts();
     let params = use_params_map();
+    // What the last change did (`?saved=`), said where it shows.
+    let query = use_query_map();
     let mark = ServerAction::<MarkAttendance>::new();
     let change = ServerAction::<ChangeGroupState>::new();
     let cancel = ServerAction::<CancelSession>::new();
@@ -67,7 +69,10 @@ pub fn GroupPage() -> impl IntoView {
         <Suspense fallback=move || view! { <p>{t.loading}</p> }>
             {move || Suspend::new(async move {
                 match view_data.await {
-                    Ok(view) => group_view(t, view, Actions { mark, change, cancel, enrol, remove, reopen, edit, shift }, error).into_any(),
+                    Ok(view) => {
+                        let saved = query.read().get("saved");
+                        group_view(t, view, Actions { mark, change, cancel, enrol, remove, reopen, edit, shift }, error, saved).into_any()
+                    }
                     Err(AppError::Unauthenticated) => view! { <LoginFirst/> }.into_any(),
                     Err(AppError::Forbidden) => not_for_you(t).await.into_any(),
                     Err(error) => view! { <p class="notice" role="alert">{error.message(t)}</p> }.into_any(),
@@ -95,9 +100,20 @@ fn group_view(
     view: GroupView,
     actions: Actions,
     error: Signal<Option<AppError>>,
+    saved: Option<String>,
 ) -> impl IntoView {
     let c = t.course;
     let cohort = view.cohort_id;
+    let said = |of: &[&str], text: &'static str| {
+        saved
+            .as_deref()
+            .filter(|s| of.contains(s))
+            .map(|_| view! { <p class="success" role="status">{text}</p> })
+    };
+    let saved_top = said(&["state"], c.saved_state);
+    let saved_dates =
+        said(&["session"], c.saved_session).or_else(|| said(&["cancelled"], c.saved_cancelled));
+    let saved_group = said(&["group"], c.saved_group);
     let attendance = attendance_grid(t, cohort, view.columns, view.attendance, actions.mark);
     // One button per next step, with what it does; a step that cannot be taken back
     // (finishing, cancelling) asks to be confirmed behind a disclosure.
@@ -138,7 +154,7 @@ fn group_view(
     let scores = scores_table(t, view.measures, view.scores, opens_board);
     let settings = view
         .settings
-        .map(|settings| settings_form(t, cohort, settings, actions.edit, error));
+        .map(|settings| settings_form(t, cohort, settings, actions.edit, error, saved_group));
     let roster = if view.roster.is_empty() {
         view! { <p>{c.roster_empty}</p> }.into_any()
     } else {
@@ -183,6 +199,7 @@ fn group_view(
         <h1>{view.course.clone()}</h1>
         <p><strong>{view.state}</strong> " · " {view.seats}</p>
         <ErrorSummary error/>
+        {saved_top}
         {state_form}
         <section aria-labelledby="roster-heading">
             <h2 id="roster-heading">{c.roster_heading}</h2>
@@ -196,6 +213,7 @@ fn group_view(
         {settings}
         <section aria-labelledby="sessions-heading">
             <h2 id="sessions-heading">{c.sessions_heading}</h2>
+            {saved_dates}
             <ol class="sessions group-sessions">
                 {view.sessions.into_iter().enumerate().map(|(i, s)| {
                     let link = s.link.clone().map(|link| {
@@ -594,6 +612,7 @@ fn settings_form(
     settings: GroupSettings,
     edit: ServerAction<ChangeGroup>,
     error: Signal<Option<AppError>>,
+    saved: Option<impl IntoView>,
 ) -> impl IntoView {
     let c = t.course;
     let leaders: Vec<(String, String)> = settings
@@ -604,6 +623,7 @@ fn settings_form(
     view! {
         <section aria-labelledby="change-heading">
             <h2 id="change-heading">{c.change_heading}</h2>
+            {saved}
             <p class="hint">{c.change_hint}</p>
             <ActionForm action=edit attr:class="form" attr:novalidate=true attr:aria-labelledby="change-heading">
                 <input type="hidden" name="cohort" value=cohort/>
