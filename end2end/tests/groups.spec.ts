@@ -59,7 +59,7 @@ test('a lead starts a course group: a start in the past is named at the field, n
   await changeForm.getByLabel('Klokkeslett').fill('09:00');
   await changeForm.getByLabel('Frammøte').check();
   await changeForm.getByRole('button', { name: 'Lagre endringen' }).click();
-  await expect(page.getByRole('alert')).toContainText('ikke noe sted for frammøte');
+  await expect(page.getByRole('alert')).toContainText('Samlinger med frammøte trenger et sted.');
   await expect(changeForm.getByLabel('Dato')).toHaveValue(movedDay);
   await expect(changeForm.getByLabel('Klokkeslett')).toHaveValue('09:00');
   await expect(changeForm.getByLabel('Frammøte')).toBeChecked();

@@ -90,7 +90,7 @@ async fn details(db: &Db, id: i64, at: i64) -> Result<Option<Due>, sqlx::Error> 
          join enrolment e on e.enrolment_id = cr.enrolment_id
          join referral r on r.referral_id = e.referral_id
          join account a on a.account_id = r.account_id
-         left join room m on m.room_id = s.room_id
+         left join room m on m.room_id = s.room_id and s.format = 'video'
          where cr.course_reminder_id = $1 and e.status = 'enrolled' and s.cancelled_at is null
            and s.starts_at > $2",
     )

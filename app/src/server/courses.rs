@@ -962,7 +962,9 @@ pub async fn sessions(db: &Db, cohort: CohortId) -> Result<Vec<SessionRow>, sqlx
     let rows = sqlx::query(
         "select s.cohort_session_id, s.number, s.starts_at, s.ends_at, s.format, s.follow_up,
              r.code, s.cancelled_at, s.sequence
-         from cohort_session s left join room r on r.room_id = s.room_id
+         from cohort_session s
+         -- An in-person session's room (kept from when it met by video) is no way in.
+         left join room r on r.room_id = s.room_id and s.format = 'video'
          where s.cohort_id = $1 order by s.number",
     )
     .bind(cohort.0)
@@ -1515,15 +1517,17 @@ pub async fn change_session(
     if leader_clash(&mut tx, &leaders, span, Besides::Session(session)).await? {
         return Ok(SessionChange::Refused(CohortError::LeaderOverlap));
     }
+    // A session keeps its room while it meets in person (no page, reminder or calendar
+    // gives its address then), so links sent earlier work again if it goes back to
+    // video; one made in person gets its room when it first goes to video.
     let room_id: Option<i64> = match (format, row.try_get::<Option<i64>, _>("room_id")?) {
-        (Format::Video, Some(room)) => Some(room),
+        (_, Some(room)) => Some(room),
         (Format::Video, None) => {
             let number = u32_of(&row, "number")?;
             let service = ServiceId(row.try_get("service_id")?);
             let leader = ids.first().copied().unwrap_or_default();
             Some(session_room(&mut tx, service, number, leader, at).await?)
         }
-        // In person: no way in by video (its reminder and calendar name the place).
         _ => None,
     };
     sqlx::query(
@@ -1634,6 +1638,13 @@ pub async fn change_cohort(
         ))
     })
     .collect::<Result<_, sqlx::Error>>()?;
+    // A session still to come that meets in person needs a place to meet.
+    let in_person = coming
+        .iter()
+        .any(|(_, _, _, format)| format == Format::InPerson.key());
+    if in_person && change.place.trim().is_empty() {
+        return Ok(Err(CohortError::NoPlace));
+    }
     let before = leaders_of(&mut tx, cohort).await?;
     let joining: Vec<i64> = change
         .leaders

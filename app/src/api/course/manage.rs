@@ -421,6 +421,7 @@ pub async fn change_group(cohort: i64, change: GroupChange) -> Result<(), AppErr
         let field = match e {
             CohortError::CapacityOutOfRange | CohortError::CapacityBelowEnrolled => "capacity",
             CohortError::Leaders | CohortError::LeaderOverlap => "leader",
+            CohortError::NoPlace => "place",
             _ => "state",
         };
         invalid(vec![FieldError {

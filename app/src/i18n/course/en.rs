@@ -163,7 +163,7 @@ pub static EN: CourseTexts = CourseTexts {
     session_change_button: "Save the change",
     mail_session_changed_subject: "A course session has changed",
     mail_session_changed_body: "Hello,\n\nSession {n} of your course has changed. It is now {when}, {how}. The calendar file in this email updates your calendar. See all the dates on My page:\n{link}\n\nRask psykisk helsehjelp",
-    mail_session_by_video: "by video (the link comes in the reminder and is on My page)",
+    mail_session_by_video: "by video (the link comes in the reminder, and on My page a quarter of an hour before)",
     mail_session_in_person: "in person: {place}",
     mail_place_changed_subject: "A new place for your course",
     mail_place_changed_body: "Hello,\n\nYour course meets at a new place from now on: {place}. The calendar files in this email update your calendar. See all the dates on My page:\n{link}\n\nRask psykisk helsehjelp",
@@ -220,6 +220,6 @@ pub static EN: CourseTexts = CourseTexts {
         "The course is full. Choose another course.",
         "The deadline to take the place passed, and it went to the next on the wait list. Call us if you still want to join.",
         "A session cannot be moved to a time already past.",
-        "The group has no place to meet in person yet. Enter the place under “Change the group” first.",
+        "Sessions in person need a place. Fill in “Place (in person)” under “Change the group”.",
     ],
 };

@@ -163,7 +163,7 @@ pub static NB: CourseTexts = CourseTexts {
     session_change_button: "Lagre endringen",
     mail_session_changed_subject: "En kurssamling er endret",
     mail_session_changed_body: "Hei!\n\nSamling {n} på kurset ditt er endret. Den er nå {when}, {how}. Kalenderfilen i denne e-posten oppdaterer kalenderen din. Se alle datoene på Min side:\n{link}\n\nHilsen Rask psykisk helsehjelp",
-    mail_session_by_video: "på video (lenken kommer i påminnelsen og står på Min side)",
+    mail_session_by_video: "på video (lenken kommer i påminnelsen, og på Min side et kvarter før)",
     mail_session_in_person: "med frammøte: {place}",
     mail_place_changed_subject: "Nytt sted for kurset",
     mail_place_changed_body: "Hei!\n\nKurset ditt møtes et nytt sted fra nå: {place}. Kalenderfilene i denne e-posten oppdaterer kalenderen din. Se alle datoene på Min side:\n{link}\n\nHilsen Rask psykisk helsehjelp",
@@ -220,6 +220,6 @@ pub static NB: CourseTexts = CourseTexts {
         "Kurset er fullt. Velg et annet kurs.",
         "Fristen for å ta plassen gikk ut, og den gikk videre til neste på ventelisten. Ring oss hvis du fortsatt vil være med.",
         "En samling kan ikke flyttes til et tidspunkt som har vært.",
-        "Gruppen har ikke noe sted for frammøte ennå. Skriv inn stedet under «Endre gruppen» først.",
+        "Samlinger med frammøte trenger et sted. Fyll inn «Sted (ved frammøte)» under «Endre gruppen».",
     ],
 };

@@ -163,7 +163,7 @@ pub static NN: CourseTexts = CourseTexts {
     session_change_button: "Lagre endringa",
     mail_session_changed_subject: "Ei kurssamling er endra",
     mail_session_changed_body: "Hei!\n\nSamling {n} på kurset ditt er endra. Ho er no {when}, {how}. Kalenderfila i denne e-posten oppdaterer kalenderen din. Sjå alle datoane på Mi side:\n{link}\n\nHelsing Rask psykisk helsehjelp",
-    mail_session_by_video: "på video (lenkja kjem i påminninga og står på Mi side)",
+    mail_session_by_video: "på video (lenkja kjem i påminninga, og på Mi side eit kvarter før)",
     mail_session_in_person: "med oppmøte: {place}",
     mail_place_changed_subject: "Ny stad for kurset",
     mail_place_changed_body: "Hei!\n\nKurset ditt møtest ein ny stad frå no: {place}. Kalenderfilene i denne e-posten oppdaterer kalenderen din. Sjå alle datoane på Mi side:\n{link}\n\nHelsing Rask psykisk helsehjelp",
@@ -220,6 +220,6 @@ pub static NN: CourseTexts = CourseTexts {
         "Kurset er fullt. Vel eit anna kurs.",
         "Fristen for å ta plassen gjekk ut, og han gjekk vidare til neste på ventelista. Ring oss om du framleis vil vere med.",
         "Ei samling kan ikkje flyttast til eit tidspunkt som har vore.",
-        "Gruppa har ikkje nokon stad for oppmøte enno. Skriv inn staden under «Endre gruppa» først.",
+        "Samlingar med frammøte treng ein stad. Fyll inn «Stad (ved frammøte)» under «Endre gruppa».",
     ],
 };

@@ -104,6 +104,8 @@ fn group_view(
 ) -> impl IntoView {
     let c = t.course;
     let cohort = view.cohort_id;
+    // Not beside a refusal: the address keeps the last "saved" after it.
+    let saved = saved.filter(|_| error.get_untracked().is_none());
     let said = |of: &[&str], text: &'static str| {
         saved
             .as_deref()
@@ -119,7 +121,8 @@ fn group_view(
     // (finishing, cancelling) asks to be confirmed behind a disclosure.
     let state_form = (!view.next_states.is_empty()).then(|| {
         view! {
-            <section aria-labelledby="state-heading" class="state-steps">
+            // The error summary's link for a refused step ("field-state") lands here.
+        <section aria-labelledby="state-heading" class="state-steps" id="field-state" tabindex="-1">
                 <h2 id="state-heading">{c.state_heading}</h2>
                 {view.next_states.into_iter().map(|step| {
                     let form = |label: String| view! {
