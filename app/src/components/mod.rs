@@ -1,5 +1,6 @@
 //! Pieces of the page shared by every route.
 
+pub mod confirm_first;
 pub mod copy_link;
 pub mod crisis_box;
 pub mod error_summary;
@@ -14,6 +15,7 @@ pub mod link_form;
 pub mod login_first;
 pub mod work_links;
 
+pub use confirm_first::ConfirmFirst;
 pub use copy_link::{CopyLink, CopyLinkScript};
 pub use crisis_box::CrisisBox;
 pub use error_summary::ErrorSummary;

@@ -11,7 +11,7 @@ use crate::api::course::types::{MyCourse, Standing};
 use crate::api::course::{my_courses, AcceptCourse, DeclineCourse};
 use crate::api::referral::my_referrals;
 use crate::api::referral::types::MyReferral;
-use crate::components::{work_links, ErrorSummary, LoginFirst};
+use crate::components::{work_links, ConfirmFirst, ErrorSummary, LoginFirst};
 use crate::domain::identity::AccountKind;
 use crate::domain::referral::RiskLevel;
 use crate::error::AppError;
@@ -237,11 +237,7 @@ fn my_courses_view(t: &'static Texts, courses: Result<Vec<MyCourse>, AppError>) 
                                     match confirm {
                                         None => form(label).into_any(),
                                         Some((hint, yes)) => view! {
-                                            <details class="state-step">
-                                                <summary>{label}</summary>
-                                                <p class="hint">{hint}</p>
-                                                {form(yes)}
-                                            </details>
+                                            <ConfirmFirst label=label hint=hint>{form(yes)}</ConfirmFirst>
                                         }.into_any(),
                                     }
                                 })}

@@ -229,7 +229,7 @@ pub async fn change_state(cohort: i64, to: String) -> Result<(), AppError> {
         .await?
         .map_err(refused)?;
     if !cancelled.is_empty() {
-        tell_seat_holders(id, &cancelled, Method::Cancel, |c| {
+        tell_seat_holders(id, &cancelled, Method::Cancel, |c, _| {
             (
                 c.mail_group_cancelled_subject.to_owned(),
                 c.mail_group_cancelled_body.to_owned(),
@@ -261,7 +261,7 @@ pub async fn cancel_session(cohort: i64, session: i64) -> Result<(), AppError> {
     let Some(cancelled) = courses::cancel_session(&state.db, id, session).await? else {
         return Err(AppError::NotFound);
     };
-    tell_seat_holders(id, &[cancelled.session_id], Method::Cancel, |c| {
+    tell_seat_holders(id, &[cancelled.session_id], Method::Cancel, |c, _| {
         (
             c.mail_session_cancelled_subject.to_owned(),
             c.mail_session_cancelled_body
@@ -341,10 +341,9 @@ pub async fn change_session(
         }
     };
     let when = crate::domain::clock::format_oslo(changed.starts_at);
-    let place = courses::place_of_cohort(&state.db, id).await?;
-    tell_seat_holders(id, &[changed.session_id], Method::Request, |c| {
+    tell_seat_holders(id, &[changed.session_id], Method::Request, |c, place| {
         let how = match changed.format {
-            Format::InPerson => c.mail_session_in_person.replace("{place}", &place),
+            Format::InPerson => c.mail_session_in_person.replace("{place}", place),
             _ => c.mail_session_by_video.to_owned(),
         };
         (
@@ -433,10 +432,10 @@ pub async fn change_group(cohort: i64, change: GroupChange) -> Result<(), AppErr
         courses::tell_seat_held(&state, referral, now()).await?;
     }
     if !changed.moved_place.is_empty() {
-        tell_seat_holders(id, &changed.moved_place, Method::Request, |c| {
+        tell_seat_holders(id, &changed.moved_place, Method::Request, |c, place| {
             (
                 c.mail_place_changed_subject.to_owned(),
-                c.mail_place_changed_body.replace("{place}", &place),
+                c.mail_place_changed_body.replace("{place}", place),
             )
         })
         .await?;
@@ -479,12 +478,12 @@ const MAX_PLACE: usize = 200;
 
 /// Sends everyone with a seat one calendar file per session named (its UID, its
 /// sequence; a request or a cancellation), with the words `text` gives in their own
-/// language. A failed send is logged.
+/// language (it is handed the group's place too). A failed send is logged.
 async fn tell_seat_holders(
     cohort: CohortId,
     session_ids: &[i64],
     method: Method,
-    text: impl Fn(&'static crate::i18n::course::CourseTexts) -> (String, String),
+    text: impl Fn(&'static crate::i18n::course::CourseTexts, &str) -> (String, String),
 ) -> Result<(), AppError> {
     let state = app_state()?;
     let title = courses::calendar_title(&state.db, cohort).await?;
@@ -524,7 +523,7 @@ async fn tell_seat_holders(
                 )
             })
             .collect();
-        let (subject, body) = text(c);
+        let (subject, body) = text(c, &place);
         let mail = OutgoingMail {
             to: address.clone(),
             subject,

@@ -14,7 +14,9 @@ use crate::api::course::{
     MarkAttendance, RemoveParticipant, ReopenReferral,
 };
 use crate::components::field::select_field;
-use crate::components::{not_for_you, CopyLink, CopyLinkScript, ErrorSummary, Field, LoginFirst};
+use crate::components::{
+    not_for_you, ConfirmFirst, CopyLink, CopyLinkScript, ErrorSummary, Field, LoginFirst,
+};
 use crate::domain::course::Format;
 use crate::error::AppError;
 use crate::i18n::{use_texts, Texts};
@@ -125,10 +127,11 @@ fn group_view(
         <section aria-labelledby="state-heading" class="state-steps" id="field-state" tabindex="-1">
                 <h2 id="state-heading">{c.state_heading}</h2>
                 {view.next_states.into_iter().map(|step| {
-                    let form = |label: String| view! {
-                        <ActionForm action=actions.change attr:class="inline-form">
+                    let (change, state) = (actions.change, step.state.clone());
+                    let form = move |label: String| view! {
+                        <ActionForm action=change attr:class="inline-form">
                             <input type="hidden" name="cohort" value=cohort/>
-                            <input type="hidden" name="state" value=step.state.clone()/>
+                            <input type="hidden" name="state" value=state/>
                             <button type="submit" class="button secondary small">{label}</button>
                         </ActionForm>
                     };
@@ -140,11 +143,7 @@ fn group_view(
                             </div>
                         }.into_any(),
                         Some(confirm) => view! {
-                            <details class="state-step">
-                                <summary>{step.action.clone()}</summary>
-                                <p class="hint">{step.hint.clone()}</p>
-                                {form(confirm)}
-                            </details>
+                            <ConfirmFirst label=step.action.clone() hint=step.hint.clone()>{form(confirm)}</ConfirmFirst>
                         }.into_any(),
                     }
                 }).collect_view()}
@@ -540,15 +539,13 @@ fn session_forms(
         [Format::Video, Format::InPerson].map(|f| (f.key().to_owned(), c.format(f).to_owned()));
     let error_id = format!("field-{format_field}-error");
     view! {
-        <details class="state-step">
-            <summary>{cancel_label}</summary>
-            <p class="hint">{c.cancel_session_hint}</p>
+        <ConfirmFirst label=cancel_label hint=c.cancel_session_hint>
             <ActionForm action=actions.cancel attr:class="inline-form">
                 <input type="hidden" name="cohort" value=cohort/>
                 <input type="hidden" name="session" value=session/>
                 <button type="submit" class="button secondary small">{cancel_confirm}</button>
             </ActionForm>
-        </details>
+        </ConfirmFirst>
         <details class="move" open=open>
             <summary>{change_label}</summary>
             <ActionForm action=actions.shift attr:class="form" attr:novalidate=true>
