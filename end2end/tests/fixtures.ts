@@ -1,4 +1,4 @@
-import { test as base, expect, type Page } from '@playwright/test';
+import { test as base, expect, type Browser, type Page } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
 
 type Fixtures = {
@@ -37,26 +37,31 @@ export const test = base.extend<Fixtures>({
       if (hydrated) await waitForHydration(page);
     });
   },
-  expectAccessible: async ({ page, hydrated, browser, locale, viewport }, use) => {
-    await use(async () => {
-      if (hydrated) return analyze(page);
-      // axe is JavaScript and cannot run in a page without it. Open the same
-      // address in a scripted context with the same cookies and language but the
-      // application bundle blocked: axe then sees exactly the server-rendered
-      // page that a person without JavaScript gets.
-      const mirror = await browser.newContext({ javaScriptEnabled: true, locale, viewport });
-      try {
-        await mirror.addCookies(await page.context().cookies());
-        await mirror.route(/\/pkg\/.*\.(js|wasm)$/, (route) => route.abort());
-        const copy = await mirror.newPage();
-        await copy.goto(page.url());
-        await analyze(copy);
-      } finally {
-        await mirror.close();
-      }
-    });
+  expectAccessible: async ({ page, hydrated, browser, locale }, use) => {
+    await use(() => expectPageAccessible(page, browser, hydrated, locale));
   },
 });
+
+/**
+ * Fails on any WCAG 2.1 A or AA violation on the page as it is now. axe is JavaScript
+ * and cannot run in a page without it: for such a page it opens the same address in a
+ * scripted context with the same cookies, language and viewport but the application
+ * bundle blocked, so axe sees exactly the server-rendered page a person without
+ * JavaScript gets.
+ */
+export async function expectPageAccessible(page: Page, browser: Browser, hydrated: boolean, locale = 'nb-NO') {
+  if (hydrated) return analyze(page);
+  const mirror = await browser.newContext({ javaScriptEnabled: true, locale, viewport: page.viewportSize() });
+  try {
+    await mirror.addCookies(await page.context().cookies());
+    await mirror.route(/\/pkg\/.*\.(js|wasm)$/, (route) => route.abort());
+    const copy = await mirror.newPage();
+    await copy.goto(page.url());
+    await analyze(copy);
+  } finally {
+    await mirror.close();
+  }
+}
 
 async function analyze(page: Page) {
   // Nothing may push the page wider than the screen (a phone would have to scroll sideways).
