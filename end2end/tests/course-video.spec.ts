@@ -126,12 +126,17 @@ test('one person from the offer to the first session: accepted without JavaScrip
   const room = new URL((await joinLink.getAttribute('href'))!, origin).pathname;
   expect(room).toMatch(/^\/rooms\/[0-9a-f]{32}$/);
 
-  // The leader opens the same room from the group page.
+  // The leader opens the same room from the top of the group page, where the next
+  // session is; its full address is in the list of dates to copy.
   const leader = await newRoomPage(browser);
   await staffLogIn(leader, true, THERAPIST);
   await leader.goto(groupPath);
+  const next = leader.getByRole('region', { name: 'Neste samling' });
+  await expect(next).toContainText(`1. `);
+  await expect(next).toContainText(time);
   expect(new URL(await leader.locator('input[id^="session-link-"]').first().inputValue()).pathname).toBe(room);
-  await leader.goto(room);
+  await next.getByRole('link', { name: 'Åpne rommet' }).click();
+  await expect(leader).toHaveURL(new RegExp(`${room}$`));
   await waitForHydration(leader);
   await leader.locator('#room-join-button').click();
   await expect(leader.locator('#room-controls').getByRole('button', { name: 'Gå ut' })).toBeVisible();

@@ -1,5 +1,6 @@
 //! Pieces of the page shared by every route.
 
+pub mod call_us;
 pub mod confirm_first;
 pub mod copy_link;
 pub mod crisis_box;
@@ -15,6 +16,7 @@ pub mod link_form;
 pub mod login_first;
 pub mod work_links;
 
+pub use call_us::call_us;
 pub use confirm_first::ConfirmFirst;
 pub use copy_link::{CopyLink, CopyLinkScript};
 pub use crisis_box::CrisisBox;

@@ -11,7 +11,7 @@ use crate::api::course::types::{MyCourse, Standing};
 use crate::api::course::{my_courses, AcceptCourse, DeclineCourse};
 use crate::api::referral::my_referrals;
 use crate::api::referral::types::MyReferral;
-use crate::components::{work_links, ConfirmFirst, ErrorSummary, LoginFirst};
+use crate::components::{call_us, work_links, ConfirmFirst, ErrorSummary, LoginFirst};
 use crate::domain::identity::AccountKind;
 use crate::domain::referral::RiskLevel;
 use crate::error::AppError;
@@ -199,6 +199,8 @@ fn my_courses_view(t: &'static Texts, courses: Result<Vec<MyCourse>, AppError>) 
                                 .standing_seat_held
                                 .replace("{deadline}", course.deadline.as_deref().unwrap_or_default()),
                             Standing::Declined => c.standing_declined.to_owned(),
+                            Standing::Left => c.standing_left.to_owned(),
+                            Standing::Passed => c.standing_passed.to_owned(),
                             Standing::Closed => c.standing_closed.to_owned(),
                             Standing::Cancelled => c.standing_cancelled.to_owned(),
                             Standing::Finished => c.standing_finished.to_owned(),
@@ -209,7 +211,7 @@ fn my_courses_view(t: &'static Texts, courses: Result<Vec<MyCourse>, AppError>) 
                             Standing::Offered | Standing::SeatHeld => (Some(c.accept), Some((c.decline, None))),
                             Standing::Seat => (None, Some((c.leave, Some((c.leave_hint, c.leave_confirm))))),
                             Standing::Waiting(_) => (None, Some((c.leave_wait_list, Some((c.leave_wait_list_hint, c.leave_wait_list_confirm))))),
-                            Standing::Declined | Standing::Closed | Standing::Cancelled | Standing::Finished => (None, None),
+                            Standing::Declined | Standing::Left | Standing::Passed | Standing::Closed | Standing::Cancelled | Standing::Finished => (None, None),
                         };
                         let reference = course.reference.clone();
                         // An offer is answered at the top; leaving a course or its wait
@@ -272,6 +274,7 @@ fn my_courses_view(t: &'static Texts, courses: Result<Vec<MyCourse>, AppError>) 
                                         .collect_view()}
                                 </ol>
                                 {bottom}
+                                {course.contact.map(|(phone, text)| call_us(&phone, &text))}
                             </article>
                         }
                     })

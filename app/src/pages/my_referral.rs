@@ -7,7 +7,7 @@ use leptos_router::hooks::use_params_map;
 
 use crate::api::referral::types::MyReferral;
 use crate::api::referral::{my_referrals, WithdrawReferral};
-use crate::components::{ErrorSummary, LoginFirst};
+use crate::components::{call_us, ErrorSummary, LoginFirst};
 use crate::error::AppError;
 use crate::i18n::{problem_label, use_texts, Texts};
 
@@ -34,16 +34,6 @@ pub fn MyReferralPage() -> impl IntoView {
             })}
         </Suspense>
     }
-}
-
-/// The sentence with the number as a link that calls it.
-fn call_us(phone: &str, text: &str) -> impl IntoView {
-    let (before, after) = text.split_once(phone).unwrap_or((text, ""));
-    let digits: String = phone.chars().filter(char::is_ascii_digit).collect();
-    let number = (!after.is_empty() || text.ends_with(phone)).then(|| {
-        view! { <a href=format!("tel:+47{digits}") class="phone">{phone.to_owned()}</a> }
-    });
-    view! { <p>{before.to_owned()} {number} {after.to_owned()}</p> }
 }
 
 fn referral_view(t: &'static Texts, referral: MyReferral) -> impl IntoView {

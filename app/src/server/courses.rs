@@ -1332,9 +1332,11 @@ pub async fn participant_name(
 
 /// Moves a cohort to `to` if its state machine allows it, and returns the sessions it
 /// cancelled. Finishing closes the referrals of those holding a seat and active (they
-/// attended) as completed, each with a timeline entry. Cancelling the cohort cancels
-/// every session still to come (their calendar sequences raised, for the cancellations
-/// the caller sends) and puts it on the timeline of everyone offered, seated or waiting.
+/// attended) as completed, each with a timeline entry. Finishing or cancelling the
+/// cohort cancels every session still to come (their calendar sequences raised, for
+/// the cancellations the caller sends: a finished course leaves nothing in anyone's
+/// calendar); cancelling also puts it on the timeline of everyone offered, seated or
+/// waiting.
 pub async fn change_state(
     db: &Db,
     cohort: CohortId,
@@ -1389,7 +1391,7 @@ pub async fn change_state(
         }
     }
     let mut cancelled = Vec::new();
-    if to == CohortState::Cancelled {
+    if to.is_closed() {
         cancelled = sqlx::query(
             "update cohort_session set cancelled_at = $1, sequence = sequence + 1
              where cohort_id = $2 and cancelled_at is null and starts_at > $1
@@ -1402,6 +1404,8 @@ pub async fn change_state(
         .iter()
         .map(|r| r.try_get("cohort_session_id"))
         .collect::<Result<_, _>>()?;
+    }
+    if to == CohortState::Cancelled {
         let concerned: Vec<i64> = sqlx::query(
             "select referral_id from enrolment where cohort_id = $1
              and status in ('enrolled', 'waiting', 'seat_offered')

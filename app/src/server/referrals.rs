@@ -373,6 +373,26 @@ pub struct ReferralSummary {
     pub phone_hours: Option<(String, String)>,
 }
 
+impl ReferralSummary {
+    /// "Questions? Call us on 12 34 56 78, weekdays 08.00–15.30" and the number in it,
+    /// when the referral's service has a phone.
+    pub fn call_us(&self, t: &crate::i18n::Texts) -> Option<(String, String)> {
+        let clock = |hhmm: &str| hhmm.replace(':', t.referral.clock_separator);
+        self.service_phone.as_ref().map(|phone| {
+            let text = match &self.phone_hours {
+                Some((opens, closes)) => t
+                    .referral
+                    .call_us
+                    .replace("{phone}", phone)
+                    .replace("{opens}", &clock(opens))
+                    .replace("{closes}", &clock(closes)),
+                None => t.referral.call_us_any_time.replace("{phone}", phone),
+            };
+            (phone.clone(), text)
+        })
+    }
+}
+
 fn summary(r: &sqlx::any::AnyRow) -> Result<ReferralSummary, sqlx::Error> {
     Ok(ReferralSummary {
         id: r.try_get("referral_id")?,

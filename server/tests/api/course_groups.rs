@@ -235,12 +235,14 @@ on_both_backends! {
         let active: i64 = sqlx::query("select count(*) as n from referral r join enrolment e on e.referral_id = r.referral_id where e.cohort_id = 1 and r.status = 'active'")
             .fetch_one(&app.state.db.pool).await.unwrap().try_get("n").unwrap();
         assert_eq!(active, 5);
+        let to_come: Vec<_> = courses::sessions(&app.state.db, CohortId(1)).await.unwrap().into_iter().filter(|s| s.starts_at > app::server::db::now()).collect();
+        assert_eq!(to_come.len(), 7, "sessions 4 to 10 are still to come");
         // The page offers the two steps a running group can take, each saying what it
         // does; both cannot be taken back, so each asks to be confirmed first.
         let page = app.get_with(&therapist, "/groups/1").await.text().await.unwrap();
         assert!(page.contains("<summary>Avslutt kurset</summary>") && page.contains("Ja, avslutt kurset"), "finishing, confirmed");
         assert!(page.contains("<summary>Avlys kurset</summary>") && page.contains("Ja, avlys kurset"), "cancelling, confirmed");
-        assert!(page.contains("avsluttes som fullført") && !page.contains("Start kurset"), "what finishing does");
+        assert!(page.contains("avsluttes som fullført") && page.contains("Samlinger som gjenstår, holdes ikke") && !page.contains("Start kurset"), "what finishing does");
         // So does cancelling one session.
         assert!(page.contains("<summary>Avlys samling 10</summary>") && page.contains("Ja, avlys samling 10") && page.contains("Det kan ikke angres."), "cancelling a session, confirmed");
         // Back to "open" is not a step it can take.
@@ -253,8 +255,21 @@ on_both_backends! {
         let events: i64 = sqlx::query("select count(*) as n from referral_event where kind = 'course_finished'")
             .fetch_one(&app.state.db.pool).await.unwrap().try_get("n").unwrap();
         assert_eq!(events, 5);
+        // The sessions still to come are not held: cancelled, and out of every seat
+        // holder's calendar with the same UIDs, told that the course has ended.
+        let after = courses::sessions(&app.state.db, CohortId(1)).await.unwrap();
+        assert!(after.iter().filter(|s| s.number >= 4).all(|s| s.cancelled), "{after:?}");
+        assert!(after.iter().filter(|s| s.number < 4).all(|s| !s.cancelled), "the sessions held stay as they were");
+        let files = crate::courses::calendar_sent_to(&app, "deltaker1@demo.example", "Subject: Kurset ditt er avsluttet").await;
+        let files = files.as_array().unwrap();
+        assert_eq!(files.len(), to_come.len());
+        for (file, session) in files.iter().zip(&to_come) {
+            assert_eq!(file["method"], "CANCEL");
+            assert_eq!(file["events"][0]["uid"].as_str().unwrap(), format!("session-{}@127.0.0.1", session.session_id));
+            assert!(file["events"][0]["sequence"].as_i64().unwrap() > i64::from(session.sequence));
+        }
         // A finished group is history: no session of it is cancelled any more.
-        let later = courses::sessions(&app.state.db, CohortId(1)).await.unwrap().into_iter().find(|s| s.starts_at > app::server::db::now()).unwrap();
+        let later = to_come[0].clone();
         let closed = app.call(&therapist, "/api/course/cancel-session", &[("cohort", "1"), ("session", &later.session_id.to_string())]).await;
         assert_eq!(closed.status(), 422);
         let text = closed.text().await.unwrap();

@@ -340,9 +340,9 @@ on_both_backends! {
         assert_eq!(app.call(&citizen, "/api/course/decline", &[("reference", &made.reference)]).await.status(), 200);
         assert_eq!(courses::seats(&app.state.db, CohortId(cohort.parse().unwrap())).await.unwrap().unwrap().seats_held, 0);
         let page = app.get_with(&citizen, "/account").await.text().await.unwrap();
-        assert!(page.contains("Du har takket nei til dette kurset."), "{page}");
+        assert!(page.contains("Du er ikke lenger med på dette kurset."), "{page}");
         assert!(!page.contains("Ja takk, jeg vil være med"));
-        // And accepting after declining is refused.
+        // And accepting after leaving is refused.
         assert_eq!(app.call(&citizen, "/api/course/accept", &[("reference", &made.reference)]).await.status(), 409);
     }
 
@@ -444,6 +444,12 @@ on_both_backends! {
             assert_eq!(after["events"][0]["sequence"], 1);
             assert_eq!(after["events"][0]["status"], "CANCELLED");
         }
+        // My page says they left (not that they declined), and gives the number to call.
+        let mine: serde_json::Value = app.call(&citizen, "/api/course/mine", &[]).await.json().await.unwrap();
+        assert_eq!(mine[0]["standing"], "Left", "{mine}");
+        let page = app.get_with(&citizen, "/account").await.text().await.unwrap();
+        assert!(page.contains("Du er ikke lenger med på dette kurset.") && !page.contains("takket nei"), "{page}");
+        assert!(page.contains("href=\"tel:+4712345678\""), "{page}");
     }
 }
 

@@ -229,11 +229,15 @@ pub async fn change_state(cohort: i64, to: String) -> Result<(), AppError> {
         .await?
         .map_err(refused)?;
     if !cancelled.is_empty() {
-        tell_seat_holders(id, &cancelled, Method::Cancel, |c, _| {
-            (
+        tell_seat_holders(id, &cancelled, Method::Cancel, |c, _| match next {
+            CohortState::Finished => (
+                c.mail_group_finished_subject.to_owned(),
+                c.mail_group_finished_body.to_owned(),
+            ),
+            _ => (
                 c.mail_group_cancelled_subject.to_owned(),
                 c.mail_group_cancelled_body.to_owned(),
-            )
+            ),
         })
         .await?;
     }

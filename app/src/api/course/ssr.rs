@@ -62,6 +62,7 @@ pub async fn mine() -> Result<Vec<MyCourse>, AppError> {
             .and_then(|e| e.seat_offered_at)
             .map(|at| format_oslo(at + SEAT_OFFER_SECONDS));
         out.push(MyCourse {
+            contact: r.call_us(t),
             reference: r.reference,
             length: t.course.length(
                 offer.course.weekly_sessions,
@@ -112,9 +113,8 @@ async fn standing(db: &crate::server::Db, offer: &CourseOffer) -> Result<Standin
                 Placement::WaitList(n) => Standing::Waiting(n),
                 Placement::Seat => Standing::Seat,
             },
-            EnrolmentStatus::Withdrawn | EnrolmentStatus::Removed | EnrolmentStatus::Passed => {
-                Standing::Declined
-            }
+            EnrolmentStatus::Withdrawn | EnrolmentStatus::Removed => Standing::Left,
+            EnrolmentStatus::Passed => Standing::Passed,
         },
         None if offer.status == "declined" => Standing::Declined,
         None if !offer.cohort_state.takes_enrolment() => Standing::Closed,
@@ -571,9 +571,15 @@ pub async fn group(cohort: i64) -> Result<GroupView, AppError> {
                 .unwrap_or_else(|| m.clone())
         })
         .collect();
+    // The first session not cancelled and not over, of a group not over.
+    let next = session_rows
+        .iter()
+        .find(|s| !s.cancelled && s.ends_at > now() && !summary.state.is_closed())
+        .map(|s| s.session_id);
     let sessions = session_rows
         .iter()
         .map(|s| GroupSession {
+            next: next == Some(s.session_id),
             session_id: s.session_id,
             number: s.number,
             line: session_line(t, s, &place),

@@ -13,8 +13,12 @@ pub enum Standing {
     Waiting(u32),
     /// A seat freed up and is held for them until the deadline.
     SeatHeld,
-    /// Declined, withdrew, or let a held seat pass.
+    /// Declined the offer.
     Declined,
+    /// Withdrew from a seat or the wait list, or was taken off the course by staff.
+    Left,
+    /// A seat held for them passed on when its deadline ran out.
+    Passed,
     /// The course stopped taking enrolment before they answered.
     Closed,
     /// The group was cancelled: whatever they held in it is gone.
@@ -53,6 +57,8 @@ pub struct MyCourse {
     pub measures_due: Vec<MeasureDue>,
     /// That session, as "mandag 19.10.2026, 18:00–20:30".
     pub measures_for: Option<String>,
+    /// The service's number and the sentence that gives it, when it has one.
+    pub contact: Option<(String, String)>,
 }
 
 /// A questionnaire to answer before a session.
@@ -129,6 +135,8 @@ pub struct GroupSession {
     pub link: Option<String>,
     /// Still to come and not cancelled: its leaders may cancel or change it.
     pub cancellable: bool,
+    /// The first session not cancelled and not over: the one the leaders meet next.
+    pub next: bool,
     /// Its date and start in Norway ("2026-12-02", "17:00"), and how it meets
     /// ("video", "in_person"), to change it from.
     pub date: String,

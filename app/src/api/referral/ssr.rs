@@ -847,21 +847,7 @@ pub async fn mine() -> Result<Vec<MyReferral>, AppError> {
                     .replace("{date}", &format_oslo_date(at))
                     .replace("{decision}", b.decision(d))
             });
-            let clock = |hhmm: &str| hhmm.replace(':', t.referral.clock_separator);
-            let contact = r.service_phone.as_ref().map(|phone| {
-                (
-                    phone.clone(),
-                    match &r.phone_hours {
-                        Some((opens, closes)) => t
-                            .referral
-                            .call_us
-                            .replace("{phone}", phone)
-                            .replace("{opens}", &clock(opens))
-                            .replace("{closes}", &clock(closes)),
-                        None => t.referral.call_us_any_time.replace("{phone}", phone),
-                    },
-                )
-            });
+            let contact = r.call_us(t);
             MyReferral {
                 reference: r.reference,
                 service_name: r.service_name,

@@ -40,6 +40,8 @@ pub struct CourseTexts {
     pub mine_heading: &'static str,
     pub offered_intro: &'static str,
     pub sessions_heading: &'static str,
+    /// The group page's first session still to come, with its way in.
+    pub next_session: &'static str,
     pub cancelled: &'static str,
     pub accept: &'static str,
     pub decline: &'static str,
@@ -55,6 +57,10 @@ pub struct CourseTexts {
     pub standing_waiting: &'static str,
     pub standing_seat_held: &'static str,
     pub standing_declined: &'static str,
+    /// Withdrew from a seat or the wait list, or was taken off the course by staff.
+    pub standing_left: &'static str,
+    /// A seat held for them passed on when its deadline ran out.
+    pub standing_passed: &'static str,
     pub standing_closed: &'static str,
     /// The group was cancelled.
     pub standing_cancelled: &'static str,
@@ -156,6 +162,8 @@ pub struct CourseTexts {
     /// The whole group cancelled, with its sessions' cancellations attached.
     pub mail_group_cancelled_subject: &'static str,
     pub mail_group_cancelled_body: &'static str,
+    pub mail_group_finished_subject: &'static str,
+    pub mail_group_finished_body: &'static str,
     pub catalogue_nav: &'static str,
     pub catalogue_title: &'static str,
     pub catalogue_lead_intro: &'static str,

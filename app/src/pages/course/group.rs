@@ -195,6 +195,20 @@ fn group_view(
         }
         .into_any()
     };
+    // The session the leaders meet next, first on the page with its way in: the
+    // list of every date comes last.
+    let next_session = view.sessions.iter().find(|s| s.next).map(|s| {
+        let link = s.link.as_deref().map(|link| {
+            view! { <p><a class="button" href=room_path(link) rel="external">{c.room_link}</a></p> }
+        });
+        view! {
+            <section aria-labelledby="next-session-heading" class="next-session">
+                <h2 id="next-session-heading">{c.next_session}</h2>
+                <p>{format!("{}. {} · {}", s.number, s.line.when, s.line.how)}</p>
+                {link}
+            </section>
+        }
+    });
     view! {
         <Title text=format!("{} – {}", view.course, t.product_name)/>
         <p><a href="/groups">{c.groups_title}</a></p>
@@ -203,6 +217,7 @@ fn group_view(
         <ErrorSummary error/>
         {saved_top}
         {state_form}
+        {next_session}
         <section aria-labelledby="roster-heading">
             <h2 id="roster-heading">{c.roster_heading}</h2>
             <p class="hint">{c.roster_privacy}</p>
@@ -219,9 +234,8 @@ fn group_view(
             <ol class="sessions group-sessions">
                 {view.sessions.into_iter().enumerate().map(|(i, s)| {
                     let link = s.link.clone().map(|link| {
-                        let path = link.split_once("/rooms/").map(|(_, code)| format!("/rooms/{code}")).unwrap_or_default();
                         view! {
-                            <p><a href=path rel="external">{c.room_link}</a></p>
+                            <p><a href=room_path(&link) rel="external">{c.room_link}</a></p>
                             <CopyLink
                                 id=format!("session-link-{}", i + 1)
                                 link=link
@@ -233,7 +247,8 @@ fn group_view(
                     });
                     let forms = s.cancellable.then(|| session_forms(t, cohort, &s, actions, error));
                     view! {
-                        <li class:cancelled=s.line.cancelled>
+                        <li class:cancelled=s.line.cancelled class:next=s.next>
+                            {s.next.then(|| view! { <strong class="next-mark">{c.next_session}</strong> " " })}
                             {s.line.when} " · " {s.line.how}
                             {s.line.cancelled.then(|| view! { " · " <strong>{c.cancelled}</strong> })}
                             {link}
@@ -245,6 +260,13 @@ fn group_view(
             <CopyLinkScript/>
         </section>
     }
+}
+
+/// A room's full address as a path on this site ("/rooms/…"), for its link.
+fn room_path(link: &str) -> String {
+    link.split_once("/rooms/")
+        .map(|(_, code)| format!("/rooms/{code}"))
+        .unwrap_or_default()
 }
 
 /// Participants × sessions: a tick and minutes in the room where they came, and for an
@@ -361,7 +383,8 @@ fn scores_table(
             let cells = p
                 .scores
                 .iter()
-                .map(|s| {
+                .zip(measures.iter())
+                .map(|(s, measure)| {
                     let shown = match (s.first, s.latest) {
                         (Some(first), Some(latest)) if s.answers > 1 => format!(
                             "{} {} → {} {} ({} {:+.0})",
@@ -375,7 +398,7 @@ fn scores_table(
                         (Some(first), _) => format!("{} {}", c.score_start, number(Some(first)).unwrap_or_default()),
                         _ => c.score_none.to_owned(),
                     };
-                    view! { <td>{shown}</td> }
+                    view! { <td data-label=measure.clone()>{shown}</td> }
                 })
                 .collect_view();
             let risk = p.risk_on.map(|date| view! { <br/><strong class="risk-flag">{c.risk_on.replace("{date}", &date)}</strong> });
@@ -398,7 +421,7 @@ fn scores_table(
             <h2 id="scores-heading">{c.scores_heading}</h2>
             <p class="hint">{c.scores_hint}</p>
             <div class="table-scroll">
-                <table class="entries scores">
+                <table class="entries scores stacked">
                     <caption class="visually-hidden">{c.scores_heading}</caption>
                     <thead><tr><th scope="col">{c.col_name}</th>{head}</tr></thead>
                     <tbody>{rows}</tbody>
