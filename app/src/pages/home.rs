@@ -10,7 +10,6 @@ use crate::i18n::{use_texts, Texts};
 #[component]
 pub fn HomePage() -> impl IntoView {
     let t = use_texts();
-    let services = Resource::new(|| (), |_| list_services());
     view! {
         <Title text=format!("{} – {}", t.home_title, t.product_name)/>
         <h1>{t.home_title}</h1>
@@ -35,9 +34,12 @@ pub fn HomePage() -> impl IntoView {
 
         <section aria-labelledby="services-heading">
             <h2 id="services-heading">{t.home_services_heading}</h2>
+            // Read once, on the server, as the page renders: nothing here changes in
+            // the browser, so no resource (a task of its own and its value serialised
+            // into the page) stands between the query and the HTML.
             <Suspense fallback=move || view! { <p>{t.loading}</p> }>
-                {move || Suspend::new(async move {
-                    match services.await {
+                {Suspend::new(async move {
+                    match list_services().await {
                         Ok(list) => service_list(t, list).into_any(),
                         Err(error) => {
                             view! { <p class="notice" role="alert">{error.message(t)}</p> }
