@@ -31,8 +31,9 @@ pub async fn enrolled_in_room(
         .transpose()
 }
 
-/// The room of a course session let this person in: if they hold a seat, they attended.
-/// Returns the referral marked, if any.
+/// The room of a course session let this person in: if they hold a seat, they attended
+/// (a cancelled session is not held: nobody attends it). Returns the referral marked,
+/// if any.
 pub async fn came_to_room(
     db: &Db,
     room_id: i64,
@@ -43,7 +44,7 @@ pub async fn came_to_room(
          from cohort_session s
          join enrolment e on e.cohort_id = s.cohort_id and e.status = 'enrolled'
          join referral r on r.referral_id = e.referral_id
-         where s.room_id = $1 and r.account_id = $2",
+         where s.room_id = $1 and r.account_id = $2 and s.cancelled_at is null",
     )
     .bind(room_id)
     .bind(account_id)

@@ -242,7 +242,7 @@ on_both_backends! {
         let page = app.get_with(&therapist, "/groups/1").await.text().await.unwrap();
         assert!(page.contains("<summary>Avslutt kurset</summary>") && page.contains("Ja, avslutt kurset"), "finishing, confirmed");
         assert!(page.contains("<summary>Avlys kurset</summary>") && page.contains("Ja, avlys kurset"), "cancelling, confirmed");
-        assert!(page.contains("avsluttes som fullført") && page.contains("Samlinger som gjenstår, holdes ikke") && !page.contains("Start kurset"), "what finishing does");
+        assert!(page.contains("avsluttes som fullført") && page.contains("Samlinger som gjenstår, også oppfølgingsmøter, holdes ikke") && !page.contains("Start kurset"), "what finishing does");
         // So does cancelling one session.
         assert!(page.contains("<summary>Avlys samling 10</summary>") && page.contains("Ja, avlys samling 10") && page.contains("Det kan ikke angres."), "cancelling a session, confirmed");
         // Back to "open" is not a step it can take.

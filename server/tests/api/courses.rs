@@ -450,6 +450,11 @@ on_both_backends! {
         let page = app.get_with(&citizen, "/account").await.text().await.unwrap();
         assert!(page.contains("Du er ikke lenger med på dette kurset.") && !page.contains("takket nei"), "{page}");
         assert!(page.contains("href=\"tel:+4712345678\""), "{page}");
+        // That stays true when the group is cancelled afterwards.
+        let lead = app.signed_in(crate::helpers::DEMO_LEAD).await;
+        assert_eq!(app.call(&lead, "/api/course/group-state", &[("cohort", &cohort), ("state", "cancelled")]).await.status(), 200);
+        let mine: serde_json::Value = app.call(&citizen, "/api/course/mine", &[]).await.json().await.unwrap();
+        assert_eq!(mine[0]["standing"], "Left", "{mine}");
     }
 }
 

@@ -91,15 +91,20 @@ pub async fn mine() -> Result<Vec<MyCourse>, AppError> {
 }
 
 async fn standing(db: &crate::server::Db, offer: &CourseOffer) -> Result<Standing, AppError> {
+    // What the person did, or what became of their place, stays true whatever becomes
+    // of the group after: someone who left is not told the group was cancelled.
+    let status = offer.enrolment.as_ref().map(|e| e.status);
+    match status {
+        Some(EnrolmentStatus::Withdrawn | EnrolmentStatus::Removed) => return Ok(Standing::Left),
+        Some(EnrolmentStatus::Passed) => return Ok(Standing::Passed),
+        None if offer.status == "declined" => return Ok(Standing::Declined),
+        _ => {}
+    }
     if offer.cohort_state == CohortState::Cancelled {
         return Ok(Standing::Cancelled);
     }
     if offer.cohort_state == CohortState::Finished {
-        let seated = offer
-            .enrolment
-            .as_ref()
-            .is_some_and(|e| e.status == EnrolmentStatus::Enrolled);
-        return Ok(if seated {
+        return Ok(if status == Some(EnrolmentStatus::Enrolled) {
             Standing::Finished
         } else {
             Standing::Closed
@@ -116,7 +121,6 @@ async fn standing(db: &crate::server::Db, offer: &CourseOffer) -> Result<Standin
             EnrolmentStatus::Withdrawn | EnrolmentStatus::Removed => Standing::Left,
             EnrolmentStatus::Passed => Standing::Passed,
         },
-        None if offer.status == "declined" => Standing::Declined,
         None if !offer.cohort_state.takes_enrolment() => Standing::Closed,
         None => Standing::Offered,
     })
@@ -571,10 +575,12 @@ pub async fn group(cohort: i64) -> Result<GroupView, AppError> {
                 .unwrap_or_else(|| m.clone())
         })
         .collect();
-    // The first session not cancelled and not over, of a group not over.
+    // The soonest session not cancelled and not over, of a group not over (a session
+    // moved may meet before one numbered lower).
     let next = session_rows
         .iter()
-        .find(|s| !s.cancelled && s.ends_at > now() && !summary.state.is_closed())
+        .filter(|s| !s.cancelled && s.ends_at > now() && !summary.state.is_closed())
+        .min_by_key(|s| s.starts_at)
         .map(|s| s.session_id);
     let sessions = session_rows
         .iter()

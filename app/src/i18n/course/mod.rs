@@ -42,6 +42,8 @@ pub struct CourseTexts {
     pub sessions_heading: &'static str,
     /// The group page's first session still to come, with its way in.
     pub next_session: &'static str,
+    /// "Samling 4: fredag 04.12.2026, 18:00–20:30 · På video"
+    pub next_session_line: &'static str,
     pub cancelled: &'static str,
     pub accept: &'static str,
     pub decline: &'static str,

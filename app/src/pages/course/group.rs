@@ -204,7 +204,7 @@ fn group_view(
         view! {
             <section aria-labelledby="next-session-heading" class="next-session">
                 <h2 id="next-session-heading">{c.next_session}</h2>
-                <p>{format!("{}. {} · {}", s.number, s.line.when, s.line.how)}</p>
+                <p>{c.next_session_line.replace("{n}", &s.number.to_string()).replace("{when}", &s.line.when).replace("{how}", &s.line.how)}</p>
                 {link}
             </section>
         }
@@ -216,8 +216,8 @@ fn group_view(
         <p><strong>{view.state}</strong> " · " {view.seats}</p>
         <ErrorSummary error/>
         {saved_top}
-        {state_form}
         {next_session}
+        {state_form}
         <section aria-labelledby="roster-heading">
             <h2 id="roster-heading">{c.roster_heading}</h2>
             <p class="hint">{c.roster_privacy}</p>
