@@ -91,37 +91,29 @@ pub async fn mine() -> Result<Vec<MyCourse>, AppError> {
 }
 
 async fn standing(db: &crate::server::Db, offer: &CourseOffer) -> Result<Standing, AppError> {
-    // What the person did, or what became of their place, stays true whatever becomes
-    // of the group after: someone who left is not told the group was cancelled.
-    let status = offer.enrolment.as_ref().map(|e| e.status);
-    match status {
-        Some(EnrolmentStatus::Withdrawn | EnrolmentStatus::Removed) => return Ok(Standing::Left),
-        Some(EnrolmentStatus::Passed) => return Ok(Standing::Passed),
-        None if offer.status == "declined" => return Ok(Standing::Declined),
-        _ => {}
-    }
-    if offer.cohort_state == CohortState::Cancelled {
-        return Ok(Standing::Cancelled);
-    }
-    if offer.cohort_state == CohortState::Finished {
-        return Ok(if status == Some(EnrolmentStatus::Enrolled) {
-            Standing::Finished
-        } else {
-            Standing::Closed
-        });
-    }
+    use EnrolmentStatus::*;
+    let state = offer.cohort_state;
+    // What the person did, or what became of their place, comes first and stays true
+    // whatever becomes of the group after: someone who left is not told it was cancelled.
     Ok(match &offer.enrolment {
+        Some(e) if matches!(e.status, Withdrawn | Removed) => Standing::Left,
+        Some(e) if e.status == Passed => Standing::Passed,
+        None if offer.status == "declined" => Standing::Declined,
+        _ if state == CohortState::Cancelled => Standing::Cancelled,
+        Some(e) if state == CohortState::Finished && e.status == Enrolled => Standing::Finished,
+        _ if state == CohortState::Finished => Standing::Closed,
         Some(e) => match e.status {
-            EnrolmentStatus::Enrolled => Standing::Seat,
-            EnrolmentStatus::SeatOffered => Standing::SeatHeld,
-            EnrolmentStatus::Waiting => match courses::place_of(db, e).await? {
+            SeatOffered => Standing::SeatHeld,
+            Waiting => match courses::place_of(db, e).await? {
                 Placement::WaitList(n) => Standing::Waiting(n),
                 Placement::Seat => Standing::Seat,
             },
-            EnrolmentStatus::Withdrawn | EnrolmentStatus::Removed => Standing::Left,
-            EnrolmentStatus::Passed => Standing::Passed,
+            Enrolled => Standing::Seat,
+            // Answered by the first arms; named so the match stays whole.
+            Withdrawn | Removed => Standing::Left,
+            Passed => Standing::Passed,
         },
-        None if !offer.cohort_state.takes_enrolment() => Standing::Closed,
+        None if !state.takes_enrolment() => Standing::Closed,
         None => Standing::Offered,
     })
 }
