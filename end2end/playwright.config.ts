@@ -88,7 +88,7 @@ export default defineConfig({
       DATABASE_URL: process.env.E2E_DATABASE_URL ?? `sqlite://${dataDir}/rph.sqlite3`,
       RPH_OUTBOX_DIR: `${dataDir}/outbox`,
       RPH_ACCESS_LOG_CHECKPOINTS: `${dataDir}/access-log-checkpoints`,
-      RUST_LOG: 'warn',
+      RUST_LOG: process.env.E2E_RUST_LOG ?? 'warn',
     },
   },
 });

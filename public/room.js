@@ -202,12 +202,14 @@ function start(root) {
         setMicrophone(false);
         announce(say('muteRequest'));
         break;
-      case 'video_paused': {
-        // The SFU found this connection too weak for video (or better again).
+      case 'video_quality': {
+        // The SFU found this connection weak (smaller pictures, or sound only), or
+        // better again.
         const weak = $('room-weak');
-        weak.textContent = say('videoPaused');
-        weak.hidden = !message.paused;
-        announce(say(message.paused ? 'videoPaused' : 'videoResumed'));
+        const text = { paused: 'videoPaused', low: 'videoLow', full: 'videoResumed' }[message.quality];
+        weak.textContent = say(text);
+        weak.hidden = message.quality === 'full';
+        announce(say(text));
         break;
       }
       case 'goodbye':

@@ -219,13 +219,7 @@ fn drive(
             match event {
                 Event::State(RTCPeerConnectionState::Connected) if !started => {
                     started = true;
-                    for local in tracks.clone() {
-                        tasks.push(tokio::spawn(synthetic::generate(
-                            local,
-                            VIDEO_KBPS,
-                            Arc::clone(&tally),
-                        )));
-                    }
+                    tasks.extend(synthetic::publish(&tracks, VIDEO_KBPS, &tally));
                 }
                 Event::Feedback(found) => {
                     synthetic::on_feedback(&tracks, found);
@@ -309,7 +303,7 @@ impl Janus {
             let (tx, mut events) = mpsc::unbounded_channel();
             let publisher =
                 synthetic::connect(super::local_ip(), RTCConfigurationBuilder::new(), tx).await?;
-            let tracks = synthetic::add_publishing_tracks(publisher.as_ref()).await?;
+            let tracks = synthetic::add_publishing_tracks(publisher.as_ref(), false).await?;
             let offer = publisher.create_offer(None).await?;
             publisher.set_local_description(offer).await?;
             gathered(&mut events).await;

@@ -291,6 +291,8 @@ async fn run_product(product: &Product, n: usize) -> Figures {
         name: format!("P{i}"),
         audio_only: false,
         video_kbps: VIDEO_KBPS,
+        // One layer, as Janus is sent: the same packets through both.
+        simulcast: false,
         bind_ip: local_ip(),
         use_offered_ice: false,
         rewrite_sdp: None,

@@ -1,78 +1,114 @@
-//! Whether one receiver's connection can take video, decided from the loss its own
-//! reception reports show: the automatic audio-only fallback.
+//! How much video one receiver's connection can take, decided from the loss its own
+//! reception reports show: smaller pictures, then the automatic audio-only fallback.
 //!
-//! A receiver whose reports show heavy loss of the video sent to it has too little
-//! bandwidth: every camera it receives stutters and its sound suffers with them. Its
-//! video is paused (sound continues) and it is told. After a pause the SFU tries video
-//! again; a trial that brings the loss back pauses again, for twice as long (up to a
-//! limit), and a trial that holds resumes video for good. Moderate loss — the kind a
-//! mobile network has, and NACK and keyframe requests repair — keeps video flowing.
+//! A receiver whose reports show loss of the video sent to it has too little bandwidth:
+//! every camera it receives stutters and its sound suffers with them. Its video drops
+//! to the low simulcast layer (a quarter of the picture, a fraction of the bits), and
+//! if even that does not fit, it is paused (sound continues). It is told each time.
+//! After a pause the SFU tries the low layer again; after a while on the low layer it
+//! tries the full one. A trial that brings the loss back goes down again and waits
+//! twice as long before the next (up to a limit); a trial that holds stays. Moderate
+//! loss — the kind a mobile network has, and NACK and keyframe requests repair — keeps
+//! full video.
 //!
 //! Pure state, fed with the time: the peer task owns one per receiver.
 
 use std::collections::VecDeque;
 use std::time::{Duration, Instant};
 
-/// Mean loss (in 256ths, as RTCP reports it) at or above which video does not fit:
-/// half the packets. At 15 % random loss video still moves, and a browser short of
-/// CPU reports bursts of loss that a pause would only make worse to watch (seen in the
-/// video test at 30 %); a link capped far below what it is sent loses more than half.
+use super::signal::Quality;
+
+/// Mean loss (in 256ths, as RTCP reports it) at or above which full video does not
+/// fit: a quarter of the packets. At 15 % random loss (which retransmission mostly
+/// repairs before the report counts it) video stays full.
+const LOSSY: u32 = 64;
+/// Mean loss at or above which even the low layer does not fit: half the packets. A
+/// browser short of CPU reports bursts of loss that a pause would only make worse to
+/// watch (seen in the video test at 30 %); a link capped far below what it is sent
+/// loses more than half.
 const WEAK_LOSS: u32 = 128;
 /// Reports older than this no longer count. The window is judged in two halves, and
-/// both must show heavy loss: a weak link loses all the time, while the first reports
+/// both must show the loss: a weak link loses all the time, while the first reports
 /// after a short outage (a stalled laptop, a tunnel) show one burst and then none.
 const WINDOW: Duration = Duration::from_secs(3);
 /// The first pause, and the longest.
 const FIRST_PAUSE: Duration = Duration::from_secs(4);
 const LONGEST_PAUSE: Duration = Duration::from_secs(16);
-/// A trial of video that lasts this long without heavy loss has succeeded.
+/// The first stay on the low layer before full video is tried, and the longest.
+const FIRST_STAY: Duration = Duration::from_secs(6);
+const LONGEST_STAY: Duration = Duration::from_secs(24);
+/// A trial that lasts this long without the loss coming back has succeeded.
 const TRIAL: Duration = Duration::from_secs(5);
 
-/// What the receiver should be told.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Change {
-    /// Video paused: the connection is too weak; sound continues.
-    Pause,
-    /// Video resumed.
-    Resume,
-}
+/// The quality the receiver should get now, and be told of.
+pub type Change = Quality;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum State {
-    Flowing,
-    Paused { until: Instant },
-    Trial { since: Instant },
+    Full,
+    /// Full video again after a stay on the low layer.
+    FullTrial {
+        since: Instant,
+    },
+    Low {
+        since: Instant,
+    },
+    /// The low layer again after a pause.
+    LowTrial {
+        since: Instant,
+    },
+    Paused {
+        until: Instant,
+    },
 }
 
 #[derive(Debug)]
 pub struct Downlink {
     state: State,
+    /// Whether some camera this receiver gets has a low layer to drop to. Without one
+    /// (no publisher sends simulcast), full video goes straight to a pause, as before
+    /// simulcast, and a pause ends in full video.
+    layered: bool,
     reports: VecDeque<(Instant, u8)>,
     pause: Duration,
+    stay: Duration,
 }
 
 impl Default for Downlink {
     fn default() -> Downlink {
         Downlink {
-            state: State::Flowing,
+            state: State::Full,
+            layered: true,
             reports: VecDeque::new(),
             pause: FIRST_PAUSE,
+            stay: FIRST_STAY,
         }
     }
 }
 
 impl Downlink {
-    /// Whether video to this receiver is paused now.
-    pub fn paused(&self) -> bool {
-        matches!(self.state, State::Paused { .. })
+    /// The quality this receiver gets now.
+    pub fn quality(&self) -> Quality {
+        match self.state {
+            State::Full | State::FullTrial { .. } => Quality::Full,
+            State::Low { .. } | State::LowTrial { .. } => Quality::Low,
+            State::Paused { .. } => Quality::Paused,
+        }
+    }
+
+    /// Whether some camera this receiver gets has a low layer.
+    pub fn set_layered(&mut self, layered: bool) {
+        self.layered = layered;
     }
 
     /// One reception report about a video stream sent to this receiver.
     pub fn report(&mut self, now: Instant, fraction_lost: u8) -> Option<Change> {
-        if self.paused() {
+        let limit = match self.quality() {
             // Nothing video is sent while paused, so its reports say nothing.
-            return None;
-        }
+            Quality::Paused => return None,
+            Quality::Full if self.layered => LOSSY,
+            Quality::Low | Quality::Full => WEAK_LOSS,
+        };
         self.reports.push_back((now, fraction_lost));
         while self
             .reports
@@ -82,55 +118,82 @@ impl Downlink {
             self.reports.pop_front();
         }
         let half = now - WINDOW / 2;
-        let mean = |reports: Vec<u8>| {
-            let count = reports.len() as u32;
-            (count > 0).then(|| reports.into_iter().map(u32::from).sum::<u32>() / count)
+        let mean = |newer: bool| {
+            let (sum, count) = self
+                .reports
+                .iter()
+                .filter(|(at, _)| (*at >= half) == newer)
+                .fold((0u32, 0u32), |(sum, count), (_, lost)| {
+                    (sum + u32::from(*lost), count + 1)
+                });
+            (count > 0).then(|| sum / count)
         };
-        let older = mean(
-            self.reports
-                .iter()
-                .filter(|(at, _)| *at < half)
-                .map(|(_, l)| *l)
-                .collect(),
-        );
-        let newer = mean(
-            self.reports
-                .iter()
-                .filter(|(at, _)| *at >= half)
-                .map(|(_, l)| *l)
-                .collect(),
-        );
-        let weak = matches!((older, newer), (Some(o), Some(n)) if o >= WEAK_LOSS && n >= WEAK_LOSS);
-        if weak {
-            self.reports.clear();
-            if matches!(self.state, State::Trial { .. }) {
-                // The trial failed: wait longer this time.
-                self.pause = (self.pause * 2).min(LONGEST_PAUSE);
-            }
-            self.state = State::Paused {
-                until: now + self.pause,
-            };
-            return Some(Change::Pause);
+        let lossy =
+            matches!((mean(false), mean(true)), (Some(o), Some(n)) if o >= limit && n >= limit);
+        if !lossy {
+            return None;
         }
-        None
+        self.reports.clear();
+        self.state = match self.state {
+            State::Full if !self.layered => State::Paused {
+                until: now + self.pause,
+            },
+            State::FullTrial { .. } if !self.layered => {
+                self.pause = (self.pause * 2).min(LONGEST_PAUSE);
+                State::Paused {
+                    until: now + self.pause,
+                }
+            }
+            State::Full => State::Low { since: now },
+            State::FullTrial { .. } => {
+                // The trial failed: stay longer this time.
+                self.stay = (self.stay * 2).min(LONGEST_STAY);
+                State::Low { since: now }
+            }
+            State::Low { .. } => State::Paused {
+                until: now + self.pause,
+            },
+            State::LowTrial { .. } => {
+                self.pause = (self.pause * 2).min(LONGEST_PAUSE);
+                State::Paused {
+                    until: now + self.pause,
+                }
+            }
+            State::Paused { until } => State::Paused { until },
+        };
+        Some(self.quality())
     }
 
-    /// The passing of time: a pause that has lasted its time becomes a trial, and a
-    /// trial that held becomes flowing video.
+    /// The passing of time: a pause that has lasted its time becomes a trial of the low
+    /// layer, a stay on the low layer a trial of full video, and a trial that held
+    /// becomes the quality for good.
     pub fn tick(&mut self, now: Instant) -> Option<Change> {
-        match self.state {
+        let (state, change) = match self.state {
+            State::Paused { until } if now >= until && !self.layered => {
+                (State::FullTrial { since: now }, Some(Quality::Full))
+            }
             State::Paused { until } if now >= until => {
-                self.state = State::Trial { since: now };
-                self.reports.clear();
-                Some(Change::Resume)
+                (State::LowTrial { since: now }, Some(Quality::Low))
             }
-            State::Trial { since } if now.duration_since(since) >= TRIAL => {
-                self.state = State::Flowing;
+            State::LowTrial { since } if now.duration_since(since) >= TRIAL => {
                 self.pause = FIRST_PAUSE;
-                None
+                (State::Low { since: now }, None)
             }
-            _ => None,
+            State::Low { since } if now.duration_since(since) >= self.stay => {
+                (State::FullTrial { since: now }, Some(Quality::Full))
+            }
+            State::FullTrial { since } if now.duration_since(since) >= TRIAL => {
+                self.stay = FIRST_STAY;
+                self.pause = FIRST_PAUSE;
+                (State::Full, None)
+            }
+            state => (state, None),
+        };
+        if state != self.state {
+            self.reports.clear();
         }
+        self.state = state;
+        change
     }
 }
 
@@ -139,6 +202,7 @@ mod tests {
     use super::*;
 
     const HEAVY: u8 = 200;
+    const LOSSY_LINK: u8 = 90; // 35 %
     const MODERATE: u8 = 38; // 15 %
 
     fn reports(link: &mut Downlink, start: Instant, lost: u8, seconds: u64) -> Vec<Change> {
@@ -148,11 +212,11 @@ mod tests {
     }
 
     #[test]
-    fn moderate_loss_keeps_video_flowing() {
+    fn moderate_loss_keeps_full_video() {
         let mut link = Downlink::default();
         let start = Instant::now();
         assert!(reports(&mut link, start, MODERATE, 30).is_empty());
-        assert!(!link.paused());
+        assert_eq!(link.quality(), Quality::Full);
     }
 
     #[test]
@@ -165,13 +229,27 @@ mod tests {
         assert_eq!(link.report(start + Duration::from_secs(1), HEAVY), None);
         assert_eq!(
             link.report(start + Duration::from_millis(1600), HEAVY),
-            Some(Change::Pause)
+            Some(Quality::Low)
         );
-        assert!(link.paused());
     }
 
     #[test]
-    fn the_burst_of_loss_after_a_short_outage_does_not_pause() {
+    fn loss_lowers_video_a_step_at_a_time_and_sound_only_comes_last() {
+        let mut link = Downlink::default();
+        let start = Instant::now();
+        // A third lost: the low layer, where the same loss is borne.
+        assert_eq!(reports(&mut link, start, LOSSY_LINK, 3), [Quality::Low]);
+        assert!(reports(&mut link, start + Duration::from_secs(3), LOSSY_LINK, 3).is_empty());
+        assert_eq!(link.quality(), Quality::Low);
+        // Half lost even there: paused.
+        assert_eq!(
+            reports(&mut link, start + Duration::from_secs(6), HEAVY, 3),
+            [Quality::Paused]
+        );
+    }
+
+    #[test]
+    fn the_burst_of_loss_after_a_short_outage_does_not_lower_video() {
         let mut link = Downlink::default();
         let start = Instant::now();
         // Three streams report the outage's loss at once, then a clean second.
@@ -183,38 +261,94 @@ mod tests {
                 assert_eq!(link.report(start + Duration::from_secs(s), 0), None);
             }
         }
-        assert!(!link.paused());
+        assert_eq!(link.quality(), Quality::Full);
+    }
+
+    /// Heavy loss until paused; returns when.
+    fn pause(link: &mut Downlink, start: Instant) -> Instant {
+        assert_eq!(reports(link, start, HEAVY, 3), [Quality::Low]);
+        let later = start + Duration::from_secs(3);
+        assert_eq!(reports(link, later, HEAVY, 3), [Quality::Paused]);
+        later + Duration::from_secs(2)
     }
 
     #[test]
-    fn a_pause_ends_in_a_trial_and_a_trial_that_holds_resumes_for_good() {
+    fn a_pause_ends_in_a_trial_of_the_low_layer_then_of_full_video() {
         let mut link = Downlink::default();
-        let start = Instant::now();
-        assert_eq!(reports(&mut link, start, HEAVY, 3), [Change::Pause]);
-        assert_eq!(link.tick(start + Duration::from_secs(3)), None);
-        let resumed = start + Duration::from_secs(2) + FIRST_PAUSE;
-        assert_eq!(link.tick(resumed), Some(Change::Resume));
-        assert!(!link.paused());
+        let paused = pause(&mut link, Instant::now());
+        assert_eq!(link.tick(paused + Duration::from_secs(1)), None);
+        let resumed = paused + FIRST_PAUSE;
+        assert_eq!(link.tick(resumed), Some(Quality::Low));
         assert!(reports(&mut link, resumed, 0, 6).is_empty());
-        assert_eq!(link.tick(resumed + TRIAL), None);
-        assert_eq!(link.state, State::Flowing);
+        let held = resumed + TRIAL;
+        assert_eq!(link.tick(held), None);
+        assert_eq!(link.state, State::Low { since: held });
+        assert_eq!(link.tick(held + FIRST_STAY), Some(Quality::Full));
+        assert!(reports(&mut link, held + FIRST_STAY, 0, 6).is_empty());
+        assert_eq!(link.tick(held + FIRST_STAY + TRIAL), None);
+        assert_eq!(link.state, State::Full);
     }
 
     #[test]
-    fn a_failed_trial_pauses_twice_as_long_up_to_a_limit() {
+    fn a_failed_trial_waits_twice_as_long_up_to_a_limit() {
         let mut link = Downlink::default();
-        let mut now = Instant::now();
+        let mut now = pause(&mut link, Instant::now());
         let mut pauses = Vec::new();
-        for _ in 0..5 {
-            assert_eq!(reports(&mut link, now, HEAVY, 3), [Change::Pause]);
+        for _ in 0..4 {
             let State::Paused { until } = link.state else {
                 panic!("not paused")
             };
-            pauses.push(until.duration_since(now + Duration::from_secs(2)).as_secs());
+            pauses.push(until.duration_since(now).as_secs());
             now = until;
-            assert_eq!(link.tick(now), Some(Change::Resume));
+            assert_eq!(link.tick(now), Some(Quality::Low));
+            assert_eq!(reports(&mut link, now, HEAVY, 3), [Quality::Paused]);
+            now += Duration::from_secs(2);
         }
-        assert_eq!(pauses, [4, 8, 16, 16, 16]);
+        assert_eq!(pauses, [4, 8, 16, 16]);
+
+        // On the low layer, full video is tried after a stay that doubles when it fails.
+        let mut link = Downlink::default();
+        let mut now = Instant::now();
+        assert_eq!(reports(&mut link, now, LOSSY_LINK, 3), [Quality::Low]);
+        now += Duration::from_secs(2);
+        let mut stays = Vec::new();
+        for _ in 0..4 {
+            let State::Low { since } = link.state else {
+                panic!("not on the low layer")
+            };
+            let mut at = since;
+            while link.tick(at).is_none() {
+                at += Duration::from_secs(1);
+            }
+            stays.push(at.duration_since(since).as_secs());
+            assert_eq!(reports(&mut link, at, LOSSY_LINK, 3), [Quality::Low]);
+            now = at + Duration::from_secs(2);
+        }
+        let _ = now;
+        assert_eq!(stays, [6, 12, 24, 24]);
+    }
+
+    #[test]
+    fn without_a_low_layer_heavy_loss_pauses_at_once_and_a_pause_ends_in_full_video() {
+        let mut link = Downlink::default();
+        link.set_layered(false);
+        let start = Instant::now();
+        // A third lost: no layer to drop to, and not enough to pause.
+        assert!(reports(&mut link, start, LOSSY_LINK, 6).is_empty());
+        let later = start + Duration::from_secs(6);
+        assert_eq!(reports(&mut link, later, HEAVY, 3), [Quality::Paused]);
+        let paused = later + Duration::from_secs(2);
+        assert_eq!(link.tick(paused + FIRST_PAUSE), Some(Quality::Full));
+        // That trial fails: a pause twice as long.
+        let trial = paused + FIRST_PAUSE;
+        assert_eq!(reports(&mut link, trial, HEAVY, 3), [Quality::Paused]);
+        let State::Paused { until } = link.state else {
+            panic!("not paused")
+        };
+        assert_eq!(
+            until.duration_since(trial + Duration::from_secs(2)),
+            FIRST_PAUSE * 2
+        );
     }
 
     #[test]
@@ -227,9 +361,11 @@ mod tests {
         assert_eq!(link.report(start + Duration::from_secs(11), HEAVY), None);
         assert_eq!(
             link.report(start + Duration::from_secs(12), HEAVY),
-            Some(Change::Pause)
+            Some(Quality::Low)
         );
-        assert_eq!(link.report(start + Duration::from_secs(13), HEAVY), None);
-        assert!(link.paused());
+        let later = start + Duration::from_secs(20);
+        assert_eq!(reports(&mut link, later, HEAVY, 3), [Quality::Paused]);
+        assert_eq!(link.report(later + Duration::from_secs(3), HEAVY), None);
+        assert_eq!(link.quality(), Quality::Paused);
     }
 }

@@ -1,5 +1,7 @@
 //! Forwarding: one publisher's track fanned out to its subscribers, written straight
-//! into each subscriber's connection from the task that reads the publisher.
+//! into each subscriber's connection from the task that reads the publisher; of a
+//! camera published in simulcast layers, each subscriber gets the layer their
+//! connection takes ([`super::layers`]).
 //!
 //! A write that cannot go at once (the subscriber's connection has 256 packets queued
 //! already) is dropped, not awaited: a slow subscriber loses packets (and asks for a
@@ -7,7 +9,7 @@
 //! memory. Writing directly, rather than through a queue and a task per subscriber,
 //! saves a task wake-up and a hand-over per forwarded packet.
 
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -20,10 +22,11 @@ use rtc::rtcp::payload_feedbacks::picture_loss_indication::PictureLossIndication
 use rtc::rtp;
 use rtc::rtp_transceiver::rtp_sender::{RTCRtpCodec, RtpCodecKind};
 
-use super::signal::ParticipantId;
+use super::layers::{self, Decision, Keyframes, SharedQuality, Switch, LAYERS, TOP};
+use super::signal::{ParticipantId, Quality};
 use super::stats::{Stats, TaskGuard};
 
-/// Keyframe requests to one publisher are sent at most this often.
+/// Keyframe requests to one layer of a publisher are sent at most this often.
 const KEYFRAME_INTERVAL: Duration = Duration::from_millis(500);
 
 /// A publication's id, unique in the process.
@@ -35,50 +38,97 @@ pub struct Sink {
     /// The track on the subscriber's connection.
     pub track: Arc<TrackLocalStaticRTP>,
     pub rewrite: Rewrite,
-    /// Set while the subscriber's connection is too weak for video: their video
-    /// sinks are skipped, their audio flows.
-    pub video_paused: Arc<AtomicBool>,
+    /// How much video the subscriber's connection takes now: the layer they get, or
+    /// none (their audio flows regardless).
+    pub quality: Arc<SharedQuality>,
+    switch: Switch,
 }
 
-/// One track a participant publishes (their camera or their microphone).
+impl Sink {
+    pub fn new(
+        subscriber: ParticipantId,
+        track: Arc<TrackLocalStaticRTP>,
+        rewrite: Rewrite,
+        quality: Arc<SharedQuality>,
+    ) -> Sink {
+        Sink {
+            subscriber,
+            track,
+            rewrite,
+            quality,
+            switch: Switch::default(),
+        }
+    }
+}
+
+/// What a publication's layer has: the SSRC it arrives under, and when it last sent.
+#[derive(Debug, Clone, Copy, Default)]
+struct Layer {
+    ssrc: Option<u32>,
+    last: Option<Instant>,
+}
+
+/// The subscribers and the layers, behind one lock taken once per packet.
+#[derive(Default)]
+struct Fanout {
+    sinks: Vec<Sink>,
+    layers: [Layer; LAYERS],
+}
+
+impl Fanout {
+    fn flowing(&self, now: Instant) -> [bool; LAYERS] {
+        self.layers.map(|layer| {
+            layer
+                .last
+                .is_some_and(|at| now.duration_since(at) < layers::ACTIVE)
+        })
+    }
+}
+
+/// One track a participant publishes (their camera or their microphone); a camera may
+/// arrive as several simulcast layers.
 pub struct Publication {
     pub id: PublicationId,
     pub owner: ParticipantId,
     pub kind: RtpCodecKind,
     pub codec: RTCRtpCodec,
+    keyframes_in: Keyframes,
     remote: Arc<dyn TrackRemote>,
-    media_ssrc: u32,
-    sinks: Mutex<Vec<Sink>>,
-    keyframes: Mutex<Keyframes>,
+    fanout: Mutex<Fanout>,
+    keyframes: Mutex<[KeyframeRequests; LAYERS]>,
     stats: Arc<Stats>,
 }
 
-/// When the publisher was last asked for a keyframe, and whether another request waits.
-#[derive(Default)]
-struct Keyframes {
+/// When a layer's publisher was last asked for a keyframe, and whether another request
+/// waits.
+#[derive(Default, Clone, Copy)]
+struct KeyframeRequests {
     last: Option<Instant>,
     pending: bool,
 }
 
 impl Publication {
+    /// `first_ssrc` is the SSRC the track arrived with, in `first_layer`.
     pub fn new(
         id: PublicationId,
         owner: ParticipantId,
         kind: RtpCodecKind,
         codec: RTCRtpCodec,
         remote: Arc<dyn TrackRemote>,
-        media_ssrc: u32,
+        (first_ssrc, first_layer): (u32, usize),
         stats: Arc<Stats>,
     ) -> Publication {
+        let mut fanout = Fanout::default();
+        fanout.layers[first_layer].ssrc = Some(first_ssrc);
         Publication {
             id,
             owner,
             kind,
+            keyframes_in: Keyframes::of(&codec.mime_type),
             codec,
             remote,
-            media_ssrc,
-            sinks: Mutex::new(Vec::new()),
-            keyframes: Mutex::new(Keyframes::default()),
+            fanout: Mutex::new(fanout),
+            keyframes: Mutex::new([KeyframeRequests::default(); LAYERS]),
             stats,
         }
     }
@@ -87,34 +137,68 @@ impl Publication {
         self.kind == RtpCodecKind::Video
     }
 
-    /// Starts writing packets to a subscriber's track (video only while their
-    /// `video_paused` is clear).
+    /// Whether this camera arrives in more than one layer (simulcast).
+    pub fn layered(&self) -> bool {
+        self.fanout.lock().is_ok_and(|fanout| {
+            fanout
+                .layers
+                .iter()
+                .filter(|layer| layer.ssrc.is_some())
+                .count()
+                > 1
+        })
+    }
+
+    /// Starts writing packets to a subscriber's track (video in the layer their quality
+    /// allows).
     pub fn attach(&self, sink: Sink) {
-        if let Ok(mut sinks) = self.sinks.lock() {
-            sinks.retain(|s| s.subscriber != sink.subscriber);
-            sinks.push(sink);
+        if let Ok(mut fanout) = self.fanout.lock() {
+            fanout.sinks.retain(|s| s.subscriber != sink.subscriber);
+            fanout.sinks.push(sink);
         }
     }
 
     /// Stops writing to a subscriber. Once this returns, no write to them is under way.
     pub fn detach(&self, subscriber: ParticipantId) {
-        if let Ok(mut sinks) = self.sinks.lock() {
-            sinks.retain(|sink| sink.subscriber != subscriber);
+        if let Ok(mut fanout) = self.fanout.lock() {
+            fanout.sinks.retain(|sink| sink.subscriber != subscriber);
         }
     }
 
-    /// Asks the publisher for a keyframe (a newcomer, or a subscriber that lost packets).
-    /// Requests closer together than `KEYFRAME_INTERVAL` are merged into one sent when
-    /// the interval ends, so a subscriber whose request fell inside it still gets its
-    /// keyframe after it started receiving.
-    pub async fn request_keyframe(self: &Arc<Self>) {
+    /// Asks for a keyframe of the layer a subscriber gets (a newcomer, a subscriber that
+    /// lost packets, or one whose video resumes).
+    pub async fn request_keyframe_for(self: &Arc<Self>, subscriber: ParticipantId) {
         if !self.is_video() {
             return;
         }
-        let wait = {
-            let Ok(mut state) = self.keyframes.lock() else {
+        let layer = {
+            let Ok(fanout) = self.fanout.lock() else {
                 return;
             };
+            let now = Instant::now();
+            let flowing = fanout.flowing(now);
+            fanout
+                .sinks
+                .iter()
+                .find(|sink| sink.subscriber == subscriber)
+                .and_then(|sink| {
+                    layers::target(sink.quality.get(), flowing).or(sink.switch.layer())
+                })
+                .unwrap_or(TOP)
+        };
+        self.request_keyframe(layer).await;
+    }
+
+    /// Asks the publisher for a keyframe of one layer. Requests closer together than
+    /// `KEYFRAME_INTERVAL` are merged into one sent when the interval ends, so a
+    /// subscriber whose request fell inside it still gets its keyframe after it started
+    /// receiving.
+    async fn request_keyframe(self: &Arc<Self>, layer: usize) {
+        let wait = {
+            let Ok(mut requests) = self.keyframes.lock() else {
+                return;
+            };
+            let state = &mut requests[layer];
             match state.last {
                 Some(at) if at.elapsed() < KEYFRAME_INTERVAL => {
                     if state.pending {
@@ -130,45 +214,87 @@ impl Publication {
             }
         };
         match wait {
-            None => self.send_pli().await,
+            None => self.send_pli(layer).await,
             Some(delay) => {
                 let publication = Arc::clone(self);
                 tokio::spawn(async move {
                     tokio::time::sleep(delay).await;
-                    if let Ok(mut state) = publication.keyframes.lock() {
-                        state.pending = false;
-                        state.last = Some(Instant::now());
+                    if let Ok(mut requests) = publication.keyframes.lock() {
+                        requests[layer].pending = false;
+                        requests[layer].last = Some(Instant::now());
                     }
-                    publication.send_pli().await;
+                    publication.send_pli(layer).await;
                 });
             }
         }
     }
 
-    async fn send_pli(&self) {
+    async fn send_pli(&self, layer: usize) {
+        let ssrc = self
+            .fanout
+            .lock()
+            .ok()
+            .and_then(|fanout| fanout.layers[layer].ssrc);
+        let Some(media_ssrc) = ssrc else {
+            return;
+        };
         let pli = PictureLossIndication {
             sender_ssrc: 0,
-            media_ssrc: self.media_ssrc,
+            media_ssrc,
         };
         if self.remote.write_rtcp(vec![Box::new(pli)]).await.is_ok() {
             self.stats.keyframe_requests.fetch_add(1, Ordering::Relaxed);
         }
     }
 
-    fn fan_out(&self, packet: rtp::Packet) {
+    /// Hands one packet of `layer` to every subscriber that should get it. Returns the
+    /// layers (as bits) some subscriber waits for a keyframe of.
+    fn fan_out(&self, packet: rtp::Packet, layer: usize, now: Instant) -> u8 {
         let size = packet.payload.len() as u64 + 12;
         self.stats.packets_in.fetch_add(1, Ordering::Relaxed);
         self.stats.bytes_in.fetch_add(size, Ordering::Relaxed);
-        let Ok(sinks) = self.sinks.lock() else {
-            return;
+        let Ok(mut fanout) = self.fanout.lock() else {
+            return 0;
         };
+        let fanout = &mut *fanout;
+        fanout.layers[layer].last = Some(now);
+        let flowing = fanout.flowing(now);
         let video = self.is_video();
-        let (mut sent, mut dropped) = (0, 0);
-        for sink in sinks.iter() {
-            if video && sink.video_paused.load(Ordering::Relaxed) {
-                continue;
+        let starts_keyframe = video && self.keyframes_in.starts_keyframe(&packet.payload);
+        let (mut sent, mut dropped, mut wanted) = (0, 0, 0u8);
+        for sink in fanout.sinks.iter_mut() {
+            let quality = if video {
+                sink.quality.get()
+            } else {
+                Quality::Full
+            };
+            let target = layers::target(quality, flowing);
+            let before = sink.switch.layer();
+            let decision = sink.switch.decide(
+                now,
+                layer,
+                target,
+                starts_keyframe,
+                &packet.header,
+                self.codec.clock_rate,
+            );
+            if sink.switch.layer() != before {
+                tracing::debug!(publication = self.id, subscriber = sink.subscriber, from = ?before, to = layer, "a subscriber moves to a layer");
             }
+            let (sequence, timestamp) = match decision {
+                Decision::Forward {
+                    sequence,
+                    timestamp,
+                } => (sequence, timestamp),
+                Decision::Skip => continue,
+                Decision::WantKeyframe(layer) => {
+                    wanted |= 1 << layer;
+                    continue;
+                }
+            };
             let mut copy = packet.clone();
+            copy.header.sequence_number = sequence;
+            copy.header.timestamp = timestamp;
             sink.rewrite.apply(&mut copy);
             // Ready at once unless the connection's queue is full (or it is closing).
             match sink.track.write_rtp(copy).now_or_never() {
@@ -183,26 +309,73 @@ impl Publication {
         self.stats
             .packets_dropped
             .fetch_add(dropped, Ordering::Relaxed);
+        wanted
+    }
+
+    /// The layer packets of `ssrc` belong to, learning it from the track's `rid`.
+    async fn layer_of(&self, ssrc: u32, rid: Option<&str>) -> usize {
+        if let Ok(fanout) = self.fanout.lock() {
+            if rid.is_none() {
+                if let Some(layer) = fanout.layers.iter().position(|l| l.ssrc == Some(ssrc)) {
+                    return layer;
+                }
+            }
+        }
+        let rid = match rid {
+            Some(rid) => Some(rid.to_owned()),
+            None => self.remote.rid(ssrc).await,
+        };
+        let layer = layers::rank(rid.as_deref());
+        tracing::debug!(
+            publication = self.id,
+            ssrc,
+            ?rid,
+            layer,
+            "a layer of a publication"
+        );
+        if let Ok(mut fanout) = self.fanout.lock() {
+            fanout.layers[layer].ssrc = Some(ssrc);
+        }
+        layer
     }
 }
 
 /// Reads a publisher's track until it ends, handing every packet to the subscribers.
 pub async fn run_publication(publication: Arc<Publication>, _guard: TaskGuard) {
+    // The last SSRC seen and its layer: packets come in runs of one layer.
+    let mut last: Option<(u32, usize)> = None;
     while let Some(event) = publication.remote.poll().await {
         match event {
+            TrackRemoteEvent::OnOpen(init) => {
+                let layer = publication
+                    .layer_of(init.ssrc, Some(init.rid.as_deref().unwrap_or("")))
+                    .await;
+                last = Some((init.ssrc, layer));
+            }
             TrackRemoteEvent::OnRtpPacket(mut packet) => {
+                let ssrc = packet.header.ssrc;
+                let layer = match last {
+                    Some((known, layer)) if known == ssrc => layer,
+                    _ => publication.layer_of(ssrc, None).await,
+                };
+                last = Some((ssrc, layer));
                 // Once here, so each subscriber's copy carries no extensions to clone.
                 packet.header.extension = false;
                 packet.header.extensions.clear();
                 packet.header.extensions_padding = 0;
-                publication.fan_out(packet)
+                let wanted = publication.fan_out(packet, layer, Instant::now());
+                for layer in 0..LAYERS {
+                    if wanted & (1 << layer) != 0 {
+                        publication.request_keyframe(layer).await;
+                    }
+                }
             }
             TrackRemoteEvent::OnEnded => break,
             _ => {}
         }
     }
-    if let Ok(mut sinks) = publication.sinks.lock() {
-        sinks.clear();
+    if let Ok(mut fanout) = publication.fanout.lock() {
+        fanout.sinks.clear();
     }
 }
 

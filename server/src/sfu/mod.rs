@@ -9,6 +9,7 @@ pub mod door;
 pub mod downlink;
 pub mod feedback;
 pub mod forward;
+pub mod layers;
 pub mod peer;
 pub mod ports;
 pub mod room;

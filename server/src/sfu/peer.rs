@@ -5,7 +5,7 @@
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -22,12 +22,14 @@ use webrtc::peer_connection::{
 use webrtc::rtp_transceiver::RtpSender;
 
 use rtc::rtp_transceiver::rtp_sender::{RTCRtpCodingParameters, RTCRtpEncodingParameters};
+use rtc::rtp_transceiver::{RTCRtpTransceiverDirection, RTCRtpTransceiverInit};
 
 use super::downlink::{Change, Downlink};
 use super::feedback::{self, Feedback};
 use super::forward::{self, Publication, PublicationId, Rewrite, Sink};
+use super::layers::{self, SharedQuality};
 use super::ports::PortLease;
-use super::signal::{Candidate, ParticipantId, ServerMessage};
+use super::signal::{Candidate, ParticipantId, Quality, ServerMessage};
 use super::stats::TaskGuard;
 use super::Shared;
 
@@ -156,7 +158,7 @@ pub async fn start(context: PeerContext) -> anyhow::Result<PeerHandle> {
         waiting: Vec::new(),
         subscriptions: HashMap::new(),
         downlink: Downlink::default(),
-        video_paused: Arc::new(AtomicBool::new(false)),
+        quality: Arc::new(SharedQuality::default()),
     };
     let task = tokio::spawn(peer.run(receiver));
     Ok(PeerHandle {
@@ -241,9 +243,9 @@ struct Peer {
     subscriptions: HashMap<PublicationId, Subscription>,
     /// Whether this participant's connection can take video now.
     downlink: Downlink,
-    /// Shared with every publication this participant receives: set, their video is
-    /// not forwarded to them.
-    video_paused: Arc<AtomicBool>,
+    /// Shared with every publication this participant receives: the layer of each
+    /// camera they get, or none.
+    quality: Arc<SharedQuality>,
 }
 
 impl Peer {
@@ -376,7 +378,7 @@ impl Peer {
             Feedback::Keyframe { ssrc } => {
                 if let Some(subscription) = self.subscription_by_ssrc(ssrc) {
                     let publication = Arc::clone(&subscription.publication);
-                    publication.request_keyframe().await;
+                    publication.request_keyframe_for(self.context.me).await;
                 }
             }
             Feedback::Loss {
@@ -387,6 +389,10 @@ impl Peer {
                     .subscription_by_ssrc(ssrc)
                     .is_some_and(|s| s.publication.is_video() && s.forwarding);
                 if video {
+                    let layered = self.subscriptions.values().any(|s| {
+                        s.forwarding && s.publication.is_video() && s.publication.layered()
+                    });
+                    self.downlink.set_layered(layered);
                     let change = self.downlink.report(Instant::now(), fraction_lost);
                     self.apply(change).await;
                 }
@@ -398,27 +404,31 @@ impl Peer {
         self.subscriptions.values().find(|s| s.ssrc == ssrc)
     }
 
-    /// Pauses or resumes the video sent to this participant, and tells them.
+    /// Lowers, pauses, raises or resumes the video sent to this participant, and tells
+    /// them.
     async fn apply(&mut self, change: Option<Change>) {
-        let Some(change) = change else { return };
-        let paused = change == Change::Pause;
-        self.video_paused.store(paused, Ordering::Relaxed);
-        self.context
-            .shared
-            .stats
-            .video_pauses
-            .fetch_add(u64::from(paused), Ordering::Relaxed);
+        let Some(quality) = change else { return };
+        self.quality.set(quality);
+        let stats = &self.context.shared.stats;
+        match quality {
+            Quality::Paused => stats.video_pauses.fetch_add(1, Ordering::Relaxed),
+            Quality::Low => stats.video_lowered.fetch_add(1, Ordering::Relaxed),
+            Quality::Full => 0,
+        };
         tracing::info!(
             participant = self.context.me,
-            paused,
-            "video to a weak connection"
+            ?quality,
+            "video quality for this connection"
         );
-        self.say(ServerMessage::VideoPaused { paused });
-        if !paused {
-            // Every camera starts again from a keyframe.
+        self.say(ServerMessage::VideoQuality { quality });
+        if quality != Quality::Paused {
+            // Every camera starts again, or moves to its other layer, at a keyframe.
             for subscription in self.subscriptions.values() {
                 if subscription.forwarding {
-                    subscription.publication.request_keyframe().await;
+                    subscription
+                        .publication
+                        .request_keyframe_for(self.context.me)
+                        .await;
                 }
             }
         }
@@ -439,6 +449,8 @@ impl Peer {
         let Some(ssrc) = remote.ssrcs().await.first().copied() else {
             return;
         };
+        // A camera in simulcast arrives as one track whose layers each have an SSRC.
+        let layer = layers::rank(remote.rid(ssrc).await.as_deref());
         let Some(codec) = remote.codec(ssrc).await else {
             return;
         };
@@ -450,7 +462,7 @@ impl Peer {
             kind,
             codec,
             remote,
-            ssrc,
+            (ssrc, layer),
             Arc::clone(&shared.stats),
         ));
         tokio::spawn(forward::run_publication(
@@ -482,10 +494,23 @@ impl Peer {
                 ..Default::default()
             }],
         )));
-        let sender = self
+        // A section of its own, sending only: never the section the participant publishes
+        // on (`add_track` would reuse that one, and a browser's camera section carries
+        // its simulcast layers, by which a receiver then reads what arrives there).
+        let transceiver = self
             .connection
-            .add_track(Arc::clone(&track) as Arc<dyn TrackLocal>)
+            .add_transceiver_from_track(
+                Arc::clone(&track) as Arc<dyn TrackLocal>,
+                Some(RTCRtpTransceiverInit {
+                    direction: RTCRtpTransceiverDirection::Sendonly,
+                    streams: Vec::new(),
+                    send_encodings: Vec::new(),
+                }),
+            )
             .await?;
+        let Some(sender) = transceiver.sender().await? else {
+            anyhow::bail!("a sending transceiver without a sender");
+        };
         self.subscriptions.insert(
             publication.id,
             Subscription {
@@ -535,17 +560,17 @@ impl Peer {
                 continue;
             }
             let payload_type = negotiated_payload_type(subscription).await;
-            subscription.publication.attach(Sink {
-                subscriber: me,
-                track: Arc::clone(&subscription.track),
-                rewrite: Rewrite {
+            subscription.publication.attach(Sink::new(
+                me,
+                Arc::clone(&subscription.track),
+                Rewrite {
                     ssrc: subscription.ssrc,
                     payload_type,
                 },
-                video_paused: Arc::clone(&self.video_paused),
-            });
+                Arc::clone(&self.quality),
+            ));
             subscription.forwarding = true;
-            subscription.publication.request_keyframe().await;
+            subscription.publication.request_keyframe_for(me).await;
         }
     }
 

@@ -126,6 +126,19 @@ pub enum Farewell {
     Dropped,
 }
 
+/// How much of the others' video a receiver's connection takes: the SFU lowers it when
+/// the receiver's reports show loss, and raises it again when the loss has gone.
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum Quality {
+    /// Video paused, sound continues.
+    Paused = 0,
+    /// The smallest picture each camera publishes.
+    Low = 1,
+    /// The largest picture each camera publishes.
+    Full = 2,
+}
+
 /// What the server sends.
 #[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
 #[serde(tag = "type", rename_all = "snake_case")]
@@ -158,10 +171,10 @@ pub enum ServerMessage {
     },
     /// The host asks you to turn your microphone off.
     MuteRequest,
-    /// Your connection is too weak for video: the others' video is paused and sound
-    /// continues (`paused: true`); or it has recovered and video is back.
-    VideoPaused {
-        paused: bool,
+    /// How much of the others' video your connection takes now: all of it, a smaller
+    /// picture (it is weak), or none, with sound continuing (too weak for video).
+    VideoQuality {
+        quality: Quality,
     },
     /// You are out of the room, and why.
     Goodbye {
@@ -203,7 +216,9 @@ mod tests {
                 },
             },
             ServerMessage::MuteRequest,
-            ServerMessage::VideoPaused { paused: true },
+            ServerMessage::VideoQuality {
+                quality: Quality::Low,
+            },
             ServerMessage::Goodbye {
                 reason: Farewell::Dropped,
             },
@@ -220,7 +235,7 @@ mod tests {
                 | ServerMessage::Offer { .. }
                 | ServerMessage::Candidate { .. }
                 | ServerMessage::MuteRequest
-                | ServerMessage::VideoPaused { .. }
+                | ServerMessage::VideoQuality { .. }
                 | ServerMessage::Goodbye { .. }
                 | ServerMessage::Refused { .. } => {}
             }

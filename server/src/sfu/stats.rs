@@ -16,6 +16,8 @@ pub struct Stats {
     pub keyframe_requests: AtomicU64,
     /// How often a receiver's video was paused for a weak connection.
     pub video_pauses: AtomicU64,
+    /// How often a receiver's video was lowered to the small simulcast layer.
+    pub video_lowered: AtomicU64,
 }
 
 /// A copy of the counters at one moment.
@@ -32,6 +34,7 @@ pub struct Snapshot {
     pub packets_dropped: u64,
     pub keyframe_requests: u64,
     pub video_pauses: u64,
+    pub video_lowered: u64,
 }
 
 impl Stats {
@@ -48,6 +51,7 @@ impl Stats {
             packets_dropped: self.packets_dropped.load(Ordering::Relaxed),
             keyframe_requests: self.keyframe_requests.load(Ordering::Relaxed),
             video_pauses: self.video_pauses.load(Ordering::Relaxed),
+            video_lowered: self.video_lowered.load(Ordering::Relaxed),
         }
     }
 }

@@ -54,6 +54,7 @@ impl Scene {
             name: name.to_owned(),
             audio_only: false,
             video_kbps: 300,
+            simulcast: true,
             bind_ip: [127, 0, 0, 1].into(),
             use_offered_ice: false,
             rewrite_sdp: None,

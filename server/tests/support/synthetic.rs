@@ -4,9 +4,12 @@
 //! bitrate, and counts what it receives. Tests use it to prove what reaches whom; the
 //! benchmark uses it to load the SFU harder than browsers on two cores could.
 //!
-//! Every payload starts with the send time (microseconds since the Unix epoch), so the
-//! receiver can measure the delay across the SFU. Video payloads then say which frame
-//! they belong to and whether it is a keyframe, so the receiver can model a decoder:
+//! Every payload starts with two bytes a VP8 depacketiser reads (RFC 7741's payload
+//! descriptor, and the frame header's keyframe bit on a frame's first packet), so the
+//! SFU sees keyframes as in a browser's stream; then the send time (microseconds since
+//! the Unix epoch), so the receiver can measure the delay across the SFU. Video payloads
+//! then say which frame they belong to and whether it is a keyframe, so the receiver
+//! can model a decoder:
 //! a frame decodes when all its packets arrived and the decoder has a keyframe since
 //! its last loss; after a loss it freezes and asks for a keyframe (PLI) until one
 //! arrives, as a browser does. A publisher answers a PLI with a keyframe.
@@ -30,6 +33,7 @@ use webrtc::peer_connection::{
     RTCConfigurationBuilder, RTCIceCandidateInit, RTCIceGatheringState, RTCIceServer,
     RTCIceTransportPolicy, RTCPeerConnectionState, RTCSessionDescription,
 };
+use webrtc::rtp_transceiver::RtpSender;
 
 use rtc::rtcp::payload_feedbacks::picture_loss_indication::PictureLossIndication;
 use rtc::rtp;
@@ -38,7 +42,7 @@ use rtc::rtp_transceiver::rtp_sender::{
 };
 
 use server::sfu::feedback::{self, Feedback};
-use server::sfu::signal::{ClientMessage, Farewell, Member, ServerMessage};
+use server::sfu::signal::{ClientMessage, Farewell, Member, Quality, ServerMessage};
 
 /// Which way an SDP is going.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -73,6 +77,9 @@ pub struct Options {
     pub audio_only: bool,
     /// Video bitrate in kbit/s; 0 publishes nothing.
     pub video_kbps: u32,
+    /// Publish the camera as a browser does, in two simulcast layers: "high" at
+    /// `video_kbps` and "low" at a quarter of it (one frame counter for both).
+    pub simulcast: bool,
     /// The local address media binds.
     pub bind_ip: IpAddr,
     /// Use the ICE servers the SFU hands out, and only their relays if it says so.
@@ -150,6 +157,20 @@ impl Tally {
         totals
     }
 
+    /// Payload bytes received of one kind ("video"/"audio") from everyone.
+    pub fn received_bytes(&self, kind: &str) -> u64 {
+        self.received
+            .lock()
+            .map(|r| {
+                r.tracks
+                    .values()
+                    .filter(|t| t.kind == kind)
+                    .map(|t| t.bytes)
+                    .sum()
+            })
+            .unwrap_or(0)
+    }
+
     /// How many distinct tracks have delivered packets.
     pub fn tracks_receiving(&self) -> usize {
         self.received
@@ -195,8 +216,8 @@ struct Inbox {
     refusals: Vec<String>,
     mute_requests: u32,
     signalling_received: Vec<String>,
-    /// Every "video paused" (true) and "video resumed" (false) the SFU sent.
-    video_paused: Vec<bool>,
+    /// Every video quality the SFU told of.
+    video_quality: Vec<Quality>,
 }
 
 /// A running synthetic participant.
@@ -311,11 +332,11 @@ impl Participant {
             .unwrap_or_default()
     }
 
-    /// Every "video paused" (true) and "video resumed" (false) told so far.
-    pub fn video_paused(&self) -> Vec<bool> {
+    /// Every video quality told so far ("low", "paused", "full" again).
+    pub fn video_quality(&self) -> Vec<Quality> {
         self.inbox
             .lock()
-            .map(|i| i.video_paused.clone())
+            .map(|i| i.video_quality.clone())
             .unwrap_or_default()
     }
 
@@ -388,7 +409,7 @@ struct Media {
     received: Vec<Arc<dyn TrackRemote>>,
 }
 
-/// A track this peer publishes.
+/// A track this peer publishes, or one simulcast layer of its camera.
 #[derive(Clone)]
 pub struct LocalTrack {
     pub track: Arc<TrackLocalStaticRTP>,
@@ -396,6 +417,9 @@ pub struct LocalTrack {
     pub ssrc: u32,
     /// Set by a keyframe request: the next frame is a keyframe.
     pub keyframe: Arc<AtomicBool>,
+    /// The simulcast layer's name, sent in each packet's `rid` header extension.
+    pub rid: Option<&'static str>,
+    sender: Arc<dyn RtpSender>,
 }
 
 /// Answers a keyframe request for one of `tracks`; true if it named one of them.
@@ -497,8 +521,8 @@ async fn run(
                     ServerMessage::MuteRequest => {
                         if let Ok(mut inbox) = inbox.lock() { inbox.mute_requests += 1; }
                     }
-                    ServerMessage::VideoPaused { paused } => {
-                        if let Ok(mut inbox) = inbox.lock() { inbox.video_paused.push(paused); }
+                    ServerMessage::VideoQuality { quality } => {
+                        if let Ok(mut inbox) = inbox.lock() { inbox.video_quality.push(quality); }
                     }
                     ServerMessage::Refused { code } => {
                         if let Ok(mut inbox) = inbox.lock() { inbox.refusals.push(code); }
@@ -539,10 +563,7 @@ async fn run(
                         let _ = phase.send(Phase::Connected);
                         if let Some(media) = &mut media {
                             if media.senders.is_empty() {
-                                let tracks = media.tracks.clone();
-                                for local in tracks {
-                                    media.senders.push(tokio::spawn(generate(local, options.video_kbps, Arc::clone(&tally))));
-                                }
+                                media.senders = publish(&media.tracks, options.video_kbps, &tally);
                             }
                         }
                     }
@@ -630,7 +651,7 @@ async fn start_media(
     }
     let connection = connect(options.bind_ip, configuration, events).await?;
     let tracks = if options.video_kbps > 0 {
-        add_publishing_tracks(connection.as_ref()).await?
+        add_publishing_tracks(connection.as_ref(), options.simulcast).await?
     } else {
         receive_only(connection.as_ref()).await?;
         Vec::new()
@@ -674,38 +695,71 @@ pub async fn connect(
     ))
 }
 
-/// Adds a VP8 camera and an Opus microphone track to send.
+/// Adds a VP8 camera (in two simulcast layers if asked) and an Opus microphone track
+/// to send.
 pub async fn add_publishing_tracks(
     connection: &dyn PeerConnection,
+    simulcast: bool,
 ) -> anyhow::Result<Vec<LocalTrack>> {
     let mut tracks = Vec::new();
     for (kind, codec) in [(RtpCodecKind::Video, vp8()), (RtpCodecKind::Audio, opus())] {
-        let ssrc = rand::random::<u32>();
+        let rids: Vec<Option<&'static str>> = if simulcast && kind == RtpCodecKind::Video {
+            vec![Some("low"), Some("high")]
+        } else {
+            vec![None]
+        };
+        let layers: Vec<(Option<&'static str>, u32)> =
+            rids.into_iter().map(|rid| (rid, rand::random())).collect();
+        let id = layers[0].1;
         let track = Arc::new(TrackLocalStaticRTP::new(MediaStreamTrack::new(
-            format!("synthetic-{ssrc}"),
-            format!("track-{ssrc}"),
-            format!("track-{ssrc}"),
+            format!("synthetic-{id}"),
+            format!("track-{id}"),
+            format!("track-{id}"),
             kind,
-            vec![RTCRtpEncodingParameters {
-                rtp_coding_parameters: RTCRtpCodingParameters {
-                    ssrc: Some(ssrc),
+            layers
+                .iter()
+                .map(|(rid, ssrc)| RTCRtpEncodingParameters {
+                    rtp_coding_parameters: RTCRtpCodingParameters {
+                        rid: rid.unwrap_or_default().to_owned(),
+                        ssrc: Some(*ssrc),
+                        ..Default::default()
+                    },
+                    codec: codec.clone(),
                     ..Default::default()
-                },
-                codec,
-                ..Default::default()
-            }],
+                })
+                .collect(),
         )));
-        connection
+        let sender = connection
             .add_track(Arc::clone(&track) as Arc<dyn TrackLocal>)
             .await?;
-        tracks.push(LocalTrack {
-            track,
-            kind,
-            ssrc,
-            keyframe: Arc::new(AtomicBool::new(true)),
-        });
+        for (rid, ssrc) in layers {
+            tracks.push(LocalTrack {
+                track: Arc::clone(&track),
+                kind,
+                ssrc,
+                keyframe: Arc::new(AtomicBool::new(true)),
+                rid,
+                sender: Arc::clone(&sender),
+            });
+        }
     }
     Ok(tracks)
+}
+
+/// Starts sending every track: one task per kind, so a camera's layers share frames.
+pub fn publish(
+    tracks: &[LocalTrack],
+    kbps: u32,
+    tally: &Arc<Tally>,
+) -> Vec<tokio::task::JoinHandle<()>> {
+    [RtpCodecKind::Video, RtpCodecKind::Audio]
+        .into_iter()
+        .map(|kind| {
+            let layers: Vec<LocalTrack> =
+                tracks.iter().filter(|t| t.kind == kind).cloned().collect();
+            tokio::spawn(generate(layers, kbps, Arc::clone(tally)))
+        })
+        .collect()
 }
 
 /// Receive only: offers one audio and one video section.
@@ -764,76 +818,135 @@ fn micros_now() -> u64 {
         .unwrap_or(0)
 }
 
-/// Where a video payload says what it is, after the 8-byte send stamp.
-const FLAGS: usize = 8;
-const FRAME: usize = 9;
-const INDEX: usize = 13;
-const COUNT: usize = 14;
-const HEADER: usize = 15;
+/// Where a payload says what it is: two bytes for a VP8 depacketiser, the 8-byte send
+/// stamp, then (video) the frame, whether it is a keyframe, and the packet's place.
+const VP8_DESCRIPTOR: usize = 0;
+const VP8_HEADER: usize = 1;
+const STAMP: usize = 2;
+const FLAGS: usize = 10;
+const FRAME: usize = 11;
+const INDEX: usize = 15;
+const COUNT: usize = 16;
+const HEADER: usize = 17;
 const KEYFRAME: u8 = 1;
 /// A keyframe is this many times the packets of a delta frame.
 const KEYFRAME_SIZE: usize = 3;
+const RID_URI: &str = "urn:ietf:params:rtp-hdrext:sdes:rtp-stream-id";
+const MID_URI: &str = "urn:ietf:params:rtp-hdrext:sdes:mid";
 
-/// Sends generated packets: video at `kbps` in 30 frames a second (a keyframe first and
-/// whenever one is asked for), audio as 50 packets of 80 bytes a second (32 kbit/s).
+/// One layer's stream: its track, packet numbering and size.
+struct Stream {
+    local: LocalTrack,
+    sequence: u16,
+    timestamp: u32,
+    packets_per_frame: usize,
+    payload: Vec<u8>,
+    extensions: Vec<(u8, bytes::Bytes)>,
+}
+
+/// Sends generated packets of one kind: video at `kbps` in 30 frames a second (a
+/// keyframe first and whenever one is asked for; a "low" simulcast layer at a quarter of
+/// it, with the same frames), audio as 50 packets of 80 bytes a second (32 kbit/s).
 /// Counts what it sent in `tally`.
-pub async fn generate(local: LocalTrack, kbps: u32, tally: Arc<Tally>) {
-    let video = local.kind == RtpCodecKind::Video;
-    let (period, packets_per_frame, size) = if video {
-        let frame_bytes = (kbps as usize * 1000 / 8) / 30;
-        let packets = frame_bytes.div_ceil(1100).max(1);
-        (
-            Duration::from_micros(33_333),
-            packets,
-            (frame_bytes / packets).max(HEADER),
-        )
+pub async fn generate(layers: Vec<LocalTrack>, kbps: u32, tally: Arc<Tally>) {
+    let Some(kind) = layers.first().map(|l| l.kind) else {
+        return;
+    };
+    let video = kind == RtpCodecKind::Video;
+    let mut streams = Vec::new();
+    for local in layers {
+        let (packets_per_frame, size) = if video {
+            let kbps = if local.rid == Some("low") {
+                kbps / 4
+            } else {
+                kbps
+            };
+            let frame_bytes = (kbps as usize * 1000 / 8) / 30;
+            let packets = frame_bytes.div_ceil(1100).max(1);
+            (packets, (frame_bytes / packets).max(HEADER))
+        } else {
+            (1, 80)
+        };
+        // A simulcast layer's SSRC is not in the SDP: the receiver learns it from the
+        // `mid` and `rid` header extensions, as a browser sends them. The camera is the
+        // first section, so its mid is "0".
+        let mut extensions = Vec::new();
+        if let (Some(rid), Ok(parameters)) = (local.rid, local.sender.get_parameters().await) {
+            for (uri, value) in [(MID_URI, "0"), (RID_URI, rid)] {
+                let id = parameters
+                    .rtp_parameters
+                    .header_extensions
+                    .iter()
+                    .find(|e| e.uri == uri)
+                    .map(|e| e.id as u8);
+                if let Some(id) = id {
+                    extensions.push((id, bytes::Bytes::from_static(value.as_bytes())));
+                }
+            }
+        }
+        streams.push(Stream {
+            local,
+            sequence: rand::random(),
+            timestamp: rand::random(),
+            packets_per_frame,
+            payload: vec![0u8; size.max(STAMP + 8)],
+            extensions,
+        });
+    }
+    let period = if video {
+        Duration::from_micros(33_333)
     } else {
-        (Duration::from_millis(20), 1, 80)
+        Duration::from_millis(20)
     };
     let mut ticker = tokio::time::interval(period);
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
-    let mut sequence: u16 = rand::random();
-    let mut timestamp: u32 = rand::random();
     let step = if video { 3000 } else { 960 };
-    let mut payload = vec![0u8; size.max(8)];
     let mut frame: u32 = 0;
     loop {
         ticker.tick().await;
-        timestamp = timestamp.wrapping_add(step);
-        let keyframe = video && local.keyframe.swap(false, Ordering::Relaxed);
-        let count = if keyframe {
-            packets_per_frame * KEYFRAME_SIZE
-        } else {
-            packets_per_frame
-        };
-        for index in 0..count {
-            payload[..8].copy_from_slice(&micros_now().to_be_bytes());
-            if video {
-                payload[FLAGS] = if keyframe { KEYFRAME } else { 0 };
-                payload[FRAME..INDEX].copy_from_slice(&frame.to_be_bytes());
-                payload[INDEX] = index as u8;
-                payload[COUNT] = count as u8;
-            }
-            let packet = rtp::Packet {
-                header: rtp::header::Header {
-                    version: 2,
-                    marker: index + 1 == count,
-                    payload_type: if video { 96 } else { 111 },
-                    sequence_number: sequence,
-                    timestamp,
-                    ssrc: local.ssrc,
-                    ..Default::default()
-                },
-                payload: bytes::Bytes::copy_from_slice(&payload),
+        for stream in streams.iter_mut() {
+            stream.timestamp = stream.timestamp.wrapping_add(step);
+            let keyframe = video && stream.local.keyframe.swap(false, Ordering::Relaxed);
+            let count = if keyframe {
+                stream.packets_per_frame * KEYFRAME_SIZE
+            } else {
+                stream.packets_per_frame
             };
-            sequence = sequence.wrapping_add(1);
-            if local.track.write_rtp(packet).await.is_err() {
-                return;
+            for index in 0..count {
+                let payload = &mut stream.payload;
+                payload[STAMP..STAMP + 8].copy_from_slice(&micros_now().to_be_bytes());
+                if video {
+                    payload[VP8_DESCRIPTOR] = if index == 0 { 0x10 } else { 0 };
+                    payload[VP8_HEADER] = u8::from(!keyframe);
+                    payload[FLAGS] = if keyframe { KEYFRAME } else { 0 };
+                    payload[FRAME..INDEX].copy_from_slice(&frame.to_be_bytes());
+                    payload[INDEX] = index as u8;
+                    payload[COUNT] = count as u8;
+                }
+                let mut packet = rtp::Packet {
+                    header: rtp::header::Header {
+                        version: 2,
+                        marker: index + 1 == count,
+                        payload_type: if video { 96 } else { 111 },
+                        sequence_number: stream.sequence,
+                        timestamp: stream.timestamp,
+                        ssrc: stream.local.ssrc,
+                        ..Default::default()
+                    },
+                    payload: bytes::Bytes::copy_from_slice(payload),
+                };
+                for (id, value) in &stream.extensions {
+                    let _ = packet.header.set_extension(*id, value.clone());
+                }
+                stream.sequence = stream.sequence.wrapping_add(1);
+                if stream.local.track.write_rtp(packet).await.is_err() {
+                    return;
+                }
+                tally.sent_packets.fetch_add(1, Ordering::Relaxed);
+                tally
+                    .sent_bytes
+                    .fetch_add(payload.len() as u64, Ordering::Relaxed);
             }
-            tally.sent_packets.fetch_add(1, Ordering::Relaxed);
-            tally
-                .sent_bytes
-                .fetch_add(payload.len() as u64, Ordering::Relaxed);
         }
         frame = frame.wrapping_add(1);
     }
@@ -986,9 +1099,9 @@ pub async fn read_track(track: Arc<dyn TrackRemote>, tally: Arc<Tally>) {
                 });
             entry.packets += 1;
             entry.bytes += packet.payload.len() as u64;
-            if count.is_multiple_of(10) && packet.payload.len() >= 8 {
+            if count.is_multiple_of(10) && packet.payload.len() >= STAMP + 8 {
                 let mut stamp = [0u8; 8];
-                stamp.copy_from_slice(&packet.payload[..8]);
+                stamp.copy_from_slice(&packet.payload[STAMP..STAMP + 8]);
                 let sent = u64::from_be_bytes(stamp);
                 received.delays.push(micros_now().saturating_sub(sent));
             }

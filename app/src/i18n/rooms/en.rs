@@ -52,7 +52,7 @@ pub static EN: RoomTexts = RoomTexts {
 "audioOnly":"Audio only","leave":"Leave",
 "you":"{name} (you)","host":"leads the session","muted":"microphone off","cameraIsOff":"camera off","speaking":"speaking",
 "qualityGood":"Connection: good","qualityFair":"Connection: unsteady","qualityPoor":"Connection: poor",
-"videoPaused":"Your connection is weak: video is paused, sound continues.","videoResumed":"Your connection is better again: video is back.",
+"videoPaused":"Your connection is weak: video is paused, sound continues.","videoLow":"Your connection is weak: video is shown in lower quality.","videoResumed":"Your connection is better again: video is back.",
 "muteRequest":"The session leader asks you to turn off your microphone. It is now off.",
 "joined":"{name} joined.","left":"{name} left.","knocked":"{name} is waiting to come in.",
 "goneDenied":"The session leader did not let you in this time.","goneRemoved":"The session leader removed you from the session.",

@@ -52,7 +52,7 @@ pub static NB: RoomTexts = RoomTexts {
 "audioOnly":"Bare lyd","leave":"Gå ut",
 "you":"{name} (deg)","host":"leder samlingen","muted":"mikrofon av","cameraIsOff":"kamera av","speaking":"snakker",
 "qualityGood":"Forbindelse: god","qualityFair":"Forbindelse: ustø","qualityPoor":"Forbindelse: dårlig",
-"videoPaused":"Forbindelsen din er svak: videoen er satt på pause, lyden fortsetter.","videoResumed":"Forbindelsen er bedre igjen: videoen er tilbake.",
+"videoPaused":"Forbindelsen din er svak: videoen er satt på pause, lyden fortsetter.","videoLow":"Forbindelsen din er svak: videoen vises i lavere kvalitet.","videoResumed":"Forbindelsen er bedre igjen: videoen er tilbake.",
 "muteRequest":"Lederen ber deg slå av mikrofonen. Den er nå av.",
 "joined":"{name} kom inn.","left":"{name} gikk ut.","knocked":"{name} venter på å komme inn.",
 "goneDenied":"Lederen slapp deg ikke inn denne gangen.","goneRemoved":"Lederen fjernet deg fra samlingen.",

@@ -52,7 +52,7 @@ pub static NN: RoomTexts = RoomTexts {
 "audioOnly":"Berre lyd","leave":"Gå ut",
 "you":"{name} (deg)","host":"leier samlinga","muted":"mikrofon av","cameraIsOff":"kamera av","speaking":"snakkar",
 "qualityGood":"Samband: godt","qualityFair":"Samband: ustøtt","qualityPoor":"Samband: dårleg",
-"videoPaused":"Sambandet ditt er svakt: videoen er sett på pause, lyden held fram.","videoResumed":"Sambandet er betre igjen: videoen er tilbake.",
+"videoPaused":"Sambandet ditt er svakt: videoen er sett på pause, lyden held fram.","videoLow":"Sambandet ditt er svakt: videoen blir vist i lågare kvalitet.","videoResumed":"Sambandet er betre igjen: videoen er tilbake.",
 "muteRequest":"Leiaren ber deg slå av mikrofonen. Han er no av.",
 "joined":"{name} kom inn.","left":"{name} gjekk ut.","knocked":"{name} ventar på å koma inn.",
 "goneDenied":"Leiaren sleppte deg ikkje inn denne gongen.","goneRemoved":"Leiaren fjerna deg frå samlinga.",
