@@ -1,7 +1,7 @@
 import { defineConfig, devices } from '@playwright/test';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { smallVideo } from './tests/rooms';
+import { cameraVideo, smallVideo } from './tests/rooms';
 
 // The server binary and site are built by `scripts/test` (through `cargo xtask build`),
 // which passes their paths here. The suite gets its own port and a fresh SQLite file.
@@ -41,6 +41,17 @@ const video = {
     ],
   },
 };
+// The same with a camera large enough for Chromium to send two simulcast layers.
+const simulcast = {
+  ...video,
+  launchOptions: {
+    ...video.launchOptions,
+    args: [
+      ...video.launchOptions.args.filter((arg) => !arg.startsWith('--use-file-for-fake-video-capture')),
+      `--use-file-for-fake-video-capture=${cameraVideo(480, 270)}`,
+    ],
+  },
+};
 const phone = { ...devices['Pixel 7'], launchOptions: chromium };
 
 export default defineConfig({
@@ -63,15 +74,16 @@ export default defineConfig({
     trace: 'retain-on-failure',
   },
   projects: [
-    { name: 'no-js-desktop', use: { ...desktop, javaScriptEnabled: false }, testIgnore: /video\.spec/ },
-    { name: 'no-js-phone', use: { ...phone, javaScriptEnabled: false }, testIgnore: /video\.spec/ },
-    { name: 'hydrated-desktop', use: { ...desktop }, testIgnore: /video\.spec/ },
-    { name: 'hydrated-phone', use: { ...phone }, testIgnore: /video\.spec/ },
+    { name: 'no-js-desktop', use: { ...desktop, javaScriptEnabled: false }, testIgnore: /(video|simulcast)\.spec/ },
+    { name: 'no-js-phone', use: { ...phone, javaScriptEnabled: false }, testIgnore: /(video|simulcast)\.spec/ },
+    { name: 'hydrated-desktop', use: { ...desktop }, testIgnore: /(video|simulcast)\.spec/ },
+    { name: 'hydrated-phone', use: { ...phone }, testIgnore: /(video|simulcast)\.spec/ },
     // The two video tests run one after the other: the room test counts the SFU's peer
     // connections and rooms (/healthz), which are the server's, not the room's, so a
     // course session running beside it was counted too (4 peers where its room had 3).
     { name: 'video', use: { ...video }, testMatch: /rooms-video\.spec/ },
     { name: 'video-course', use: { ...video }, testMatch: /course-video\.spec/, dependencies: ['video'] },
+    { name: 'video-simulcast', use: { ...simulcast }, testMatch: /rooms-simulcast\.spec/, dependencies: ['video-course'] },
   ],
   webServer: {
     command: `rm -rf "${dataDir}" && mkdir -p "${dataDir}" && exec "${serverBin}"`,

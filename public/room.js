@@ -259,10 +259,19 @@ function start(root) {
     // One audio and one video sender, always: audio only and device changes replace
     // tracks instead of renegotiating.
     pc.addTransceiver(audio || 'audio', { direction: 'sendrecv', streams: local ? [local] : [] });
-    const videoTransceiver = pc.addTransceiver(
-      video && !state.audioOnly ? video : 'video',
-      { direction: 'sendrecv', streams: local ? [local] : [] },
-    );
+    // A camera of 480 × 270 or more goes out in two simulcast layers, a quarter-size
+    // picture and the full one: the SFU sends each person the one their connection can
+    // take. (Chromium sends only the first layer of a smaller camera, so a small one
+    // goes out whole, in one.)
+    const width = video?.getSettings().width ?? 0;
+    const init = { direction: 'sendrecv', streams: local ? [local] : [] };
+    if (width >= 480) {
+      init.sendEncodings = [
+        { rid: 'low', scaleResolutionDownBy: 2, maxBitrate: 120000 },
+        { rid: 'high', maxBitrate: 600000 },
+      ];
+    }
+    const videoTransceiver = pc.addTransceiver(video && !state.audioOnly ? video : 'video', init);
     videoTransceiver.sender._kind = 'video';
     for (const t of pc.getTransceivers()) if (!t.sender._kind) t.sender._kind = 'audio';
     await pc.setLocalDescription(await pc.createOffer());

@@ -15,9 +15,17 @@ export const PARTICIPANTS = [1, 2, 3, 4, 5].map((n) => ({
  * written once. Small frames keep six browsers within two cores.
  */
 export function smallVideo(): string {
-  const file = path.join(os.tmpdir(), 'rph-e2e-camera-160x120.y4m');
+  return cameraVideo(160, 120);
+}
+
+/**
+ * A fake camera of w × h. Chromium sends a second simulcast layer only from 480 × 270
+ * up (its layer limit by resolution), so the simulcast test uses that size.
+ */
+export function cameraVideo(w: number, h: number): string {
+  const file = path.join(os.tmpdir(), `rph-e2e-camera-${w}x${h}.y4m`);
   if (fs.existsSync(file)) return file;
-  const [w, h, frames] = [160, 120, 15];
+  const frames = 15;
   const parts: Buffer[] = [Buffer.from(`YUV4MPEG2 W${w} H${h} F15:1 Ip A1:1 C420jpeg\n`)];
   for (let f = 0; f < frames; f++) {
     const y = Buffer.alloc(w * h);
@@ -85,6 +93,35 @@ export async function decodedVideo(page: Page): Promise<Record<string, number>> 
       const owner = room.trackOwner.get(entry.trackIdentifier ?? '');
       if (owner == null) return;
       result[String(owner)] = (result[String(owner)] ?? 0) + (entry.framesDecoded ?? 0);
+    });
+    return result;
+  });
+}
+
+/** Frames encoded so far of each simulcast layer this page's camera sends, by rid. */
+export async function encodedLayers(page: Page): Promise<Record<string, number>> {
+  return page.evaluate(async () => {
+    const room = (window as unknown as { rphRoom: { pc: RTCPeerConnection | null } }).rphRoom;
+    const result: Record<string, number> = {};
+    if (!room?.pc) return result;
+    (await room.pc.getStats()).forEach((entry: { type: string; kind?: string; rid?: string; framesEncoded?: number }) => {
+      if (entry.type !== 'outbound-rtp' || entry.kind !== 'video') return;
+      result[entry.rid ?? ''] = (result[entry.rid ?? ''] ?? 0) + (entry.framesEncoded ?? 0);
+    });
+    return result;
+  });
+}
+
+/** Per sender (participant id), the width of the picture this page decodes now. */
+export async function decodedWidths(page: Page): Promise<Record<string, number>> {
+  return page.evaluate(async () => {
+    const room = (window as unknown as { rphRoom: { pc: RTCPeerConnection | null; trackOwner: Map<string, number> } }).rphRoom;
+    const result: Record<string, number> = {};
+    if (!room?.pc) return result;
+    (await room.pc.getStats()).forEach((entry: { type: string; kind?: string; trackIdentifier?: string; frameWidth?: number }) => {
+      if (entry.type !== 'inbound-rtp' || entry.kind !== 'video') return;
+      const owner = room.trackOwner.get(entry.trackIdentifier ?? '');
+      if (owner != null && entry.frameWidth) result[String(owner)] = entry.frameWidth;
     });
     return result;
   });

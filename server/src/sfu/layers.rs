@@ -9,7 +9,7 @@
 //! publisher stopped sending (a browser drops its top layer when its own uplink is
 //! short) is not chosen; a subscriber on it moves to one still flowing.
 //!
-//! Pure state, fed with the time; [`super::forward`] holds one [`Switch`] per subscriber.
+//! Pure state, fed with the time: forwarding holds one [`Switch`] per subscriber.
 
 use std::sync::atomic::{AtomicU8, Ordering};
 use std::time::{Duration, Instant};
