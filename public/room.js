@@ -259,13 +259,13 @@ function start(root) {
     // One audio and one video sender, always: audio only and device changes replace
     // tracks instead of renegotiating.
     pc.addTransceiver(audio || 'audio', { direction: 'sendrecv', streams: local ? [local] : [] });
-    // A camera of 480 × 270 or more goes out in two simulcast layers, a quarter-size
+    // A camera of 480 × 270 or more (either way up) goes out in two simulcast layers, a quarter-size
     // picture and the full one: the SFU sends each person the one their connection can
     // take. (Chromium sends only the first layer of a smaller camera, so a small one
     // goes out whole, in one.)
-    const width = video?.getSettings().width ?? 0;
+    const { width = 0, height = 0 } = video?.getSettings() ?? {};
     const init = { direction: 'sendrecv', streams: local ? [local] : [] };
-    if (width >= 480) {
+    if (Math.max(width, height) >= 480) {
       init.sendEncodings = [
         { rid: 'low', scaleResolutionDownBy: 2, maxBitrate: 120000 },
         { rid: 'high', maxBitrate: 600000 },

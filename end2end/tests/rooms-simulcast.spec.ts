@@ -47,13 +47,14 @@ test('a camera goes out in two layers, and every receiver keeps the full one as 
   const host = (await tileIds(page))['Tor'];
   expect(host).toBeTruthy();
 
-  // Each receiver gets the full layer (480 pixels wide) and keeps decoding it: before
+  // Each receiver gets the full layer (480 pixels wide; the low one is 240, and a busy
+  // machine may scale the full one down a little) and keeps decoding it: before
   // the layers stayed bound across renegotiation, a receiver got a few keyframes and
   // then nothing.
   for (const [i, viewer] of people.entries()) {
     await expect
       .poll(async () => (await decodedWidths(viewer))[host] ?? 0, { timeout: 30_000, message: `viewer ${i} gets the full layer` })
-      .toBe(480);
+      .toBeGreaterThan(240);
     const before = (await decodedVideo(viewer))[host] ?? 0;
     await expect
       .poll(async () => ((await decodedVideo(viewer))[host] ?? 0) - before, { timeout: 20_000, message: `viewer ${i} keeps decoding the host` })

@@ -35,8 +35,8 @@ const WINDOW: Duration = Duration::from_secs(3);
 const FIRST_PAUSE: Duration = Duration::from_secs(4);
 const LONGEST_PAUSE: Duration = Duration::from_secs(16);
 /// The first stay on the low layer before full video is tried, and the longest.
-const FIRST_STAY: Duration = Duration::from_secs(6);
-const LONGEST_STAY: Duration = Duration::from_secs(24);
+const FIRST_STAY: Duration = Duration::from_secs(8);
+const LONGEST_STAY: Duration = Duration::from_secs(32);
 /// A trial that lasts this long without the loss coming back has succeeded.
 const TRIAL: Duration = Duration::from_secs(5);
 
@@ -325,7 +325,7 @@ mod tests {
             now = at + Duration::from_secs(2);
         }
         let _ = now;
-        assert_eq!(stays, [6, 12, 24, 24]);
+        assert_eq!(stays, [8, 16, 32, 32]);
     }
 
     #[test]

@@ -137,16 +137,13 @@ impl Publication {
         self.kind == RtpCodecKind::Video
     }
 
-    /// Whether this camera arrives in more than one layer (simulcast).
+    /// Whether this camera arrives in more than one layer now (simulcast, with its low
+    /// layer and another flowing).
     pub fn layered(&self) -> bool {
-        self.fanout.lock().is_ok_and(|fanout| {
-            fanout
-                .layers
-                .iter()
-                .filter(|layer| layer.ssrc.is_some())
-                .count()
-                > 1
-        })
+        let now = Instant::now();
+        self.fanout
+            .lock()
+            .is_ok_and(|fanout| fanout.flowing(now).iter().filter(|f| **f).count() > 1)
     }
 
     /// Starts writing packets to a subscriber's track (video in the layer their quality
@@ -189,11 +186,15 @@ impl Publication {
         self.request_keyframe(layer).await;
     }
 
-    /// Asks the publisher for a keyframe of one layer. Requests closer together than
-    /// `KEYFRAME_INTERVAL` are merged into one sent when the interval ends, so a
-    /// subscriber whose request fell inside it still gets its keyframe after it started
-    /// receiving.
+    /// Asks the publisher for a keyframe of one layer (or the nearest one whose SSRC is
+    /// known). Requests closer together than `KEYFRAME_INTERVAL` are merged into one sent
+    /// when the interval ends, so a subscriber whose request fell inside it still gets
+    /// its keyframe after it started receiving.
     async fn request_keyframe(self: &Arc<Self>, layer: usize) {
+        let Some(layer) = self.known_layer_near(layer) else {
+            // Nothing has arrived yet: the first packets will start a keyframe anyway.
+            return;
+        };
         let wait = {
             let Ok(mut requests) = self.keyframes.lock() else {
                 return;
@@ -227,6 +228,14 @@ impl Publication {
                 });
             }
         }
+    }
+
+    /// `layer` if its SSRC is known, else the nearest layer whose SSRC is.
+    fn known_layer_near(&self, layer: usize) -> Option<usize> {
+        let fanout = self.fanout.lock().ok()?;
+        (0..LAYERS)
+            .filter(|l| fanout.layers[*l].ssrc.is_some())
+            .min_by_key(|l| l.abs_diff(layer))
     }
 
     async fn send_pli(&self, layer: usize) {
@@ -275,6 +284,7 @@ impl Publication {
                 layer,
                 target,
                 starts_keyframe,
+                self.keyframes_in != Keyframes::Unknown,
                 &packet.header,
                 self.codec.clock_rate,
             );
@@ -364,10 +374,16 @@ pub async fn run_publication(publication: Arc<Publication>, _guard: TaskGuard) {
                 packet.header.extensions.clear();
                 packet.header.extensions_padding = 0;
                 let wanted = publication.fan_out(packet, layer, Instant::now());
-                for layer in 0..LAYERS {
-                    if wanted & (1 << layer) != 0 {
-                        publication.request_keyframe(layer).await;
-                    }
+                if wanted != 0 {
+                    // Not awaited here: sending RTCP must never hold up forwarding.
+                    let publication = Arc::clone(&publication);
+                    tokio::spawn(async move {
+                        for layer in 0..LAYERS {
+                            if wanted & (1 << layer) != 0 {
+                                publication.request_keyframe(layer).await;
+                            }
+                        }
+                    });
                 }
             }
             TrackRemoteEvent::OnEnded => break,

@@ -188,46 +188,76 @@ pub enum Decision {
 #[derive(Debug, Default)]
 pub struct Switch {
     current: Option<usize>,
-    waiting_since: Option<Instant>,
+    /// The layer it waits for a keyframe of, and since when.
+    waiting: Option<(usize, Instant)>,
+    /// The publisher's number of the first packet sent since the last move: older
+    /// packets of that layer (late, or retransmitted) were never part of this stream.
+    start: Option<u16>,
     sequence_offset: u16,
     timestamp_offset: u32,
     /// The newest packet sent: its number, its timestamp, when.
     last: Option<(u16, u32, Instant)>,
 }
 
+/// How far past a move the check for packets from before it is kept.
+const START_HORIZON: i16 = 1000;
+
 impl Switch {
-    /// The layer this subscriber receives now, or is moving to.
+    /// The layer this subscriber receives now.
     pub fn layer(&self) -> Option<usize> {
         self.current
     }
 
-    /// Decides one packet of `layer` for this subscriber, who should get `target`.
-    /// `clock_rate` turns the time since the last packet sent into a timestamp step
-    /// when moving between layers, whose timestamps start apart.
+    /// Decides one packet of `layer` for this subscriber, who should get `target` (none:
+    /// video paused). `keyframes_visible` says whether `starts_keyframe` can be trusted
+    /// (the codec is one this module reads); `clock_rate` turns the time since the last
+    /// packet sent into a timestamp step when moving between layers, whose timestamps
+    /// start apart.
+    #[allow(clippy::too_many_arguments)]
     pub fn decide(
         &mut self,
         now: Instant,
         layer: usize,
         target: Option<usize>,
         starts_keyframe: bool,
+        keyframes_visible: bool,
         header: &rtp::header::Header,
         clock_rate: u32,
     ) -> Decision {
         let Some(target) = target else {
+            // Paused: video starts again at a keyframe, continuing the numbering.
+            self.current = None;
+            self.waiting = None;
             return Decision::Skip;
         };
         if self.current == Some(layer) {
             if layer == target {
-                self.waiting_since = None;
+                self.waiting = None;
+            }
+            if let Some(start) = self.start {
+                let after = header.sequence_number.wrapping_sub(start) as i16;
+                if after < 0 {
+                    return Decision::Skip;
+                }
+                if after > START_HORIZON {
+                    self.start = None;
+                }
             }
             return self.forward(now, header);
         }
         if layer != target {
             return Decision::Skip;
         }
-        let waiting = *self.waiting_since.get_or_insert(now);
-        let gave_up = now.duration_since(waiting) >= SWITCH_WAIT;
-        if self.current.is_some() && !starts_keyframe && !gave_up {
+        let since = match self.waiting {
+            Some((waited_for, since)) if waited_for == layer => since,
+            _ => {
+                self.waiting = Some((layer, now));
+                now
+            }
+        };
+        let gave_up = !keyframes_visible && now.duration_since(since) >= SWITCH_WAIT;
+        let never_sent = self.last.is_none();
+        if !never_sent && !starts_keyframe && !gave_up {
             return Decision::WantKeyframe(layer);
         }
         // Move here: the first packet continues the numbering of the last one sent.
@@ -240,7 +270,8 @@ impl Switch {
             self.timestamp_offset = timestamp.wrapping_add(step).wrapping_sub(header.timestamp);
         }
         self.current = Some(layer);
-        self.waiting_since = None;
+        self.waiting = None;
+        self.start = Some(header.sequence_number);
         self.forward(now, header)
     }
 
@@ -328,7 +359,15 @@ mod tests {
         let mut switch = Switch::default();
         // Starts on the top layer at once.
         assert_eq!(
-            switch.decide(start, 2, Some(2), false, &header(1000, 50_000), 90_000),
+            switch.decide(
+                start,
+                2,
+                Some(2),
+                false,
+                true,
+                &header(1000, 50_000),
+                90_000
+            ),
             Decision::Forward {
                 sequence: 1000,
                 timestamp: 50_000
@@ -337,11 +376,19 @@ mod tests {
         // Should now get layer 0: its interframes wait, the old layer still flows.
         let later = start + Duration::from_millis(33);
         assert_eq!(
-            switch.decide(later, 0, Some(0), false, &header(7, 900), 90_000),
+            switch.decide(later, 0, Some(0), false, true, &header(7, 900), 90_000),
             Decision::WantKeyframe(0)
         );
         assert_eq!(
-            switch.decide(later, 2, Some(0), false, &header(1001, 53_000), 90_000),
+            switch.decide(
+                later,
+                2,
+                Some(0),
+                false,
+                true,
+                &header(1001, 53_000),
+                90_000
+            ),
             Decision::Forward {
                 sequence: 1001,
                 timestamp: 53_000
@@ -350,7 +397,7 @@ mod tests {
         // Layer 0's keyframe: from here on layer 0, continuing the numbering.
         let moved = later + Duration::from_millis(33);
         assert_eq!(
-            switch.decide(moved, 0, Some(0), true, &header(9, 6_900), 90_000),
+            switch.decide(moved, 0, Some(0), true, true, &header(9, 6_900), 90_000),
             Decision::Forward {
                 sequence: 1002,
                 timestamp: 53_000 + 2_970
@@ -358,7 +405,7 @@ mod tests {
         );
         assert_eq!(switch.layer(), Some(0));
         assert_eq!(
-            switch.decide(moved, 0, Some(0), false, &header(10, 6_900), 90_000),
+            switch.decide(moved, 0, Some(0), false, true, &header(10, 6_900), 90_000),
             Decision::Forward {
                 sequence: 1003,
                 timestamp: 53_000 + 2_970
@@ -366,12 +413,20 @@ mod tests {
         );
         // The old layer is no longer sent.
         assert_eq!(
-            switch.decide(moved, 2, Some(0), false, &header(1002, 56_000), 90_000),
+            switch.decide(
+                moved,
+                2,
+                Some(0),
+                false,
+                true,
+                &header(1002, 56_000),
+                90_000
+            ),
             Decision::Skip
         );
         // Paused: nothing.
         assert_eq!(
-            switch.decide(moved, 0, None, false, &header(11, 9_900), 90_000),
+            switch.decide(moved, 0, None, false, true, &header(11, 9_900), 90_000),
             Decision::Skip
         );
     }
@@ -380,14 +435,14 @@ mod tests {
     fn a_move_without_a_visible_keyframe_happens_after_the_wait() {
         let start = Instant::now();
         let mut switch = Switch::default();
-        switch.decide(start, 2, Some(2), false, &header(1, 1), 90_000);
+        switch.decide(start, 2, Some(2), false, false, &header(1, 1), 90_000);
         assert_eq!(
-            switch.decide(start, 0, Some(0), false, &header(500, 1), 90_000),
+            switch.decide(start, 0, Some(0), false, false, &header(500, 1), 90_000),
             Decision::WantKeyframe(0)
         );
         let late = start + SWITCH_WAIT;
         assert_eq!(
-            switch.decide(late, 0, Some(0), false, &header(501, 1), 90_000),
+            switch.decide(late, 0, Some(0), false, false, &header(501, 1), 90_000),
             Decision::Forward {
                 sequence: 2,
                 timestamp: 1 + 180_000
@@ -396,14 +451,90 @@ mod tests {
     }
 
     #[test]
+    fn a_codec_whose_keyframes_are_read_waits_for_one_however_long_it_takes() {
+        let start = Instant::now();
+        let mut switch = Switch::default();
+        switch.decide(start, 2, Some(2), false, true, &header(1, 1), 90_000);
+        let late = start + SWITCH_WAIT * 3;
+        assert_eq!(
+            switch.decide(late, 0, Some(0), false, true, &header(501, 1), 90_000),
+            Decision::WantKeyframe(0)
+        );
+    }
+
+    #[test]
+    fn after_a_pause_video_starts_again_at_a_keyframe_in_the_same_numbering() {
+        let start = Instant::now();
+        let mut switch = Switch::default();
+        switch.decide(start, 2, Some(2), false, true, &header(100, 1_000), 90_000);
+        // Paused while the publisher sends on.
+        for sequence in 101..200 {
+            assert_eq!(
+                switch.decide(
+                    start,
+                    2,
+                    None,
+                    false,
+                    true,
+                    &header(sequence, 1_000),
+                    90_000
+                ),
+                Decision::Skip
+            );
+        }
+        let resumed = start + Duration::from_secs(3);
+        assert_eq!(
+            switch.decide(
+                resumed,
+                2,
+                Some(2),
+                false,
+                true,
+                &header(200, 271_000),
+                90_000
+            ),
+            Decision::WantKeyframe(2)
+        );
+        // The keyframe follows the last packet sent, with no gap to ask again for.
+        assert_eq!(
+            switch.decide(
+                resumed,
+                2,
+                Some(2),
+                true,
+                true,
+                &header(201, 271_000),
+                90_000
+            ),
+            Decision::Forward {
+                sequence: 101,
+                timestamp: 1_000 + 270_000
+            }
+        );
+        // A late packet from before the keyframe is not sent.
+        assert_eq!(
+            switch.decide(
+                resumed,
+                2,
+                Some(2),
+                false,
+                true,
+                &header(199, 268_000),
+                90_000
+            ),
+            Decision::Skip
+        );
+    }
+
+    #[test]
     fn a_retransmission_keeps_its_number_and_does_not_move_the_numbering_back() {
         let start = Instant::now();
         let mut switch = Switch::default();
         for sequence in [10, 11, 12] {
-            switch.decide(start, 2, Some(2), false, &header(sequence, 0), 90_000);
+            switch.decide(start, 2, Some(2), false, true, &header(sequence, 0), 90_000);
         }
         assert_eq!(
-            switch.decide(start, 2, Some(2), false, &header(11, 0), 90_000),
+            switch.decide(start, 2, Some(2), false, true, &header(11, 0), 90_000),
             Decision::Forward {
                 sequence: 11,
                 timestamp: 0

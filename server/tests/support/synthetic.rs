@@ -417,15 +417,26 @@ pub struct LocalTrack {
     pub ssrc: u32,
     /// Set by a keyframe request: the next frame is a keyframe.
     pub keyframe: Arc<AtomicBool>,
-    /// The simulcast layer's name, sent in each packet's `rid` header extension.
+    /// The simulcast layer's name, sent in the `rid` header extension.
     pub rid: Option<&'static str>,
+    /// Set by the first reception report naming this SSRC: from then on the `mid` and
+    /// `rid` extensions are left out, as a browser does (the receiver must remember
+    /// which layer the SSRC is, across renegotiations too).
+    pub acknowledged: Arc<AtomicBool>,
     sender: Arc<dyn RtpSender>,
 }
 
-/// Answers a keyframe request for one of `tracks`; true if it named one of them.
+/// Answers a keyframe request for one of `tracks`; true if it named one of them. A
+/// reception report acknowledges the SSRC it names.
 pub fn on_feedback(tracks: &[LocalTrack], found: Feedback) -> bool {
-    let Feedback::Keyframe { ssrc } = found else {
-        return false;
+    let ssrc = match found {
+        Feedback::Keyframe { ssrc } => ssrc,
+        Feedback::Loss { ssrc, .. } => {
+            for local in tracks.iter().filter(|t| t.ssrc == ssrc) {
+                local.acknowledged.store(true, Ordering::Relaxed);
+            }
+            return false;
+        }
     };
     let mut named = false;
     for local in tracks.iter().filter(|t| t.ssrc == ssrc) {
@@ -739,6 +750,7 @@ pub async fn add_publishing_tracks(
                 ssrc,
                 keyframe: Arc::new(AtomicBool::new(true)),
                 rid,
+                acknowledged: Arc::new(AtomicBool::new(false)),
                 sender: Arc::clone(&sender),
             });
         }
@@ -868,8 +880,8 @@ pub async fn generate(layers: Vec<LocalTrack>, kbps: u32, tally: Arc<Tally>) {
             (1, 80)
         };
         // A simulcast layer's SSRC is not in the SDP: the receiver learns it from the
-        // `mid` and `rid` header extensions, as a browser sends them. The camera is the
-        // first section, so its mid is "0".
+        // `mid` and `rid` header extensions, sent (as a browser does) until a reception
+        // report acknowledges the SSRC. The camera is the first section, so its mid is "0".
         let mut extensions = Vec::new();
         if let (Some(rid), Ok(parameters)) = (local.rid, local.sender.get_parameters().await) {
             for (uri, value) in [(MID_URI, "0"), (RID_URI, rid)] {
@@ -935,8 +947,10 @@ pub async fn generate(layers: Vec<LocalTrack>, kbps: u32, tally: Arc<Tally>) {
                     },
                     payload: bytes::Bytes::copy_from_slice(payload),
                 };
-                for (id, value) in &stream.extensions {
-                    let _ = packet.header.set_extension(*id, value.clone());
+                if !stream.local.acknowledged.load(Ordering::Relaxed) {
+                    for (id, value) in &stream.extensions {
+                        let _ = packet.header.set_extension(*id, value.clone());
+                    }
                 }
                 stream.sequence = stream.sequence.wrapping_add(1);
                 if stream.local.track.write_rtp(packet).await.is_err() {
