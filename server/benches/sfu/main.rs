@@ -270,6 +270,19 @@ async fn peers(product: &Product) -> u64 {
     health["media"]["peers"].as_u64().unwrap_or(u64::MAX)
 }
 
+/// Waits until `check` holds; false once `limit` has passed.
+async fn wait_until_or(what: &str, limit: Duration, mut check: impl FnMut() -> bool) -> bool {
+    let deadline = Instant::now() + limit;
+    while !check() {
+        if Instant::now() >= deadline {
+            eprintln!("timed out: {what}");
+            return false;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    true
+}
+
 async fn wait_until(what: &str, mut check: impl FnMut() -> bool) {
     let deadline = Instant::now() + WAIT;
     while !check() {
@@ -316,12 +329,24 @@ async fn run_product(product: &Product, n: usize) -> Figures {
             .unwrap();
     }
     people.insert(0, host);
-    wait_until("everyone receives everyone", || {
+    let everyone = wait_until_or("everyone receives everyone", WAIT, || {
         people
             .iter()
             .all(|p| p.tally.tracks_receiving() == 2 * (n - 1))
     })
     .await;
+    if !everyone {
+        // Say who is missing what before failing: a participant's tracks by sender.
+        for (i, p) in people.iter().enumerate() {
+            let mut got: Vec<_> = p.tally.received().into_iter().collect();
+            got.sort();
+            eprintln!(
+                "P{i} receives {} tracks: {got:?}",
+                p.tally.tracks_receiving()
+            );
+        }
+        panic!("timed out: everyone receives everyone (N = {n})");
+    }
     let tallies: Vec<Arc<Tally>> = people.iter().map(|p| Arc::clone(&p.tally)).collect();
     let figures = measure(n, product.child.id(), &tallies, n).await;
     for person in people {
