@@ -1,7 +1,7 @@
 import { expect, type Page } from '@playwright/test';
 import { test } from './fixtures';
 import { staffLogIn } from './board';
-import { THERAPIST, PARTICIPANTS, citizenSession, joinRoom, decodedVideo, decodedWidths, encodedLayers, tileIds, newRoomPage } from './rooms';
+import { openNewRoom, THERAPIST, PARTICIPANTS, citizenSession, joinRoom, decodedVideo, decodedWidths, encodedLayers, tileIds, newRoomPage } from './rooms';
 
 // Runs only in the `video-simulcast` project: Chromium with a 480 × 270 fake camera,
 // large enough for it to send two simulcast layers. The SFU picks one layer per
@@ -11,18 +11,7 @@ test('a camera goes out in two layers, and every receiver keeps the full one as 
   test.setTimeout(180_000);
 
   await staffLogIn(page, true, THERAPIST);
-  await page.goto('/rooms');
-  await page.waitForFunction(() => document.documentElement.dataset.hydrated === 'true');
-  const title = `Simulcast ${Date.now()}`;
-  await page.getByLabel('Navn på samlingen').fill(title);
-  await page.getByRole('button', { name: 'Lag rom' }).click();
-  await page.getByRole('link', { name: `Åpne ${title}` }).click();
-  await expect(page).toHaveURL(/\/rooms\/[0-9a-f]{32}$/);
-  const link = new URL(page.url()).pathname;
-  const origin = new URL(page.url()).origin;
-  await page.waitForFunction(() => document.documentElement.dataset.hydrated === 'true');
-  await page.locator('#room-join-button').click();
-  await expect(page.locator('#room-controls').getByRole('button', { name: 'Gå ut' })).toBeVisible();
+  const { link, origin } = await openNewRoom(page, `Simulcast ${Date.now()}`);
 
   // The host's camera is encoded twice: the low layer and the full one.
   await expect

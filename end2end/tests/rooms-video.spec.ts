@@ -1,7 +1,7 @@
 import { expect } from '@playwright/test';
 import { test } from './fixtures';
 import { staffLogIn } from './board';
-import { CITIZEN, THERAPIST, PARTICIPANTS, citizenSession, joinRoom, decodedVideo, tileIds, newRoomPage } from './rooms';
+import { openNewRoom, CITIZEN, THERAPIST, PARTICIPANTS, citizenSession, joinRoom, decodedVideo, tileIds, newRoomPage } from './rooms';
 
 // Runs only in the `video` project: Chromium with a fake camera and microphone.
 // A host and three participants (one with audio only), and one more person left in
@@ -19,18 +19,7 @@ test('a group session: admitted people see each other, the lobby gets nothing, r
 
   // The therapist creates a room and opens it.
   await staffLogIn(page, true, THERAPIST);
-  await page.goto('/rooms');
-  await page.waitForFunction(() => document.documentElement.dataset.hydrated === 'true');
-  const title = `Kurs i mestring ${Date.now()}`;
-  await page.getByLabel('Navn på samlingen').fill(title);
-  await page.getByRole('button', { name: 'Lag rom' }).click();
-  await page.getByRole('link', { name: `Åpne ${title}` }).click();
-  await expect(page).toHaveURL(/\/rooms\/[0-9a-f]{32}$/);
-  const link = new URL(page.url()).pathname;
-  const origin = new URL(page.url()).origin;
-  await page.waitForFunction(() => document.documentElement.dataset.hydrated === 'true');
-  await page.locator('#room-join-button').click();
-  await expect(page.locator('#room-controls').getByRole('button', { name: 'Gå ut' })).toBeVisible();
+  const { link, origin } = await openNewRoom(page, `Kurs i mestring ${Date.now()}`);
   // Once connected, "Kobler til …" is gone.
   await expect(page.locator('#room-status')).not.toContainText('Kobler til');
   // The microphone button keeps its name; only its pressed state changes.

@@ -67,6 +67,24 @@ export async function citizenSession(page: Page, who: { email: string; password:
 
 export const CITIZEN = { email: 'innbygger@demo.example', password: 'demo-passord-innbygger' };
 
+/**
+ * The signed-in therapist on `page` creates a room, opens it and joins it as its host;
+ * returns the room's link and the site's origin.
+ */
+export async function openNewRoom(page: Page, title: string): Promise<{ link: string; origin: string }> {
+  await page.goto('/rooms');
+  await waitForHydration(page);
+  await page.getByLabel('Navn på samlingen').fill(title);
+  await page.getByRole('button', { name: 'Lag rom' }).click();
+  await page.getByRole('link', { name: `Åpne ${title}` }).click();
+  await expect(page).toHaveURL(/\/rooms\/[0-9a-f]{32}$/);
+  const url = new URL(page.url());
+  await waitForHydration(page);
+  await page.locator('#room-join-button').click();
+  await expect(page.locator('#room-controls').getByRole('button', { name: 'Gå ut' })).toBeVisible();
+  return { link: url.pathname, origin: url.origin };
+}
+
 /** Opens the room's link and joins under a name; returns when the page shows the join form's result. */
 export async function joinRoom(page: Page, link: string, name: string, options: { audioOnly?: boolean } = {}) {
   await page.goto(link);
