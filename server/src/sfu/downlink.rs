@@ -40,9 +40,6 @@ const LONGEST_STAY: Duration = Duration::from_secs(32);
 /// A trial that lasts this long without the loss coming back has succeeded.
 const TRIAL: Duration = Duration::from_secs(5);
 
-/// The quality the receiver should get now, and be told of.
-pub type Change = Quality;
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum State {
     Full,
@@ -102,7 +99,7 @@ impl Downlink {
     }
 
     /// One reception report about a video stream sent to this receiver.
-    pub fn report(&mut self, now: Instant, fraction_lost: u8) -> Option<Change> {
+    pub fn report(&mut self, now: Instant, fraction_lost: u8) -> Option<Quality> {
         let limit = match self.quality() {
             // Nothing video is sent while paused, so its reports say nothing.
             Quality::Paused => return None,
@@ -167,7 +164,7 @@ impl Downlink {
     /// The passing of time: a pause that has lasted its time becomes a trial of the low
     /// layer, a stay on the low layer a trial of full video, and a trial that held
     /// becomes the quality for good.
-    pub fn tick(&mut self, now: Instant) -> Option<Change> {
+    pub fn tick(&mut self, now: Instant) -> Option<Quality> {
         let (state, change) = match self.state {
             State::Paused { until } if now >= until && !self.layered => {
                 (State::FullTrial { since: now }, Some(Quality::Full))
@@ -205,7 +202,7 @@ mod tests {
     const LOSSY_LINK: u8 = 90; // 35 %
     const MODERATE: u8 = 38; // 15 %
 
-    fn reports(link: &mut Downlink, start: Instant, lost: u8, seconds: u64) -> Vec<Change> {
+    fn reports(link: &mut Downlink, start: Instant, lost: u8, seconds: u64) -> Vec<Quality> {
         (0..seconds)
             .filter_map(|s| link.report(start + Duration::from_secs(s), lost))
             .collect()

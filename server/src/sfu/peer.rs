@@ -24,7 +24,7 @@ use webrtc::rtp_transceiver::RtpSender;
 use rtc::rtp_transceiver::rtp_sender::{RTCRtpCodingParameters, RTCRtpEncodingParameters};
 use rtc::rtp_transceiver::{RTCRtpTransceiverDirection, RTCRtpTransceiverInit};
 
-use super::downlink::{Change, Downlink};
+use super::downlink::Downlink;
 use super::feedback::{self, Feedback};
 use super::forward::{self, Publication, PublicationId, Rewrite, Sink};
 use super::layers::{self, SharedQuality};
@@ -406,7 +406,7 @@ impl Peer {
 
     /// Lowers, pauses, raises or resumes the video sent to this participant, and tells
     /// them.
-    async fn apply(&mut self, change: Option<Change>) {
+    async fn apply(&mut self, change: Option<Quality>) {
         let Some(quality) = change else { return };
         self.quality.set(quality);
         let stats = &self.context.shared.stats;
