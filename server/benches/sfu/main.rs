@@ -176,6 +176,8 @@ struct Product {
     room_code: String,
     /// The host's session cookie first, then the participants'.
     cookies: Vec<String>,
+    /// The server's standard error (kept when the benchmark fails).
+    log: PathBuf,
 }
 
 impl Drop for Product {
@@ -236,7 +238,11 @@ async fn start_product(dir: &Path) -> Product {
         .env("RPH_SEED_DEMO", "false")
         .env("RPH_MEDIA_PORTS", "41000-41999")
         .env("RPH_MEDIA_IP", local_ip().to_string())
-        .env("RUST_LOG", "warn")
+        // SFU_BENCH_LOG=warn,server::sfu=debug when looking for a cause.
+        .env(
+            "RUST_LOG",
+            std::env::var("SFU_BENCH_LOG").unwrap_or_else(|_| "warn".into()),
+        )
         .stdout(Stdio::null())
         .stderr(log)
         .spawn()
@@ -257,6 +263,7 @@ async fn start_product(dir: &Path) -> Product {
         address,
         room_code: room.code,
         cookies,
+        log: dir.join("server.log"),
     }
 }
 
@@ -345,7 +352,10 @@ async fn run_product(product: &Product, n: usize) -> Figures {
                 p.tally.tracks_receiving()
             );
         }
-        panic!("timed out: everyone receives everyone (N = {n})");
+        panic!(
+            "timed out: everyone receives everyone (N = {n}); the server's log is {}",
+            product.log.display()
+        );
     }
     let tallies: Vec<Arc<Tally>> = people.iter().map(|p| Arc::clone(&p.tally)).collect();
     let figures = measure(n, product.child.id(), &tallies, n).await;

@@ -447,14 +447,29 @@ impl Peer {
     /// The participant's camera or microphone arrived: the room hands it to the others.
     async fn publish(&mut self, remote: Arc<dyn TrackRemote>) {
         let Some(ssrc) = remote.ssrcs().await.first().copied() else {
+            tracing::warn!(
+                participant = self.context.me,
+                "a track arrived without an SSRC"
+            );
             return;
         };
         // A camera in simulcast arrives as one track whose layers each have an SSRC.
         let layer = layers::rank(remote.rid(ssrc).await.as_deref());
         let Some(codec) = remote.codec(ssrc).await else {
+            tracing::warn!(
+                participant = self.context.me,
+                ssrc,
+                "a track arrived without a codec"
+            );
             return;
         };
         let kind = remote.kind().await;
+        tracing::debug!(
+            participant = self.context.me,
+            ssrc,
+            ?kind,
+            "a track arrived"
+        );
         let shared = &self.context.shared;
         let publication = Arc::new(Publication::new(
             shared.next_publication(),
@@ -624,6 +639,123 @@ mod tests {
 
     use super::*;
     use crate::sfu::stats::Stats;
+    use rtc::peer_connection::configuration::media_engine::MediaEngine as CoreMediaEngine;
+    use rtc::peer_connection::{RTCPeerConnection, RTCPeerConnectionBuilder};
+    use rtc::rtp_transceiver::rtp_sender::{RTCRtpCodec, RtpCodecKind};
+
+    fn core_connection() -> RTCPeerConnection {
+        let mut media = CoreMediaEngine::default();
+        media.register_default_codecs().unwrap();
+        RTCPeerConnectionBuilder::new()
+            .with_media_engine(media)
+            .build(Instant::now())
+            .unwrap()
+    }
+
+    fn opus() -> RTCRtpCodec {
+        RTCRtpCodec {
+            mime_type: "audio/opus".to_owned(),
+            clock_rate: 48000,
+            channels: 2,
+            ..Default::default()
+        }
+    }
+
+    /// The label of every track the connection receives: the crate gives each new one a
+    /// random label, so an unchanged label is the same track.
+    fn received_labels(connection: &mut RTCPeerConnection) -> Vec<String> {
+        let receivers: Vec<_> = connection.get_receivers().collect();
+        let mut labels = Vec::new();
+        for id in receivers {
+            if let Some(receiver) = connection.rtp_receiver(id) {
+                labels.push(receiver.track().label().clone());
+            }
+        }
+        labels
+    }
+
+    /// The SFU offers again to a publisher each time someone joins. webrtc-rs replaced
+    /// the track the publisher sends on each such answer, forgetting the codec its first
+    /// packet had bound; when that fell between the first packet and `on_track`, the
+    /// track arrived without a codec and nobody received it (a benchmark room of 13 once
+    /// had one person whom no one saw). `vendor/rtc` keeps a track described again with
+    /// the same SSRC.
+    #[test]
+    fn a_renegotiation_keeps_the_track_a_publisher_already_sends() {
+        let mut publisher = core_connection();
+        let mut sfu = core_connection();
+        publisher
+            .add_track(rtc::media_stream::MediaStreamTrack::new(
+                "p1".to_owned(),
+                "microphone".to_owned(),
+                "microphone".to_owned(),
+                RtpCodecKind::Audio,
+                vec![RTCRtpEncodingParameters {
+                    rtp_coding_parameters: RTCRtpCodingParameters {
+                        ssrc: Some(4242),
+                        ..Default::default()
+                    },
+                    codec: opus(),
+                    ..Default::default()
+                }],
+            ))
+            .unwrap();
+        // The browser's one offer.
+        let offer = publisher.create_offer(None).unwrap();
+        publisher
+            .set_local_description(Instant::now(), offer.clone())
+            .unwrap();
+        sfu.set_remote_description(Instant::now(), offer).unwrap();
+        let answer = sfu.create_answer(None).unwrap();
+        sfu.set_local_description(Instant::now(), answer.clone())
+            .unwrap();
+        publisher
+            .set_remote_description(Instant::now(), answer)
+            .unwrap();
+        let before = received_labels(&mut sfu);
+        assert_eq!(before.len(), 1, "the SFU receives the microphone");
+
+        // Someone joins: the server offers a track to the publisher, who answers.
+        sfu.add_transceiver_from_track(
+            rtc::media_stream::MediaStreamTrack::new(
+                "p2".to_owned(),
+                "t1".to_owned(),
+                "t1".to_owned(),
+                RtpCodecKind::Audio,
+                vec![RTCRtpEncodingParameters {
+                    rtp_coding_parameters: RTCRtpCodingParameters {
+                        ssrc: Some(77),
+                        ..Default::default()
+                    },
+                    codec: opus(),
+                    ..Default::default()
+                }],
+            ),
+            Some(RTCRtpTransceiverInit {
+                direction: RTCRtpTransceiverDirection::Sendonly,
+                streams: Vec::new(),
+                send_encodings: Vec::new(),
+            }),
+        )
+        .unwrap();
+        let offer = sfu.create_offer(None).unwrap();
+        sfu.set_local_description(Instant::now(), offer.clone())
+            .unwrap();
+        publisher
+            .set_remote_description(Instant::now(), offer)
+            .unwrap();
+        let answer = publisher.create_answer(None).unwrap();
+        publisher
+            .set_local_description(Instant::now(), answer.clone())
+            .unwrap();
+        sfu.set_remote_description(Instant::now(), answer).unwrap();
+
+        let after = received_labels(&mut sfu);
+        assert!(
+            after.contains(&before[0]),
+            "the microphone is the same track after the renegotiation: {before:?} then {after:?}"
+        );
+    }
 
     /// On a busy machine a connection can take seconds to close. Its room once waited
     /// for that, and the peer count with it: a removed person was told while still

@@ -869,6 +869,18 @@ impl RTCPeerConnection {
                 {
                     continue;
                 }
+                // PATCHED (see PATCHED.md): the same for a track declared by its SSRC. Replacing
+                // it forgets the codec its first packet bound; when that happens between the
+                // first packet and the driver reading the codec for `on_track`, the track
+                // arrives without one and the application cannot forward it.
+                if incoming_track.rids.is_empty()
+                    && incoming_track.ssrc.is_some()
+                    && receiver.track().track_id() == &incoming_track.track_id
+                    && receiver.get_coding_parameters().len() == 1
+                    && receiver.get_coding_parameters()[0].ssrc == incoming_track.ssrc
+                {
+                    continue;
+                }
                 if !incoming_track.rids.is_empty() {
                     // for incoming_track with rids, defer adding track until received the first RTP
                     // packet with rtp header extension with "urn:ietf:params:rtp-hdrext:sdes:mid" and
