@@ -40,8 +40,14 @@ use pages::{home::HomePage, not_found::NotFoundPage};
 /// The name of the compiled browser bundle under `/pkg`.
 pub const OUTPUT_NAME: &str = "rph";
 
-/// The HTML document around the application, rendered on the server only.
+/// The HTML document around the application, as Leptos's file-and-error handler asks
+/// for it (it needs nothing from the options).
 pub fn shell(_options: LeptosOptions) -> impl IntoView {
+    document()
+}
+
+/// The HTML document around the application, rendered on the server only.
+pub fn document() -> impl IntoView {
     let lang = i18n::detect_lang();
     view! {
         <!DOCTYPE html>

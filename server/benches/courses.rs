@@ -597,7 +597,7 @@ async fn send_reminders(db: &Db, dir: &Path, name: &str) -> anyhow::Result<Remin
         "RPH <noreply@bench.example>",
         &format!("smtp://127.0.0.1:{}", smtp.port),
     )?;
-    let state = AppState {
+    let state = AppState::new(app::server::state::AppStateParts {
         db: db.clone(),
         mailer,
         site: Arc::new(app::server::state::SiteSettings {
@@ -611,7 +611,7 @@ async fn send_reminders(db: &Db, dir: &Path, name: &str) -> anyhow::Result<Remin
         leptos_options: leptos::prelude::LeptosOptions::builder()
             .output_name("bench")
             .build(),
-    };
+    });
     let started = Instant::now();
     let scheduled = course_reminders::schedule(db, now()).await?;
     let scheduling = started.elapsed();

@@ -30,6 +30,9 @@ use server::startup::{without_delay, Application};
 use tower_http::services::ServeDir;
 
 const WRK_SECONDS: &str = "5";
+/// Each comparison is made this many times, in turn, so one noisy window decides
+/// nothing.
+const ROUNDS: usize = 3;
 const SUBMITTERS: usize = 8;
 const SUBMISSIONS_EACH: usize = 25;
 
@@ -54,14 +57,37 @@ async fn main() -> anyhow::Result<()> {
     let bare_html = reqwest::get(format!("{bare}/")).await?.text().await?;
     anyhow::ensure!(bare_html == home_html, "the baseline answers another page");
 
-    println!("HTTP on loopback, wrk -t1 -d{WRK_SECONDS}s, median latency (requests/s)");
+    println!(
+        "HTTP on loopback, wrk -t1 -d{WRK_SECONDS}s, median latency (requests/s); \
+         {ROUNDS} rounds, ours and bare axum in turn, then the median of the rounds' ratios"
+    );
     for connections in ["1", "8"] {
-        let ours = wrk(&format!("{product}/pkg/{css}"), connections)?;
-        let theirs = wrk(&format!("{bare}/pkg/{css}"), connections)?;
-        report(&format!("static file, {connections} conn."), &ours, &theirs);
-        let ours = wrk(&format!("{product}/"), connections)?;
-        let theirs = wrk(&format!("{bare}/"), connections)?;
-        report(&format!("home page, {connections} conn."), &ours, &theirs);
+        for (what, path) in [
+            ("static file", format!("/pkg/{css}")),
+            ("home page", "/".into()),
+        ] {
+            let mut ratios = Vec::new();
+            for round in 1..=ROUNDS {
+                let ours = wrk(&format!("{product}{path}"), connections)?;
+                let theirs = wrk(&format!("{bare}{path}"), connections)?;
+                report(
+                    &format!("{what}, {connections} conn. ({round})"),
+                    &ours,
+                    &theirs,
+                );
+                ratios.push(ours.median_ms / theirs.median_ms);
+            }
+            ratios.sort_by(f64::total_cmp);
+            println!(
+                "  {what}, {connections} conn.: median ratio {:.2}× (of {})",
+                ratios[ratios.len() / 2],
+                ratios
+                    .iter()
+                    .map(|r| format!("{r:.2}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
+        }
     }
 
     let mut latencies = submissions(&product).await?;
@@ -182,7 +208,7 @@ fn duration_ms(text: &str) -> anyhow::Result<f64> {
 
 fn report(what: &str, ours: &Load, bare: &Load) {
     println!(
-        "  {what:<24} ours {:>7.3} ms ({:>7.0}/s)   bare axum {:>7.3} ms ({:>7.0}/s)   {:>5.2}×",
+        "  {what:<28} ours {:>7.3} ms ({:>7.0}/s)   bare axum {:>7.3} ms ({:>7.0}/s)   {:>5.2}×",
         ours.median_ms,
         ours.per_second,
         bare.median_ms,

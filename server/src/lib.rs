@@ -21,3 +21,4 @@ pub mod session_layer;
 pub mod sfu;
 pub mod startup;
 pub mod telemetry;
+pub mod whole_pages;

@@ -13,9 +13,10 @@ use tokio::net::TcpListener;
 use tower_http::trace::TraceLayer;
 
 use app::server::assets::Assets;
+use app::server::state::AppStateParts;
 use app::server::state::SiteSettings;
 use app::server::{AppState, Db, Mailer};
-use app::{shell, App, OUTPUT_NAME};
+use app::{document, shell, App, OUTPUT_NAME};
 
 use crate::body_limit::limit_bodies;
 use crate::client_address::{attach_client_address, TrustedProxies};
@@ -30,6 +31,7 @@ use crate::security::{add_security_headers, PageNonce, SecurityHeaders};
 use crate::seed::{self, DemoLogin};
 use crate::session_layer::attach_session;
 use crate::sfu::Sfu;
+use crate::whole_pages::whole_pages;
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
 static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
@@ -106,7 +108,7 @@ impl Application {
             .site_pkg_dir("pkg")
             .site_addr(address)
             .build();
-        let state = AppState {
+        let state = AppState::new(AppStateParts {
             db,
             mailer,
             site: Arc::new(SiteSettings {
@@ -118,7 +120,7 @@ impl Application {
             }),
             instruments: Arc::new(instruments),
             leptos_options,
-        };
+        });
         let (sfu, room_events) = Sfu::new(settings.media.clone());
         tokio::spawn(crate::room_records::record(state.db.clone(), room_events));
         let router = app(
@@ -281,10 +283,7 @@ pub fn app(
             "/pkg",
             site_files(&std::path::Path::new(options.site_root.as_ref()).join("pkg")),
         )
-        .leptos_routes_with_context(&state, routes, context.clone(), {
-            let options = options.clone();
-            move || shell(options.clone())
-        })
+        .leptos_routes_with_context(&state, routes, context.clone(), document)
         .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(context, shell))
         .layer(axum::Extension(sfu))
         .layer(axum::Extension(origins.clone()))
@@ -295,6 +294,7 @@ pub fn app(
         ))
         .layer(axum::middleware::from_fn_with_state(origins, refuse_cross_site))
         .layer(axum::middleware::from_fn_with_state(proxies, attach_client_address))
+        .layer(axum::middleware::from_fn(whole_pages))
         .layer(axum::middleware::from_fn(limit_bodies))
         .layer(axum::middleware::from_fn_with_state(security, add_security_headers))
         .layer(

@@ -72,6 +72,27 @@ async fn pages_link_the_published_stylesheet_and_are_never_stored() {
     );
 }
 
+/// Leptos streams a page in chunks even when all of it is rendered before the first
+/// byte; sent so, a page took several writes (`Transfer-Encoding: chunked`). It goes in
+/// one piece, with its length, and whole.
+#[tokio::test]
+async fn a_page_is_sent_in_one_piece_with_its_length() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    for path in ["/", "/login", "/services/demo", "/no-such-page"] {
+        let page = app.get(path).await;
+        let headers = page.headers().clone();
+        assert!(
+            headers.get("transfer-encoding").is_none(),
+            "{path} is sent in chunks"
+        );
+        let length: usize = headers["content-length"].to_str().unwrap().parse().unwrap();
+        let html = page.text().await.unwrap();
+        assert_eq!(html.len(), length, "{path} is not whole");
+        // Leptos adds its scripts after the document's end: the last chunk is there too.
+        assert!(html.contains("</html>"), "{path} is cut short");
+    }
+}
+
 #[tokio::test]
 async fn a_published_file_comes_compressed_as_the_browser_asks_and_is_kept_a_year() {
     let app = spawn_with_site().await;
