@@ -661,6 +661,42 @@ mod tests {
         }
     }
 
+    /// An audio track sent from a fixed SSRC, as a browser declares it in its offer.
+    fn audio_track(stream: &str, id: &str, ssrc: u32) -> rtc::media_stream::MediaStreamTrack {
+        rtc::media_stream::MediaStreamTrack::new(
+            stream.to_owned(),
+            id.to_owned(),
+            id.to_owned(),
+            RtpCodecKind::Audio,
+            vec![RTCRtpEncodingParameters {
+                rtp_coding_parameters: RTCRtpCodingParameters {
+                    ssrc: Some(ssrc),
+                    ..Default::default()
+                },
+                codec: opus(),
+                ..Default::default()
+            }],
+        )
+    }
+
+    /// One offer from `offerer` and its answer from `answerer`, both applied.
+    fn negotiate(offerer: &mut RTCPeerConnection, answerer: &mut RTCPeerConnection) {
+        let offer = offerer.create_offer(None).unwrap();
+        offerer
+            .set_local_description(Instant::now(), offer.clone())
+            .unwrap();
+        answerer
+            .set_remote_description(Instant::now(), offer)
+            .unwrap();
+        let answer = answerer.create_answer(None).unwrap();
+        answerer
+            .set_local_description(Instant::now(), answer.clone())
+            .unwrap();
+        offerer
+            .set_remote_description(Instant::now(), answer)
+            .unwrap();
+    }
+
     /// The label of every track the connection receives: the crate gives each new one a
     /// random label, so an unchanged label is the same track.
     fn received_labels(connection: &mut RTCPeerConnection) -> Vec<String> {
@@ -685,52 +721,16 @@ mod tests {
         let mut publisher = core_connection();
         let mut sfu = core_connection();
         publisher
-            .add_track(rtc::media_stream::MediaStreamTrack::new(
-                "p1".to_owned(),
-                "microphone".to_owned(),
-                "microphone".to_owned(),
-                RtpCodecKind::Audio,
-                vec![RTCRtpEncodingParameters {
-                    rtp_coding_parameters: RTCRtpCodingParameters {
-                        ssrc: Some(4242),
-                        ..Default::default()
-                    },
-                    codec: opus(),
-                    ..Default::default()
-                }],
-            ))
+            .add_track(audio_track("p1", "microphone", 4242))
             .unwrap();
         // The browser's one offer.
-        let offer = publisher.create_offer(None).unwrap();
-        publisher
-            .set_local_description(Instant::now(), offer.clone())
-            .unwrap();
-        sfu.set_remote_description(Instant::now(), offer).unwrap();
-        let answer = sfu.create_answer(None).unwrap();
-        sfu.set_local_description(Instant::now(), answer.clone())
-            .unwrap();
-        publisher
-            .set_remote_description(Instant::now(), answer)
-            .unwrap();
+        negotiate(&mut publisher, &mut sfu);
         let before = received_labels(&mut sfu);
         assert_eq!(before.len(), 1, "the SFU receives the microphone");
 
         // Someone joins: the server offers a track to the publisher, who answers.
         sfu.add_transceiver_from_track(
-            rtc::media_stream::MediaStreamTrack::new(
-                "p2".to_owned(),
-                "t1".to_owned(),
-                "t1".to_owned(),
-                RtpCodecKind::Audio,
-                vec![RTCRtpEncodingParameters {
-                    rtp_coding_parameters: RTCRtpCodingParameters {
-                        ssrc: Some(77),
-                        ..Default::default()
-                    },
-                    codec: opus(),
-                    ..Default::default()
-                }],
-            ),
+            audio_track("p2", "t1", 77),
             Some(RTCRtpTransceiverInit {
                 direction: RTCRtpTransceiverDirection::Sendonly,
                 streams: Vec::new(),
@@ -738,17 +738,7 @@ mod tests {
             }),
         )
         .unwrap();
-        let offer = sfu.create_offer(None).unwrap();
-        sfu.set_local_description(Instant::now(), offer.clone())
-            .unwrap();
-        publisher
-            .set_remote_description(Instant::now(), offer)
-            .unwrap();
-        let answer = publisher.create_answer(None).unwrap();
-        publisher
-            .set_local_description(Instant::now(), answer.clone())
-            .unwrap();
-        sfu.set_remote_description(Instant::now(), answer).unwrap();
+        negotiate(&mut sfu, &mut publisher);
 
         let after = received_labels(&mut sfu);
         assert!(
