@@ -304,23 +304,22 @@ impl Checkpoint {
     }
 }
 
-/// The chain's length and last hash now.
+/// The chain's length and last hash now, read in one statement: both databases answer
+/// a statement from one snapshot, so an entry appended meanwhile is in both or in
+/// neither. (Two statements once gave a head one entry past the count.)
 pub async fn current_checkpoint(db: &Db, at: i64) -> Result<Checkpoint, sqlx::Error> {
-    let count: i64 = sqlx::query("select count(*) as n from access_log")
-        .fetch_one(&db.pool)
-        .await?
-        .try_get("n")?;
-    let head: String =
-        sqlx::query("select hash from access_log order by access_log_id desc limit 1")
-            .fetch_optional(&db.pool)
-            .await?
-            .map(|row| row.try_get("hash"))
-            .transpose()?
-            .unwrap_or_else(|| GENESIS.to_owned());
+    let row = sqlx::query(
+        "select (select count(*) from access_log) as n,
+                (select hash from access_log order by access_log_id desc limit 1) as head",
+    )
+    .fetch_one(&db.pool)
+    .await?;
+    let count: i64 = row.try_get("n")?;
+    let head: Option<String> = row.try_get("head")?;
     Ok(Checkpoint {
         at,
         count: u64::try_from(count).unwrap_or(0),
-        head,
+        head: head.unwrap_or_else(|| GENESIS.to_owned()),
     })
 }
 

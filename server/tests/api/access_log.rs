@@ -192,6 +192,43 @@ on_both_backends! {
         }
     }
 
+    // A checkpoint is signed while people keep working. It used to read the count and
+    // the head in two statements: an entry appended between them gave a checkpoint
+    // whose head was one entry past its count, and the verify command then called an
+    // intact log "replaced" (the full test run of 2026-12-04 failed on it).
+    async fn a_checkpoint_signed_while_entries_are_appended_matches_the_chain(app: TestApp) {
+        let citizen = id_of(&app, "innbygger@demo.example").await;
+        let actor = Actor { account_id: id_of(&app, "inntak@demo.example").await, role: "intake".into(), service_id: Some(1) };
+        let writers: Vec<_> = (0..4)
+            .map(|_| {
+                let (state, actor) = (app.state.clone(), actor.clone());
+                tokio::spawn(async move {
+                    for _ in 0..40 {
+                        let access = Access {
+                            subject_account_id: citizen,
+                            record_kind: "referral",
+                            record_id: "42",
+                            data_kind: DataKind::Referral,
+                            action: AccessAction::Viewed,
+                        };
+                        log_one(&state.db, &actor, access).await;
+                    }
+                })
+            })
+            .collect();
+        let file = app.dir.join("checkpoints-under-test");
+        while !writers.iter().all(|w| w.is_finished()) {
+            access_log::write_checkpoint(&app.state.db, &file, now()).await.unwrap();
+        }
+        for writer in writers {
+            writer.await.unwrap();
+        }
+        let checkpoints = access_log::read_checkpoints(&file, &app.state.db.access_log_key).unwrap();
+        assert!(checkpoints.len() > 10, "signed while appending: {}", checkpoints.len());
+        let total = app.count("access_log").await as u64;
+        assert_eq!(access_log::verify(&app.state.db, &checkpoints).await.unwrap(), ChainReport::Intact { entries: total });
+    }
+
     async fn a_chain_recomputed_without_the_key_is_found(app: TestApp) {
         let kari = id_of(&app, "innbygger@demo.example").await;
         let lead = id_of(&app, "leder@demo.example").await;
