@@ -18,23 +18,27 @@ async fn id_of(app: &TestApp, email: &str) -> i64 {
 }
 
 async fn intake_reads(app: &TestApp, subject: i64, what: DataKind) {
-    let actor = Actor {
+    log_one(&app.state.db, &intake(app).await, viewed(subject, what)).await;
+}
+
+/// The demo intake worker, acting in the demo service.
+async fn intake(app: &TestApp) -> Actor {
+    Actor {
         account_id: id_of(app, "inntak@demo.example").await,
         role: "intake".into(),
         service_id: Some(1),
-    };
-    log_one(
-        &app.state.db,
-        &actor,
-        Access {
-            subject_account_id: subject,
-            record_kind: "referral",
-            record_id: "42",
-            data_kind: what,
-            action: AccessAction::Viewed,
-        },
-    )
-    .await;
+    }
+}
+
+/// `what` of referral 42, about `subject`, seen.
+fn viewed(subject: i64, what: DataKind) -> Access<'static> {
+    Access {
+        subject_account_id: subject,
+        record_kind: "referral",
+        record_id: "42",
+        data_kind: what,
+        action: AccessAction::Viewed,
+    }
 }
 
 /// One entry in a transaction of its own.
@@ -198,20 +202,13 @@ on_both_backends! {
     // intact log "replaced" (the full test run of 2026-12-04 failed on it).
     async fn a_checkpoint_signed_while_entries_are_appended_matches_the_chain(app: TestApp) {
         let citizen = id_of(&app, "innbygger@demo.example").await;
-        let actor = Actor { account_id: id_of(&app, "inntak@demo.example").await, role: "intake".into(), service_id: Some(1) };
+        let actor = intake(&app).await;
         let writers: Vec<_> = (0..4)
             .map(|_| {
                 let (state, actor) = (app.state.clone(), actor.clone());
                 tokio::spawn(async move {
                     for _ in 0..40 {
-                        let access = Access {
-                            subject_account_id: citizen,
-                            record_kind: "referral",
-                            record_id: "42",
-                            data_kind: DataKind::Referral,
-                            action: AccessAction::Viewed,
-                        };
-                        log_one(&state.db, &actor, access).await;
+                        log_one(&state.db, &actor, viewed(citizen, DataKind::Referral)).await;
                     }
                 })
             })
@@ -324,7 +321,7 @@ on_both_backends! {
 
     async fn a_grant_reads_only_in_the_transaction_that_logged_it(app: TestApp) {
         let made = crate::board::referral_in(&app, 1, "Kari Nordmann", "9901", 1, 0).await;
-        let actor = Actor { account_id: id_of(&app, "inntak@demo.example").await, role: "intake".into(), service_id: Some(1) };
+        let actor = intake(&app).await;
         let access = || Access {
             subject_account_id: 1,
             record_kind: "referral",

@@ -229,8 +229,8 @@ on_both_backends! {
             assert!(html.contains(name), "{name}");
         }
         assert!(html.contains("8 samlinger + 2 oppfølgingsmøter · 2 t 30 min"));
-        // The open KiB starts three weeks and three days from the day the demo data was loaded; the
-        // running KiD has begun, so it shows no next start.
+        // The open KiB starts three weeks and three days from the day the demo data was
+        // loaded; the running KiD has begun, so it shows no next start.
         let kib = app::domain::clock::format_oslo_date(
             sqlx::query("select min(s.starts_at) as at from cohort_session s join cohort c on c.cohort_id = s.cohort_id where c.state = 'open'")
                 .fetch_one(&app.state.db.pool).await.unwrap().try_get::<i64, _>("at").unwrap(),
