@@ -19,8 +19,10 @@ async fn main() -> anyhow::Result<()> {
         std::process::exit(code);
     }
     let application = Application::build(settings).await?;
+    // Caught before the banner says the server is up.
+    let stop = server::startup::stop_signal()?;
     print_banner(&application);
-    application.run_until_stopped().await?;
+    application.run_until(stop).await?;
     Ok(())
 }
 

@@ -164,13 +164,8 @@ impl Application {
         &self.demo_logins
     }
 
-    /// Serves until SIGTERM or Ctrl-C, then lets in-flight requests finish.
-    pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        self.run_until(shutdown_signal()).await
-    }
-
-    /// Serves until `stop` completes, then drains in-flight requests
-    /// (at most the configured grace period).
+    /// Serves until `stop` completes (in production [`stop_signal`]: SIGTERM or
+    /// Ctrl-C), then drains in-flight requests (at most the configured grace period).
     pub async fn run_until(
         self,
         stop: impl Future<Output = ()> + Send + 'static,
@@ -315,26 +310,27 @@ impl Drop for AbortOnDrop {
     }
 }
 
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
+/// Completes on SIGTERM or SIGINT (Ctrl-C), which are caught from the moment this
+/// returns: call it before the server says it is up. Listening only once the future is
+/// first polled is too late, since axum polls a graceful shutdown's signal in a task of
+/// its own, which a busy machine may run after the server already answers; a SIGTERM
+/// before that killed the process outright (the signal's default action), requests in
+/// flight and all.
+pub fn stop_signal() -> std::io::Result<impl Future<Output = ()> + Send + 'static> {
     #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut signal) => {
-                signal.recv().await;
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        let mut terminate = signal(SignalKind::terminate())?;
+        let mut interrupt = signal(SignalKind::interrupt())?;
+        Ok(async move {
+            tokio::select! {
+                _ = terminate.recv() => {},
+                _ = interrupt.recv() => {},
             }
-            Err(error) => {
-                tracing::error!(error = ?error, "cannot listen for SIGTERM");
-                std::future::pending::<()>().await;
-            }
-        }
-    };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {},
-        () = terminate => {},
+        })
     }
+    #[cfg(not(unix))]
+    Ok(async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
 }
