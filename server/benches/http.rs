@@ -164,15 +164,36 @@ fn published_name(site_root: &Path, plain: &str) -> anyhow::Result<String> {
 struct Load {
     median_ms: f64,
     per_second: f64,
+    /// This process's CPU time (both servers' threads and SQLite's worker, not `wrk`'s)
+    /// per request answered: what a page costs, whatever else the machine is doing.
+    cpu_us: f64,
+}
+
+/// The CPU time this process has used, user and system, in milliseconds
+/// (`/proc/self/stat`, in the kernel's ticks of 10 ms).
+fn process_cpu_ms() -> anyhow::Result<f64> {
+    let stat = std::fs::read_to_string("/proc/self/stat")?;
+    // The fields after the command name, which is in parentheses: state is the first,
+    // utime the twelfth and stime the thirteenth.
+    let fields: Vec<&str> = stat
+        .rsplit_once(')')
+        .ok_or_else(|| anyhow::anyhow!("no command name in /proc/self/stat"))?
+        .1
+        .split_whitespace()
+        .collect();
+    let ticks: f64 = fields[11].parse::<f64>()? + fields[12].parse::<f64>()?;
+    Ok(ticks * 10.0)
 }
 
 /// Runs `wrk` in its own thread of the OS, so the servers keep both cores' runtime.
 fn wrk(url: &str, connections: &str) -> anyhow::Result<Load> {
+    let cpu_before = process_cpu_ms()?;
     let output = Command::new("wrk")
         .args(["-t1", "-c", connections, "-d", WRK_SECONDS, "--latency"])
         .args(["-H", "Accept: text/html", "-H", "Accept-Encoding: gzip, br"])
         .arg(url)
         .output()?;
+    let cpu_ms = process_cpu_ms()? - cpu_before;
     let text = String::from_utf8(output.stdout)?;
     anyhow::ensure!(
         !text.contains("Non-2xx"),
@@ -186,9 +207,16 @@ fn wrk(url: &str, connections: &str) -> anyhow::Result<Load> {
         .lines()
         .find_map(|l| l.strip_prefix("Requests/sec:"))
         .ok_or_else(|| anyhow::anyhow!("no rate in wrk's output:\n{text}"))?;
+    let requests: f64 = text
+        .lines()
+        .find_map(|l| l.trim().split_once(" requests in "))
+        .ok_or_else(|| anyhow::anyhow!("no request count in wrk's output:\n{text}"))?
+        .0
+        .parse()?;
     Ok(Load {
         median_ms: duration_ms(median.trim())?,
         per_second: per_second.trim().parse()?,
+        cpu_us: cpu_ms * 1000.0 / requests,
     })
 }
 
@@ -208,12 +236,15 @@ fn duration_ms(text: &str) -> anyhow::Result<f64> {
 
 fn report(what: &str, ours: &Load, bare: &Load) {
     println!(
-        "  {what:<28} ours {:>7.3} ms ({:>7.0}/s)   bare axum {:>7.3} ms ({:>7.0}/s)   {:>5.2}×",
+        "  {what:<28} ours {:>7.3} ms ({:>7.0}/s, {:>5.0} µs CPU)   bare axum {:>7.3} ms ({:>7.0}/s, {:>5.0} µs CPU)   {:>5.2}× ({:.2}× CPU)",
         ours.median_ms,
         ours.per_second,
+        ours.cpu_us,
         bare.median_ms,
         bare.per_second,
-        ours.median_ms / bare.median_ms
+        bare.cpu_us,
+        ours.median_ms / bare.median_ms,
+        ours.cpu_us / bare.cpu_us,
     );
 }
 
