@@ -315,7 +315,7 @@ impl Drop for AbortOnDrop {
 /// first polled is too late, since axum polls a graceful shutdown's signal in a task of
 /// its own, which a busy machine may run after the server already answers; a SIGTERM
 /// before that killed the process outright (the signal's default action), requests in
-/// flight and all.
+/// flight and all. Call it inside the runtime.
 pub fn stop_signal() -> std::io::Result<impl Future<Output = ()> + Send + 'static> {
     #[cfg(unix)]
     {
