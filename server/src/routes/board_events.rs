@@ -28,7 +28,7 @@ pub async fn board_events(State(state): State<AppState>, principal: Principal) -
     if services.is_empty() {
         return StatusCode::FORBIDDEN.into_response();
     }
-    let receiver = state.db.board.subscribe();
+    let receiver = state.db.board.subscribe().await;
     let stream = changes(state, principal.session_id, services, receiver);
     Sse::new(stream)
         .keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))

@@ -13,6 +13,7 @@ use app::server::referrals::{self, ScoredAnswers, Submission};
 use sqlx::Row as _;
 
 use app::server::board::alerts;
+use app::server::board::events::BoardChange;
 use app::server::db::now;
 use app::server::jobs::{self, Job};
 
@@ -460,6 +461,22 @@ on_both_backends! {
         assert!(timeline.contains("Egnet for kommunalt tilbud.") && timeline.contains("felles vurdering"), "{timeline}");
     }
 
+    async fn a_board_opened_first_hears_a_change_made_as_it_opens(app: TestApp) {
+        // The first board opened since the start. On PostgreSQL its stream starts the
+        // listener; a change announced the moment the stream has opened was lost when the
+        // stream answered before `LISTEN` was in place.
+        let lead = app.signed_in(DEMO_LEAD).await;
+        let mut stream = lead.get(app.url("/board/events")).send().await.unwrap();
+        assert_eq!(stream.status(), 200);
+        let change = BoardChange { service_id: 1, referral_id: 424_242 };
+        app.state.db.board.publish(&app.state.db.pool, change).await;
+        let mut seen = String::new();
+        while !seen.contains("data: 424242") {
+            let chunk = tokio::time::timeout(Duration::from_secs(2), stream.chunk()).await.expect("the change within 2 s").unwrap().unwrap();
+            seen.push_str(&String::from_utf8_lossy(&chunk));
+        }
+    }
+
     async fn an_open_board_hears_of_a_change_at_once(app: TestApp) {
         let intake = app.signed_in(DEMO_INTAKE).await;
         let lead = app.signed_in(DEMO_LEAD).await;
@@ -470,8 +487,8 @@ on_both_backends! {
         assert_eq!(citizen.get(app.url("/board/events")).send().await.unwrap().status(), 403);
         let mut stream = lead.get(app.url("/board/events")).send().await.unwrap();
         assert_eq!(stream.headers()["content-type"], "text/event-stream");
-        // The listener (PostgreSQL) may need a moment to be in place before the change.
-        tokio::time::sleep(Duration::from_millis(300)).await;
+        // No pause: on PostgreSQL the stream answers once the listener is in place, so a
+        // change made right after it opens reaches it (it was lost before).
         let started = std::time::Instant::now();
         app.call(&intake, "/api/board/claim", &[("reference", &made.reference)]).await;
         let mut seen = String::new();
@@ -486,7 +503,6 @@ on_both_backends! {
     async fn an_urgent_referral_alerts_intake_at_once_without_health_details(app: TestApp) {
         let citizen = app.new_client();
         let mut stream = app.signed_in(DEMO_LEAD).await.get(app.url("/board/events")).send().await.unwrap();
-        tokio::time::sleep(Duration::from_millis(300)).await;
         let person = Person { national_id: fnr("120388", 3), email: "hast@example.no", item_9: "2", areas: &["low_mood"] };
         let id = refer(&app, &citizen, &person).await;
         let mail = app.wait_for_mail_to(DEMO_INTAKE.0, 1).await;
@@ -571,7 +587,6 @@ on_both_backends! {
         assert!(page.contains("<title>⚠ Inntakstavle"), "the title marks it");
 
         let mut stream = lead.get(app.url("/board/events")).send().await.unwrap();
-        tokio::time::sleep(Duration::from_millis(300)).await;
         app.call(&intake, "/api/board/open", &[("reference", &made.reference)]).await;
         // Every open board hears that it has been opened.
         let mut seen = String::new();

@@ -7,11 +7,16 @@
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
-use tokio::sync::broadcast;
+use tokio::sync::{broadcast, watch};
 
 use crate::server::Backend;
 
 const CHANNEL: &str = "rph_board";
+
+/// How long a first subscriber waits for the PostgreSQL listener to be in place. It
+/// connects and listens within milliseconds; this bounds the wait when the database
+/// cannot be reached (the stream then opens, and goes live once the listener does).
+const LISTEN_WAIT: Duration = Duration::from_secs(5);
 
 /// One referral of one service changed; boards of that service fetch again.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -40,7 +45,8 @@ pub struct BoardEvents {
     backend: Backend,
     /// The PostgreSQL URL to listen on; the listener starts with the first subscriber.
     url: Arc<str>,
-    listening: Arc<OnceLock<()>>,
+    /// Whether the listener has `LISTEN` in place, once it has been started.
+    listening: Arc<OnceLock<watch::Receiver<bool>>>,
 }
 
 impl BoardEvents {
@@ -76,13 +82,21 @@ impl BoardEvents {
         }
     }
 
-    /// Changes from now on.
-    pub fn subscribe(&self) -> broadcast::Receiver<BoardChange> {
+    /// Changes from now on. On PostgreSQL the first subscriber starts the listener and
+    /// waits until it listens: answering at once, before `LISTEN` was in place, lost
+    /// every change made in between (a board opened first after a start missed them).
+    pub async fn subscribe(&self) -> broadcast::Receiver<BoardChange> {
         let receiver = self.sender.subscribe();
         if self.backend == Backend::Postgres {
-            self.listening.get_or_init(|| {
-                tokio::spawn(listen(self.url.to_string(), self.sender.clone()));
-            });
+            let mut listening = self
+                .listening
+                .get_or_init(|| {
+                    let (listening, ready) = watch::channel(false);
+                    tokio::spawn(listen(self.url.to_string(), self.sender.clone(), listening));
+                    ready
+                })
+                .clone();
+            let _ = tokio::time::timeout(LISTEN_WAIT, listening.wait_for(|up| *up)).await;
         }
         receiver
     }
@@ -90,7 +104,11 @@ impl BoardEvents {
 
 /// Feeds PostgreSQL notifications into the channel for as long as the process runs,
 /// connecting again after a lost connection.
-async fn listen(url: String, sender: broadcast::Sender<BoardChange>) {
+async fn listen(
+    url: String,
+    sender: broadcast::Sender<BoardChange>,
+    listening: watch::Sender<bool>,
+) {
     use sqlx::postgres::PgListener;
     loop {
         let mut listener = match PgListener::connect(&url).await {
@@ -106,6 +124,7 @@ async fn listen(url: String, sender: broadcast::Sender<BoardChange>) {
             tokio::time::sleep(Duration::from_secs(1)).await;
             continue;
         }
+        listening.send_replace(true);
         loop {
             match listener.recv().await {
                 Ok(notification) => {
@@ -115,6 +134,7 @@ async fn listen(url: String, sender: broadcast::Sender<BoardChange>) {
                 }
                 Err(error) => {
                     tracing::warn!(error = ?error, "board change listener lost its connection");
+                    listening.send_replace(false);
                     break;
                 }
             }
