@@ -111,7 +111,6 @@ async fn measure(db: Db, service: i64, staff: i64) -> anyhow::Result<Figures> {
     let searches = time_loads(&db, service, staff, &search).await?;
     // Another open board: it hears of the change and loads again.
     let mut events = db.board.subscribe().await;
-    tokio::time::sleep(Duration::from_millis(300)).await;
     let ids: Vec<i64> = sqlx::query(
         "select referral_id from referral where status = 'new' order by referral_id limit 50",
     )

@@ -7,18 +7,21 @@
 //! A test binary of its own: once caught, the signals stay caught for the process, and
 //! the API suite's binary must still stop when `timeout` sends it SIGTERM.
 
+// A failed unwrap is a failed test, which is what we want here.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+#[path = "support/signals.rs"]
+mod signals;
+
+use signals::{catches, caught_signals};
+
 #[tokio::test]
 async fn the_stop_signals_are_caught_before_the_server_runs() {
     let stop = server::startup::stop_signal().expect("signals can be listened for");
-    let status = std::fs::read_to_string("/proc/self/status").unwrap();
-    let caught = status
-        .lines()
-        .find_map(|l| l.strip_prefix("SigCgt:"))
-        .map(|mask| u64::from_str_radix(mask.trim(), 16).unwrap())
-        .expect("SigCgt in /proc/self/status");
+    let caught = caught_signals("/proc/self/status");
     for (name, number) in [("SIGTERM", 15), ("SIGINT", 2)] {
         assert!(
-            caught & (1 << (number - 1)) != 0,
+            catches(caught, number),
             "{name} is not caught yet (SigCgt {caught:x})"
         );
     }

@@ -6,6 +6,8 @@
 mod helpers;
 #[path = "../support/relay.rs"]
 mod relay;
+#[path = "../support/signals.rs"]
+mod signals;
 // Shared with the SFU benchmark, which uses other parts of it.
 #[allow(dead_code)]
 #[path = "../support/synthetic.rs"]

@@ -5,6 +5,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use crate::helpers::scratch_dir;
+use crate::signals::{catches, caught_signals};
 
 #[test]
 fn sigterm_stops_the_server_cleanly() {
@@ -38,7 +39,7 @@ fn sigterm_stops_the_server_cleanly() {
     // caught only once axum's shutdown task first ran: the SIGTERM below killed it).
     let caught = caught_signals(&format!("/proc/{}/status", child.id()));
     assert!(
-        caught & SIGTERM_BIT != 0,
+        catches(caught, 15),
         "SIGTERM not caught at the banner ({caught:x})"
     );
     let mut stream = std::net::TcpStream::connect(&address).expect("server listens");
@@ -79,16 +80,4 @@ fn sigterm_stops_the_server_cleanly() {
     assert!(exit.success(), "exit {exit:?}: {log}");
     assert!(log.contains("finishing requests in flight"), "{log}");
     assert!(log.contains("stopped cleanly"), "{log}");
-}
-
-const SIGTERM_BIT: u64 = 1 << (15 - 1);
-
-/// The signals a process catches: `SigCgt` in its `/proc/…/status`.
-fn caught_signals(status: &str) -> u64 {
-    let status = std::fs::read_to_string(status).unwrap();
-    let mask = status
-        .lines()
-        .find_map(|l| l.strip_prefix("SigCgt:"))
-        .expect("SigCgt in the process's status");
-    u64::from_str_radix(mask.trim(), 16).unwrap()
 }
