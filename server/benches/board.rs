@@ -10,6 +10,7 @@
 
 use std::time::{Duration, Instant};
 
+use app::server::board::events::BoardNews;
 use app::server::board::{actions, columns, BoardFilter};
 use app::server::Db;
 use sqlx::Row as _;
@@ -126,8 +127,8 @@ async fn measure(db: Db, service: i64, staff: i64) -> anyhow::Result<Figures> {
             .await?
             .map_err(|r| anyhow::anyhow!("{r:?}"))?;
         loop {
-            let change = tokio::time::timeout(Duration::from_secs(5), events.recv()).await??;
-            if change.referral_id == *id {
+            let news = tokio::time::timeout(Duration::from_secs(5), events.recv()).await??;
+            if matches!(news, BoardNews::Changed(change) if change.referral_id == *id) {
                 break;
             }
         }

@@ -1,5 +1,6 @@
 //! Server-sent events for open boards: "a referral of your service changed, fetch
-//! the board again". The event carries no personal data, only the referral's id.
+//! the board again". The event carries no personal data: the referral's id, or `all`
+//! when changes may have been missed.
 
 use std::convert::Infallible;
 use std::time::Duration;
@@ -12,7 +13,7 @@ use futures::stream::{self, Stream};
 use tokio::sync::broadcast::error::RecvError;
 
 use app::domain::capability::Kind;
-use app::server::board::events::BoardChange;
+use app::server::board::events::BoardNews;
 use app::server::principal::Principal;
 use app::server::{sessions, AppState};
 
@@ -39,7 +40,7 @@ fn changes(
     state: AppState,
     session_id: String,
     services: Vec<i64>,
-    receiver: tokio::sync::broadcast::Receiver<BoardChange>,
+    receiver: tokio::sync::broadcast::Receiver<BoardNews>,
 ) -> impl Stream<Item = Result<Event, Infallible>> {
     stream::unfold(
         (state, session_id, services, receiver),
@@ -47,12 +48,15 @@ fn changes(
             loop {
                 let event = tokio::select! {
                     received = receiver.recv() => match received {
-                        Ok(change) if services.contains(&change.service_id) => {
+                        Ok(BoardNews::Changed(change)) if services.contains(&change.service_id) => {
                             Event::default().event("change").data(change.referral_id.to_string())
                         }
-                        Ok(_) => continue,
-                        // Fell behind: one "fetch everything" is as good as many changes.
-                        Err(RecvError::Lagged(_)) => Event::default().event("change").data("all"),
+                        Ok(BoardNews::Changed(_)) => continue,
+                        // Fell behind, or the listener did: one "fetch everything" is as
+                        // good as many changes.
+                        Ok(BoardNews::Missed) | Err(RecvError::Lagged(_)) => {
+                            Event::default().event("change").data("all")
+                        }
                         Err(RecvError::Closed) => return None,
                     },
                     () = tokio::time::sleep(SESSION_CHECK) => {

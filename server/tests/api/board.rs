@@ -601,3 +601,96 @@ on_both_backends! {
         assert!(urgent["urgent"].as_str().unwrap().contains("PHQ-9"), "still urgent");
     }
 }
+
+/// On PostgreSQL board changes travel by `NOTIFY`, and a notification sent while the
+/// listener has no connection is gone. When it listens again, every open board is told
+/// to fetch everything (before, sqlx connected again silently and the boards showed
+/// nothing of what changed in between until the next change or a refresh).
+#[tokio::test]
+async fn an_open_board_fetches_everything_once_the_listener_is_back_on_postgres() {
+    let app = TestApp::spawn(app::server::Backend::Postgres).await;
+    let lead = app.signed_in(DEMO_LEAD).await;
+    let mut stream = lead.get(app.url("/board/events")).send().await.unwrap();
+    assert_eq!(stream.status(), 200);
+    // Cut the listener's connection, as a restarted database or a network fault does.
+    let cut: i64 = sqlx::query(
+        "select count(pg_terminate_backend(pid)) as cut from pg_stat_activity \
+         where datname = current_database() and query ilike 'listen%'",
+    )
+    .fetch_one(&app.state.db.pool)
+    .await
+    .unwrap()
+    .try_get("cut")
+    .unwrap();
+    assert_eq!(cut, 1, "one listener to cut");
+    let mut seen = String::new();
+    while !seen.contains("data: all") {
+        let chunk = tokio::time::timeout(Duration::from_secs(5), stream.chunk())
+            .await
+            .expect("fetch everything within 5 s of the cut")
+            .unwrap()
+            .unwrap();
+        seen.push_str(&String::from_utf8_lossy(&chunk));
+    }
+    // Live again: the next change arrives as it happens.
+    let change = BoardChange {
+        service_id: 1,
+        referral_id: 424_243,
+    };
+    app.state.db.board.publish(&app.state.db.pool, change).await;
+    while !seen.contains("data: 424243") {
+        let chunk = tokio::time::timeout(Duration::from_secs(2), stream.chunk())
+            .await
+            .expect("the next change within 2 s")
+            .unwrap()
+            .unwrap();
+        seen.push_str(&String::from_utf8_lossy(&chunk));
+    }
+}
+
+/// On PostgreSQL a board opened while the database cannot be reached waits for the
+/// listener only so long, then opens without it; changes announced meanwhile reach
+/// nobody. Once the listener is in place, that board is told to fetch everything.
+#[tokio::test]
+async fn a_board_opened_before_the_listener_could_listen_fetches_everything_once_it_does() {
+    use app::server::board::events::{BoardEvents, BoardNews};
+    let url = crate::helpers::fresh_database(
+        app::server::Backend::Postgres,
+        &crate::helpers::scratch_dir("unheard"),
+    )
+    .await;
+    // The database behind a door that stays shut until the test opens it: a connection
+    // gets through to the kernel's queue and then hears nothing, as from a database
+    // that is starting.
+    let door = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let database = url
+        .split('@')
+        .nth(1)
+        .and_then(|rest| rest.split('/').next())
+        .unwrap()
+        .to_string();
+    let events = BoardEvents::new(
+        app::server::Backend::Postgres,
+        &url.replacen(&database, &door.local_addr().unwrap().to_string(), 1),
+    );
+    let mut news = events.subscribe().await;
+    assert!(
+        news.try_recv().is_err(),
+        "nothing heard while the door is shut"
+    );
+    tokio::spawn(async move {
+        loop {
+            let (mut inside, _) = door.accept().await.unwrap();
+            let database = database.clone();
+            tokio::spawn(async move {
+                let mut outside = tokio::net::TcpStream::connect(&database).await.unwrap();
+                let _ = tokio::io::copy_bidirectional(&mut inside, &mut outside).await;
+            });
+        }
+    });
+    let heard = tokio::time::timeout(Duration::from_secs(5), news.recv())
+        .await
+        .expect("told within 5 s of the database answering")
+        .unwrap();
+    assert_eq!(heard, BoardNews::Missed);
+}

@@ -3,7 +3,10 @@
 //! On SQLite (one server) a change goes straight into an in-process channel. On
 //! PostgreSQL it goes through `NOTIFY`, and each server instance `LISTEN`s and feeds
 //! its own channel, so boards stay live across several instances sharing the database.
+//! A notification sent while the listener has no connection is gone for good, so after
+//! a lost connection every open board is told to fetch everything once it listens again.
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
@@ -17,6 +20,16 @@ const CHANNEL: &str = "rph_board";
 /// connects and listens within milliseconds; this bounds the wait when the database
 /// cannot be reached (the stream then opens, and goes live once the listener does).
 const LISTEN_WAIT: Duration = Duration::from_secs(5);
+
+/// What an open board hears.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BoardNews {
+    /// One referral changed: boards of its service fetch again.
+    Changed(BoardChange),
+    /// Changes may have been missed (the listener lost its connection): every board
+    /// fetches everything.
+    Missed,
+}
 
 /// One referral of one service changed; boards of that service fetch again.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -41,12 +54,15 @@ impl BoardChange {
 
 #[derive(Clone, Debug)]
 pub struct BoardEvents {
-    sender: broadcast::Sender<BoardChange>,
+    sender: broadcast::Sender<BoardNews>,
     backend: Backend,
     /// The PostgreSQL URL to listen on; the listener starts with the first subscriber.
     url: Arc<str>,
     /// Whether the listener has `LISTEN` in place, once it has been started.
     listening: Arc<OnceLock<watch::Receiver<bool>>>,
+    /// A stream opened before the listener listened (its wait ran out): whoever sees
+    /// the listener up first tells every board to fetch everything.
+    unheard: Arc<AtomicBool>,
 }
 
 impl BoardEvents {
@@ -58,6 +74,7 @@ impl BoardEvents {
             backend,
             url: url.into(),
             listening: Arc::new(OnceLock::new()),
+            unheard: Arc::new(AtomicBool::new(false)),
         }
     }
 
@@ -67,7 +84,7 @@ impl BoardEvents {
         match self.backend {
             Backend::Sqlite => {
                 // No receivers is fine: nobody has a board open.
-                let _ = self.sender.send(change);
+                let _ = self.sender.send(BoardNews::Changed(change));
             }
             Backend::Postgres => {
                 let sent = sqlx::query("select pg_notify($1, $2)")
@@ -85,31 +102,52 @@ impl BoardEvents {
     /// Changes from now on. On PostgreSQL the first subscriber starts the listener and
     /// waits until it listens: answering at once, before `LISTEN` was in place, lost
     /// every change made in between (a board opened first after a start missed them).
-    pub async fn subscribe(&self) -> broadcast::Receiver<BoardChange> {
+    /// If the database cannot be reached within `LISTEN_WAIT`, the stream opens anyway
+    /// and is told to fetch everything once the listener listens.
+    pub async fn subscribe(&self) -> broadcast::Receiver<BoardNews> {
         let receiver = self.sender.subscribe();
         if self.backend == Backend::Postgres {
             let mut listening = self
                 .listening
                 .get_or_init(|| {
                     let (listening, ready) = watch::channel(false);
-                    tokio::spawn(listen(self.url.to_string(), self.sender.clone(), listening));
+                    tokio::spawn(listen(
+                        self.url.to_string(),
+                        self.sender.clone(),
+                        listening,
+                        self.unheard.clone(),
+                    ));
                     ready
                 })
                 .clone();
-            let _ = tokio::time::timeout(LISTEN_WAIT, listening.wait_for(|up| *up)).await;
+            let up = tokio::time::timeout(LISTEN_WAIT, listening.wait_for(|up| *up))
+                .await
+                .is_ok_and(|up| up.is_ok());
+            if !up {
+                // The stream opens unheard. The listener may have come up just now, past
+                // its look at the flag: then this tells the boards itself.
+                self.unheard.store(true, Ordering::SeqCst);
+                if *listening.borrow() && self.unheard.swap(false, Ordering::SeqCst) {
+                    let _ = self.sender.send(BoardNews::Missed);
+                }
+            }
         }
         receiver
     }
 }
 
-/// Feeds PostgreSQL notifications into the channel for as long as the process runs,
-/// connecting again after a lost connection.
+/// Feeds PostgreSQL notifications into the channel for as long as the process runs.
+/// After a lost connection, once it listens again, it tells every open board that it
+/// may have missed changes. (`recv` would connect again silently; `try_recv` answers
+/// `None` when it has connected and listens again, or fails, and then this connects.)
 async fn listen(
     url: String,
-    sender: broadcast::Sender<BoardChange>,
+    sender: broadcast::Sender<BoardNews>,
     listening: watch::Sender<bool>,
+    unheard: Arc<AtomicBool>,
 ) {
     use sqlx::postgres::PgListener;
+    let mut connected_before = false;
     loop {
         let mut listener = match PgListener::connect(&url).await {
             Ok(listener) => listener,
@@ -119,18 +157,31 @@ async fn listen(
                 continue;
             }
         };
+        // What `try_recv` answering `None` means below (sqlx's default, said here).
+        listener.eager_reconnect(true);
         if let Err(error) = listener.listen(CHANNEL).await {
             tracing::error!(error = ?error, "cannot listen for board changes; trying again");
             tokio::time::sleep(Duration::from_secs(1)).await;
             continue;
         }
         listening.send_replace(true);
+        // Listening again after a lost connection, or for the first time after a stream
+        // gave up waiting: whatever changed in between is fetched now.
+        let waited_for = unheard.swap(false, Ordering::SeqCst);
+        if connected_before || waited_for {
+            let _ = sender.send(BoardNews::Missed);
+        }
+        connected_before = true;
         loop {
-            match listener.recv().await {
-                Ok(notification) => {
+            match listener.try_recv().await {
+                Ok(Some(notification)) => {
                     if let Some(change) = BoardChange::from_payload(notification.payload()) {
-                        let _ = sender.send(change);
+                        let _ = sender.send(BoardNews::Changed(change));
                     }
+                }
+                Ok(None) => {
+                    tracing::warn!("board change listener lost its connection and is back");
+                    let _ = sender.send(BoardNews::Missed);
                 }
                 Err(error) => {
                     tracing::warn!(error = ?error, "board change listener lost its connection");
