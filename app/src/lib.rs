@@ -13,7 +13,7 @@ pub mod server;
 
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Title};
-use leptos_router::components::{Route, Router, Routes};
+use leptos_router::components::{FlatRoutes, Route, Router};
 use leptos_router::{path, SsrMode};
 
 use components::{IslandScripts, Layout};
@@ -115,7 +115,10 @@ pub fn App() -> impl IntoView {
         <Title formatter=title_markup text=t.product_name/>
         <Router>
             <Layout>
-                <Routes fallback=NotFoundPage>
+                // Flat: no page nests in another. Nested routes render each page through
+                // an outlet (a channel and a suspended view of its own), work every
+                // server-rendered page paid for nothing.
+                <FlatRoutes fallback=NotFoundPage>
                     <Route path=path!("/") view=HomePage ssr=SsrMode::Async/>
                     <Route path=path!("/login") view=LoginPage/>
                     <Route path=path!("/login/code") view=SecondFactorPage/>
@@ -153,7 +156,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/figures") view=FiguresPage ssr=SsrMode::Async/>
                     <Route path=path!("/rooms") view=RoomsPage ssr=SsrMode::Async/>
                     <Route path=path!("/rooms/:code") view=RoomPage ssr=SsrMode::Async/>
-                </Routes>
+                </FlatRoutes>
             </Layout>
         </Router>
     }

@@ -36,18 +36,18 @@ pub fn HomePage() -> impl IntoView {
             <h2 id="services-heading">{t.home_services_heading}</h2>
             // Read once, on the server, as the page renders: nothing here changes in
             // the browser, so no resource (a task of its own and its value serialised
-            // into the page) stands between the query and the HTML.
-            <Suspense fallback=move || view! { <p>{t.loading}</p> }>
-                {Suspend::new(async move {
-                    match list_services().await {
-                        Ok(list) => service_list(t, list).into_any(),
-                        Err(error) => {
-                            view! { <p class="notice" role="alert">{error.message(t)}</p> }
-                                .into_any()
-                        }
+            // into the page) stands between the query and the HTML, and no `Suspense`
+            // either (it watches its tasks with an effect, another task per page). The
+            // page is rendered whole (`SsrMode::Async`), so it waits for this anyway.
+            {Suspend::new(async move {
+                match list_services().await {
+                    Ok(list) => service_list(t, list).into_any(),
+                    Err(error) => {
+                        view! { <p class="notice" role="alert">{error.message(t)}</p> }
+                            .into_any()
                     }
-                })}
-            </Suspense>
+                }
+            })}
         </section>
     }
 }

@@ -14,24 +14,23 @@ use crate::i18n::{use_texts, Texts};
 #[component]
 pub fn ServiceHomePage() -> impl IntoView {
     let t = use_texts();
-    let params = use_params_map();
-    let page = Resource::new(
-        move || params.read().get("slug").unwrap_or_default(),
-        service_page,
-    );
-    view! {
-        <Suspense fallback=move || view! { <p>{t.loading}</p> }>
-            {move || Suspend::new(async move {
-                match page.await {
-                    Ok(info) => service_view(t, info).into_any(),
-                    Err(error) => view! {
-                        <h1>{t.not_found_title}</h1>
-                        <p class="notice" role="alert">{error.message(t)}</p>
-                    }.into_any(),
-                }
-            })}
-        </Suspense>
-    }
+    let slug = use_params_map()
+        .read_untracked()
+        .get("slug")
+        .unwrap_or_default();
+    // Read as the page renders, as the home page does: the page is server-rendered
+    // whole and nothing on it changes in the browser, so neither a resource (a task
+    // and its value serialised into the page) nor a `Suspense` (an effect's task).
+    Suspend::new(async move {
+        match service_page(slug).await {
+            Ok(info) => service_view(t, info).into_any(),
+            Err(error) => view! {
+                <h1>{t.not_found_title}</h1>
+                <p class="notice" role="alert">{error.message(t)}</p>
+            }
+            .into_any(),
+        }
+    })
 }
 
 fn service_view(t: &'static Texts, info: ServiceInfo) -> impl IntoView {
