@@ -63,7 +63,7 @@ static AUDITS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(
 /// in it need a grant it wrote ([`Audited::read`]); it commits only with at least one
 /// entry, so a read or change and its entry exist together or not at all.
 pub struct Audited {
-    tx: sqlx::Transaction<'static, sqlx::Any>,
+    tx: super::db::WriteTx,
     key: ChainKey,
     id: u64,
     entries: u32,
