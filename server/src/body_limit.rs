@@ -8,7 +8,6 @@
 use axum::body::Body;
 use axum::extract::Request;
 use axum::http::{header, StatusCode};
-use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use futures::StreamExt as _;
 
@@ -21,7 +20,8 @@ pub const MAX_BODY_BYTES: usize = 64 * 1024;
 #[error("request body larger than {MAX_BODY_BYTES} bytes")]
 struct TooLarge;
 
-pub async fn limit_bodies(request: Request, next: Next) -> Response {
+/// The refusal of a body declared larger than the limit; `None` lets it through.
+pub fn refuse_too_large(request: &Request) -> Option<Response> {
     let declared = request
         .headers()
         .get(header::CONTENT_LENGTH)
@@ -29,8 +29,13 @@ pub async fn limit_bodies(request: Request, next: Next) -> Response {
         .and_then(|v| v.parse::<u64>().ok());
     if declared.is_some_and(|n| n > MAX_BODY_BYTES as u64) {
         let t = texts(lang_from_headers(request.headers()));
-        return (StatusCode::PAYLOAD_TOO_LARGE, t.error_too_large).into_response();
+        return Some((StatusCode::PAYLOAD_TOO_LARGE, t.error_too_large).into_response());
     }
+    None
+}
+
+/// The request with its body cut off at the limit.
+pub fn limit_body(request: Request) -> Request {
     let (parts, body) = request.into_parts();
     let mut seen = 0usize;
     let limited = body.into_data_stream().map(move |chunk| {
@@ -41,8 +46,7 @@ pub async fn limit_bodies(request: Request, next: Next) -> Response {
         }
         Ok(chunk)
     });
-    next.run(Request::from_parts(parts, Body::from_stream(limited)))
-        .await
+    Request::from_parts(parts, Body::from_stream(limited))
 }
 
 #[cfg(test)]
@@ -63,7 +67,14 @@ mod tests {
                     }
                 }),
             )
-            .layer(axum::middleware::from_fn(limit_bodies))
+            .layer(axum::middleware::from_fn(
+                |request: Request, next: axum::middleware::Next| async move {
+                    match refuse_too_large(&request) {
+                        Some(refused) => refused,
+                        None => next.run(limit_body(request)).await,
+                    }
+                },
+            ))
     }
 
     fn chunked(chunks: usize) -> Request {

@@ -6,9 +6,7 @@
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 
-use axum::extract::{ConnectInfo, Request, State};
-use axum::middleware::Next;
-use axum::response::Response;
+use axum::extract::{ConnectInfo, Request};
 use ipnet::IpNet;
 
 use app::server::auth::ClientAddress;
@@ -113,11 +111,7 @@ fn parse_node(text: &str) -> Option<IpAddr> {
 }
 
 /// Puts the request's [`ClientAddress`] where pages, server functions and routes read it.
-pub async fn attach_client_address(
-    State(proxies): State<TrustedProxies>,
-    mut request: Request,
-    next: Next,
-) -> Response {
+pub fn attach_client_address(proxies: &TrustedProxies, request: &mut Request) {
     let peer = request
         .extensions()
         .get::<ConnectInfo<SocketAddr>>()
@@ -126,7 +120,6 @@ pub async fn attach_client_address(
         let client = proxies.client_of(peer, request.headers());
         request.extensions_mut().insert(ClientAddress(client));
     }
-    next.run(request).await
 }
 
 #[cfg(test)]

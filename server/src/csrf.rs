@@ -4,9 +4,8 @@
 //! Browsers always send `Origin` with a cross-site POST and cannot forge it, so a
 //! request whose origin is not ours, or that names none at all, is refused.
 
-use axum::extract::{Request, State};
+use axum::extract::Request;
 use axum::http::{header, HeaderMap, Method, StatusCode};
-use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
 use app::i18n::{lang_from_headers, texts};
@@ -66,21 +65,18 @@ pub fn is_same_origin(headers: &HeaderMap, trusted: &TrustedOrigins) -> bool {
     claimed == format!("http://{host}") || claimed == format!("https://{host}")
 }
 
-pub async fn refuse_cross_site(
-    State(trusted): State<TrustedOrigins>,
-    request: Request,
-    next: Next,
-) -> Response {
+/// The refusal of a state-changing request from another site; `None` lets it through.
+pub fn refuse_cross_site(trusted: &TrustedOrigins, request: &Request) -> Option<Response> {
     let safe = matches!(
         *request.method(),
         Method::GET | Method::HEAD | Method::OPTIONS
     );
-    if safe || is_same_origin(request.headers(), &trusted) {
-        return next.run(request).await;
+    if safe || is_same_origin(request.headers(), trusted) {
+        return None;
     }
     tracing::warn!(method = %request.method(), path = %request.uri().path(), "refused a cross-site request");
     let t = texts(lang_from_headers(request.headers()));
-    (StatusCode::FORBIDDEN, t.error_cross_site).into_response()
+    Some((StatusCode::FORBIDDEN, t.error_cross_site).into_response())
 }
 
 #[cfg(test)]

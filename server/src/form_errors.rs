@@ -1,13 +1,13 @@
 //! Keeps what was typed out of addresses. A form sent without JavaScript that the
 //! server refuses is sent back to its page with the error in the address (`__err`), as
-//! Leptos does it. On the way out, this layer swaps that error for the same error
-//! without what was typed (names, emails, a decision's reason) and keeps the full one
-//! on the server under a short-lived cookie. On the way in, a request for that address
-//! from that browser gets the full error back, so the page shows the typed values
-//! again; the address, the browser's history and proxy logs never hold them.
+//! Leptos does it. On the way out, [`keep_typed_values_out`] swaps that error for the
+//! same error without what was typed (names, emails, a decision's reason) and keeps the
+//! full one on the server under a short-lived cookie. On the way in,
+//! [`restore_typed_values`] gives a request for that address from that browser the full
+//! error back, so the page shows the typed values again; the address, the browser's
+//! history and proxy logs never hold them.
 
-use axum::extract::{Request, State};
-use axum::middleware::Next;
+use axum::extract::Request;
 use axum::response::Response;
 use base64::engine::general_purpose::URL_SAFE;
 use base64::Engine as _;
@@ -18,11 +18,9 @@ use app::server::cookies::cookie_value;
 use app::server::sessions::{new_token, session_id_for};
 use app::server::{form_errors, AppState};
 
-pub async fn keep_typed_values_out_of_addresses(
-    State(state): State<AppState>,
-    mut request: Request,
-    next: Next,
-) -> Response {
+/// On the way in: the full error back in the address this browser was sent to, and the
+/// browser's form-error token, which [`keep_typed_values_out`] needs on the way out.
+pub async fn restore_typed_values(state: &AppState, request: &mut Request) -> Option<String> {
     let production = state.site.production;
     let browser = cookie_value(request.headers(), form_errors::cookie_name(production));
     if let (Some(token), Some(shown)) = (&browser, error_in(request.uri().query())) {
@@ -38,9 +36,17 @@ pub async fn keep_typed_values_out_of_addresses(
             Err(error) => tracing::error!(error = ?error, "could not look up a kept form"),
         }
     }
+    browser
+}
 
-    let mut response = next.run(request).await;
-
+/// On the way out: a refused form's error in the address it is sent back to, without
+/// what was typed, which is kept on the server for `browser` (or a new token).
+pub async fn keep_typed_values_out(
+    state: &AppState,
+    browser: Option<String>,
+    mut response: Response,
+) -> Response {
+    let production = state.site.production;
     let location = response
         .headers()
         .get(http::header::LOCATION)

@@ -11,6 +11,7 @@ pub mod client_address;
 pub mod commands;
 pub mod config;
 pub mod csrf;
+pub mod every_request;
 pub mod form_errors;
 pub mod room_records;
 pub mod routes;

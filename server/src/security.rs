@@ -1,8 +1,7 @@
 //! Security headers on every response.
 
-use axum::extract::{Request, State};
+use axum::extract::Request;
 use axum::http::{header, HeaderName, HeaderValue};
-use axum::middleware::Next;
 use axum::response::Response;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
@@ -49,15 +48,21 @@ pub struct SecurityHeaders {
     pub hsts: bool,
 }
 
-pub async fn add_security_headers(
-    State(config): State<SecurityHeaders>,
-    mut request: Request,
-    next: Next,
-) -> Response {
+/// Mints the request's nonce and puts it where the page's rendering finds it.
+pub fn mint_nonce(request: &mut Request) -> PageNonce {
     let nonce = PageNonce::new();
     request.extensions_mut().insert(nonce.clone());
-    let asset = is_static_asset(request.uri().path());
-    let mut response = next.run(request).await;
+    nonce
+}
+
+/// The security headers on a response: `nonce` is the one minted for its request, and
+/// `asset` says whether the request was for one of the site's own static files.
+pub fn add_security_headers(
+    config: SecurityHeaders,
+    nonce: &PageNonce,
+    asset: bool,
+    response: &mut Response,
+) {
     let headers = response.headers_mut();
     if !asset {
         // Pages, server functions, exports and streams may carry health data: no browser
@@ -100,5 +105,4 @@ pub async fn add_security_headers(
             HeaderValue::from_static("max-age=63072000; includeSubDomains"),
         );
     }
-    response
 }

@@ -1,8 +1,6 @@
 //! Finds the session a request's cookie points to and hands it to pages and server functions.
 
-use axum::extract::{Request, State};
-use axum::middleware::Next;
-use axum::response::Response;
+use axum::extract::Request;
 
 use app::server::auth::CurrentSession;
 use app::server::cookies::{cookie_name, cookie_value};
@@ -10,11 +8,7 @@ use app::server::{sessions, AppState};
 
 use crate::security::is_static_asset;
 
-pub async fn attach_session(
-    State(state): State<AppState>,
-    mut request: Request,
-    next: Next,
-) -> Response {
+pub async fn attach_session(state: &AppState, request: &mut Request) {
     // Static files need no session (and no database round trip).
     let path = request.uri().path();
     if !(is_static_asset(path) || path == "/healthz") {
@@ -30,5 +24,4 @@ pub async fn attach_session(
             }
         }
     }
-    next.run(request).await
 }

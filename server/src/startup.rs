@@ -18,20 +18,17 @@ use app::server::state::SiteSettings;
 use app::server::{AppState, Db, Mailer};
 use app::{document, shell, App, OUTPUT_NAME};
 
-use crate::body_limit::limit_bodies;
-use crate::client_address::{attach_client_address, TrustedProxies};
+use crate::client_address::TrustedProxies;
 use crate::config::Settings;
-use crate::csrf::{refuse_cross_site, TrustedOrigins};
-use crate::form_errors::keep_typed_values_out_of_addresses;
+use crate::csrf::TrustedOrigins;
+use crate::every_request::{every_request, EveryRequest};
 use crate::routes::{
     board_events::board_events, fhir, figures, health::healthz, language::set_language,
     room_socket::room_socket, site_files::site_files, trajectory,
 };
-use crate::security::{add_security_headers, PageNonce, SecurityHeaders};
+use crate::security::{PageNonce, SecurityHeaders};
 use crate::seed::{self, DemoLogin};
-use crate::session_layer::attach_session;
 use crate::sfu::Sfu;
-use crate::whole_pages::whole_pages;
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
 static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
@@ -253,7 +250,7 @@ pub fn app(
         let state = state.clone();
         move || {
             provide_context(state.clone());
-            // The security layer minted this request's nonce and puts it in the policy.
+            // `every_request` minted this request's nonce and puts it in the policy.
             let nonce = use_context::<http::request::Parts>()
                 .and_then(|parts| parts.extensions.get::<PageNonce>().cloned());
             match nonce {
@@ -282,16 +279,15 @@ pub fn app(
         .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(context, shell))
         .layer(axum::Extension(sfu))
         .layer(axum::Extension(origins.clone()))
-        .layer(axum::middleware::from_fn_with_state(state.clone(), attach_session))
         .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
-            keep_typed_values_out_of_addresses,
+            Arc::new(EveryRequest {
+                state: state.clone(),
+                security,
+                origins,
+                proxies,
+            }),
+            every_request,
         ))
-        .layer(axum::middleware::from_fn_with_state(origins, refuse_cross_site))
-        .layer(axum::middleware::from_fn_with_state(proxies, attach_client_address))
-        .layer(axum::middleware::from_fn(whole_pages))
-        .layer(axum::middleware::from_fn(limit_bodies))
-        .layer(axum::middleware::from_fn_with_state(security, add_security_headers))
         .layer(
             TraceLayer::new_for_http().make_span_with(|request: &axum::http::Request<_>| {
                 // The path only: query strings can carry tokens.

@@ -7,16 +7,14 @@
 
 use axum::body::Body;
 use axum::body::HttpBody as _;
-use axum::extract::Request;
 use axum::http::{header, StatusCode};
-use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
 /// Far above any page the product renders; a stream longer than this is not a page.
 const PAGE_LIMIT: usize = 16 * 1024 * 1024;
 
-pub async fn whole_pages(request: Request, next: Next) -> Response {
-    let response = next.run(request).await;
+/// The response, in one piece when it is a page.
+pub async fn whole_page(response: Response) -> Response {
     let is_html = response
         .headers()
         .get(header::CONTENT_TYPE)
