@@ -4,7 +4,8 @@
 //! builds the release site and passes it). Three figures:
 //! - a static file from `/pkg/` against a bare axum `ServeDir` over the same folder;
 //! - the home page against a bare axum handler that runs the same database query and
-//!   answers with the same HTML from a string;
+//!   answers with the same HTML from a string, and a service's page likewise (its four
+//!   queries: the service, the municipalities, the courses and their next starts);
 //! - referral submissions over HTTP, eight at a time, as a browser without JavaScript
 //!   sends them: latency of the final "send", p50 and p95.
 //!
@@ -51,11 +52,34 @@ async fn main() -> anyhow::Result<()> {
     std::fs::create_dir_all(&dir)?;
 
     let (product, db) = product(&dir, &site_root).await?;
-    let home_html = reqwest::get(format!("{product}/")).await?.text().await?;
+    let slug = app::server::services::list_public(&db)
+        .await?
+        .first()
+        .ok_or_else(|| anyhow::anyhow!("no service to show"))?
+        .slug
+        .clone();
+    let service_path = format!("/services/{slug}");
+    let pages = Pages {
+        home: reqwest::get(format!("{product}/"))
+            .await?
+            .text()
+            .await?
+            .into(),
+        service: reqwest::get(format!("{product}{service_path}"))
+            .await?
+            .text()
+            .await?
+            .into(),
+    };
     let css = published_name(&site_root, "rph.css")?;
-    let bare = bare_axum(&site_root, db, home_html.clone()).await?;
-    let bare_html = reqwest::get(format!("{bare}/")).await?.text().await?;
-    anyhow::ensure!(bare_html == home_html, "the baseline answers another page");
+    let bare = bare_axum(&site_root, db, pages.clone()).await?;
+    for (path, ours) in [("/", &pages.home), (service_path.as_str(), &pages.service)] {
+        let theirs = reqwest::get(format!("{bare}{path}")).await?.text().await?;
+        anyhow::ensure!(
+            theirs == **ours,
+            "the baseline answers another page at {path}"
+        );
+    }
 
     println!(
         "HTTP on loopback, wrk -t1 -d{WRK_SECONDS}s, median latency (requests/s); \
@@ -65,6 +89,7 @@ async fn main() -> anyhow::Result<()> {
         for (what, path) in [
             ("static file", format!("/pkg/{css}")),
             ("home page", "/".into()),
+            ("service page", service_path.clone()),
         ] {
             let mut ratios = Vec::new();
             for round in 1..=ROUNDS {
@@ -131,20 +156,51 @@ async fn product(dir: &Path, site_root: &Path) -> anyhow::Result<(String, app::s
     Ok((address, db))
 }
 
-/// Bare axum: `ServeDir` on the same folder, and a handler that runs the home page's
-/// query on the product's own pool and answers with the product's HTML.
-async fn bare_axum(site_root: &Path, db: app::server::Db, html: String) -> anyhow::Result<String> {
-    async fn home(State((db, html)): State<(app::server::Db, Arc<str>)>) -> Html<String> {
+/// The product's HTML for the pages the bare handlers answer with.
+#[derive(Clone)]
+struct Pages {
+    home: Arc<str>,
+    service: Arc<str>,
+}
+
+/// Bare axum: `ServeDir` on the same folder, and handlers that run a page's queries on
+/// the product's own pool and answer with the product's HTML.
+async fn bare_axum(site_root: &Path, db: app::server::Db, pages: Pages) -> anyhow::Result<String> {
+    async fn home(State((db, pages)): State<(app::server::Db, Pages)>) -> Html<String> {
         let services = app::server::services::list_public(&db)
             .await
             .expect("services");
         assert!(!services.is_empty(), "the demo service is listed");
-        Html(html.to_string())
+        Html(pages.home.to_string())
+    }
+    async fn service(
+        State((db, pages)): State<(app::server::Db, Pages)>,
+        axum::extract::Path(slug): axum::extract::Path<String>,
+    ) -> Html<String> {
+        let service = app::server::services::by_slug(&db, &slug)
+            .await
+            .expect("service")
+            .expect("the demo service");
+        let municipalities = app::server::services::municipalities(&db)
+            .await
+            .expect("municipalities");
+        assert!(
+            municipalities
+                .iter()
+                .any(|m| service.serves.contains(&m.number)),
+            "the service serves a municipality"
+        );
+        let id = app::domain::capability::ServiceId(service.id);
+        app::server::courses::catalogue(&db, id)
+            .await
+            .expect("courses");
+        Html(pages.service.to_string())
     }
     let router = Router::new()
         .route("/", get(home))
+        .route("/services/{slug}", get(service))
         .nest_service("/pkg", ServeDir::new(site_root.join("pkg")))
-        .with_state((db, Arc::<str>::from(html)));
+        .with_state((db, pages));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let address = format!("http://{}", listener.local_addr()?);
     tokio::spawn(async move { axum::serve(without_delay(listener), router).await });
