@@ -60,21 +60,13 @@ async fn main() -> anyhow::Result<()> {
         .clone();
     let service_path = format!("/services/{slug}");
     let pages = Pages {
-        home: reqwest::get(format!("{product}/"))
-            .await?
-            .text()
-            .await?
-            .into(),
-        service: reqwest::get(format!("{product}{service_path}"))
-            .await?
-            .text()
-            .await?
-            .into(),
+        home: page(&format!("{product}/")).await?.into(),
+        service: page(&format!("{product}{service_path}")).await?.into(),
     };
     let css = published_name(&site_root, "rph.css")?;
     let bare = bare_axum(&site_root, db, pages.clone()).await?;
     for (path, ours) in [("/", &pages.home), (service_path.as_str(), &pages.service)] {
-        let theirs = reqwest::get(format!("{bare}{path}")).await?.text().await?;
+        let theirs = page(&format!("{bare}{path}")).await?;
         anyhow::ensure!(
             theirs == **ours,
             "the baseline answers another page at {path}"
@@ -154,6 +146,11 @@ async fn product(dir: &Path, site_root: &Path) -> anyhow::Result<(String, app::s
     let db = application.state().db.clone();
     tokio::spawn(application.run_until(std::future::pending()));
     Ok((address, db))
+}
+
+/// A page's HTML.
+async fn page(url: &str) -> anyhow::Result<String> {
+    Ok(reqwest::get(url).await?.text().await?)
 }
 
 /// The product's HTML for the pages the bare handlers answer with.
